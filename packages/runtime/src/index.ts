@@ -1,0 +1,20 @@
+export type { NodeId, ClientId, RequestId } from './ids.ts';
+export type { Effect, EffectKind } from './effects.ts';
+export type { ServiceEvent, ServiceEventKind } from './events.ts';
+export type { Context } from './context.ts';
+export { Service, type AnyService, type NodeInfo } from './service.ts';
+export { TurnExecutor, HandlerError, handlerName, type TurnHost, type TurnResult } from './turn.ts';
+export { acknowledged, type Operation, type History } from './history.ts';
+export {
+  always,
+  eventually,
+  liveStates,
+  type Property,
+  type PropertyResult,
+  type SystemView,
+  type NodeView,
+} from './properties.ts';
+export { FAULT_KINDS, FAULT_DESCRIPTIONS, isFaultKind, type FaultKind } from './faults.ts';
+export { nodeIds, type NodeSpec } from './cluster.ts';
+export type { WorkloadSpec, WorkloadRandom } from './workload.ts';
+export { defineProtocol, protocolProblems, type ProtocolDefinition, type BugVariant } from './protocol.ts';

@@ -1,0 +1,71 @@
+import type { NodeSpec } from './cluster.ts';
+import { FAULT_KINDS, type FaultKind } from './faults.ts';
+import type { Property } from './properties.ts';
+import type { AnyService } from './service.ts';
+import type { WorkloadSpec } from './workload.ts';
+
+export interface BugVariant {
+  readonly name: string;
+  readonly description: string;
+}
+
+/**
+ * Everything the tools need to know about a protocol: how to build its service (with or
+ * without a seeded bug), what must hold, what load to put on it and which faults it
+ * claims to tolerate. A user's own module exports one of these as `default` or
+ * `protocol`.
+ */
+export interface ProtocolDefinition<S = any, Req = any, Res = any> {
+  readonly name: string;
+  readonly description: string;
+  /** A service for one node; `bug` names one of `bugs`, or is undefined for the correct one. */
+  create(options: { bug?: string }): AnyService;
+  readonly bugs: readonly BugVariant[];
+  readonly properties: readonly Property<S, Req, Res>[];
+  /** The fault model it tolerates: the default for `faultline test`. */
+  readonly faults: readonly FaultKind[];
+  /** Cluster size (default 3) or explicit nodes, some of which may join late. */
+  readonly nodes?: number | readonly NodeSpec[];
+  /** At most this many nodes are down or paused at once (default: a minority). */
+  readonly maxFaultyNodes?: number;
+  readonly workload: WorkloadSpec<Req>;
+  /** Simulated time with workload and faults (default 10,000 ms). */
+  readonly durationMs?: number;
+  /** Quiet time after healing before `eventually` properties are checked (default 5,000 ms). */
+  readonly quietMs?: number;
+}
+
+/** Checks a definition and returns it; throws one clear error on anything malformed. */
+export function defineProtocol<S, Req, Res>(def: ProtocolDefinition<S, Req, Res>): ProtocolDefinition<S, Req, Res> {
+  const problems = protocolProblems(def);
+  if (problems.length > 0) throw new TypeError(`protocol definition is invalid: ${problems.join('; ')}`);
+  return def;
+}
+
+/** Every way `def` is not a usable protocol definition (empty if it is one). */
+export function protocolProblems(def: unknown): string[] {
+  if (def === null || typeof def !== 'object') return ['it is not an object'];
+  const d = def as Record<string, unknown>;
+  const out: string[] = [];
+  if (typeof d.name !== 'string' || d.name === '') out.push('name must be a non-empty string');
+  if (typeof d.description !== 'string') out.push('description must be a string');
+  if (typeof d.create !== 'function') out.push('create must be a function returning a Service');
+  if (!Array.isArray(d.bugs)) out.push('bugs must be an array');
+  if (!Array.isArray(d.properties)) out.push('properties must be an array');
+  else
+    for (const p of d.properties as unknown[]) {
+      const q = p as Partial<Property>;
+      if (typeof q?.name !== 'string' || typeof q.check !== 'function' || (q.kind !== 'always' && q.kind !== 'eventually'))
+        out.push(`property ${JSON.stringify(q?.name)} needs a name, kind 'always' or 'eventually', and check()`);
+    }
+  if (!Array.isArray(d.faults)) out.push('faults must be an array of fault kinds');
+  else for (const f of d.faults) if (!(FAULT_KINDS as readonly unknown[]).includes(f)) out.push(`unknown fault kind ${JSON.stringify(f)}`);
+  const w = d.workload as Partial<WorkloadSpec> | undefined;
+  if (w === null || typeof w !== 'object') out.push('workload is required');
+  else {
+    if (typeof w.next !== 'function') out.push('workload.next must be a function');
+    for (const k of ['clients', 'thinkMs', 'timeoutMs', 'retries'] as const)
+      if (typeof w[k] !== 'number' || !(w[k] >= 0)) out.push(`workload.${k} must be a number >= 0`);
+  }
+  return out;
+}

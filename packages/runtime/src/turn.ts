@@ -1,0 +1,235 @@
+import { Immer, enablePatches, isDraft, current, type Draft, type Patch } from 'immer';
+import type { Context } from './context.ts';
+import type { Effect } from './effects.ts';
+import type { ServiceEvent } from './events.ts';
+import type { NodeId, RequestId } from './ids.ts';
+import type { AnyService } from './service.ts';
+
+enablePatches();
+/** Our own immer instance: no auto-freeze (speed), and no change to a user's global immer. */
+const immer = new Immer({ autoFreeze: false });
+
+/** What the driver lends a turn: its clock and its random stream. */
+export interface TurnHost {
+  now(): number;
+  random(): number;
+}
+
+export interface TurnResult<S> {
+  readonly state: S;
+  readonly effects: readonly Effect[];
+  /** False when the handler did not change the state (the same object is returned). */
+  readonly changed: boolean;
+  /** The immer patches from the old state to the new one, when asked for. */
+  readonly patches?: readonly Patch[];
+}
+
+/** A handler threw: the turn is void and the error names the protocol and handler. */
+export class HandlerError extends Error {
+  constructor(
+    readonly service: string,
+    readonly handler: string,
+    readonly node: NodeId,
+    readonly original: unknown,
+  ) {
+    super(`${service}.${handler} on ${node} threw: ${original instanceof Error ? original.message : String(original)}`);
+    this.name = 'HandlerError';
+  }
+}
+
+/** The handler a given event runs, by name, for messages and guards. */
+export function handlerName(event: ServiceEvent): string {
+  switch (event.kind) {
+    case 'start':
+      return 'onStart';
+    case 'message':
+      return 'onMessage';
+    case 'timer':
+      return 'onTimer';
+    case 'request':
+      return 'onRequest';
+  }
+}
+
+/**
+ * Runs one node's turns. One executor per node; it reuses a single context object
+ * across turns, so a turn allocates only its effects and, if the handler touches
+ * `ctx.state`, an immer draft.
+ */
+export class TurnExecutor<S = unknown> {
+  readonly peers: readonly NodeId[];
+  private readonly ctx: TurnContext<S>;
+
+  constructor(
+    readonly service: AnyService,
+    readonly self: NodeId,
+    readonly cluster: readonly NodeId[],
+    host: TurnHost,
+  ) {
+    this.peers = cluster.filter((n) => n !== self);
+    this.ctx = new TurnContext<S>(self, cluster, this.peers, host);
+  }
+
+  initialState(): S {
+    return this.service.initialState({ self: this.self, cluster: this.cluster }) as S;
+  }
+
+  /** Runs `event` against `state`. Throws `HandlerError` if the handler throws. */
+  run(state: S, event: ServiceEvent, withPatches = false): TurnResult<S> {
+    const ctx = this.ctx;
+    ctx.begin(state);
+    try {
+      dispatch(this.service, ctx, event);
+    } catch (err) {
+      ctx.abandon();
+      throw new HandlerError(this.service.name, handlerName(event), this.self, err);
+    }
+    return ctx.finish(withPatches);
+  }
+}
+
+function dispatch(service: AnyService, ctx: Context<unknown, unknown>, event: ServiceEvent): void {
+  switch (event.kind) {
+    case 'start':
+      service.onStart(ctx);
+      return;
+    case 'message':
+      service.onMessage(ctx, event.from, event.msg);
+      return;
+    case 'timer':
+      service.onTimer(ctx, event.tag);
+      return;
+    case 'request':
+      service.onRequest(ctx, event.req, event.requestId, event.client);
+      return;
+  }
+}
+
+/** Replaces any immer draft inside an outgoing payload by a plain snapshot of it. */
+function undraft(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (isDraft(value)) return current(value);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      const u = undraft(v);
+      if (u !== v) (out ??= value.slice())[i] = u;
+    }
+    return out ?? value;
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    const u = undraft(v);
+    if (u !== v) (out ??= { ...(value as Record<string, unknown>) })[key] = u;
+  }
+  return out ?? value;
+}
+
+function undraftEffect(e: Effect): Effect {
+  switch (e.kind) {
+    case 'send': {
+      const msg = undraft(e.msg);
+      return msg === e.msg ? e : { kind: 'send', to: e.to, msg };
+    }
+    case 'reply': {
+      const result = undraft(e.result);
+      return result === e.result ? e : { kind: 'reply', requestId: e.requestId, result };
+    }
+    default:
+      return e;
+  }
+}
+
+class TurnContext<S> implements Context<S, unknown, unknown, string> {
+  private base!: S;
+  private draft: Draft<S> | undefined;
+  private effects: Effect[] = [];
+
+  constructor(
+    readonly self: NodeId,
+    readonly cluster: readonly NodeId[],
+    readonly peers: readonly NodeId[],
+    private readonly host: TurnHost,
+  ) {}
+
+  begin(state: S): void {
+    this.base = state;
+    this.draft = undefined;
+    this.effects = [];
+  }
+
+  abandon(): void {
+    this.draft = undefined;
+    this.effects = [];
+  }
+
+  finish(withPatches: boolean): TurnResult<S> {
+    const effects = this.effects;
+    const draft = this.draft;
+    this.effects = [];
+    this.draft = undefined;
+    if (draft === undefined) return { state: this.base, effects, changed: false, patches: withPatches ? [] : undefined };
+    for (let i = 0; i < effects.length; i++) effects[i] = undraftEffect(effects[i]!);
+    let patches: Patch[] | undefined;
+    const state = immer.finishDraft(draft, withPatches ? (p: Patch[]) => (patches = p) : undefined) as S;
+    return { state, effects, changed: state !== this.base, patches: withPatches ? (patches ?? []) : undefined };
+  }
+
+  get state(): Draft<S> {
+    if (this.draft === undefined) {
+      const base = this.base;
+      if (base === null || typeof base !== 'object') {
+        throw new Error(`state of ${this.self} is not an object; immer drafts need an object or array`);
+      }
+      this.draft = immer.createDraft(base as object) as Draft<S>;
+    }
+    return this.draft;
+  }
+
+  now(): number {
+    return this.host.now();
+  }
+  random(): number {
+    return this.host.random();
+  }
+  randomInt(n: number): number {
+    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`randomInt(n) needs a positive integer, got ${n}`);
+    return Math.floor(this.host.random() * n);
+  }
+  send(to: NodeId, msg: unknown): void {
+    this.effects.push({ kind: 'send', to, msg });
+  }
+  broadcast(msg: unknown, to: Iterable<NodeId> = this.peers): void {
+    for (const n of to) if (n !== this.self) this.effects.push({ kind: 'send', to: n, msg });
+  }
+  setTimer(tag: string, delayMs: number): void {
+    if (!(delayMs >= 0) || !Number.isFinite(delayMs)) {
+      throw new RangeError(`setTimer('${tag}', ${delayMs}): delay must be a finite number >= 0`);
+    }
+    this.effects.push({ kind: 'setTimer', tag, delayMs });
+  }
+  cancelTimer(tag: string): void {
+    this.effects.push({ kind: 'cancelTimer', tag });
+  }
+  reply(requestId: RequestId, result: unknown): void {
+    this.effects.push({ kind: 'reply', requestId, result });
+  }
+  redirect(requestId: RequestId, to: NodeId): void {
+    this.effects.push({ kind: 'redirect', requestId, to });
+  }
+  log(...parts: unknown[]): void {
+    this.effects.push({ kind: 'log', text: parts.map(formatLogPart).join(' ') });
+  }
+}
+
+function formatLogPart(p: unknown): string {
+  if (typeof p === 'string') return p;
+  const v = isDraft(p) ? current(p) : p;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
