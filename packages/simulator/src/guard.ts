@@ -1,0 +1,81 @@
+/**
+ * The determinism guard. While a simulation runs, the ambient sources of
+ * nondeterminism (Math.random, Date.now, new Date(), performance.now, and the timer
+ * functions) throw an error that names what was running: a protocol's handler on a node,
+ * or a property check. Protocol code must use its context instead.
+ */
+
+export class DeterminismError extends Error {
+  constructor(what: string, where: string, instead: string) {
+    super(`determinism guard: ${what} called during ${where}; use ${instead} instead`);
+    this.name = 'DeterminismError';
+  }
+}
+
+type Where = () => string;
+
+const g = globalThis as unknown as Record<string, unknown>;
+const originals = {
+  random: Math.random,
+  Date: globalThis.Date,
+  performanceNow: globalThis.performance?.now,
+  setTimeout: g.setTimeout,
+  setInterval: g.setInterval,
+  setImmediate: g.setImmediate,
+};
+
+let depth = 0;
+let where: Where = () => 'a simulation';
+
+function guarded(name: string, instead: string): () => never {
+  return () => {
+    throw new DeterminismError(name, where(), instead);
+  };
+}
+
+function makeGuardedDate(): DateConstructor {
+  const Original = originals.Date;
+  const Guarded = function (this: unknown, ...args: unknown[]) {
+    if (!new.target) throw new DeterminismError('Date()', where(), 'ctx.now()');
+    if (args.length === 0) throw new DeterminismError('new Date()', where(), 'ctx.now()');
+    return Reflect.construct(Original, args, new.target);
+  } as unknown as DateConstructor;
+  Object.setPrototypeOf(Guarded, Original);
+  Object.defineProperty(Guarded, 'prototype', { value: Original.prototype });
+  Guarded.now = guarded('Date.now()', 'ctx.now()');
+  return Guarded;
+}
+
+function install(): void {
+  Math.random = guarded('Math.random()', 'ctx.random()');
+  g.Date = makeGuardedDate();
+  if (globalThis.performance) globalThis.performance.now = guarded('performance.now()', 'ctx.now()');
+  g.setTimeout = guarded('setTimeout()', 'ctx.setTimer()');
+  g.setInterval = guarded('setInterval()', 'ctx.setTimer()');
+  g.setImmediate = guarded('setImmediate()', 'ctx.setTimer()');
+}
+
+function uninstall(): void {
+  Math.random = originals.random;
+  g.Date = originals.Date;
+  if (globalThis.performance && originals.performanceNow) globalThis.performance.now = originals.performanceNow;
+  g.setTimeout = originals.setTimeout;
+  g.setInterval = originals.setInterval;
+  g.setImmediate = originals.setImmediate;
+}
+
+/**
+ * Runs `fn` (synchronous) with the guard on. `describe` tells, when the guard trips, what
+ * was running. Nested calls share one installation.
+ */
+export function withDeterminismGuard<T>(describe: Where, fn: () => T): T {
+  const previous = where;
+  where = describe;
+  if (depth++ === 0) install();
+  try {
+    return fn();
+  } finally {
+    if (--depth === 0) uninstall();
+    where = previous;
+  }
+}

@@ -1,0 +1,18 @@
+export { simulate, Simulation, type SimResult, type SimStats } from './simulation.ts';
+export {
+  campaign,
+  defaultReplayCommand,
+  type CampaignOptions,
+  type CampaignResult,
+  type CampaignFailure,
+  type CampaignProgress,
+} from './campaign.ts';
+export { resolveConfig, networkFor, type Scenario, type SimOptions, type TraceMode, type ResolvedConfig } from './scenario.ts';
+export { ConfigError } from './config-error.ts';
+export { DEFAULT_NETWORK, Network, type NetworkConfig } from './network.ts';
+export { DEFAULT_FAULT_RATES, generateFaultPlan, planProblems, type FaultEvent, type FaultRates } from './fault-plan.ts';
+export type { TraceRecord, TraceKind, Violation } from './trace.ts';
+export { DeterminismError, withDeterminismGuard } from './guard.ts';
+export { EventHeap } from './heap.ts';
+export { Rng } from './rng.ts';
+export { TraceHasher } from './hash.ts';

@@ -1,0 +1,162 @@
+import {
+  isFaultKind,
+  nodeIds,
+  type FaultKind,
+  type NodeSpec,
+  type ProtocolDefinition,
+  type WorkloadSpec,
+} from '@faultline/runtime';
+import { ConfigError } from './config-error.ts';
+import { DEFAULT_FAULT_RATES, planProblems, sortPlan, type FaultEvent, type FaultRates } from './fault-plan.ts';
+import { DEFAULT_NETWORK, networkProblems, type NetworkConfig } from './network.ts';
+
+/** A fault scenario: everything about a run but the protocol, the seed and the bug. */
+export interface Scenario {
+  readonly nodes?: number | readonly NodeSpec[];
+  readonly network?: Partial<NetworkConfig>;
+  /** Fault kinds the generator draws from (default: the protocol's fault model). */
+  readonly faults?: readonly FaultKind[];
+  readonly faultRates?: Partial<FaultRates>;
+  /** Explicit faults, applied in addition to generated ones (set `faults: []` for only these). */
+  readonly faultPlan?: readonly FaultEvent[];
+  readonly maxFaultyNodes?: number;
+  readonly workload?: Partial<Pick<WorkloadSpec, 'clients' | 'thinkMs' | 'timeoutMs' | 'retries'>>;
+  readonly durationMs?: number;
+  readonly quietMs?: number;
+  /** A run that processes more events than this stops with a violation (a livelock guard). */
+  readonly maxEvents?: number;
+}
+
+export type TraceMode = 'full' | 'hash' | 'none';
+
+export interface SimOptions {
+  readonly protocol: ProtocolDefinition;
+  readonly seed: number | string;
+  readonly bug?: string;
+  readonly scenario?: Scenario;
+  /** Shorthands that override the scenario's fields of the same name. */
+  readonly faults?: readonly FaultKind[];
+  readonly durationMs?: number;
+  /** `full` keeps every trace record; `hash` only hashes them (default); `none` skips both. */
+  readonly trace?: boolean | TraceMode;
+}
+
+export interface ResolvedNode {
+  readonly id: string;
+  readonly startMs: number;
+  readonly cluster: readonly string[];
+}
+
+/** A scenario with every default filled in and every field checked. */
+export interface ResolvedConfig {
+  readonly seed: string;
+  readonly bug: string | undefined;
+  readonly nodes: readonly ResolvedNode[];
+  readonly network: NetworkConfig;
+  readonly faults: readonly FaultKind[];
+  readonly rates: FaultRates;
+  readonly explicitPlan: readonly FaultEvent[];
+  readonly maxFaultyNodes: number;
+  readonly workload: WorkloadSpec;
+  readonly durationMs: number;
+  readonly quietMs: number;
+  readonly maxEvents: number;
+  readonly trace: TraceMode;
+}
+
+const DEFAULT_DURATION_MS = 10_000;
+const DEFAULT_QUIET_MS = 5_000;
+const DEFAULT_MAX_EVENTS = 5_000_000;
+
+function traceMode(t: SimOptions['trace']): TraceMode {
+  if (t === undefined) return 'hash';
+  if (t === true) return 'full';
+  if (t === false) return 'none';
+  if (t === 'full' || t === 'hash' || t === 'none') return t;
+  throw new ConfigError(`trace must be true, false, 'full', 'hash' or 'none', not ${JSON.stringify(t)}`);
+}
+
+function resolveNodes(spec: number | readonly NodeSpec[]): ResolvedNode[] {
+  if (typeof spec === 'number') {
+    if (!Number.isInteger(spec) || spec < 1 || spec > 1000) throw new ConfigError(`nodes must be an integer from 1 to 1000, not ${spec}`);
+    const ids = nodeIds(spec);
+    return ids.map((id) => ({ id, startMs: 0, cluster: ids }));
+  }
+  if (!Array.isArray(spec) || spec.length === 0) throw new ConfigError('nodes must be a count or a non-empty list of { id, joinAtMs?, contacts? }');
+  const ids = spec.map((n) => n.id);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (typeof id !== 'string' || id === '') throw new ConfigError('every node needs a non-empty string id');
+    if (seen.has(id)) throw new ConfigError(`node id ${id} appears twice`);
+    seen.add(id);
+  }
+  const initial = spec.filter((n) => n.joinAtMs === undefined).map((n) => n.id);
+  if (initial.length === 0) throw new ConfigError('at least one node must start at time 0 (no joinAtMs)');
+  return spec.map((n) => {
+    if (n.joinAtMs === undefined) return { id: n.id, startMs: 0, cluster: initial };
+    if (!(n.joinAtMs >= 0)) throw new ConfigError(`node ${n.id}: joinAtMs must be a number >= 0`);
+    const contacts: readonly string[] = n.contacts ?? [initial[0]!];
+    for (const c of contacts) if (!seen.has(c)) throw new ConfigError(`node ${n.id}: unknown contact ${c}`);
+    return { id: n.id, startMs: n.joinAtMs, cluster: [n.id, ...contacts.filter((c) => c !== n.id)] };
+  });
+}
+
+function positive(name: string, v: number, allowZero = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0))
+    throw new ConfigError(`${name} must be a ${allowZero ? 'number >= 0' : 'positive number'}, not ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** The network a set of fault kinds implies, before a scenario's explicit overrides. */
+export function networkFor(faults: readonly FaultKind[], rates: FaultRates): NetworkConfig {
+  let n: NetworkConfig = DEFAULT_NETWORK;
+  if (faults.includes('drop')) n = { ...n, dropRate: rates.dropRate };
+  if (faults.includes('duplicate')) n = { ...n, duplicateRate: rates.duplicateRate };
+  if (faults.includes('reorder')) n = { ...n, reorder: true, latencyMsMax: Math.max(n.latencyMsMax, 30) };
+  if (faults.includes('delay'))
+    n = { ...n, distribution: 'exponential', latencyMsMax: rates.delayMsMax, latencyMsMean: rates.delayMsMean };
+  return n;
+}
+
+/** Fills in defaults from the protocol and checks everything; throws `ConfigError`. */
+export function resolveConfig(o: SimOptions): ResolvedConfig {
+  const p = o.protocol;
+  const s = o.scenario ?? {};
+  if (o.bug !== undefined && !p.bugs.some((b) => b.name === o.bug)) {
+    const known = p.bugs.map((b) => b.name).join(', ') || 'none';
+    throw new ConfigError(`protocol ${p.name} has no bug variant '${o.bug}' (known: ${known})`);
+  }
+  if (typeof o.seed !== 'string' && !Number.isSafeInteger(o.seed)) throw new ConfigError(`seed must be an integer or a string, not ${o.seed}`);
+  const faults = o.faults ?? s.faults ?? p.faults;
+  for (const f of faults) if (!isFaultKind(f)) throw new ConfigError(`unknown fault kind '${f}'`);
+  const rates: FaultRates = { ...DEFAULT_FAULT_RATES, ...s.faultRates };
+  for (const [k, v] of Object.entries(rates)) positive(`faultRates.${k}`, v, true);
+  const network: NetworkConfig = { ...networkFor(faults, rates), ...s.network };
+  const netProblems = networkProblems(network);
+  if (netProblems.length > 0) throw new ConfigError(`network: ${netProblems.join('; ')}`);
+  const nodes = resolveNodes(s.nodes ?? p.nodes ?? 3);
+  const explicitPlan = sortPlan(s.faultPlan ?? []);
+  const planIssues = planProblems(explicitPlan, nodes.map((n) => n.id));
+  if (planIssues.length > 0) throw new ConfigError(planIssues.join('; '));
+  const workload: WorkloadSpec = { ...p.workload, ...s.workload };
+  for (const k of ['clients', 'thinkMs', 'timeoutMs', 'retries'] as const) positive(`workload.${k}`, workload[k], k !== 'timeoutMs');
+  if (!Number.isInteger(workload.clients) || !Number.isInteger(workload.retries))
+    throw new ConfigError('workload.clients and workload.retries must be integers');
+  const maxFaultyNodes = s.maxFaultyNodes ?? p.maxFaultyNodes ?? Math.floor((nodes.length - 1) / 2);
+  positive('maxFaultyNodes', maxFaultyNodes, true);
+  return {
+    seed: String(o.seed),
+    bug: o.bug,
+    nodes,
+    network,
+    faults,
+    rates,
+    explicitPlan,
+    maxFaultyNodes,
+    workload,
+    durationMs: positive('durationMs', o.durationMs ?? s.durationMs ?? p.durationMs ?? DEFAULT_DURATION_MS),
+    quietMs: positive('quietMs', s.quietMs ?? p.quietMs ?? DEFAULT_QUIET_MS, true),
+    maxEvents: positive('maxEvents', s.maxEvents ?? DEFAULT_MAX_EVENTS),
+    trace: traceMode(o.trace),
+  };
+}

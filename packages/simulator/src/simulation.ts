@@ -1,0 +1,606 @@
+import {
+  HandlerError,
+  TurnExecutor,
+  handlerName,
+  type ClientId,
+  type Effect,
+  type NodeId,
+  type NodeView,
+  type Operation,
+  type Property,
+  type ProtocolDefinition,
+  type RequestId,
+  type ServiceEvent,
+  type SystemView,
+} from '@faultline/runtime';
+import { generateFaultPlan, sortPlan, type FaultEvent } from './fault-plan.ts';
+import { withDeterminismGuard } from './guard.ts';
+import { TraceHasher } from './hash.ts';
+import { EventHeap } from './heap.ts';
+import { Network } from './network.ts';
+import { Rng } from './rng.ts';
+import { resolveConfig, type ResolvedConfig, type ResolvedNode, type SimOptions } from './scenario.ts';
+import type { TraceRecord, Violation } from './trace.ts';
+
+/** Everything a run produced. The same options give the same result, bit for bit. */
+export interface SimResult {
+  readonly ok: boolean;
+  readonly protocol: string;
+  readonly seed: string;
+  readonly bug: string | undefined;
+  readonly violation: Violation | undefined;
+  /** Hash of the whole trace; undefined when the run was made with `trace: 'none'`. */
+  readonly traceHash: string | undefined;
+  /** Simulation events processed. */
+  readonly events: number;
+  /** Simulated time at the end, in ms. */
+  readonly endMs: number;
+  readonly history: readonly Operation[];
+  /** The fault plan that was run (generated and explicit). */
+  readonly plan: readonly FaultEvent[];
+  /** Every trace record, with `trace: 'full'`. */
+  readonly trace: readonly TraceRecord[] | undefined;
+  readonly stats: SimStats;
+}
+
+export interface SimStats {
+  turns: number;
+  messagesSent: number;
+  messagesDelivered: number;
+  messagesDropped: number;
+  messagesDuplicated: number;
+}
+
+type Ev = { t: number; seq: number } & (
+  | { k: 'deliver'; from: NodeId; to: NodeId; m: number; msg: unknown }
+  | { k: 'timer'; node: NodeId; tag: string; id: number; inc: number }
+  | { k: 'request'; client: ClientId; node: NodeId; id: RequestId; m: number; req: unknown }
+  | { k: 'response'; client: ClientId; node: NodeId; id: RequestId; m: number; result: unknown; redirect: NodeId | undefined }
+  | { k: 'client-timeout'; client: ClientId; id: RequestId; attempt: number }
+  | { k: 'client-next'; client: ClientId }
+  | { k: 'fault'; fault: FaultEvent }
+  | { k: 'join'; node: NodeId }
+  | { k: 'quiesce' }
+  | { k: 'end' }
+);
+
+interface SimNode {
+  readonly id: NodeId;
+  readonly index: number;
+  readonly spec: ResolvedNode;
+  readonly executor: TurnExecutor;
+  readonly rng: Rng;
+  readonly view: { id: NodeId; up: boolean; paused: boolean; state: unknown };
+  started: boolean;
+  incarnation: number;
+  readonly timers: Map<string, number>;
+  deferred: Ev[];
+  offsetMs: number;
+  rate: number;
+}
+
+interface SimClient {
+  readonly id: ClientId;
+  readonly index: number;
+  issued: number;
+  target: NodeId;
+  op: Operation | undefined;
+  attempt: number;
+  redirects: number;
+}
+
+/** Redirects a client follows for one operation before it waits for a timeout instead. */
+const MAX_REDIRECTS_PER_OP = 8;
+
+/**
+ * One deterministic run of a protocol under a fault scenario. Build it and call `run()`
+ * once; or use `simulate(options)`.
+ */
+export class Simulation {
+  readonly config: ResolvedConfig;
+  private readonly protocol: ProtocolDefinition;
+  private readonly heap = new EventHeap<Ev>();
+  private seq = 0;
+  private now = 0;
+  private index = 0;
+  private msgId = 0;
+  private timerId = 0;
+  private readonly nodes = new Map<NodeId, SimNode>();
+  private readonly nodeList: SimNode[] = [];
+  private nodeViews: NodeView<unknown>[] = [];
+  private readonly clients = new Map<ClientId, SimClient>();
+  private readonly clientList: SimClient[] = [];
+  private readonly requestClient = new Map<RequestId, ClientId>();
+  private readonly history: Operation[] = [];
+  private readonly network: Network;
+  private readonly workloadRng: Rng;
+  private readonly plan: FaultEvent[];
+  private readonly always: Property[];
+  private readonly hasher: TraceHasher | undefined;
+  private readonly records: TraceRecord[] | undefined;
+  private readonly tracing: boolean;
+  private phase: 'running' | 'quiescent' = 'running';
+  private workloadOpen = true;
+  private dirty = false;
+  private violation: Violation | undefined;
+  private activity = 'setup';
+  private readonly stats: SimStats = { turns: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0 };
+  private readonly view: SystemView;
+  private ran = false;
+
+  constructor(options: SimOptions) {
+    this.config = resolveConfig(options);
+    this.protocol = options.protocol;
+    const c = this.config;
+    const root = new Rng(c.seed);
+    this.network = new Network(c.network, root.fork('network'));
+    this.workloadRng = root.fork('workload');
+    this.always = this.protocol.properties.filter((p) => p.kind === 'always');
+    this.tracing = c.trace !== 'none';
+    this.hasher = this.tracing ? new TraceHasher() : undefined;
+    this.records = c.trace === 'full' ? [] : undefined;
+    this.plan = sortPlan([
+      ...generateFaultPlan(root.fork('faults'), {
+        kinds: c.faults,
+        nodes: c.nodes.map((n) => ({ id: n.id, startMs: n.startMs })),
+        durationMs: c.durationMs,
+        maxFaultyNodes: c.maxFaultyNodes,
+        rates: c.rates,
+      }),
+      ...c.explicitPlan,
+    ]);
+    c.nodes.forEach((spec, index) => {
+      const sim = this;
+      const node: SimNode = {
+        id: spec.id,
+        index,
+        spec,
+        rng: root.fork(`node/${spec.id}`),
+        executor: undefined as unknown as TurnExecutor,
+        view: { id: spec.id, up: false, paused: false, state: undefined },
+        started: false,
+        incarnation: 0,
+        timers: new Map(),
+        deferred: [],
+        offsetMs: 0,
+        rate: 1,
+      };
+      (node as { executor: TurnExecutor }).executor = new TurnExecutor(this.protocol.create({ bug: c.bug }), spec.id, spec.cluster, {
+        now: () => node.offsetMs + sim.now * node.rate,
+        random: () => node.rng.random(),
+      });
+      this.nodes.set(spec.id, node);
+      this.nodeList.push(node);
+    });
+    for (let i = 0; i < c.workload.clients; i++) {
+      const id = `c${i + 1}`;
+      const initial = c.nodes.filter((n) => n.startMs === 0).map((n) => n.id);
+      const target = c.workload.target?.(id, i, initial) ?? initial[i % initial.length]!;
+      if (!this.nodes.has(target)) throw new Error(`workload.target chose unknown node ${target}`);
+      const client: SimClient = { id, index: i, issued: 0, target, op: undefined, attempt: 0, redirects: 0 };
+      this.clients.set(id, client);
+      this.clientList.push(client);
+    }
+    const sim = this;
+    this.view = {
+      get nowMs() {
+        return sim.now;
+      },
+      get nodes() {
+        return sim.nodeViews;
+      },
+      history: this.history,
+      get phase() {
+        return sim.phase;
+      },
+    };
+  }
+
+  /** Runs to the end (or the first violation). May be called once. */
+  run(): SimResult {
+    if (this.ran) throw new Error('a Simulation runs once; build a new one to run again');
+    this.ran = true;
+    withDeterminismGuard(
+      () => this.activity,
+      () => this.loop(),
+    );
+    return {
+      ok: this.violation === undefined,
+      protocol: this.protocol.name,
+      seed: this.config.seed,
+      bug: this.config.bug,
+      violation: this.violation,
+      traceHash: this.hasher?.digest(),
+      events: this.index,
+      endMs: this.now,
+      history: this.history,
+      plan: this.plan,
+      trace: this.records,
+      stats: this.stats,
+    };
+  }
+
+  private loop(): void {
+    const c = this.config;
+    if (this.tracing)
+      this.emit({
+        i: 0,
+        t: 0,
+        k: 'config',
+        protocol: this.protocol.name,
+        seed: c.seed,
+        bug: c.bug ?? null,
+        nodes: c.nodes.map((n) => ({ id: n.id, startMs: n.startMs, cluster: n.cluster })),
+        network: c.network,
+        faults: c.faults,
+        plan: this.plan,
+      });
+    for (const n of c.nodes) this.push({ t: n.startMs, seq: 0, k: 'join', node: n.id });
+    for (const f of this.plan) this.push({ t: f.atMs, seq: 0, k: 'fault', fault: f });
+    for (const cl of this.clientList)
+      this.push({ t: Math.round(this.workloadRng.between(0, c.workload.thinkMs) * 1000) / 1000, seq: 0, k: 'client-next', client: cl.id });
+    this.push({ t: c.durationMs, seq: 0, k: 'quiesce' });
+    this.push({ t: c.durationMs + c.quietMs, seq: 0, k: 'end' });
+
+    const maxEvents = c.maxEvents;
+    for (;;) {
+      const ev = this.heap.pop();
+      if (ev === undefined) break;
+      this.now = ev.t;
+      this.index++;
+      if (this.index > maxEvents) {
+        this.fail('event-budget', `more than ${maxEvents} events: a livelock, or raise maxEvents`);
+        break;
+      }
+      this.dirty = false;
+      if (ev.k === 'end') {
+        this.phase = 'quiescent';
+        this.checkProperties(this.protocol.properties);
+        break;
+      }
+      this.handle(ev);
+      if (this.violation !== undefined) break;
+      if (this.dirty) this.checkProperties(this.always);
+      if (this.violation !== undefined) break;
+    }
+  }
+
+  private push(ev: Ev): void {
+    (ev as { seq: number }).seq = ++this.seq;
+    this.heap.push(ev);
+  }
+
+  private emit(rec: TraceRecord, attach?: unknown): void {
+    this.hasher!.update(JSON.stringify(rec));
+    if (this.records !== undefined) this.records.push(attach === undefined ? rec : { ...rec, state: attach } as TraceRecord);
+  }
+
+  private fail(property: string, message: string): void {
+    if (this.violation !== undefined) return;
+    this.violation = { property, message, atMs: this.now, eventIndex: this.index };
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'violation', property, message });
+  }
+
+  private checkProperties(props: readonly Property[]): void {
+    const view = this.view;
+    for (const p of props) {
+      this.activity = `the check of property '${p.name}'`;
+      let r;
+      try {
+        r = p.check(view);
+      } catch (err) {
+        this.fail(p.name, `the check threw: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+      if (r === true || r === undefined) continue;
+      this.fail(p.name, r === false ? p.description : r);
+      return;
+    }
+  }
+
+  private handle(ev: Ev): void {
+    switch (ev.k) {
+      case 'deliver': {
+        const node = this.nodes.get(ev.to)!;
+        if (!node.view.up) return this.dropOnArrival(ev.from, ev.to, ev.m);
+        if (node.view.paused) return void node.deferred.push(ev);
+        this.stats.messagesDelivered++;
+        if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'deliver', from: ev.from, to: ev.to, m: ev.m });
+        return this.turn(node, { kind: 'message', from: ev.from, msg: ev.msg });
+      }
+      case 'timer': {
+        const node = this.nodes.get(ev.node)!;
+        if (node.incarnation !== ev.inc || node.timers.get(ev.tag) !== ev.id) return;
+        if (node.view.paused) return void node.deferred.push(ev);
+        node.timers.delete(ev.tag);
+        if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'timer', node: node.id, tag: ev.tag });
+        return this.turn(node, { kind: 'timer', tag: ev.tag });
+      }
+      case 'request': {
+        const node = this.nodes.get(ev.node)!;
+        if (!node.view.up) return this.dropOnArrival(ev.client, ev.node, ev.m);
+        if (node.view.paused) return void node.deferred.push(ev);
+        if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'request', node: node.id, client: ev.client, id: ev.id, m: ev.m });
+        return this.turn(node, { kind: 'request', requestId: ev.id, client: ev.client, req: ev.req });
+      }
+      case 'response':
+        return this.clientResponse(ev);
+      case 'client-timeout':
+        return this.clientTimeout(ev.client, ev.id, ev.attempt);
+      case 'client-next':
+        return this.clientNext(this.clients.get(ev.client)!);
+      case 'fault':
+        return this.applyFault(ev.fault);
+      case 'join':
+        return this.startNode(this.nodes.get(ev.node)!);
+      case 'quiesce':
+        return this.quiesce();
+      case 'end':
+        return;
+    }
+  }
+
+  private dropOnArrival(from: string, to: string, m: number): void {
+    this.stats.messagesDropped++;
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'drop', from, to, m, reason: 'down' });
+  }
+
+  // ---- node turns ----
+
+  private turn(node: SimNode, event: ServiceEvent): void {
+    this.activity = `${this.protocol.name}.${handlerName(event)} on ${node.id}`;
+    this.stats.turns++;
+    let result;
+    try {
+      result = node.executor.run(node.view.state, event);
+    } catch (err) {
+      this.fail('handler-error', err instanceof HandlerError ? err.message : String(err));
+      return;
+    }
+    if (result.changed) {
+      node.view.state = result.state;
+      this.dirty = true;
+      if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'state', node: node.id }, this.records ? result.state : undefined);
+    }
+    const effects = result.effects;
+    for (let i = 0; i < effects.length; i++) this.applyEffect(node, effects[i]!);
+  }
+
+  private applyEffect(node: SimNode, e: Effect): void {
+    switch (e.kind) {
+      case 'send':
+        return this.sendMessage(node, e.to, e.msg);
+      case 'setTimer': {
+        const id = ++this.timerId;
+        node.timers.set(e.tag, id);
+        this.push({ t: this.now + e.delayMs / node.rate, seq: 0, k: 'timer', node: node.id, tag: e.tag, id, inc: node.incarnation });
+        return;
+      }
+      case 'cancelTimer':
+        node.timers.delete(e.tag);
+        return;
+      case 'reply':
+      case 'redirect':
+        return this.respond(node, e.requestId, e.kind === 'reply' ? e.result : undefined, e.kind === 'redirect' ? e.to : undefined);
+      case 'log':
+        if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'log', node: node.id, text: e.text });
+        return;
+    }
+  }
+
+  private sendMessage(node: SimNode, to: NodeId, msg: unknown): void {
+    if (!this.nodes.has(to)) return this.fail('invalid-effect', `${node.id} sent a message to unknown node '${to}'`);
+    const m = ++this.msgId;
+    this.stats.messagesSent++;
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'send', node: node.id, to, m, msg });
+    const fate = this.network.fate(node.id, to, this.now, true);
+    if (fate.kind === 'drop') {
+      this.stats.messagesDropped++;
+      if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'drop', from: node.id, to, m, reason: fate.reason });
+      return;
+    }
+    this.push({ t: fate.atMs, seq: 0, k: 'deliver', from: node.id, to, m, msg });
+    if (fate.duplicateAtMs !== undefined) {
+      this.stats.messagesDuplicated++;
+      if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'dup', from: node.id, to, m });
+      this.push({ t: fate.duplicateAtMs, seq: 0, k: 'deliver', from: node.id, to, m, msg });
+    }
+  }
+
+  private startNode(node: SimNode): void {
+    node.incarnation++;
+    node.view.up = true;
+    node.view.paused = false;
+    node.view.state = node.executor.initialState();
+    node.timers.clear();
+    node.deferred = [];
+    if (!node.started) {
+      node.started = true;
+      this.nodeViews = this.nodeList.filter((n) => n.started).map((n) => n.view);
+    }
+    this.dirty = true;
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'start', node: node.id, incarnation: node.incarnation });
+    this.turn(node, { kind: 'start' });
+  }
+
+  // ---- faults ----
+
+  private applyFault(f: FaultEvent): void {
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'fault', fault: f });
+    this.dirty = true;
+    switch (f.kind) {
+      case 'crash': {
+        const node = this.nodes.get(f.node)!;
+        if (!node.view.up) return;
+        node.view.up = false;
+        node.view.paused = false;
+        node.view.state = undefined;
+        node.incarnation++;
+        node.timers.clear();
+        node.deferred = [];
+        return;
+      }
+      case 'restart': {
+        const node = this.nodes.get(f.node)!;
+        if (node.view.up || !node.started) return;
+        return this.startNode(node);
+      }
+      case 'pause': {
+        const node = this.nodes.get(f.node)!;
+        if (node.view.up) node.view.paused = true;
+        return;
+      }
+      case 'resume':
+        return this.resume(this.nodes.get(f.node)!);
+      case 'partition':
+        return this.network.partition(f.groups, this.config.nodes.map((n) => n.id));
+      case 'oneway':
+        return this.network.cutOneWay(f.from, f.to);
+      case 'heal':
+        return this.network.heal();
+      case 'skew': {
+        const node = this.nodes.get(f.node)!;
+        node.rate = 1 + f.driftPpm / 1e6;
+        node.offsetMs = f.offsetMs;
+        return;
+      }
+    }
+  }
+
+  private resume(node: SimNode): void {
+    if (!node.view.paused) return;
+    node.view.paused = false;
+    const deferred = node.deferred;
+    node.deferred = [];
+    for (const ev of deferred) this.push({ ...ev, t: this.now });
+  }
+
+  /** The end of the faulty period: heal everything, stop new client operations. */
+  private quiesce(): void {
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'quiesce' });
+    this.workloadOpen = false;
+    this.network.heal();
+    this.network.config = { ...this.network.config, dropRate: 0, duplicateRate: 0 };
+    this.dirty = true;
+    for (const node of this.nodeList) {
+      if (!node.started) continue;
+      if (!node.view.up) this.startNode(node);
+      else this.resume(node);
+      if (this.violation !== undefined) return;
+    }
+  }
+
+  // ---- clients ----
+
+  private clientNext(client: SimClient): void {
+    if (!this.workloadOpen) return;
+    const n = client.issued++;
+    const req = this.config.workload.next(this.workloadRng, client.id, n);
+    const op: Operation = { id: `${client.id}:${n + 1}`, client: client.id, req, invokeMs: this.now, status: 'pending', attempts: 0 };
+    this.history.push(op);
+    this.requestClient.set(op.id, client.id);
+    client.op = op;
+    client.redirects = 0;
+    this.dirty = true;
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'invoke', client: client.id, id: op.id, req });
+    this.sendAttempt(client);
+  }
+
+  private sendAttempt(client: SimClient): void {
+    const op = client.op!;
+    op.attempts++;
+    const attempt = ++client.attempt;
+    const m = ++this.msgId;
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'attempt', client: client.id, id: op.id, node: client.target, attempt: op.attempts, m });
+    this.push({ t: this.now + this.config.workload.timeoutMs, seq: 0, k: 'client-timeout', client: client.id, id: op.id, attempt });
+    const fate = this.network.fate(client.id, client.target, this.now, false);
+    if (fate.kind === 'drop') {
+      if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'drop', from: client.id, to: client.target, m, reason: fate.reason });
+      return;
+    }
+    this.push({ t: fate.atMs, seq: 0, k: 'request', client: client.id, node: client.target, id: op.id, m, req: op.req });
+    if (fate.duplicateAtMs !== undefined) {
+      if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'dup', from: client.id, to: client.target, m });
+      this.push({ t: fate.duplicateAtMs, seq: 0, k: 'request', client: client.id, node: client.target, id: op.id, m, req: op.req });
+    }
+  }
+
+  private respond(node: SimNode, id: RequestId, result: unknown, redirect: NodeId | undefined): void {
+    const client = this.requestClient.get(id);
+    if (client === undefined) return this.fail('invalid-effect', `${node.id} replied to unknown request '${id}'`);
+    if (redirect !== undefined && !this.nodes.has(redirect))
+      return this.fail('invalid-effect', `${node.id} redirected request '${id}' to unknown node '${redirect}'`);
+    const m = ++this.msgId;
+    if (this.tracing) {
+      if (redirect === undefined) this.emit({ i: this.index, t: this.now, k: 'reply', node: node.id, client, id, result, m });
+      else this.emit({ i: this.index, t: this.now, k: 'redirect', node: node.id, client, id, to: redirect, m });
+    }
+    const fate = this.network.fate(node.id, client, this.now, false);
+    if (fate.kind === 'drop') {
+      if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'drop', from: node.id, to: client, m, reason: fate.reason });
+      return;
+    }
+    this.push({ t: fate.atMs, seq: 0, k: 'response', client, node: node.id, id, m, result, redirect });
+    if (fate.duplicateAtMs !== undefined) {
+      if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'dup', from: node.id, to: client, m });
+      this.push({ t: fate.duplicateAtMs, seq: 0, k: 'response', client, node: node.id, id, m, result, redirect });
+    }
+  }
+
+  private clientResponse(ev: Extract<Ev, { k: 'response' }>): void {
+    const client = this.clients.get(ev.client)!;
+    const op = client.op;
+    if (op === undefined || op.id !== ev.id || op.status !== 'pending') {
+      if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'stale-reply', client: client.id, id: ev.id, node: ev.node, m: ev.m });
+      return;
+    }
+    if (ev.redirect !== undefined) {
+      if (client.redirects >= MAX_REDIRECTS_PER_OP) return;
+      client.redirects++;
+      client.target = ev.redirect;
+      this.sendAttempt(client);
+      return;
+    }
+    op.status = 'ok';
+    op.completeMs = this.now;
+    op.result = ev.result;
+    op.node = ev.node;
+    this.dirty = true;
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'complete', client: client.id, id: op.id, node: ev.node, result: ev.result, m: ev.m });
+    this.finishOp(client);
+  }
+
+  private clientTimeout(clientId: ClientId, id: RequestId, attempt: number): void {
+    const client = this.clients.get(clientId)!;
+    const op = client.op;
+    if (op === undefined || op.id !== id || op.status !== 'pending' || client.attempt !== attempt) return;
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'timeout', client: clientId, id, attempt: op.attempts });
+    if (op.attempts <= this.config.workload.retries + client.redirects) {
+      client.target = this.nextTarget(client.target);
+      this.sendAttempt(client);
+      return;
+    }
+    op.status = 'timeout';
+    op.completeMs = this.now;
+    this.dirty = true;
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'give-up', client: clientId, id });
+    this.finishOp(client);
+  }
+
+  private finishOp(client: SimClient): void {
+    client.op = undefined;
+    if (this.workloadOpen) this.push({ t: this.now + this.config.workload.thinkMs, seq: 0, k: 'client-next', client: client.id });
+  }
+
+  /** After a timeout a client tries the next started node, in cluster order. */
+  private nextTarget(current: NodeId): NodeId {
+    const started = this.nodeList.filter((n) => n.started);
+    const i = started.findIndex((n) => n.id === current);
+    return started[(i + 1) % started.length]!.id;
+  }
+}
+
+/** Runs one seed of a protocol under a scenario. */
+export function simulate(options: SimOptions): SimResult {
+  return new Simulation(options).run();
+}

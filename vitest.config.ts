@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+/** One vitest project per package, plus the cross-package tests in test/. */
+const project = (name: string, dir: string, timeoutMs = 30_000) => ({
+  test: { name, include: [`${dir}/**/*.test.ts`], exclude: ['**/node_modules/**'], testTimeout: timeoutMs },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      project('runtime', 'packages/runtime'),
+      project('simulator', 'packages/simulator'),
+      project('protocols', 'packages/protocols', 120_000),
+      project('cli', 'packages/cli', 60_000),
+      project('cross-package', 'test', 120_000),
+    ],
+  },
+});
