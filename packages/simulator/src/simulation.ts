@@ -36,6 +36,8 @@ export interface SimResult {
   /** Simulated time at the end, in ms. */
   readonly endMs: number;
   readonly history: readonly Operation[];
+  /** Every node that started, as it was at the end. */
+  readonly nodes: readonly NodeView<unknown>[];
   /** The fault plan that was run (generated and explicit). */
   readonly plan: readonly FaultEvent[];
   /** Every trace record, with `trace: 'full'`. */
@@ -214,6 +216,7 @@ export class Simulation {
       events: this.index,
       endMs: this.now,
       history: this.history,
+      nodes: this.nodeViews.map((v) => ({ ...v })),
       plan: this.plan,
       trace: this.records,
       stats: this.stats,
@@ -235,8 +238,9 @@ export class Simulation {
         faults: c.faults,
         plan: this.plan,
       });
-    for (const n of c.nodes) this.push({ t: n.startMs, seq: 0, k: 'join', node: n.id });
+    // Faults first: a fault planned for a node's start time (its clock skew) applies before it starts.
     for (const f of this.plan) this.push({ t: f.atMs, seq: 0, k: 'fault', fault: f });
+    for (const n of c.nodes) this.push({ t: n.startMs, seq: 0, k: 'join', node: n.id });
     for (const cl of this.clientList)
       this.push({ t: Math.round(this.workloadRng.between(0, c.workload.thinkMs) * 1000) / 1000, seq: 0, k: 'client-next', client: cl.id });
     this.push({ t: c.durationMs, seq: 0, k: 'quiesce' });
@@ -435,8 +439,7 @@ export class Simulation {
         node.view.up = false;
         node.view.paused = false;
         node.view.state = undefined;
-        node.incarnation++;
-        node.timers.clear();
+        node.timers.clear(); // timer ids are never reused, so every pending one is now stale
         node.deferred = [];
         return;
       }
