@@ -125,7 +125,10 @@ export class Simulation {
   private workloadOpen = true;
   private dirty = false;
   private violation: Violation | undefined;
-  private activity = 'setup';
+  /** What is running, for the determinism guard's message: a turn or a property check. */
+  private activeNode: SimNode | undefined;
+  private activeEvent: ServiceEvent['kind'] = 'start';
+  private activeProperty: string | undefined;
   private readonly stats: SimStats = { turns: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0 };
   private readonly view: SystemView;
   private ran = false;
@@ -203,7 +206,7 @@ export class Simulation {
     if (this.ran) throw new Error('a Simulation runs once; build a new one to run again');
     this.ran = true;
     withDeterminismGuard(
-      () => this.activity,
+      () => this.describeActivity(),
       () => this.loop(),
     );
     return {
@@ -221,6 +224,12 @@ export class Simulation {
       trace: this.records,
       stats: this.stats,
     };
+  }
+
+  private describeActivity(): string {
+    if (this.activeProperty !== undefined) return `the check of property '${this.activeProperty}'`;
+    if (this.activeNode !== undefined) return `${this.protocol.name}.${handlerName({ kind: this.activeEvent } as ServiceEvent)} on ${this.activeNode.id}`;
+    return `the simulation of ${this.protocol.name}`;
   }
 
   private loop(): void {
@@ -288,13 +297,15 @@ export class Simulation {
   private checkProperties(props: readonly Property[]): void {
     const view = this.view;
     for (const p of props) {
-      this.activity = `the check of property '${p.name}'`;
+      this.activeProperty = p.name;
       let r;
       try {
         r = p.check(view);
       } catch (err) {
         this.fail(p.name, `the check threw: ${err instanceof Error ? err.message : String(err)}`);
         return;
+      } finally {
+        this.activeProperty = undefined;
       }
       if (r === true || r === undefined) continue;
       this.fail(p.name, r === false ? p.description : r);
@@ -352,7 +363,8 @@ export class Simulation {
   // ---- node turns ----
 
   private turn(node: SimNode, event: ServiceEvent): void {
-    this.activity = `${this.protocol.name}.${handlerName(event)} on ${node.id}`;
+    this.activeNode = node;
+    this.activeEvent = event.kind;
     this.stats.turns++;
     let result;
     try {
@@ -360,6 +372,8 @@ export class Simulation {
     } catch (err) {
       this.fail('handler-error', err instanceof HandlerError ? err.message : String(err));
       return;
+    } finally {
+      this.activeNode = undefined;
     }
     if (result.changed) {
       node.view.state = result.state;

@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: every figure, measured in this run on this machine. Prints a table, or
+ * with `--json` one flat JSON object of figure name -> number.
+ */
+import { simFigures } from './sim.ts';
+
+const json = process.argv.includes('--json');
+const sections: [string, () => Record<string, number>][] = [['simulator', simFigures]];
+
+const figures: Record<string, number> = {};
+for (const [name, measure] of sections) {
+  if (!json) process.stderr.write(`measuring ${name}...\n`);
+  Object.assign(figures, measure());
+}
+const ratio = (a: string, b: string) => figures[a]! / figures[b]!;
+figures['sim.pingpong.overheadVsRaw'] = ratio('sim.rawLoop.eventsPerSec', 'sim.pingpong.eventsPerSec');
+
+if (json) {
+  console.log(JSON.stringify(figures));
+} else {
+  const width = Math.max(...Object.keys(figures).map((k) => k.length));
+  for (const [k, v] of Object.entries(figures)) {
+    const shown = v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2);
+    console.log(`${k.padEnd(width)}  ${shown.padStart(14)}`);
+  }
+}

@@ -1,0 +1,62 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { ProtocolDefinition } from '@faultline/runtime';
+
+/** Where the command writes, and what it may know about its surroundings. */
+export interface Io {
+  readonly stdout: { write(chunk: string): unknown };
+  readonly stderr: { write(chunk: string): unknown };
+  /** stderr is a terminal: draw the progress bar there. */
+  readonly isTTY: boolean;
+  /** Colour the human-readable output (default: `isTTY`, unless NO_COLOR is set). */
+  readonly color?: boolean;
+  /** Width for trace lines and the progress bar (default 120). */
+  readonly columns?: number;
+  /** Directory that relative paths are resolved against (default: the process's). */
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** A wall clock in ms, for the progress bar and wall time (default `performance.now`). */
+  readonly now?: () => number;
+  /** The built-in protocols (default: the `@faultline/protocols` registry). */
+  readonly protocols?: readonly ProtocolDefinition[];
+}
+
+/** An `Io` with every default filled in, plus the colour functions. */
+export interface Output {
+  readonly io: Io;
+  readonly isTTY: boolean;
+  readonly columns: number;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly now: () => number;
+  /** Colours for stdout (level 0 when colour is off). */
+  readonly c: ChalkInstance;
+  /** Colours for the progress bar on stderr. */
+  readonly cErr: ChalkInstance;
+  /** Writes one or more lines to stdout. */
+  out(...lines: string[]): void;
+  /** Writes one or more lines to stderr. */
+  err(...lines: string[]): void;
+}
+
+export const DEFAULT_COLUMNS = 120;
+
+export function makeOutput(io: Io): Output {
+  const env = io.env ?? process.env;
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  const color = io.color ?? (io.isTTY && !noColor);
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const cErr = new Chalk({ level: io.isTTY && !noColor ? 1 : 0 });
+  const now = io.now ?? (() => performance.now());
+  return {
+    io,
+    isTTY: io.isTTY,
+    columns: io.columns !== undefined && io.columns >= 40 ? io.columns : DEFAULT_COLUMNS,
+    cwd: io.cwd ?? process.cwd(),
+    env,
+    now,
+    c,
+    cErr,
+    out: (...lines) => void io.stdout.write(lines.map((l) => `${l}\n`).join('')),
+    err: (...lines) => void io.stderr.write(lines.map((l) => `${l}\n`).join('')),
+  };
+}
