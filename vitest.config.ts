@@ -7,6 +7,7 @@ const project = (name: string, dir: string, timeoutMs = 30_000) => ({
 
 export default defineConfig({
   test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
       project('runtime', 'packages/runtime'),
       project('simulator', 'packages/simulator'),
