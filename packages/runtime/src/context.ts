@@ -33,4 +33,9 @@ export interface Context<S, M, Res = unknown, T extends string = string> {
   /** Tells the client to send this request to another node instead. */
   redirect(requestId: RequestId, to: NodeId): void;
   log(...parts: unknown[]): void;
+  /**
+   * How many messages this node sent to `peer` that the peer has not yet acknowledged.
+   * Only the Ken layer tracks acknowledgements; without it this is always 0.
+   */
+  unackedTo(peer: NodeId): number;
 }

@@ -13,6 +13,8 @@ const immer = new Immer({ autoFreeze: false });
 export interface TurnHost {
   now(): number;
   random(): number;
+  /** Messages to `peer` not yet acknowledged (a reliable-delivery layer's count; 0 when absent). */
+  unackedTo?(peer: NodeId): number;
 }
 
 export interface TurnResult<S> {
@@ -218,6 +220,9 @@ class TurnContext<S> implements Context<S, unknown, unknown, string> {
   }
   redirect(requestId: RequestId, to: NodeId): void {
     this.effects.push({ kind: 'redirect', requestId, to });
+  }
+  unackedTo(peer: NodeId): number {
+    return this.host.unackedTo?.(peer) ?? 0;
   }
   log(...parts: unknown[]): void {
     this.effects.push({ kind: 'log', text: parts.map(formatLogPart).join(' ') });
