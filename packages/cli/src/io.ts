@@ -9,7 +9,7 @@ export interface Io {
   readonly isTTY: boolean;
   /** Colour the human-readable output (default: `isTTY`, unless NO_COLOR is set). */
   readonly color?: boolean;
-  /** Width for trace lines and the progress bar (default 120). */
+  /** Width for trace lines and the progress bar (default 120; at least 40). */
   readonly columns?: number;
   /** Directory that relative paths are resolved against (default: the process's). */
   readonly cwd?: string;
@@ -50,7 +50,7 @@ export function makeOutput(io: Io): Output {
   return {
     io,
     isTTY: io.isTTY,
-    columns: io.columns !== undefined && io.columns >= 40 ? io.columns : DEFAULT_COLUMNS,
+    columns: io.columns !== undefined && io.columns > 0 ? Math.max(40, io.columns) : DEFAULT_COLUMNS,
     cwd: io.cwd ?? process.cwd(),
     env,
     now,

@@ -1,10 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ProtocolDefinition } from '@faultline/runtime';
 
 /**
  * The built-in protocols: the `protocols` list of `@faultline/protocols`
  * (packages/protocols/index.ts). Loaded on first use, so that a command that does not
  * need the library (a user's own protocol, `--help`) never pays for importing it, and
- * so that the CLI still works, with an empty library, before that index exists.
+ * so that the CLI still works, with an empty library, while that index does not exist.
  */
 let cached: Promise<readonly ProtocolDefinition[]> | undefined;
 
@@ -16,6 +19,7 @@ export function builtinProtocols(): Promise<readonly ProtocolDefinition[]> {
 }
 
 async function loadRegistry(): Promise<readonly ProtocolDefinition[]> {
+  if (!registryEntryExists()) return [];
   let mod: { protocols?: unknown };
   try {
     // A computed specifier: the registry's index may not exist yet, and its absence is
@@ -23,7 +27,6 @@ async function loadRegistry(): Promise<readonly ProtocolDefinition[]> {
     const specifier: string = REGISTRY;
     mod = (await import(specifier)) as { protocols?: unknown };
   } catch (err) {
-    if (isRegistryMissing(err)) return [];
     throw new Error(`the protocol library (${REGISTRY}) failed to load: ${err instanceof Error ? err.message : String(err)}`, {
       cause: err,
     });
@@ -32,12 +35,36 @@ async function loadRegistry(): Promise<readonly ProtocolDefinition[]> {
   return mod.protocols as readonly ProtocolDefinition[];
 }
 
-/** True when the error says that the registry's own index is missing (not something it imports). */
-function isRegistryMissing(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown } | undefined;
-  const message = typeof e?.message === 'string' ? e.message : '';
-  const missing =
-    e?.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find (module|package)|Failed to load url|Does the file exist/i.test(message);
-  const names = /protocols[\\/]index\.ts|'@faultline\/protocols'|"@faultline\/protocols"|@faultline\/protocols(\s|$)/;
-  return missing && names.test(message.split('\n')[0] ?? '') && !/imported from .*protocols[\\/]/.test(message);
+/**
+ * Whether the file the registry package's `exports['.']` names exists. Finding the
+ * package the way Node does (node_modules folders upward from here) keeps "not written
+ * yet" apart from "written but broken", which must be reported, not hidden.
+ */
+function registryEntryExists(): boolean {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const pkgDir = join(dir, 'node_modules', ...REGISTRY.split('/'));
+    const pkgFile = join(pkgDir, 'package.json');
+    if (existsSync(pkgFile)) {
+      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports?: unknown; main?: unknown };
+      const entry = entryOf(pkg);
+      return entry !== undefined && existsSync(join(pkgDir, entry));
+    }
+    if (dirname(dir) === dir) return false;
+  }
+}
+
+function entryOf(pkg: { exports?: unknown; main?: unknown }): string | undefined {
+  const e = pkg.exports;
+  if (typeof e === 'string') return e;
+  if (e !== null && typeof e === 'object') {
+    const conditions = e as Record<string, unknown>;
+    const dot = '.' in conditions ? conditions['.'] : conditions;
+    if (typeof dot === 'string') return dot;
+    if (dot !== null && typeof dot === 'object') {
+      const d = dot as Record<string, unknown>;
+      const first = d.import ?? d.default ?? d.node;
+      if (typeof first === 'string') return first;
+    }
+  }
+  return typeof pkg.main === 'string' ? pkg.main : 'index.js';
 }

@@ -1,0 +1,106 @@
+import { writeFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { simulate, type SimResult } from '@faultline/simulator';
+import { parseArgs, type CommandSpec } from '../args.ts';
+import { EXIT_OK, EXIT_VIOLATION, UsageError, errorMessage } from '../errors.ts';
+import { count, grouped, simMs } from '../format.ts';
+import type { Output } from '../io.ts';
+import { RUN_FLAGS, seedValue, setUpRun } from '../run-setup.ts';
+import { formatTrace } from '../trace-format.ts';
+
+export const REPLAY = {
+  name: 'replay',
+  summary: 'rerun one seed with its full trace',
+  description:
+    'Reruns one seed of a protocol with the same flags as the run that failed, keeping the\n' +
+    'full trace, and prints whether a property was violated (and which, when, where), the\n' +
+    'trace hash and the event count. The output is the same on every run. Exits 1 when a\n' +
+    'property was violated, 0 when none was, 2 on bad input.',
+  positionals: [{ name: 'protocol', required: true, help: 'a built-in protocol name, or a path to a module exporting one' }],
+  flags: {
+    seed: { type: 'string', value: 'S', help: 'the seed to replay (required)' },
+    ...RUN_FLAGS,
+    trace: { type: 'boolean', help: 'print the trace: one line per record, a column per node' },
+    out: { type: 'string', value: 'FILE', help: 'write the trace to FILE as JSON lines (one record per line)' },
+    json: { type: 'boolean', help: 'print { ok, traceHash, events, violation }' },
+  },
+  examples: [
+    'faultline replay primary-backup --seed 17 --bug reply-before-replicate --trace',
+    'faultline replay ./my-protocol.ts --seed 3 --faults none --out trace.jsonl',
+  ],
+} as const satisfies CommandSpec;
+
+export async function runReplay(out: Output, argv: readonly string[]): Promise<number> {
+  const { positionals, flags } = parseArgs(REPLAY, argv);
+  if (flags.seed === undefined) throw new UsageError("faultline replay: missing --seed S (the seed to replay); see 'faultline replay --help'");
+  const setup = await setUpRun(out, positionals[0]!, flags);
+  const seed = seedValue(flags.seed);
+  const result = simulate({
+    protocol: setup.definition,
+    seed,
+    bug: setup.bug,
+    scenario: setup.scenario,
+    faults: setup.faults,
+    durationMs: setup.durationMs,
+    trace: 'full',
+  });
+  const trace = result.trace ?? [];
+  if (flags.out !== undefined) writeJsonLines(out, flags.out, trace);
+
+  if (flags.json) {
+    out.out(
+      JSON.stringify(
+        {
+          ok: result.ok,
+          protocol: result.protocol,
+          seed: result.seed,
+          bug: result.bug ?? null,
+          traceHash: result.traceHash,
+          events: result.events,
+          endMs: result.endMs,
+          violation: result.violation ?? null,
+          replay: setup.replay(result.seed),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    if (flags.trace) out.out(...formatTrace(trace, out.c, out.columns), '');
+    out.out(...summary(out, result, setup.replay(result.seed)));
+    if (flags.out !== undefined) out.out(out.c.dim(`trace written to ${flags.out} (${count(trace.length, 'record')})`));
+  }
+  return result.ok ? EXIT_OK : EXIT_VIOLATION;
+}
+
+function summary(out: Output, r: SimResult, command: string): string[] {
+  const c = out.c;
+  const name = `${r.protocol} seed ${r.seed}${r.bug ? ` (bug ${r.bug})` : ''}`;
+  const v = r.violation;
+  const lines = v
+    ? [
+        c.red.bold(`✗ ${name}: '${v.property}' violated at ${simMs(v.atMs)} ms (event ${grouped(v.eventIndex)})`),
+        `  ${v.message}`,
+      ]
+    : [c.green.bold(`✓ ${name}: no property violated`)];
+  const ops = r.history;
+  const ok = ops.filter((o) => o.status === 'ok').length;
+  const timedOut = ops.filter((o) => o.status === 'timeout').length;
+  lines.push(
+    `  ${c.dim('trace   ')} ${r.traceHash}`,
+    `  ${c.dim('events  ')} ${grouped(r.events)} in ${simMs(r.endMs)} simulated ms`,
+    `  ${c.dim('ops     ')} ${grouped(ops.length)} invoked, ${grouped(ok)} ok, ${grouped(timedOut)} timed out, ${grouped(ops.length - ok - timedOut)} pending`,
+    `  ${c.dim('faults  ')} ${r.plan.length} fault events planned`,
+    `  ${c.dim('command ')} ${command}`,
+  );
+  return lines;
+}
+
+function writeJsonLines(out: Output, file: string, records: readonly unknown[]): void {
+  const abs = isAbsolute(file) ? file : resolve(out.cwd, file);
+  try {
+    writeFileSync(abs, records.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).join('\n') + (records.length ? '\n' : ''));
+  } catch (err) {
+    throw new UsageError(`cannot write ${file}: ${errorMessage(err)}`);
+  }
+}

@@ -1,0 +1,170 @@
+import { campaign, simulate, type CampaignFailure, type CampaignResult } from '@faultline/simulator';
+import { parseArgs, type CommandSpec } from '../args.ts';
+import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
+import { count, duration, grouped, simMs } from '../format.ts';
+import type { Output } from '../io.ts';
+import { ProgressBar } from '../progress.ts';
+import { RUN_FLAGS, seedValue, setUpRun, type RunSetup } from '../run-setup.ts';
+
+export const DEFAULT_SEEDS = 1000;
+/** Failures printed in full; the seeds of the rest are listed. */
+const SHOWN_FAILURES = 5;
+const LISTED_SEEDS = 20;
+
+export const TEST = {
+  name: 'test',
+  summary: 'run a protocol on many seeds under faults; report every violation',
+  description:
+    'Runs the protocol on N seeds (default 1000) in the deterministic simulator, under its\n' +
+    'fault model (or --faults), checking its properties. Each failing seed is printed with\n' +
+    'the property, its message, the time and event index, and the exact command that\n' +
+    'replays it. Exits 1 when a property was violated, 0 when none was, 2 on bad input.',
+  positionals: [{ name: 'protocol', required: true, help: 'a built-in protocol name, or a path to a module exporting one' }],
+  flags: {
+    seeds: { type: 'integer', value: 'N', min: 1, help: `how many seeds to run (default ${DEFAULT_SEEDS})` },
+    seed: { type: 'string', value: 'S', help: 'run only this seed' },
+    'first-seed': { type: 'integer', value: 'S', help: 'the first seed of the range (default 1)' },
+    ...RUN_FLAGS,
+    'fail-fast': { type: 'boolean', help: 'stop at the first failing seed' },
+    json: { type: 'boolean', help: 'print one JSON object: { ok, protocol, seedsRun, failures: [...] }' },
+  },
+  examples: [
+    'faultline test primary-backup',
+    'faultline test primary-backup --bug reply-before-replicate --seeds 200 --fail-fast',
+    'faultline test ./my-protocol.ts --faults drop,crash --duration-ms 20000',
+  ],
+} as const satisfies CommandSpec;
+
+/** `test --json`: one object. */
+export interface TestReport {
+  readonly ok: boolean;
+  readonly protocol: string;
+  readonly bug: string | null;
+  readonly faults: readonly string[];
+  readonly firstSeed: string;
+  readonly seedsRun: number;
+  readonly events: number;
+  readonly simulatedMs: number;
+  readonly wallMs: number;
+  readonly failures: readonly {
+    seed: string;
+    property: string;
+    message: string;
+    atMs: number;
+    events: number;
+    traceHash: string;
+    replay: string;
+  }[];
+}
+
+export async function runTest(out: Output, argv: readonly string[]): Promise<number> {
+  const { positionals, flags } = parseArgs(TEST, argv);
+  if (flags.seed !== undefined && (flags.seeds !== undefined || flags['first-seed'] !== undefined))
+    throw new UsageError('faultline test: --seed runs one seed; it cannot go with --seeds or --first-seed');
+  const setup = await setUpRun(out, positionals[0]!, flags);
+  const seed = flags.seed !== undefined ? seedValue(flags.seed) : undefined;
+  const firstSeed = typeof seed === 'number' ? seed : (flags['first-seed'] ?? 1);
+  const seeds = seed !== undefined ? 1 : (flags.seeds ?? DEFAULT_SEEDS);
+
+  const bar = out.isTTY && !flags.json && seed === undefined ? new ProgressBar((s) => out.io.stderr.write(s), out.now, out.cErr, out.columns) : undefined;
+  const started = out.now();
+  let result: CampaignResult;
+  try {
+    result =
+      typeof seed === 'string'
+        ? runStringSeed(setup, seed)
+        : campaign({
+            protocol: setup.definition,
+            bug: setup.bug,
+            scenario: setup.scenario,
+            faults: setup.faults,
+            durationMs: setup.durationMs,
+            seeds,
+            firstSeed,
+            failFast: flags['fail-fast'] ?? false,
+            replayCommand: setup.replay,
+            onProgress: bar ? (p) => bar.update(p) : undefined,
+          });
+  } finally {
+    bar?.finish();
+  }
+  const wallMs = out.now() - started;
+
+  if (flags.json) {
+    const report: TestReport = {
+      ok: result.ok,
+      protocol: result.protocol,
+      bug: result.bug ?? null,
+      faults: setup.config.faults,
+      firstSeed: String(seed ?? firstSeed),
+      seedsRun: result.seedsRun,
+      events: result.events,
+      simulatedMs: result.simulatedMs,
+      wallMs: Math.round(wallMs),
+      failures: result.failures.map((f) => ({
+        seed: f.seed,
+        property: f.property,
+        message: f.message,
+        atMs: f.atMs,
+        events: f.events,
+        traceHash: f.traceHash,
+        replay: f.replay,
+      })),
+    };
+    out.out(JSON.stringify(report, null, 2));
+  } else printReport(out, setup, result, String(seed ?? firstSeed), wallMs, result.seedsRun < seeds);
+  return result.ok ? EXIT_OK : EXIT_VIOLATION;
+}
+
+/** A seed that is not an integer cannot go through a campaign's range: run it alone. */
+function runStringSeed(setup: RunSetup, seed: string): CampaignResult {
+  const r = simulate({
+    protocol: setup.definition,
+    seed,
+    bug: setup.bug,
+    scenario: setup.scenario,
+    faults: setup.faults,
+    durationMs: setup.durationMs,
+    trace: 'hash',
+  });
+  const v = r.violation;
+  const failures: CampaignFailure[] = v
+    ? [{ seed, property: v.property, message: v.message, atMs: v.atMs, events: r.events, traceHash: r.traceHash!, replay: setup.replay(seed) }]
+    : [];
+  return { ok: r.ok, protocol: r.protocol, bug: r.bug, seedsRun: 1, failures, events: r.events, simulatedMs: r.endMs };
+}
+
+function printReport(out: Output, setup: RunSetup, r: CampaignResult, firstSeed: string, wallMs: number, stoppedEarly: boolean): void {
+  const c = out.c;
+  const lines: string[] = [];
+  r.failures.slice(0, SHOWN_FAILURES).forEach((f, k) => {
+    if (k > 0) lines.push('');
+    lines.push(
+      `${c.red.bold('✗ seed ' + f.seed)}: ${c.bold(`'${f.property}'`)} violated at ${simMs(f.atMs)} ms (event ${grouped(f.events)})`,
+      `  ${f.message}`,
+      `  ${c.dim('replay:')} ${c.cyan(f.replay)}`,
+    );
+  });
+  if (r.failures.length > SHOWN_FAILURES) {
+    const rest = r.failures.slice(SHOWN_FAILURES);
+    const listed = rest.slice(0, LISTED_SEEDS).map((f) => f.seed).join(', ');
+    lines.push('', `${c.red(`... and ${rest.length} more failing seed${rest.length === 1 ? '' : 's'}`)}: ${listed}${rest.length > LISTED_SEEDS ? ', ...' : ''}`);
+  }
+  if (lines.length > 0) lines.push('');
+
+  const name = `${r.protocol}${r.bug ? ` (bug ${r.bug})` : ''}`;
+  const lastSeed = /^-?\d+$/.test(firstSeed) ? String(Number(firstSeed) + r.seedsRun - 1) : firstSeed;
+  const range = r.seedsRun === 1 ? `seed ${firstSeed}` : `${firstSeed}..${lastSeed}`;
+  if (r.ok) lines.push(c.green.bold(`✓ ${name}: no property violated in ${count(r.seedsRun, 'seed')}`));
+  else lines.push(c.red.bold(`✗ ${name}: ${grouped(r.failures.length)} of ${count(r.seedsRun, 'seed')} violated a property`));
+  const speedup = wallMs > 0 ? ` (${grouped(Math.round(r.simulatedMs / wallMs))}x real time)` : '';
+  const faults = setup.config.faults.length ? setup.config.faults.join(', ') : 'none';
+  lines.push(
+    `  ${c.dim('seeds    ')} ${grouped(r.seedsRun)} (${range})${stoppedEarly ? '; stopped at the first failure (--fail-fast)' : ''}`,
+    `  ${c.dim('failures ')} ${r.failures.length ? c.red(grouped(r.failures.length)) : c.green('0')}`,
+    `  ${c.dim('faults   ')} ${faults}`,
+    `  ${c.dim('events   ')} ${grouped(r.events)}`,
+    `  ${c.dim('time     ')} ${duration(r.simulatedMs)} simulated in ${duration(wallMs)} wall${speedup}`,
+  );
+  out.out(...lines);
+}

@@ -1,0 +1,10 @@
+export { main } from './main.ts';
+export type { Io } from './io.ts';
+export { EXIT_OK, EXIT_VIOLATION, EXIT_USAGE, EXIT_INTERNAL, UsageError } from './errors.ts';
+export { parseArgs, commandHelp, type CommandSpec, type FlagSpec, type Flags } from './args.ts';
+export { loadProtocol, isProtocolPath, type LoadedProtocol } from './protocol-loader.ts';
+export { loadScenario, scenarioProblems } from './scenario-loader.ts';
+export { parseFaultList, formatFaultList } from './fault-list.ts';
+export { replayCommand, shellQuote, splitCommand, type RunInputs } from './replay-command.ts';
+export { formatTrace, TraceFormatter, layoutFor } from './trace-format.ts';
+export { ProgressBar } from './progress.ts';

@@ -1,0 +1,74 @@
+import { FAULT_KINDS, type FaultKind, type ProtocolDefinition } from '@faultline/runtime';
+import { resolveConfig, type ResolvedConfig, type Scenario } from '@faultline/simulator';
+import type { Flags } from './args.ts';
+import { UsageError } from './errors.ts';
+import { parseFaultList } from './fault-list.ts';
+import type { Output } from './io.ts';
+import { loadProtocol, type LoadedProtocol } from './protocol-loader.ts';
+import { replayCommand, type RunInputs } from './replay-command.ts';
+import { loadScenario } from './scenario-loader.ts';
+
+/** The flags that decide a run, shared by `test` and `replay`. */
+export const RUN_FLAGS = {
+  bug: { type: 'string', value: 'NAME', help: 'run the named seeded bug variant instead of the correct protocol' },
+  faults: {
+    type: 'string',
+    value: 'LIST',
+    help: `fault kinds to inject, comma-separated, or none (default: the\nprotocol's fault model): ${FAULT_KINDS.join(', ')}`,
+  },
+  'duration-ms': { type: 'number', value: 'T', positive: true, help: 'simulated time with workload and faults (default: the protocol\'s)' },
+  scenario: { type: 'string', value: 'FILE', help: 'a scenario (JSON, or a module whose default export is one)' },
+} as const;
+
+/** A protocol and everything else a run needs, checked, with how to replay any seed of it. */
+export interface RunSetup {
+  readonly protocol: LoadedProtocol;
+  readonly definition: ProtocolDefinition;
+  readonly bug: string | undefined;
+  readonly faults: readonly FaultKind[] | undefined;
+  readonly durationMs: number | undefined;
+  readonly scenario: Scenario | undefined;
+  readonly inputs: RunInputs;
+  /** The config of seed 1, resolved: proves the inputs valid before anything runs. */
+  readonly config: ResolvedConfig;
+  /** The exact command that replays `seed`. */
+  replay(seed: string): string;
+}
+
+/**
+ * Loads the protocol and scenario named on the command line and checks every input,
+ * so that mistakes surface as one clear line before any seed runs. Throws `UsageError`
+ * (or the simulator's `ConfigError`).
+ */
+export async function setUpRun(out: Output, protocolArg: string, flags: Flags<typeof RUN_FLAGS>): Promise<RunSetup> {
+  const faults = flags.faults !== undefined ? parseFaultList(flags.faults) : undefined;
+  const protocol = await loadProtocol(protocolArg, out.cwd, out.io.protocols);
+  const definition = protocol.definition;
+  const bug = flags.bug;
+  if (bug !== undefined && !definition.bugs.some((b) => b.name === bug)) {
+    const known = definition.bugs.map((b) => b.name);
+    throw new UsageError(`protocol ${definition.name} has no bug variant '${bug}' (known: ${known.length ? known.join(', ') : 'none'})`);
+  }
+  const scenario = flags.scenario !== undefined ? await loadScenario(flags.scenario, out.cwd) : undefined;
+  const durationMs = flags['duration-ms'];
+  const config = resolveConfig({ protocol: definition, seed: 1, bug, scenario, faults, durationMs });
+  const inputs: RunInputs = { protocolArg, bug, faults, durationMs, scenario: flags.scenario };
+  return {
+    protocol,
+    definition,
+    bug,
+    faults,
+    durationMs,
+    scenario,
+    inputs,
+    config,
+    replay: (seed) => replayCommand(inputs, seed),
+  };
+}
+
+/** `--seed` as the simulator takes it: a number when it is a plain integer, else the string. */
+export function seedValue(text: string): number | string {
+  if (text === '') throw new UsageError('--seed needs a non-empty value');
+  const n = Number(text);
+  return /^-?\d+$/.test(text) && Number.isSafeInteger(n) && String(n) === text ? n : text;
+}

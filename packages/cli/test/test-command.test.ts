@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { splitCommand } from '../src/index.ts';
+import { run, runJson } from './helpers.ts';
+
+describe('faultline test', () => {
+  it('--json for a passing protocol', async () => {
+    const { code, json } = await runJson(['test', 'counter', '--seeds', '30', '--json']);
+    expect(code).toBe(0);
+    expect(json).toMatchObject({ ok: true, protocol: 'counter', bug: null, seedsRun: 30, failures: [], faults: ['drop', 'duplicate', 'delay'] });
+    expect(json.events).toBeGreaterThan(0);
+  });
+
+  it('--json for a failing protocol: every failure with its seed and replay command', async () => {
+    const { code, json } = await runJson(['test', './counter.ts', '--bug', 'local-count', '--seeds', '12', '--json']);
+    expect(code).toBe(1);
+    expect(json.ok).toBe(false);
+    expect(json.protocol).toBe('counter');
+    expect(json.bug).toBe('local-count');
+    expect(json.seedsRun).toBe(12);
+    expect(json.failures.length).toBeGreaterThan(0);
+    for (const f of json.failures) {
+      expect(Object.keys(f).sort()).toEqual(['atMs', 'events', 'message', 'property', 'replay', 'seed', 'traceHash']);
+      expect(f.property).toBe('unique-results');
+      expect(f.traceHash).toMatch(/^[0-9a-f]{16}$/);
+      expect(f.replay).toBe(`faultline replay ./counter.ts --seed ${f.seed} --bug local-count`);
+    }
+  });
+
+  it('--fail-fast stops at the first failure; --first-seed moves the range', async () => {
+    const { json } = await runJson(['test', 'counter', '--bug', 'local-count', '--seeds', '50', '--first-seed', '100', '--fail-fast', '--json']);
+    expect(json.seedsRun).toBeLessThan(50);
+    expect(json.failures).toHaveLength(1);
+    expect(Number(json.failures[0].seed)).toBeGreaterThanOrEqual(100);
+  });
+
+  it('--seed runs one seed, integer or not', async () => {
+    const one = await runJson(['test', 'counter', '--seed', '7', '--bug', 'local-count', '--json']);
+    expect(one.json.seedsRun).toBe(1);
+    expect(one.json.failures.map((f: { seed: string }) => f.seed)).toEqual(['7']);
+    const word = await runJson(['test', 'counter', '--seed', 'hello', '--json']);
+    expect(word.code).toBe(0);
+    expect(word.json).toMatchObject({ ok: true, seedsRun: 1, firstSeed: 'hello' });
+  });
+
+  it('prints the failure: property, message, seed, time, event and the replay command', async () => {
+    const r = await run(['test', 'counter', '--bug', 'local-count', '--seeds', '8']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/✗ seed 1: 'unique-results' violated at \d+\.\d{3} ms \(event \d+\)/);
+    expect(r.stdout).toMatch(/both returned/);
+    expect(r.stdout).toContain('replay: faultline replay counter --seed 1 --bug local-count');
+    expect(r.stdout).toMatch(/8 of 8 seeds violated a property/);
+    expect(r.stdout).toMatch(/simulated in .* wall/);
+    expect(r.stdout).not.toMatch(/\x1b\[/); // no colour when not a terminal
+  });
+
+  it('a passing summary', async () => {
+    const r = await run(['test', 'counter', '--seeds', '5']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✓ counter: no property violated in 5 seeds/);
+    expect(r.stdout).toMatch(/seeds +5 \(1\.\.5\)/);
+  });
+
+  it('colours the summary when asked', async () => {
+    const r = await run(['test', 'counter', '--seeds', '2'], { color: true });
+    expect(r.stdout).toMatch(/\x1b\[32m/);
+  });
+
+  it('the replay command carries every flag that shaped the run, and reproduces the failure', async () => {
+    const argv = ['test', './counter.ts', '--faults', 'drop,delay', '--duration-ms', '800', '--scenario', 'crash-n1.json', '--seeds', '5', '--json'];
+    const { code, json } = await runJson(argv);
+    expect(code).toBe(1);
+    const f = json.failures[0];
+    expect(f.replay).toBe(`faultline replay ./counter.ts --seed ${f.seed} --faults drop,delay --duration-ms 800 --scenario crash-n1.json`);
+    const words = splitCommand(f.replay);
+    expect(words.slice(0, 2)).toEqual(['faultline', 'replay']);
+    const replayed = await runJson([...words.slice(1), '--json']);
+    expect(replayed.code).toBe(1);
+    expect(replayed.json.ok).toBe(false);
+    expect(replayed.json.traceHash).toBe(f.traceHash);
+    expect(replayed.json.events).toBe(f.events);
+    expect(replayed.json.violation).toMatchObject({ property: f.property, message: f.message, atMs: f.atMs });
+  });
+
+  it('the replay command printed for people reproduces the failure too', async () => {
+    const r = await run(['test', 'counter', '--bug', 'local-count', '--seeds', '3', '--first-seed', '40', '--faults', 'none']);
+    const line = r.stdout.split('\n').find((l) => l.includes('replay: '))!;
+    const command = line.slice(line.indexOf('replay: ') + 'replay: '.length);
+    expect(command).toBe('faultline replay counter --seed 40 --bug local-count --faults none');
+    const replayed = await run(splitCommand(command).slice(1));
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toMatch(/✗ counter seed 40 \(bug local-count\): 'unique-results' violated/);
+  });
+
+  it('quotes a protocol path that needs it', async () => {
+    const { json } = await runJson(['test', '../fixtures/counter.ts', '--seed', "it's 1", '--bug', 'local-count', '--json']);
+    expect(json.failures[0].replay).toBe(`faultline replay ../fixtures/counter.ts --seed 'it'\\''s 1' --bug local-count`);
+    expect(splitCommand(json.failures[0].replay)[4]).toBe("it's 1");
+  });
+
+  it('--faults none and a scenario change the run', async () => {
+    const none = await runJson(['test', 'counter', '--faults', 'none', '--seeds', '3', '--json']);
+    expect(none.json.faults).toEqual([]);
+    const fromScenario = await runJson(['test', 'counter', '--scenario', 'small.json', '--seeds', '3', '--json']);
+    expect(fromScenario.json.faults).toEqual(['drop']);
+    const module = await runJson(['test', 'counter', '--scenario', 'scenario-module.ts', '--seeds', '3', '--json']);
+    expect(module.code).toBe(0);
+    expect(module.json.faults).toEqual([]);
+  });
+
+  it('draws a throttled progress bar on a terminal, and none with --json', async () => {
+    let clock = 0;
+    const tty = await run(['test', 'counter', '--seeds', '40'], { isTTY: true, now: () => (clock += 7) });
+    expect(tty.code).toBe(0);
+    const frames = tty.stderr.replace(/\x1b\[\d+m/g, '').split('\r\x1b[2K').filter((s) => s !== '');
+    // ~7 ms per clock read: far fewer frames than seeds, the last one complete.
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames.length).toBeLessThan(20);
+    expect(frames[frames.length - 1]).toMatch(/40\/40 seeds .*0 failures .*seeds\/s .*done/);
+    expect(tty.stderr.endsWith('\r\x1b[2K')).toBe(true);
+    const json = await run(['test', 'counter', '--seeds', '5', '--json'], { isTTY: true });
+    expect(json.stderr).toBe('');
+  });
+});
