@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, resolveConfig, simulate, type SimOptions } from '../src/index.ts';
+import { ConfigError, resolveConfig, simulate, type SimOptions, type TraceRecord } from '../src/index.ts';
 import { probe } from './fixtures/probe.ts';
 
 const protocol = probe();
@@ -27,7 +27,7 @@ describe('scenario validation', () => {
   });
   it('a late joiner starts at its time knowing only its contacts', () => {
     const r = simulate({ protocol, seed: 1, trace: 'full', scenario: { nodes: [{ id: 'n1' }, { id: 'n2' }, { id: 'n4', joinAtMs: 450, contacts: ['n2'] }] } });
-    const cfg = r.trace![0] as { nodes: { id: string; cluster: string[] }[] };
+    const cfg = r.trace![0] as Extract<TraceRecord, { k: 'config' }>;
     expect(cfg.nodes.find((n) => n.id === 'n4')!.cluster).toEqual(['n4', 'n2']);
     expect(r.trace!.find((x) => x.k === 'start' && x.node === 'n4')!.t).toBe(450);
   });
