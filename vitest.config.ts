@@ -11,6 +11,7 @@ export default defineConfig({
     projects: [
       project('runtime', 'packages/runtime'),
       project('simulator', 'packages/simulator'),
+      project('ken-checkpoint', 'packages/ken-checkpoint', 60_000),
       project('protocols', 'packages/protocols', 120_000),
       project('cli', 'packages/cli', 60_000),
       project('cross-package', 'test', 120_000),

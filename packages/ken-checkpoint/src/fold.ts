@@ -1,0 +1,86 @@
+import type { Effect, NodeId, RequestId } from '@faultline/runtime';
+import type { Draft } from 'immer';
+import { KenOutboxFullError, KenUsageError } from './errors.ts';
+import { checkKey, type KenState } from './ken-state.ts';
+import type { KenOutput } from './outputs.ts';
+import { noteRequest } from './request-cache.ts';
+
+export const KEN_TIMER_PREFIX = 'ken:';
+
+export interface HeldSend {
+  readonly to: NodeId;
+  readonly seq: number;
+  readonly msg: unknown;
+}
+
+export type HeldAnswer =
+  | { readonly kind: 'reply'; readonly requestId: RequestId; readonly result: unknown }
+  | { readonly kind: 'redirect'; readonly requestId: RequestId; readonly to: NodeId };
+
+/** A turn's effects, sorted: what must wait for its record, and what may go at once. */
+export interface Folded {
+  readonly sends: HeldSend[];
+  readonly answers: HeldAnswer[];
+  readonly local: KenOutput[];
+}
+
+export interface FoldContext {
+  readonly self: NodeId;
+  readonly nowMs: number;
+  readonly outboxMaxPerPeer: number;
+  readonly requestCacheMax: number;
+}
+
+/**
+ * Folds an app turn's effects into the draft KenState: a send takes the next sequence
+ * number and joins the outbox; timers are kept with their deadlines; replies and
+ * redirects go into the request cache. Throws (voiding the turn) on a full outbox or an
+ * app timer tag in Ken's namespace.
+ */
+export function foldEffects(d: Draft<KenState<unknown>>, effects: readonly Effect[], ctx: FoldContext): Folded {
+  const folded: Folded = { sends: [], answers: [], local: [] };
+  for (const e of effects) {
+    switch (e.kind) {
+      case 'send': {
+        checkKey('node id', e.to);
+        const ch = (d.out[e.to] ??= { next: 1, unacked: [] });
+        if (ch.unacked.length >= ctx.outboxMaxPerPeer) throw new KenOutboxFullError(ctx.self, e.to, ctx.outboxMaxPerPeer);
+        const seq = ch.next++;
+        ch.unacked.push({ seq, msg: e.msg });
+        folded.sends.push({ to: e.to, seq, msg: e.msg });
+        break;
+      }
+      case 'setTimer':
+        checkAppTag(e.tag);
+        d.timers[e.tag] = ctx.nowMs + e.delayMs;
+        folded.local.push(e);
+        break;
+      case 'cancelTimer':
+        checkAppTag(e.tag);
+        delete d.timers[e.tag];
+        folded.local.push(e);
+        break;
+      case 'reply':
+        checkKey('request id', e.requestId);
+        noteRequest(d.requests, e.requestId, { result: e.result }, ctx.requestCacheMax);
+        folded.answers.push(e);
+        break;
+      case 'redirect':
+        checkKey('request id', e.requestId);
+        noteRequest(d.requests, e.requestId, { redirect: e.to }, ctx.requestCacheMax);
+        folded.answers.push(e);
+        break;
+      case 'log':
+        folded.local.push(e);
+        break;
+    }
+  }
+  return folded;
+}
+
+function checkAppTag(tag: string): void {
+  checkKey('timer tag', tag);
+  if (tag.startsWith(KEN_TIMER_PREFIX)) {
+    throw new KenUsageError(`timer tag '${tag}': tags starting with '${KEN_TIMER_PREFIX}' belong to the Ken layer`);
+  }
+}

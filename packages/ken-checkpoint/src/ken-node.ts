@@ -1,0 +1,436 @@
+import {
+  TurnExecutor,
+  type AnyService,
+  type ClientId,
+  type NodeId,
+  type RequestId,
+  type ServiceEvent,
+  type TurnHost,
+  type TurnResult,
+} from '@faultline/runtime';
+import type { Patch } from 'immer';
+import { encodeCheckpointRecord, replayRecords } from './checkpoint-record.ts';
+import { KenUsageError } from './errors.ts';
+import { foldEffects, KEN_TIMER_PREFIX, type Folded, type HeldSend } from './fold.ts';
+import { HeldOutputs } from './held-outputs.ts';
+import { isKenFrame, type KenFrame } from './frames.ts';
+import { kenImmer } from './immer.ts';
+import { ackedSeq, checkKey, initialKenState, unackedCount, type KenState } from './ken-state.ts';
+import { resolveKenOptions, type KenOptions } from './options.ts';
+import { pruneOutbox } from './outbox.ts';
+import type { KenObservation, KenOutput } from './outputs.ts';
+import { PeerLink, RETRANSMIT_TIMER_PREFIX, retransmitTimerTag } from './peer-link.ts';
+import { cachedAnswer, noteRequest } from './request-cache.ts';
+import { emptyKenStats, type KenStats } from './stats.ts';
+import type { CheckpointStore } from './store.ts';
+
+/** What one turn does besides (maybe) running the app. */
+interface TurnInput {
+  readonly ack?: { readonly peer: NodeId; readonly ack: number };
+  readonly deliver?: { readonly from: NodeId; readonly seq: number; readonly msg: unknown };
+  readonly timerFired?: string;
+  readonly request?: RequestId;
+  readonly event?: ServiceEvent;
+  readonly snapshot?: boolean;
+}
+
+/**
+ * Ken rollback-recovery around one node's Service. Each input is one turn over the
+ * node's `KenState`; the turn's change is appended to the store as one record (patches,
+ * or a full snapshot every `snapshotEveryTurns`); its messages, replies and redirects are
+ * held until the driver reports the record durable (`durable(upTo)`): output commit.
+ * Between Ken peers every message carries a per-link sequence number and a piggybacked
+ * ack; the receiver delivers in order, exactly once; unacked messages are retransmitted
+ * with exponential backoff. After a crash, `start()` on a new KenNode over the same store
+ * rebuilds the state of the last durable turn and resends what is unacknowledged.
+ *
+ * Every method returns the outputs the driver must carry out now. The node reads no
+ * clock and draws no randomness of its own: both come from `host`.
+ */
+export class KenNode<S = unknown> {
+  readonly options: KenOptions;
+  readonly stats: KenStats = emptyKenStats();
+  private readonly exec: TurnExecutor<S>;
+  private ks: KenState<S> | undefined;
+  /** While the app runs: the state it runs against (after this turn's ack). */
+  private turnBase: KenState<S> | undefined;
+  private turnsSinceSnapshot = 0;
+  /** The highest record the driver reported durable. */
+  private durableRecord = 0;
+  private readonly held = new HeldOutputs();
+  /** Snapshot records not yet compacted behind. */
+  private snapshots: number[] = [];
+  private readonly links = new Map<NodeId, PeerLink>();
+  private readonly observe: ((e: KenObservation) => void) | undefined;
+
+  constructor(
+    service: AnyService,
+    readonly self: NodeId,
+    readonly cluster: readonly NodeId[],
+    private readonly host: TurnHost,
+    private readonly store: CheckpointStore,
+    options?: Partial<KenOptions>,
+  ) {
+    checkKey('node id', self);
+    this.options = resolveKenOptions(options);
+    this.observe = this.options.observe;
+    this.exec = new TurnExecutor<S>(service, self, cluster, {
+      now: () => host.now(),
+      random: () => host.random(),
+      unackedTo: (peer) => this.unackedTo(peer),
+    });
+  }
+
+  /** The app's state as of the last turn (durable or not). */
+  get appState(): S {
+    return this.state().app;
+  }
+
+  /** The whole Ken state as of the last turn. */
+  get kenState(): KenState<S> {
+    return this.state();
+  }
+
+  /** The highest record the driver reported durable. */
+  get durableUpTo(): number {
+    return this.durableRecord;
+  }
+
+  /** Recorded turns whose outputs are held, waiting to be durable. */
+  get heldTurns(): number {
+    return this.held.size;
+  }
+
+  get started(): boolean {
+    return this.ks !== undefined;
+  }
+
+  /** Messages to `peer` not yet acknowledged (including ones not yet released). */
+  unackedTo(peer: NodeId): number {
+    const ks = this.turnBase ?? this.ks;
+    return ks === undefined ? 0 : unackedCount(ks, peer);
+  }
+
+  /**
+   * Starts the node. With records in the store, recovers: the state of the last durable
+   * turn comes back (no `onStart`), app timers are re-armed for what is left of them, and
+   * every unacknowledged message is resent (once the recovered records are durable).
+   * Without, runs `initialState` and `onStart` as the first recorded turn.
+   */
+  start(): KenOutput[] {
+    if (this.ks !== undefined) throw new KenUsageError(`KenNode ${this.self}: start() was already called`);
+    const payloads = this.store.load();
+    if (payloads.length === 0) {
+      this.ks = initialKenState(this.exec.initialState());
+      try {
+        return this.turn({ event: { kind: 'start' }, snapshot: true });
+      } catch (err) {
+        this.ks = undefined;
+        throw err;
+      }
+    }
+    return this.recover(payloads);
+  }
+
+  /** A frame from a Ken peer. */
+  frame(from: NodeId, frame: KenFrame): KenOutput[] {
+    const ks = this.state();
+    if (!isKenFrame(frame) || typeof from !== 'string' || from === '' || ['__proto__', 'constructor', 'prototype'].includes(from)) {
+      this.stats.badFrames++;
+      return [{ kind: 'log', text: `ken: ${this.self} dropped a malformed frame from ${String(from)}` }];
+    }
+    const out: KenOutput[] = [];
+    let ack = frame.ack;
+    const sent = (ks.out[from]?.next ?? 1) - 1;
+    if (ack > sent) {
+      this.stats.bogusAcks++;
+      out.push({
+        kind: 'log',
+        text: `ken: ${from} acknowledges ${ack} messages from ${this.self}, which sent only ${sent}: ${this.self}'s checkpoint was lost or its id reused`,
+      });
+      ack = sent;
+    }
+    const ackInput = ack > ackedSeq(ks, from) ? { peer: from, ack } : undefined;
+    if (frame.ken === 'ack') {
+      if (ackInput !== undefined) out.push(...this.turn({ ack: ackInput }));
+      return out;
+    }
+    const expected = (ks.in[from] ?? 0) + 1;
+    if (frame.seq === expected) {
+      out.push(...this.deliver(from, frame.seq, frame.msg, ackInput));
+      return out;
+    }
+    if (ackInput !== undefined) out.push(...this.turn({ ack: ackInput }));
+    const link = this.link(from);
+    if (frame.seq < expected) {
+      this.stats.duplicates++;
+      if (link.durableIn > 0) out.push(this.ackFrame(from, link));
+    } else if (frame.seq - expected < this.options.reorderBufferMax && (link.ahead.size < this.options.reorderBufferMax || link.ahead.has(frame.seq))) {
+      link.ahead.set(frame.seq, frame.msg);
+      this.stats.buffered++;
+    } else {
+      this.stats.outOfWindow++;
+    }
+    return out;
+  }
+
+  /** A timer fired: an app timer, or one of Ken's own (`ken:` tags). */
+  timer(tag: string): KenOutput[] {
+    const ks = this.state();
+    if (tag.startsWith(KEN_TIMER_PREFIX)) return this.kenTimer(tag);
+    if (!Object.hasOwn(ks.timers, tag)) {
+      this.stats.staleTimers++;
+      return [];
+    }
+    return this.turn({ timerFired: tag, event: { kind: 'timer', tag } });
+  }
+
+  /**
+   * A client request. A request seen before is not run again: a released answer is sent
+   * again, one still held or still pending is dropped (the answer will come). A request
+   * that was redirected runs again: a redirect means the node did not take it on.
+   */
+  request(requestId: RequestId, client: ClientId, req: unknown): KenOutput[] {
+    const ks = this.state();
+    checkKey('request id', requestId);
+    const answer = cachedAnswer(ks.requests, requestId);
+    const run = (): KenOutput[] => this.turn({ request: requestId, event: { kind: 'request', requestId, client, req } });
+    if (answer === undefined) return run();
+    if (answer === 'pending' || this.held.answerHeld(requestId)) {
+      this.stats.retriesDropped++;
+      return [];
+    }
+    if ('redirect' in answer) return run();
+    this.stats.cachedReplies++;
+    this.observe?.({ kind: 'release-reply', node: this.self, requestId, result: answer.result, cached: true });
+    return [{ kind: 'reply', requestId, result: answer.result }];
+  }
+
+  /**
+   * The driver's report that records numbered up to `upTo` are durable (it may not claim
+   * more than the store's `durableUpTo`). Releases the outputs held for them, in record
+   * order: data frames carrying the current durable ack, ack frames to peers whose
+   * delivered cursor became durable without a data frame to carry it, replies, redirects.
+   */
+  durable(upTo: number): KenOutput[] {
+    this.state();
+    if (!Number.isInteger(upTo) || upTo > this.store.durableUpTo) {
+      throw new KenUsageError(`KenNode ${this.self}: durable(${upTo}) but the store is durable only up to ${this.store.durableUpTo}`);
+    }
+    if (upTo <= this.durableRecord) return [];
+    this.durableRecord = upTo;
+    const batch = this.held.release(upTo);
+    for (const t of batch) {
+      for (const [peer, seq] of t.cursors) {
+        const link = this.link(peer);
+        if (seq > link.durableIn) link.durableIn = seq;
+      }
+    }
+    const out: KenOutput[] = [];
+    const sentTo = new Set<NodeId>();
+    for (const t of batch) {
+      for (const s of t.sends) {
+        const link = this.link(s.to);
+        out.push(this.dataFrame(s.to, link, s.seq, s.msg));
+        if (s.seq > link.released) link.released = s.seq;
+        sentTo.add(s.to);
+        this.observe?.({ kind: 'release-send', node: this.self, to: s.to, seq: s.seq, msg: s.msg });
+      }
+      for (const a of t.answers) {
+        out.push(a);
+        if (a.kind === 'reply') {
+          this.stats.repliesReleased++;
+          this.observe?.({ kind: 'release-reply', node: this.self, requestId: a.requestId, result: a.result, cached: false });
+        } else {
+          this.stats.redirectsReleased++;
+        }
+      }
+    }
+    for (const [peer, link] of this.links) if (link.durableIn > link.ackSent) out.push(this.ackFrame(peer, link));
+    for (const peer of sentTo) {
+      const link = this.link(peer);
+      if (link.needsArming(this.state().out[peer])) out.push({ kind: 'setTimer', tag: retransmitTimerTag(peer), delayMs: link.retransmitDelayMs });
+    }
+    this.compactBehindSnapshot(upTo);
+    return out;
+  }
+
+  private state(): KenState<S> {
+    if (this.ks === undefined) throw new KenUsageError(`KenNode ${this.self}: call start() first`);
+    return this.ks;
+  }
+
+  private link(peer: NodeId): PeerLink {
+    let link = this.links.get(peer);
+    if (link === undefined) {
+      link = new PeerLink(this.options.retransmitMsMin);
+      this.links.set(peer, link);
+    }
+    return link;
+  }
+
+  /** Delivers the next expected message, then any buffered ones that follow it. */
+  private deliver(from: NodeId, seq: number, msg: unknown, ack: TurnInput['ack']): KenOutput[] {
+    const out = this.turn({ ack, deliver: { from, seq, msg }, event: { kind: 'message', from, msg } });
+    const link = this.link(from);
+    link.ahead.delete(seq);
+    for (let next = seq + 1; link.ahead.has(next); next++) {
+      const m = link.ahead.get(next);
+      link.ahead.delete(next);
+      out.push(...this.turn({ deliver: { from, seq: next, msg: m }, event: { kind: 'message', from, msg: m } }));
+    }
+    return out;
+  }
+
+  /**
+   * One turn: prune the outbox for an incoming ack, run the app (if there is an event),
+   * fold its effects into the KenState, append the change as one record, and hold the
+   * outputs that must wait for it. Nothing changes if anything throws.
+   */
+  private turn(input: TurnInput): KenOutput[] {
+    const base = this.state();
+    let state: KenState<S> = base;
+    const patches: Patch[] = [];
+    let pruned = 0;
+    if (input.ack !== undefined) {
+      const p = pruneOutbox(state, input.ack.peer, input.ack.ack);
+      state = p.state;
+      patches.push(...p.patches);
+      pruned = p.count;
+    }
+    let app: TurnResult<S> | undefined;
+    if (input.event !== undefined) {
+      this.turnBase = state; // so that ctx.unackedTo sees this turn's ack
+      try {
+        app = this.exec.run(state.app, input.event, true);
+      } finally {
+        this.turnBase = undefined;
+      }
+    }
+    let folded: Folded = { sends: [], answers: [], local: [] };
+    const [kenNext, kenPatches] = kenImmer.produceWithPatches(state, (d) => {
+      if (input.deliver !== undefined) d.in[input.deliver.from] = input.deliver.seq;
+      if (input.timerFired !== undefined) delete d.timers[input.timerFired];
+      if (input.request !== undefined) noteRequest(d.requests, input.request, 'pending', this.options.requestCacheMax);
+      if (app !== undefined) {
+        folded = foldEffects(d as never, app.effects, {
+          self: this.self,
+          nowMs: this.host.now(),
+          outboxMaxPerPeer: this.options.outboxMaxPerPeer,
+          requestCacheMax: this.options.requestCacheMax,
+        });
+      }
+    });
+    if (app !== undefined) for (const p of app.patches ?? []) patches.push({ ...p, path: ['app', ...p.path] });
+    patches.push(...kenPatches);
+    const next: KenState<S> = app?.changed === true ? { ...kenNext, app: app.state } : kenNext;
+    this.stats.turns++;
+
+    const snapshot = input.snapshot === true || (patches.length > 0 && this.turnsSinceSnapshot + 1 >= this.options.snapshotEveryTurns);
+    if (!snapshot && patches.length === 0) {
+      // Nothing changed, so nothing can be waiting on a record (sends and answers change the state).
+      this.ks = next;
+      return folded.local.slice();
+    }
+    const payload = encodeCheckpointRecord(snapshot ? { v: 1, kind: 'snapshot', state: next } : { v: 1, kind: 'turn', patches });
+    const record = this.store.append(payload);
+    this.ks = next;
+    this.stats.records++;
+    this.stats.recordBytes += payload.length;
+    if (snapshot) {
+      this.turnsSinceSnapshot = 0;
+      this.snapshots.push(record);
+      this.stats.snapshots++;
+    } else {
+      this.turnsSinceSnapshot++;
+    }
+    const cursors: (readonly [NodeId, number])[] = input.deliver === undefined ? [] : [[input.deliver.from, input.deliver.seq]];
+    if (folded.sends.length > 0 || folded.answers.length > 0 || cursors.length > 0) {
+      this.held.hold({ record, sends: folded.sends, answers: folded.answers, cursors });
+    }
+    if (input.deliver !== undefined) {
+      this.stats.delivered++;
+      const d = input.deliver;
+      this.observe?.({ kind: 'app-deliver', node: this.self, from: d.from, seq: d.seq, msg: d.msg, record });
+    }
+    const out = folded.local.slice();
+    if (input.ack !== undefined && pruned > 0) {
+      this.stats.acked += pruned;
+      out.push(...this.afterAck(input.ack.peer));
+    }
+    return out;
+  }
+
+  private recover(payloads: Uint8Array[]): KenOutput[] {
+    const last = this.store.appendedUpTo;
+    const first = last - payloads.length + 1;
+    const replayed = replayRecords<S>(payloads, first);
+    this.ks = replayed.state;
+    this.turnsSinceSnapshot = replayed.turnsSinceSnapshot;
+    this.stats.recoveries = 1;
+    this.stats.replayedRecords = payloads.length;
+    const ks = replayed.state;
+    const out: KenOutput[] = [
+      { kind: 'log', text: `ken: ${this.self} recovered from records ${first}..${last} (${replayed.turnsSinceSnapshot} turns after the snapshot)` },
+    ];
+    const now = this.host.now();
+    for (const [tag, deadline] of Object.entries(ks.timers)) out.push({ kind: 'setTimer', tag, delayMs: Math.max(0, deadline - now) });
+    // Everything unacknowledged goes out again, and every cursor is acknowledged, once
+    // the recovered records are durable (they normally already are).
+    const sends: HeldSend[] = [];
+    for (const [to, ch] of Object.entries(ks.out)) for (const u of ch.unacked) sends.push({ to, seq: u.seq, msg: u.msg });
+    const cursors = Object.entries(ks.in).filter(([, seq]) => seq > 0);
+    this.held.hold({ record: last, sends, answers: [], cursors });
+    if (this.store.durableUpTo >= last) out.push(...this.durable(last));
+    return out;
+  }
+
+  private kenTimer(tag: string): KenOutput[] {
+    if (!tag.startsWith(RETRANSMIT_TIMER_PREFIX)) return [{ kind: 'log', text: `ken: ${this.self} ignored unknown Ken timer '${tag}'` }];
+    const peer = tag.slice(RETRANSMIT_TIMER_PREFIX.length);
+    const link = this.links.get(peer);
+    if (link === undefined || !link.retransmitArmed) return [];
+    const resend = link.timeout(this.state().out[peer], this.options.retransmitBatchMax, this.options.retransmitMsMax);
+    if (resend.length === 0) return [];
+    const out = resend.map((u) => this.dataFrame(peer, link, u.seq, u.msg));
+    this.stats.retransmissions += resend.length;
+    out.push({ kind: 'setTimer', tag, delayMs: link.retransmitDelayMs });
+    return out;
+  }
+
+  /** After an ack freed outbox entries: restart the retransmission clock, or stop it. */
+  private afterAck(peer: NodeId): KenOutput[] {
+    const link = this.link(peer);
+    const tag = retransmitTimerTag(peer);
+    switch (link.ackProgress(this.state().out[peer])) {
+      case 'arm':
+        return [{ kind: 'setTimer', tag, delayMs: link.retransmitDelayMs }];
+      case 'cancel':
+        return [{ kind: 'cancelTimer', tag }];
+      case 'none':
+        return [];
+    }
+  }
+
+  private dataFrame(to: NodeId, link: PeerLink, seq: number, msg: unknown): KenOutput {
+    link.ackSent = Math.max(link.ackSent, link.durableIn);
+    this.stats.dataFramesSent++;
+    return { kind: 'frame', to, frame: { ken: 'data', seq, ack: link.durableIn, msg } };
+  }
+
+  private ackFrame(to: NodeId, link: PeerLink): KenOutput {
+    link.ackSent = Math.max(link.ackSent, link.durableIn);
+    this.stats.ackFramesSent++;
+    return { kind: 'frame', to, frame: { ken: 'ack', ack: link.durableIn } };
+  }
+
+  /** Once a snapshot record is durable, the records before it are no longer needed. */
+  private compactBehindSnapshot(upTo: number): void {
+    let latest = 0;
+    while (this.snapshots.length > 0 && this.snapshots[0]! <= upTo) latest = this.snapshots.shift()!;
+    if (latest > 1) {
+      this.store.compact(latest);
+      this.stats.compactions++;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { KenUsageError } from './errors.ts';
+import type { KenObservation } from './outputs.ts';
+
+export interface KenOptions {
+  /** Every this many turns the record is a full snapshot; older records are then compacted. */
+  snapshotEveryTurns: number;
+  /** First retransmission delay for unacknowledged messages; it doubles on each retry. */
+  retransmitMsMin: number;
+  /** The cap on the retransmission delay. */
+  retransmitMsMax: number;
+  /** At most this many messages per peer are resent on one retransmission timeout. */
+  retransmitBatchMax: number;
+  /** A send that would leave more unacknowledged messages to a peer throws `KenOutboxFullError`. */
+  outboxMaxPerPeer: number;
+  /** Client requests remembered (answer or 'pending'), oldest forgotten first. */
+  requestCacheMax: number;
+  /** Out-of-order frames buffered per peer (volatile); frames further ahead are dropped. */
+  reorderBufferMax: number;
+  /** Called for deliveries and releases, for transparency checkers. */
+  observe?: (e: KenObservation) => void;
+}
+
+export const DEFAULT_KEN_OPTIONS: Readonly<KenOptions> = {
+  snapshotEveryTurns: 64,
+  retransmitMsMin: 50,
+  retransmitMsMax: 2000,
+  retransmitBatchMax: 64,
+  outboxMaxPerPeer: 4096,
+  requestCacheMax: 10_000,
+  reorderBufferMax: 64,
+};
+
+const POSITIVE_INTEGERS = [
+  'snapshotEveryTurns',
+  'retransmitMsMin',
+  'retransmitMsMax',
+  'retransmitBatchMax',
+  'outboxMaxPerPeer',
+  'requestCacheMax',
+  'reorderBufferMax',
+] as const;
+
+/** The defaults overlaid with `given`; throws `KenUsageError` on a value out of range. */
+export function resolveKenOptions(given: Partial<KenOptions> = {}): KenOptions {
+  const o: KenOptions = { ...DEFAULT_KEN_OPTIONS };
+  for (const [k, v] of Object.entries(given)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
+  for (const k of POSITIVE_INTEGERS) {
+    const v = o[k];
+    if (!Number.isInteger(v) || v < 1) throw new KenUsageError(`ken option ${k} must be an integer >= 1, got ${String(v)}`);
+  }
+  if (o.retransmitMsMax < o.retransmitMsMin) {
+    throw new KenUsageError(`ken option retransmitMsMax (${o.retransmitMsMax}) is below retransmitMsMin (${o.retransmitMsMin})`);
+  }
+  if (o.observe !== undefined && typeof o.observe !== 'function') throw new KenUsageError('ken option observe must be a function');
+  return o;
+}
