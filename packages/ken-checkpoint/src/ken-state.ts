@@ -17,13 +17,16 @@ export interface OutChannel {
 export type RequestAnswer = 'pending' | { readonly result: unknown } | { readonly redirect: NodeId };
 
 /**
- * The requests a node has seen, as a bounded FIFO: `order[head .. tail-1]` are the ids
- * in arrival order. An object keyed by slot (not an array) so that evicting the oldest is
- * one small patch rather than a shift of every entry.
+ * The requests a node has seen, as a bounded FIFO: slots `head .. tail-1` hold the ids in
+ * arrival order. Objects keyed by slot (not arrays) so that evicting the oldest is one
+ * small patch rather than a shift of every entry; both maps are split into buckets (see
+ * `request-cache.ts`) so that a turn copies one bucket rather than the whole cache.
  */
 export interface RequestCache {
-  readonly byId: Readonly<Record<RequestId, RequestAnswer>>;
-  readonly order: Readonly<Record<number, RequestId>>;
+  /** Hash bucket -> request id -> answer. */
+  readonly byId: Readonly<Record<string, Readonly<Record<RequestId, RequestAnswer>>>>;
+  /** Chunk (slot / 128) -> slot -> request id. */
+  readonly order: Readonly<Record<number, Readonly<Record<number, RequestId>>>>;
   readonly head: number;
   readonly tail: number;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CheckpointCorruptError, KenNode, KenOutboxFullError, KenUsageError, SimDisk, type KenOutput } from '../src/index.ts';
 import { framesIn, Harness } from './harness.ts';
 import { Pinger, type PingState } from './pinger.ts';
+import { cachedAnswer, cachedIds } from '../src/request-cache.ts';
 
 const host = { now: () => 0, random: () => 0.5 };
 
@@ -286,7 +287,9 @@ describe('KenNode: crash and recovery', () => {
       while (h.net.length > 0) h.deliver(h.rng.int(h.net.length));
     }
     const live = h.node('n1').kenState;
-    expect(Object.keys(live.requests.byId)).toEqual(['q17', 'q18', 'q19']);
+    expect(cachedIds(live.requests)).toEqual(['q17', 'q18', 'q19']);
+    expect(cachedAnswer(live.requests, 'q16')).toBeUndefined();
+    expect(cachedAnswer(live.requests, 'q19')).not.toBeUndefined();
     const copy = new KenNode(new Pinger(50), 'n1', ['n1', 'n2'], host, h.disk('n1'));
     copy.start();
     expect(copy.kenState).toEqual(live);
