@@ -11,6 +11,7 @@ export interface RunInputs {
   readonly durationMs?: number;
   /** The scenario file exactly as given. */
   readonly scenario?: string;
+  readonly ken?: boolean;
 }
 
 /**
@@ -23,6 +24,7 @@ export function replayCommand(inputs: RunInputs, seed: string): string {
   if (inputs.faults !== undefined) words.push('--faults', formatFaultList(inputs.faults));
   if (inputs.durationMs !== undefined) words.push('--duration-ms', String(inputs.durationMs));
   if (inputs.scenario !== undefined) words.push('--scenario', inputs.scenario);
+  if (inputs.ken === true) words.push('--ken');
   return words.map(shellQuote).join(' ');
 }
 

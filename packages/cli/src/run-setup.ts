@@ -18,6 +18,7 @@ export const RUN_FLAGS = {
   },
   'duration-ms': { type: 'number', value: 'T', positive: true, help: 'simulated time with workload and faults (default: the protocol\'s)' },
   scenario: { type: 'string', value: 'FILE', help: 'a scenario (JSON, or a module whose default export is one)' },
+  ken: { type: 'boolean', help: 'run every node under Ken checkpointing: a crashed node restarts\nfrom its simulated disk, as if it had only been slow' },
 } as const;
 
 /** A protocol and everything else a run needs, checked, with how to replay any seed of it. */
@@ -28,6 +29,8 @@ export interface RunSetup {
   readonly faults: readonly FaultKind[] | undefined;
   readonly durationMs: number | undefined;
   readonly scenario: Scenario | undefined;
+  /** True with `--ken`; undefined leaves it to the scenario. */
+  readonly ken: true | undefined;
   readonly inputs: RunInputs;
   /** The config of seed 1, resolved: proves the inputs valid before anything runs. */
   readonly config: ResolvedConfig;
@@ -51,8 +54,9 @@ export async function setUpRun(out: Output, protocolArg: string, flags: Flags<ty
   }
   const scenario = flags.scenario !== undefined ? await loadScenario(flags.scenario, out.cwd) : undefined;
   const durationMs = flags['duration-ms'];
-  const config = resolveConfig({ protocol: definition, seed: 1, bug, scenario, faults, durationMs });
-  const inputs: RunInputs = { protocolArg, bug, faults, durationMs, scenario: flags.scenario };
+  const ken = flags.ken === true ? true : undefined;
+  const config = resolveConfig({ protocol: definition, seed: 1, bug, scenario, faults, durationMs, ken });
+  const inputs: RunInputs = { protocolArg, bug, faults, durationMs, scenario: flags.scenario, ken };
   return {
     protocol,
     definition,
@@ -60,6 +64,7 @@ export async function setUpRun(out: Output, protocolArg: string, flags: Flags<ty
     faults,
     durationMs,
     scenario,
+    ken,
     inputs,
     config,
     replay: (seed) => replayCommand(inputs, seed),

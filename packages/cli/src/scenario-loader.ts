@@ -63,6 +63,7 @@ const SCENARIO_KEYS = [
   'durationMs',
   'quietMs',
   'maxEvents',
+  'ken',
 ] as const satisfies readonly (keyof Scenario)[];
 type MissingScenarioKey = Exclude<keyof Scenario, (typeof SCENARIO_KEYS)[number]>;
 const _allScenarioKeys: [MissingScenarioKey] extends [never] ? true : MissingScenarioKey = true;
@@ -96,6 +97,8 @@ export function scenarioProblems(value: unknown): string[] {
       for (const f of value.faults)
         if (typeof f !== 'string' || !isFaultKind(f)) out.push(`unknown fault kind ${JSON.stringify(f)} (valid: ${FAULT_KINDS.join(', ')})`);
   }
+  if (value.ken !== undefined && typeof value.ken !== 'boolean' && !isObject(value.ken))
+    out.push('ken must be true, false or { groupCommit?, fsyncMsMin?, fsyncMsMax?, options? }');
   if (value.faultPlan !== undefined && !Array.isArray(value.faultPlan)) out.push('faultPlan must be a list of fault events');
   numberRecord(value, 'network', Object.keys(DEFAULT_NETWORK), out, ['distribution', 'reorder']);
   numberRecord(value, 'faultRates', Object.keys(DEFAULT_FAULT_RATES), out);

@@ -1,5 +1,5 @@
 /** The kinds of fault the simulator can inject; `--faults` takes a comma list of these. */
-export const FAULT_KINDS = ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'crash', 'pause', 'skew'] as const;
+export const FAULT_KINDS = ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'crash', 'pause', 'skew', 'disk'] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -17,4 +17,5 @@ export const FAULT_DESCRIPTIONS: Readonly<Record<FaultKind, string>> = {
   crash: 'nodes crash (volatile state and timers lost) and later restart',
   pause: 'nodes stop handling events for a while (as in a GC pause), then resume',
   skew: 'node clocks are offset and drift, so timers run fast or slow',
+  disk: 'power fails in the middle of a disk write: the node crashes, unsynced writes are lost and the last one may be torn (meaningful with --ken)',
 };

@@ -3,7 +3,8 @@ import type { Rng } from './rng.ts';
 
 /** One scheduled fault. A plan is a list of these: faults are data. */
 export type FaultEvent =
-  | { readonly atMs: number; readonly kind: 'crash'; readonly node: NodeId }
+  /** With `tear`, a Ken node's disk keeps a torn prefix of the record it was writing. */
+  | { readonly atMs: number; readonly kind: 'crash'; readonly node: NodeId; readonly tear?: boolean }
   | { readonly atMs: number; readonly kind: 'restart'; readonly node: NodeId }
   | { readonly atMs: number; readonly kind: 'pause'; readonly node: NodeId }
   | { readonly atMs: number; readonly kind: 'resume'; readonly node: NodeId }
@@ -88,7 +89,7 @@ export function generateFaultPlan(rng: Rng, input: PlanInput): FaultEvent[] {
       });
     }
 
-  const nodeKinds = (['crash', 'pause'] as const).filter(has);
+  const nodeKinds = (['crash', 'pause', 'disk'] as const).filter(has);
   if (nodeKinds.length > 0 && input.maxFaultyNodes > 0) {
     const busyUntil = new Map<NodeId, number>();
     for (let t = rng.exponential(rates.nodeFaultEveryMs); t < durationMs; t += rng.exponential(rates.nodeFaultEveryMs)) {
@@ -99,11 +100,13 @@ export function generateFaultPlan(rng: Rng, input: PlanInput): FaultEvent[] {
       const node = rng.pick(candidates).id;
       const kind = rng.pick(nodeKinds);
       const lengthMs =
-        kind === 'crash' ? rng.between(rates.downMsMin, rates.downMsMax) : rng.between(rates.pauseMsMin, rates.pauseMsMax);
+        kind === 'pause' ? rng.between(rates.pauseMsMin, rates.pauseMsMax) : rng.between(rates.downMsMin, rates.downMsMax);
       const endMs = round(atMs + lengthMs);
       busyUntil.set(node, endMs);
-      plan.push({ atMs, kind, node });
-      if (endMs < durationMs) plan.push({ atMs: endMs, kind: kind === 'crash' ? 'restart' : 'resume', node });
+      // A disk fault is a power loss in the middle of a write: a crash that tears the log's tail.
+      if (kind === 'disk') plan.push({ atMs, kind: 'crash', node, tear: true });
+      else plan.push({ atMs, kind, node });
+      if (endMs < durationMs) plan.push({ atMs: endMs, kind: kind === 'pause' ? 'resume' : 'restart', node });
     }
   }
 
@@ -149,6 +152,8 @@ export function planProblems(plan: readonly FaultEvent[], nodeIds: readonly Node
     if (typeof e.atMs !== 'number' || !(e.atMs >= 0)) out.push(`faultPlan[${i}]: atMs must be a number >= 0`);
     switch (e.kind) {
       case 'crash':
+        if (e.tear !== undefined && typeof e.tear !== 'boolean') out.push(`faultPlan[${i}]: tear must be true or false`);
+        return checkNode(i, e.node);
       case 'restart':
       case 'pause':
       case 'resume':

@@ -7,6 +7,7 @@ import {
   type WorkloadSpec,
 } from '@faultline/runtime';
 import { ConfigError } from './config-error.ts';
+import { resolveKen, type KenSimConfig, type ResolvedKen } from './ken-config.ts';
 import { DEFAULT_FAULT_RATES, planProblems, sortPlan, type FaultEvent, type FaultRates } from './fault-plan.ts';
 import { DEFAULT_NETWORK, networkProblems, type NetworkConfig } from './network.ts';
 
@@ -25,6 +26,8 @@ export interface Scenario {
   readonly quietMs?: number;
   /** A run that processes more events than this stops with a violation (a livelock guard). */
   readonly maxEvents?: number;
+  /** Run every node under the Ken layer, with a simulated disk that survives crashes. */
+  readonly ken?: boolean | KenSimConfig;
 }
 
 export type TraceMode = 'full' | 'hash' | 'none';
@@ -37,6 +40,7 @@ export interface SimOptions {
   /** Shorthands that override the scenario's fields of the same name. */
   readonly faults?: readonly FaultKind[];
   readonly durationMs?: number;
+  readonly ken?: boolean | KenSimConfig;
   /** `full` keeps every trace record; `hash` only hashes them (default); `none` skips both. */
   readonly trace?: boolean | TraceMode;
 }
@@ -62,6 +66,8 @@ export interface ResolvedConfig {
   readonly quietMs: number;
   readonly maxEvents: number;
   readonly trace: TraceMode;
+  /** Undefined when Ken is off. */
+  readonly ken: ResolvedKen | undefined;
 }
 
 const DEFAULT_DURATION_MS = 10_000;
@@ -158,5 +164,6 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
     quietMs: positive('quietMs', s.quietMs ?? p.quietMs ?? DEFAULT_QUIET_MS, true),
     maxEvents: positive('maxEvents', s.maxEvents ?? DEFAULT_MAX_EVENTS),
     trace: traceMode(o.trace),
+    ken: resolveKen(o.ken ?? s.ken, nodes.map((n) => n.id)),
   };
 }

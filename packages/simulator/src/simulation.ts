@@ -1,3 +1,4 @@
+import { CheckpointCorruptError, KenOutboxFullError, resolveKenOptions, type KenOutput } from '@faultline/ken-checkpoint';
 import {
   HandlerError,
   TurnExecutor,
@@ -17,6 +18,8 @@ import { generateFaultPlan, sortPlan, type FaultEvent } from './fault-plan.ts';
 import { withDeterminismGuard } from './guard.ts';
 import { TraceHasher } from './hash.ts';
 import { EventHeap } from './heap.ts';
+import { KenSimNode, type PendingSync } from './ken-sim-node.ts';
+import { TransparencyChecker } from './ken-transparency.ts';
 import { Network } from './network.ts';
 import { Rng } from './rng.ts';
 import { resolveConfig, type ResolvedConfig, type ResolvedNode, type SimOptions } from './scenario.ts';
@@ -43,6 +46,18 @@ export interface SimResult {
   /** Every trace record, with `trace: 'full'`. */
   readonly trace: readonly TraceRecord[] | undefined;
   readonly stats: SimStats;
+  /** Per node, what its Ken layer did; undefined when Ken was off. */
+  readonly ken: readonly KenReport[] | undefined;
+}
+
+export interface KenReport {
+  readonly node: NodeId;
+  /** Checkpoint records written over the run (a record lost in a crash and rewritten counts once). */
+  readonly records: number;
+  readonly fsyncs: number;
+  readonly recoveries: number;
+  /** Crashes that left a torn record behind. */
+  readonly tornWrites: number;
 }
 
 export interface SimStats {
@@ -61,6 +76,7 @@ type Ev = { t: number; seq: number } & (
   | { k: 'client-timeout'; client: ClientId; id: RequestId; attempt: number }
   | { k: 'client-next'; client: ClientId }
   | { k: 'fault'; fault: FaultEvent }
+  | { k: 'fsync'; node: NodeId; sync: PendingSync }
   | { k: 'join'; node: NodeId }
   | { k: 'quiesce' }
   | { k: 'end' }
@@ -71,6 +87,8 @@ interface SimNode {
   readonly index: number;
   readonly spec: ResolvedNode;
   readonly executor: TurnExecutor;
+  /** The Ken layer, when the run has Ken on; then `executor` is unused. */
+  readonly ken: KenSimNode | undefined;
   readonly rng: Rng;
   readonly view: { id: NodeId; up: boolean; paused: boolean; state: unknown };
   started: boolean;
@@ -130,6 +148,8 @@ export class Simulation {
   private activeEvent: ServiceEvent['kind'] = 'start';
   private activeProperty: string | undefined;
   private readonly stats: SimStats = { turns: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0 };
+  private readonly transparency: TransparencyChecker | undefined;
+  private crashPointHit = false;
   private readonly view: SystemView;
   private ran = false;
 
@@ -144,6 +164,7 @@ export class Simulation {
     this.tracing = c.trace !== 'none';
     this.hasher = this.tracing ? new TraceHasher() : undefined;
     this.records = c.trace === 'full' ? [] : undefined;
+    this.transparency = c.ken === undefined ? undefined : new TransparencyChecker(() => this.now);
     this.plan = sortPlan([
       ...generateFaultPlan(root.fork('faults'), {
         kinds: c.faults,
@@ -162,6 +183,7 @@ export class Simulation {
         spec,
         rng: root.fork(`node/${spec.id}`),
         executor: undefined as unknown as TurnExecutor,
+        ken: undefined,
         view: { id: spec.id, up: false, paused: false, state: undefined },
         started: false,
         incarnation: 0,
@@ -170,10 +192,16 @@ export class Simulation {
         offsetMs: 0,
         rate: 1,
       };
-      (node as { executor: TurnExecutor }).executor = new TurnExecutor(this.protocol.create({ bug: c.bug }), spec.id, spec.cluster, {
-        now: () => node.offsetMs + sim.now * node.rate,
-        random: () => node.rng.random(),
-      });
+      const service = this.protocol.create({ bug: c.bug });
+      const host = { now: () => node.offsetMs + sim.now * node.rate, random: () => node.rng.random() };
+      (node as { executor: TurnExecutor }).executor = new TurnExecutor(service, spec.id, spec.cluster, host);
+      if (c.ken !== undefined) {
+        const observe = (e: Parameters<TransparencyChecker['observe']>[0]) => {
+          const problem = sim.transparency!.observe(e);
+          if (problem !== undefined) sim.fail('ken-transparency', problem);
+        };
+        (node as { ken: KenSimNode }).ken = new KenSimNode(spec.id, service, spec.cluster, host, c.ken, root.fork(`disk/${spec.id}`), observe);
+      }
       this.nodes.set(spec.id, node);
       this.nodeList.push(node);
     });
@@ -223,6 +251,7 @@ export class Simulation {
       plan: this.plan,
       trace: this.records,
       stats: this.stats,
+      ken: this.config.ken === undefined ? undefined : this.nodeList.map((n) => kenReport(n.ken!)),
     };
   }
 
@@ -246,6 +275,7 @@ export class Simulation {
         network: c.network,
         faults: c.faults,
         plan: this.plan,
+        ...(c.ken === undefined ? {} : { ken: { groupCommit: c.ken.groupCommit, fsyncMsMin: c.ken.fsyncMsMin, fsyncMsMax: c.ken.fsyncMsMax } }),
       });
     // Faults first: a fault planned for a node's start time (its clock skew) applies before it starts.
     for (const f of this.plan) this.push({ t: f.atMs, seq: 0, k: 'fault', fault: f });
@@ -268,7 +298,12 @@ export class Simulation {
       this.dirty = false;
       if (ev.k === 'end') {
         this.phase = 'quiescent';
-        this.checkProperties(this.protocol.properties);
+        const lost = this.transparency?.lost(
+          (atMs) => this.kenOverdue(atMs),
+          (from, to, seq) => this.kenHolds(from, to, seq),
+        );
+        if (lost !== undefined) this.fail('ken-transparency', lost);
+        else this.checkProperties(this.protocol.properties);
         break;
       }
       this.handle(ev);
@@ -318,24 +353,30 @@ export class Simulation {
       case 'deliver': {
         const node = this.nodes.get(ev.to)!;
         if (!node.view.up) return this.dropOnArrival(ev.from, ev.to, ev.m);
-        if (node.view.paused) return void node.deferred.push(ev);
+        if (this.waits(node)) return void node.deferred.push(ev);
         this.stats.messagesDelivered++;
         if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'deliver', from: ev.from, to: ev.to, m: ev.m });
+        const k = node.ken;
+        if (k !== undefined) return this.kenTurn(node, 'message', () => k.node.frame(ev.from, ev.msg as never));
         return this.turn(node, { kind: 'message', from: ev.from, msg: ev.msg });
       }
       case 'timer': {
         const node = this.nodes.get(ev.node)!;
         if (node.incarnation !== ev.inc || node.timers.get(ev.tag) !== ev.id) return;
-        if (node.view.paused) return void node.deferred.push(ev);
+        if (this.waits(node)) return void node.deferred.push(ev);
         node.timers.delete(ev.tag);
         if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'timer', node: node.id, tag: ev.tag });
+        const k = node.ken;
+        if (k !== undefined) return this.kenTurn(node, 'timer', () => k.node.timer(ev.tag));
         return this.turn(node, { kind: 'timer', tag: ev.tag });
       }
       case 'request': {
         const node = this.nodes.get(ev.node)!;
         if (!node.view.up) return this.dropOnArrival(ev.client, ev.node, ev.m);
-        if (node.view.paused) return void node.deferred.push(ev);
+        if (this.waits(node)) return void node.deferred.push(ev);
         if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'request', node: node.id, client: ev.client, id: ev.id, m: ev.m });
+        const k = node.ken;
+        if (k !== undefined) return this.kenTurn(node, 'request', () => k.node.request(ev.id, ev.client, ev.req));
         return this.turn(node, { kind: 'request', requestId: ev.id, client: ev.client, req: ev.req });
       }
       case 'response':
@@ -346,6 +387,8 @@ export class Simulation {
         return this.clientNext(this.clients.get(ev.client)!);
       case 'fault':
         return this.applyFault(ev.fault);
+      case 'fsync':
+        return this.fsyncDone(this.nodes.get(ev.node)!, ev.sync);
       case 'join':
         return this.startNode(this.nodes.get(ev.node)!);
       case 'quiesce':
@@ -382,6 +425,101 @@ export class Simulation {
     }
     const effects = result.effects;
     for (let i = 0; i < effects.length; i++) this.applyEffect(node, effects[i]!);
+  }
+
+  /** One call into a node's Ken layer: a turn (or a few: a delivery releases buffered ones), or a recovery. */
+  private kenTurn(node: SimNode, kind: ServiceEvent['kind'], call: () => KenOutput[]): void {
+    const k = node.ken!;
+    this.activeNode = node;
+    this.activeEvent = kind;
+    this.stats.turns++;
+    let out: KenOutput[];
+    try {
+      out = call();
+    } catch (err) {
+      return this.kenFailure(node, err);
+    } finally {
+      this.activeNode = undefined;
+    }
+    const app = k.node.appState;
+    if (app !== node.view.state) {
+      node.view.state = app;
+      this.dirty = true;
+      if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'state', node: node.id }, this.records ? app : undefined);
+    }
+    this.applyKenOutputs(node, out);
+    if (this.violation !== undefined) return;
+    const sync = k.beginSync(this.now);
+    if (sync !== undefined) this.push({ t: sync.atMs, seq: 0, k: 'fsync', node: node.id, sync });
+    const p = this.config.ken!.crashPoint;
+    if (p !== undefined && p.when === 'written' && p.node === node.id && k.recordsWritten >= p.record) this.crashAtPoint(node, p.downMs);
+  }
+
+  /**
+   * Whether a message released at `atMs` should have been handled by now: once faults
+   * end (at `durationMs`) a retransmission follows within the backoff cap, so after twice
+   * the cap and half a second of slack (latency, fsyncs, recoveries) it is overdue.
+   */
+  private kenOverdue(atMs: number): boolean {
+    const cap = resolveKenOptions(this.config.ken!.options).retransmitMsMax;
+    return Math.max(atMs, this.config.durationMs) + 2 * cap + 500 < this.now;
+  }
+
+  /** Whether `from` (up, with Ken) still holds message `seq` to `to` for retransmission. */
+  private kenHolds(from: NodeId, to: NodeId, seq: number): boolean {
+    const n = this.nodes.get(from)!;
+    if (!n.view.up) return true; // down at the end: it will resend once it recovers
+    return n.ken!.node.kenState.out[to]?.unacked.some((u) => u.seq === seq) === true;
+  }
+
+  private kenFailure(node: SimNode, err: unknown): void {
+    if (err instanceof HandlerError) return this.fail('handler-error', err.message);
+    if (err instanceof CheckpointCorruptError) return this.fail('ken-recovery', `${node.id} cannot recover: ${err.message}`);
+    if (err instanceof KenOutboxFullError) return this.fail('ken-outbox-full', err.message);
+    this.fail('ken-error', `${node.id}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  private applyKenOutputs(node: SimNode, out: readonly KenOutput[]): void {
+    for (let i = 0; i < out.length; i++) {
+      const o = out[i]!;
+      if (o.kind === 'frame') this.sendMessage(node, o.to, o.frame);
+      else this.applyEffect(node, o);
+    }
+  }
+
+  /** An fsync finished: the outputs of the turns it made durable are released. */
+  private fsyncDone(node: SimNode, sync: PendingSync): void {
+    const k = node.ken!;
+    if (!node.view.up) return;
+    let out: KenOutput[] | undefined;
+    this.activeNode = node;
+    try {
+      out = k.completeSync(sync);
+    } catch (err) {
+      return this.kenFailure(node, err);
+    } finally {
+      this.activeNode = undefined;
+    }
+    if (out === undefined) return; // begun before a crash: it never completed
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'durable', node: node.id, upTo: k.disk.durableUpTo });
+    this.applyKenOutputs(node, out);
+    if (this.violation !== undefined) return;
+    const next = k.beginSync(this.now);
+    if (next !== undefined) this.push({ t: next.atMs, seq: 0, k: 'fsync', node: node.id, sync: next });
+    const p = this.config.ken!.crashPoint;
+    if (p !== undefined && p.when === 'durable' && p.node === node.id && k.disk.durableUpTo >= p.record) return this.crashAtPoint(node, p.downMs);
+    this.releaseDeferred(node);
+  }
+
+  /** The configured crash point is reached: crash now (once), restart `downMs` later. */
+  private crashAtPoint(node: SimNode, downMs: number): void {
+    if (this.crashPointHit) return;
+    this.crashPointHit = true;
+    const crash: FaultEvent = { atMs: this.now, kind: 'crash', node: node.id };
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'fault', fault: crash });
+    this.crash(node, false);
+    this.dirty = true;
+    this.push({ t: this.now + downMs, seq: 0, k: 'fault', fault: { atMs: this.now + downMs, kind: 'restart', node: node.id } });
   }
 
   private applyEffect(node: SimNode, e: Effect): void {
@@ -429,7 +567,7 @@ export class Simulation {
     node.incarnation++;
     node.view.up = true;
     node.view.paused = false;
-    node.view.state = node.executor.initialState();
+    node.view.state = node.ken === undefined ? node.executor.initialState() : undefined;
     node.timers.clear();
     node.deferred = [];
     if (!node.started) {
@@ -438,6 +576,8 @@ export class Simulation {
     }
     this.dirty = true;
     if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'start', node: node.id, incarnation: node.incarnation });
+    const k = node.ken;
+    if (k !== undefined) return this.kenTurn(node, 'start', () => k.start());
     this.turn(node, { kind: 'start' });
   }
 
@@ -447,16 +587,8 @@ export class Simulation {
     if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'fault', fault: f });
     this.dirty = true;
     switch (f.kind) {
-      case 'crash': {
-        const node = this.nodes.get(f.node)!;
-        if (!node.view.up) return;
-        node.view.up = false;
-        node.view.paused = false;
-        node.view.state = undefined;
-        node.timers.clear(); // timer ids are never reused, so every pending one is now stale
-        node.deferred = [];
-        return;
-      }
+      case 'crash':
+        return this.crash(this.nodes.get(f.node)!, f.tear === true);
       case 'restart': {
         const node = this.nodes.get(f.node)!;
         if (node.view.up || !node.started) return;
@@ -484,9 +616,29 @@ export class Simulation {
     }
   }
 
+  private crash(node: SimNode, tear: boolean): void {
+    if (!node.view.up) return;
+    node.view.up = false;
+    node.view.paused = false;
+    node.view.state = undefined;
+    node.timers.clear(); // timer ids are never reused, so every pending one is now stale
+    node.deferred = [];
+    if (node.ken !== undefined) this.transparency!.crashed(node.id, node.ken.crash(tear));
+  }
+
+  /** Whether `node` must hold its inputs: it is paused, or (without group commit) syncing. */
+  private waits(node: SimNode): boolean {
+    return node.view.paused || node.ken?.blocked === true;
+  }
+
   private resume(node: SimNode): void {
     if (!node.view.paused) return;
     node.view.paused = false;
+    this.releaseDeferred(node);
+  }
+
+  private releaseDeferred(node: SimNode): void {
+    if (this.waits(node) || node.deferred.length === 0) return;
     const deferred = node.deferred;
     node.deferred = [];
     for (const ev of deferred) this.push({ ...ev, t: this.now });
@@ -615,6 +767,10 @@ export class Simulation {
     const i = started.findIndex((n) => n.id === current);
     return started[(i + 1) % started.length]!.id;
   }
+}
+
+function kenReport(k: KenSimNode): KenReport {
+  return { node: k.id, records: k.recordsWritten, fsyncs: k.disk.counters.syncs, recoveries: k.recoveries, tornWrites: k.disk.counters.tears };
 }
 
 /** Runs one seed of a protocol under a scenario. */

@@ -21,6 +21,7 @@ type Body =
       network: NetworkConfig;
       faults: readonly string[];
       plan: readonly FaultEvent[];
+      ken?: { groupCommit: boolean; fsyncMsMin: number; fsyncMsMax: number };
     }
   | { k: 'start'; node: NodeId; incarnation: number }
   | { k: 'send'; node: NodeId; to: NodeId; m: number; msg: unknown }
@@ -40,6 +41,8 @@ type Body =
   | { k: 'timeout'; client: ClientId; id: RequestId; attempt: number }
   | { k: 'give-up'; client: ClientId; id: RequestId }
   | { k: 'log'; node: NodeId; text: string }
+  /** With Ken: an fsync completed; the node's checkpoint records up to `upTo` are durable. */
+  | { k: 'durable'; node: NodeId; upTo: number }
   | { k: 'quiesce' }
   | { k: 'violation'; property: string; message: string };
 

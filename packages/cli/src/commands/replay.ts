@@ -42,6 +42,7 @@ export async function runReplay(out: Output, argv: readonly string[]): Promise<n
     scenario: setup.scenario,
     faults: setup.faults,
     durationMs: setup.durationMs,
+    ken: setup.ken,
     trace: 'full',
   });
   const trace = result.trace ?? [];

@@ -79,6 +79,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
             scenario: setup.scenario,
             faults: setup.faults,
             durationMs: setup.durationMs,
+            ken: setup.ken,
             seeds,
             firstSeed,
             failFast: flags['fail-fast'] ?? false,
@@ -125,6 +126,7 @@ function runStringSeed(setup: RunSetup, seed: string): CampaignResult {
     scenario: setup.scenario,
     faults: setup.faults,
     durationMs: setup.durationMs,
+    ken: setup.ken,
     trace: 'hash',
   });
   const v = r.violation;

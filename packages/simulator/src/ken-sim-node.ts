@@ -1,0 +1,81 @@
+import { KenNode, SimDisk, type KenObservation, type KenOutput } from '@faultline/ken-checkpoint';
+import type { AnyService, NodeId, TurnHost } from '@faultline/runtime';
+import type { ResolvedKen } from './ken-config.ts';
+import type { Rng } from './rng.ts';
+
+/** An fsync in flight: it covers records up to `upTo`, and counts only if no crash came first. */
+export interface PendingSync {
+  readonly upTo: number;
+  readonly epoch: number;
+  readonly atMs: number;
+}
+
+/**
+ * One simulated node's Ken layer: its disk, which outlives crashes, and the KenNode of the
+ * current incarnation. The simulation decides when fsyncs begin and complete; this keeps
+ * the bookkeeping: one fsync in flight at a time, covering everything appended so far.
+ */
+export class KenSimNode {
+  readonly disk: SimDisk;
+  private ken: KenNode | undefined;
+  private syncing = false;
+  /** Records written over the whole run, across incarnations (for crash points). */
+  recordsWritten = 0;
+  recoveries = 0;
+
+  constructor(
+    readonly id: NodeId,
+    private readonly service: AnyService,
+    private readonly cluster: readonly NodeId[],
+    private readonly host: TurnHost,
+    private readonly config: ResolvedKen,
+    private readonly rng: Rng,
+    private readonly observe: (e: KenObservation) => void,
+  ) {
+    this.disk = new SimDisk(`disk of ${id}`);
+  }
+
+  get node(): KenNode {
+    if (this.ken === undefined) throw new Error(`ken: ${this.id} is down`);
+    return this.ken;
+  }
+
+  /** A new incarnation: recovers from the disk, or starts afresh when it is empty. */
+  start(): KenOutput[] {
+    const recovering = this.disk.appendedUpTo > 0;
+    this.ken = new KenNode(this.service, this.id, this.cluster, this.host, this.disk, { ...this.config.options, observe: this.observe });
+    this.syncing = false;
+    const out = this.ken.start();
+    if (recovering) this.recoveries++;
+    return out;
+  }
+
+  /** Power loss: unsynced records are lost, the last one maybe torn. Returns the surviving record count. */
+  crash(tear: boolean): number {
+    this.disk.crash(this.rng, { tear });
+    this.ken = undefined;
+    this.syncing = false;
+    return this.disk.durableUpTo;
+  }
+
+  /** With group commit off, a node takes no input while its fsync is in flight. */
+  get blocked(): boolean {
+    return this.syncing && !this.config.groupCommit;
+  }
+
+  /** Starts an fsync if records wait for one and none is in flight. */
+  beginSync(nowMs: number): PendingSync | undefined {
+    this.recordsWritten = Math.max(this.recordsWritten, this.disk.appendedUpTo);
+    if (this.syncing || this.disk.appendedUpTo <= this.disk.durableUpTo) return undefined;
+    this.syncing = true;
+    const latency = this.rng.between(this.config.fsyncMsMin, this.config.fsyncMsMax);
+    return { upTo: this.disk.beginSync(), epoch: this.disk.epoch, atMs: nowMs + Math.round(latency * 1000) / 1000 };
+  }
+
+  /** The fsync finished: the outputs its records held are released. Nothing if a crash came first. */
+  completeSync(sync: PendingSync): KenOutput[] | undefined {
+    if (!this.disk.completeSync(sync.upTo, sync.epoch)) return undefined;
+    this.syncing = false;
+    return this.node.durable(this.disk.durableUpTo);
+  }
+}
