@@ -1,4 +1,6 @@
-export { simulate, Simulation, type SimResult, type SimStats } from './simulation.ts';
+export { simulate, Simulation, type SimResult, type SimStats, type KenReport } from './simulation.ts';
+export type { KenSimConfig, KenCrashPoint } from './ken-config.ts';
+export { TransparencyChecker } from './ken-transparency.ts';
 export {
   campaign,
   defaultReplayCommand,

@@ -55,6 +55,8 @@ export interface KenReport {
   /** Checkpoint records written over the run (a record lost in a crash and rewritten counts once). */
   readonly records: number;
   readonly fsyncs: number;
+  readonly crashes: number;
+  /** Restarts that found checkpoint records (a crash before the first fsync leaves none). */
   readonly recoveries: number;
   /** Crashes that left a torn record behind. */
   readonly tornWrites: number;
@@ -770,7 +772,7 @@ export class Simulation {
 }
 
 function kenReport(k: KenSimNode): KenReport {
-  return { node: k.id, records: k.recordsWritten, fsyncs: k.disk.counters.syncs, recoveries: k.recoveries, tornWrites: k.disk.counters.tears };
+  return { node: k.id, records: k.recordsWritten, fsyncs: k.disk.counters.syncs, crashes: k.disk.counters.crashes, recoveries: k.recoveries, tornWrites: k.disk.counters.tears };
 }
 
 /** Runs one seed of a protocol under a scenario. */
