@@ -134,9 +134,10 @@ export class TraceFormatter {
       case 'config': {
         const faults = r.faults.length ? r.faults.join(',') : 'none';
         const bug = r.bug !== null ? ` bug ${r.bug}` : '';
+        const ken = r.ken === undefined ? '' : `; ken (${r.ken.groupCommit ? 'group commit' : 'one fsync per turn'}, fsync ${r.ken.fsyncMsMin}-${r.ken.fsyncMsMax} ms)`;
         return {
           lane: undefined,
-          text: `config ${r.protocol} seed ${r.seed}${bug}: nodes ${r.nodes.map((n) => n.id).join(',')}; faults ${faults}; ${r.plan.length} planned fault events`,
+          text: `config ${r.protocol} seed ${r.seed}${bug}: nodes ${r.nodes.map((n) => n.id).join(',')}; faults ${faults}; ${r.plan.length} planned fault events${ken}`,
           style: 'dim',
         };
       }
@@ -180,6 +181,8 @@ export class TraceFormatter {
         return { lane: undefined, text: `${r.client} give up ${r.id}`, style: 'bad' };
       case 'log':
         return { lane: r.node, text: `log ${r.text}`, style: 'dim' };
+      case 'durable':
+        return { lane: r.node, text: `fsync: records up to ${r.upTo} durable`, style: 'dim' };
       case 'quiesce':
         return { lane: undefined, text: '-- quiesce: faults healed, workload stopped --', style: 'phase' };
       case 'violation':
@@ -196,6 +199,7 @@ export class TraceFormatter {
   private fault(f: FaultEvent): Placed {
     switch (f.kind) {
       case 'crash':
+        return { lane: f.node, text: `FAULT crash ${f.node}${f.tear === true ? ' (tearing the write in progress)' : ''}`, style: 'fault' };
       case 'restart':
       case 'pause':
       case 'resume':

@@ -86,6 +86,11 @@ describe('error paths', () => {
     );
   });
 
+  it('a bad ken setting in a scenario', async () => {
+    expect(await usageError(['test', 'counter', '--scenario', 'ken-bad.json'])).toMatch(/^faultline: scenario ken-bad\.json: ken must be true, false or \{/);
+    expect(await usageError(['test', 'counter', '--scenario', 'ken-typo.json'])).toMatch(/^faultline: ken: unknown setting 'fsync'/);
+  });
+
   it("the simulator's ConfigError is a usage error too", async () => {
     expect(await usageError(['test', 'counter', '--scenario', 'bad-value.json'])).toMatch(/^faultline: nodes must be an integer from 1 to 1000, not 0$/);
   });

@@ -82,6 +82,22 @@ describe('faultline test', () => {
     expect(replayed.json.violation).toMatchObject({ property: f.property, message: f.message, atMs: f.atMs });
   });
 
+  it('--ken runs every node under Ken: the crash that broke the counter no longer does', async () => {
+    const plain = await runJson(['test', './counter.ts', '--scenario', 'crash-n1.json', '--seeds', '5', '--json']);
+    expect(plain.code).toBe(1);
+    const ken = await runJson(['test', './counter.ts', '--scenario', 'crash-n1.json', '--seeds', '5', '--ken', '--json']);
+    expect(ken.code).toBe(0);
+    expect(ken.json.failures).toEqual([]);
+  });
+
+  it('a failure under --ken replays with --ken', async () => {
+    const { json } = await runJson(['test', './counter.ts', '--bug', 'local-count', '--ken', '--seeds', '3', '--json']);
+    const f = json.failures[0];
+    expect(f.replay).toBe(`faultline replay ./counter.ts --seed ${f.seed} --bug local-count --ken`);
+    const replayed = await runJson([...splitCommand(f.replay).slice(1), '--json']);
+    expect(replayed.json.traceHash).toBe(f.traceHash);
+  });
+
   it('the replay command printed for people reproduces the failure too', async () => {
     const r = await run(['test', 'counter', '--bug', 'local-count', '--seeds', '3', '--first-seed', '40', '--faults', 'none']);
     const line = r.stdout.split('\n').find((l) => l.includes('replay: '))!;
