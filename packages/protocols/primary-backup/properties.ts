@@ -3,6 +3,9 @@ import { indexHistory, perRun } from './history-index.ts';
 import type { Req, Res, Store } from './messages.ts';
 import type { State } from './state.ts';
 
+/** A simulated time for a message, to the microsecond. */
+const ms = (t: number): string => `${t.toFixed(3)} ms`;
+
 type View = SystemView<State, Req, Res>;
 
 /**
@@ -47,7 +50,7 @@ export const noLostWrites: Property<State, Req, Res> = always<State, Req, Res>(
       for (const op of idx.puts) {
         if (op.req.type === 'put' && !present.has(op.req.value)) {
           result =
-            `put ${op.id} (${op.req.key}=${op.req.value}) was acknowledged at ${op.completeMs}ms by ${op.node} ` +
+            `put ${op.id} (${op.req.key}=${op.req.value}) was acknowledged at ${ms(op.completeMs!)} by ${op.node} ` +
             `but none of the in-sync replicas [${holders.map((h) => h.id).join(', ')}] has it`;
           break;
         }
@@ -118,8 +121,8 @@ export const readsSeeAcknowledgedWrites: Property<State, Req, Res> = always<Stat
         const putPos = order.indexOf(put.req.value);
         if (putPos > pos) {
           return (
-            `get ${get.id} of ${key}, invoked at ${get.invokeMs}ms, returned ${value ?? 'nothing'} (from ${get.node}), ` +
-            `but put ${put.id} of ${put.req.value} was acknowledged at ${put.completeMs}ms`
+            `get ${get.id} of ${key}, invoked at ${ms(get.invokeMs)}, returned ${value ?? 'nothing'} (from ${get.node}), ` +
+            `but put ${put.id} of ${put.req.value} was acknowledged at ${ms(put.completeMs)}`
           );
         }
       }
