@@ -2,10 +2,14 @@
  * `npm run bench`: every figure, measured in this run on this machine. Prints a table, or
  * with `--json` one flat JSON object of figure name -> number.
  */
+import { kenFigures } from './ken.ts';
 import { simFigures } from './sim.ts';
 
 const json = process.argv.includes('--json');
-const sections: [string, () => Record<string, number>][] = [['simulator', simFigures]];
+const sections: [string, () => Record<string, number>][] = [
+  ['simulator', simFigures],
+  ['ken', kenFigures],
+];
 
 const figures: Record<string, number> = {};
 for (const [name, measure] of sections) {
@@ -14,6 +18,8 @@ for (const [name, measure] of sections) {
 }
 const ratio = (a: string, b: string) => figures[a]! / figures[b]!;
 figures['sim.pingpong.overheadVsRaw'] = ratio('sim.rawLoop.eventsPerSec', 'sim.pingpong.eventsPerSec');
+figures['ken.sim.vsOff'] = ratio('ken.sim.turnsPerSec', 'ken.off.turnsPerSec');
+figures['ken.fileGroup.vsOff'] = ratio('ken.fileGroup.turnsPerSec', 'ken.off.turnsPerSec');
 
 if (json) {
   console.log(JSON.stringify(figures));
