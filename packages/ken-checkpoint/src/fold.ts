@@ -3,7 +3,7 @@ import type { Draft } from 'immer';
 import { KenOutboxFullError, KenUsageError } from './errors.ts';
 import { checkKey, type KenState } from './ken-state.ts';
 import type { KenOutput } from './outputs.ts';
-import { noteRequest } from './request-cache.ts';
+import type { RequestNote } from './request-cache.ts';
 
 export const KEN_TIMER_PREFIX = 'ken:';
 
@@ -22,23 +22,24 @@ export interface Folded {
   readonly sends: HeldSend[];
   readonly answers: HeldAnswer[];
   readonly local: KenOutput[];
+  /** Changes to the request cache, in order: applied once the turn is recorded. */
+  readonly notes: RequestNote[];
 }
 
 export interface FoldContext {
   readonly self: NodeId;
   readonly nowMs: number;
   readonly outboxMaxPerPeer: number;
-  readonly requestCacheMax: number;
 }
 
 /**
  * Folds an app turn's effects into the draft KenState: a send takes the next sequence
  * number and joins the outbox; timers are kept with their deadlines; replies and
- * redirects go into the request cache. Throws (voiding the turn) on a full outbox or an
+ * redirects become request-cache notes. Throws (voiding the turn) on a full outbox or an
  * app timer tag in Ken's namespace.
  */
 export function foldEffects(d: Draft<KenState<unknown>>, effects: readonly Effect[], ctx: FoldContext): Folded {
-  const folded: Folded = { sends: [], answers: [], local: [] };
+  const folded: Folded = { sends: [], answers: [], local: [], notes: [] };
   for (const e of effects) {
     switch (e.kind) {
       case 'send': {
@@ -62,12 +63,12 @@ export function foldEffects(d: Draft<KenState<unknown>>, effects: readonly Effec
         break;
       case 'reply':
         checkKey('request id', e.requestId);
-        noteRequest(d.requests, e.requestId, { result: e.result }, ctx.requestCacheMax);
+        folded.notes.push([e.requestId, { result: e.result }]);
         folded.answers.push(e);
         break;
       case 'redirect':
         checkKey('request id', e.requestId);
-        noteRequest(d.requests, e.requestId, { redirect: e.to }, ctx.requestCacheMax);
+        folded.notes.push([e.requestId, { redirect: e.to }]);
         folded.answers.push(e);
         break;
       case 'log':

@@ -10,8 +10,8 @@ export {
   type OutChannel,
   type UnackedMessage,
   type RequestAnswer,
-  type RequestCache,
 } from './ken-state.ts';
+export { RequestCache, type RequestNote } from './request-cache.ts';
 export type { KenStats } from './stats.ts';
 export type { CheckpointStore } from './store.ts';
 export { SimDisk, type SimDiskCounters } from './sim-disk.ts';

@@ -20,9 +20,12 @@ import { resolveKenOptions, type KenOptions } from './options.ts';
 import { pruneOutbox } from './outbox.ts';
 import type { KenObservation, KenOutput } from './outputs.ts';
 import { PeerLink, RETRANSMIT_TIMER_PREFIX, retransmitTimerTag } from './peer-link.ts';
-import { cachedAnswer, noteRequest } from './request-cache.ts';
+import { RequestCache, type RequestNote } from './request-cache.ts';
 import { emptyKenStats, type KenStats } from './stats.ts';
 import type { CheckpointStore } from './store.ts';
+
+/** See `snapshotDue`. */
+const SNAPSHOT_BYTES_RATIO = 4;
 
 /** What one turn does besides (maybe) running the app. */
 interface TurnInput {
@@ -37,7 +40,7 @@ interface TurnInput {
 /**
  * Ken rollback-recovery around one node's Service. Each input is one turn over the
  * node's `KenState`; the turn's change is appended to the store as one record (patches,
- * or a full snapshot every `snapshotEveryTurns`); its messages, replies and redirects are
+ * or a full snapshot from time to time, see `snapshotDue`); its messages, replies and redirects are
  * held until the driver reports the record durable (`durable(upTo)`): output commit.
  * Between Ken peers every message carries a per-link sequence number and a piggybacked
  * ack; the receiver delivers in order, exactly once; unacked messages are retransmitted
@@ -55,6 +58,10 @@ export class KenNode<S = unknown> {
   /** While the app runs: the state it runs against (after this turn's ack). */
   private turnBase: KenState<S> | undefined;
   private turnsSinceSnapshot = 0;
+  /** Bytes of turn records since the last snapshot, and that snapshot's bytes. */
+  private bytesSinceSnapshot = 0;
+  private snapshotBytes = 0;
+  private requests: RequestCache;
   /** The highest record the driver reported durable. */
   private durableRecord = 0;
   private readonly held = new HeldOutputs();
@@ -74,6 +81,7 @@ export class KenNode<S = unknown> {
     checkKey('node id', self);
     this.options = resolveKenOptions(options);
     this.observe = this.options.observe;
+    this.requests = new RequestCache(this.options.requestCacheMax);
     this.exec = new TurnExecutor<S>(service, self, cluster, {
       now: () => host.now(),
       random: () => host.random(),
@@ -86,9 +94,15 @@ export class KenNode<S = unknown> {
     return this.state().app;
   }
 
-  /** The whole Ken state as of the last turn. */
+  /** The whole Ken state as of the last turn, but the request cache. */
   get kenState(): KenState<S> {
     return this.state();
+  }
+
+  /** The request cache as of the last turn: every remembered id with its answer, oldest first. */
+  get requestEntries(): RequestNote[] {
+    this.state();
+    return this.requests.entries();
   }
 
   /** The highest record the driver reported durable. */
@@ -193,7 +207,7 @@ export class KenNode<S = unknown> {
   request(requestId: RequestId, client: ClientId, req: unknown): KenOutput[] {
     const ks = this.state();
     checkKey('request id', requestId);
-    const answer = cachedAnswer(ks.requests, requestId);
+    const answer = this.requests.get(requestId);
     const run = (): KenOutput[] => this.turn({ request: requestId, event: { kind: 'request', requestId, client, req } });
     if (answer === undefined) return run();
     if (answer === 'pending' || this.held.answerHeld(requestId)) {
@@ -307,42 +321,52 @@ export class KenNode<S = unknown> {
         this.turnBase = undefined;
       }
     }
-    let folded: Folded = { sends: [], answers: [], local: [] };
+    let folded: Folded = { sends: [], answers: [], local: [], notes: [] };
     const [kenNext, kenPatches] = kenImmer.produceWithPatches(state, (d) => {
       if (input.deliver !== undefined) d.in[input.deliver.from] = input.deliver.seq;
       if (input.timerFired !== undefined) delete d.timers[input.timerFired];
-      if (input.request !== undefined) noteRequest(d.requests, input.request, 'pending', this.options.requestCacheMax);
       if (app !== undefined) {
         folded = foldEffects(d as never, app.effects, {
           self: this.self,
           nowMs: this.host.now(),
           outboxMaxPerPeer: this.options.outboxMaxPerPeer,
-          requestCacheMax: this.options.requestCacheMax,
         });
       }
     });
+    const notes: RequestNote[] = input.request === undefined ? folded.notes : [[input.request, 'pending'], ...folded.notes];
     if (app !== undefined) for (const p of app.patches ?? []) patches.push({ ...p, path: ['app', ...p.path] });
     patches.push(...kenPatches);
     const next: KenState<S> = app?.changed === true ? { ...kenNext, app: app.state } : kenNext;
     this.stats.turns++;
 
-    const snapshot = input.snapshot === true || (patches.length > 0 && this.turnsSinceSnapshot + 1 >= this.options.snapshotEveryTurns);
-    if (!snapshot && patches.length === 0) {
+    const changed = patches.length > 0 || notes.length > 0;
+    const snapshot = input.snapshot === true || (changed && this.snapshotDue());
+    if (!snapshot && !changed) {
       // Nothing changed, so nothing can be waiting on a record (sends and answers change the state).
       this.ks = next;
       return folded.local.slice();
     }
-    const payload = encodeCheckpointRecord(snapshot ? { v: 1, kind: 'snapshot', state: next } : { v: 1, kind: 'turn', patches });
+    for (const n of notes) this.requests.note(n);
+    const payload = encodeCheckpointRecord(
+      snapshot
+        ? { v: 2, kind: 'snapshot', state: next, requests: this.requests.entries() }
+        : notes.length > 0
+          ? { v: 2, kind: 'turn', patches, requests: notes }
+          : { v: 2, kind: 'turn', patches },
+    );
     const record = this.store.append(payload);
     this.ks = next;
     this.stats.records++;
     this.stats.recordBytes += payload.length;
     if (snapshot) {
       this.turnsSinceSnapshot = 0;
+      this.bytesSinceSnapshot = 0;
+      this.snapshotBytes = payload.length;
       this.snapshots.push(record);
       this.stats.snapshots++;
     } else {
       this.turnsSinceSnapshot++;
+      this.bytesSinceSnapshot += payload.length;
     }
     const cursors: (readonly [NodeId, number])[] = input.deliver === undefined ? [] : [[input.deliver.from, input.deliver.seq]];
     if (folded.sends.length > 0 || folded.answers.length > 0 || cursors.length > 0) {
@@ -364,9 +388,12 @@ export class KenNode<S = unknown> {
   private recover(payloads: Uint8Array[]): KenOutput[] {
     const last = this.store.appendedUpTo;
     const first = last - payloads.length + 1;
-    const replayed = replayRecords<S>(payloads, first);
+    const replayed = replayRecords<S>(payloads, first, this.options.requestCacheMax);
     this.ks = replayed.state;
+    this.requests = replayed.requests;
     this.turnsSinceSnapshot = replayed.turnsSinceSnapshot;
+    this.bytesSinceSnapshot = replayed.bytesSinceSnapshot;
+    this.snapshotBytes = replayed.snapshotBytes;
     this.stats.recoveries = 1;
     this.stats.replayedRecords = payloads.length;
     const ks = replayed.state;
@@ -422,6 +449,20 @@ export class KenNode<S = unknown> {
     link.ackSent = Math.max(link.ackSent, link.durableIn);
     this.stats.ackFramesSent++;
     return { kind: 'frame', to, frame: { ken: 'ack', ack: link.durableIn } };
+  }
+
+  /**
+   * Whether this turn's record should be a snapshot: once `snapshotEveryTurns` turns, and
+   * `SNAPSHOT_BYTES_RATIO` times as many bytes of turn records as the last snapshot took,
+   * have been written since it. The byte rule keeps a large state (a full request cache
+   * is hundreds of kilobytes) from being rewritten every few turns: snapshots then cost at
+   * most a quarter of the disk the turns between them do, and recovery replays at most
+   * about four snapshots' worth of records.
+   */
+  private snapshotDue(): boolean {
+    return (
+      this.turnsSinceSnapshot + 1 >= this.options.snapshotEveryTurns && this.bytesSinceSnapshot >= SNAPSHOT_BYTES_RATIO * this.snapshotBytes
+    );
   }
 
   /** Once a snapshot record is durable, the records before it are no longer needed. */

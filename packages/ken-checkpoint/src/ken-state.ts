@@ -1,4 +1,4 @@
-import type { NodeId, RequestId } from '@faultline/runtime';
+import type { NodeId } from '@faultline/runtime';
 
 /** A message sent but not yet acknowledged by its peer. */
 export interface UnackedMessage {
@@ -17,24 +17,10 @@ export interface OutChannel {
 export type RequestAnswer = 'pending' | { readonly result: unknown } | { readonly redirect: NodeId };
 
 /**
- * The requests a node has seen, as a bounded FIFO: slots `head .. tail-1` hold the ids in
- * arrival order. Objects keyed by slot (not arrays) so that evicting the oldest is one
- * small patch rather than a shift of every entry; both maps are split into buckets (see
- * `request-cache.ts`) so that a turn copies one bucket rather than the whole cache.
- */
-export interface RequestCache {
-  /** Hash bucket -> request id -> answer. */
-  readonly byId: Readonly<Record<string, Readonly<Record<RequestId, RequestAnswer>>>>;
-  /** Chunk (slot / 128) -> slot -> request id. */
-  readonly order: Readonly<Record<number, Readonly<Record<number, RequestId>>>>;
-  readonly head: number;
-  readonly tail: number;
-}
-
-/**
- * Everything a Ken node must get back after a crash, as one immutable value. Every
- * change to it happens in a recorded turn, so a snapshot plus the patches after it
- * rebuild it exactly.
+ * Everything a Ken node must get back after a crash, but its request cache, as one
+ * immutable value. Every change to it happens in a recorded turn, so a snapshot plus the
+ * patches after it rebuild it exactly. (The request cache, a `RequestCache`, is kept
+ * beside it and recorded the same way, as notes rather than patches.)
  */
 export interface KenState<S = unknown> {
   readonly app: S;
@@ -43,11 +29,10 @@ export interface KenState<S = unknown> {
   readonly in: Readonly<Record<NodeId, number>>;
   /** Armed app timers: tag -> deadline in the node's local milliseconds. */
   readonly timers: Readonly<Record<string, number>>;
-  readonly requests: RequestCache;
 }
 
 export function initialKenState<S>(app: S): KenState<S> {
-  return { app, out: {}, in: {}, timers: {}, requests: { byId: {}, order: {}, head: 0, tail: 0 } };
+  return { app, out: {}, in: {}, timers: {} };
 }
 
 /** How many messages to `peer` are unacknowledged. */

@@ -2,7 +2,11 @@ import { KenUsageError } from './errors.ts';
 import type { KenObservation } from './outputs.ts';
 
 export interface KenOptions {
-  /** Every this many turns the record is a full snapshot; older records are then compacted. */
+  /**
+   * A turn's record is a full snapshot (and older records are compacted) once at least
+   * this many turns, and four times as many bytes of turn records as the last snapshot
+   * took, have been written since the last one.
+   */
   snapshotEveryTurns: number;
   /** First retransmission delay for unacknowledged messages; it doubles on each retry. */
   retransmitMsMin: number;

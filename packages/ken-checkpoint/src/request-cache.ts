@@ -1,62 +1,48 @@
 import type { RequestId } from '@faultline/runtime';
-import type { Draft } from 'immer';
-import type { RequestAnswer, RequestCache } from './ken-state.ts';
+import type { RequestAnswer } from './ken-state.ts';
+
+/** One change to the request cache: `id` now has `answer`. A turn record lists its changes. */
+export type RequestNote = readonly [RequestId, RequestAnswer];
 
 /**
- * The cache is split so that noting one request copies a small part of it, not all of
- * it: immer copies every object on the path it changes, and a flat object of 10,000 ids
- * copied on each request turn made the cache the most expensive part of a turn. Ids go
- * to one of `ID_BUCKETS` buckets by a hash; FIFO slots go in chunks of `ORDER_CHUNK`.
+ * The requests a node has seen, as a bounded FIFO: a new id joins the back; when more
+ * than `max` are held, the oldest are forgotten (a retry of a forgotten request would
+ * run again, so `max` should cover a client's retry horizon many times over). Updating
+ * an id's answer keeps its place.
+ *
+ * Mutable, and kept outside the immer-managed KenState on purpose: copy-on-write of a
+ * cache of thousands of ids made every request turn copy large objects (it was most of a
+ * turn's cost). Its changes are recorded as notes in each turn's record instead, and a
+ * snapshot carries all of it; replaying the notes with the same `max` evicts the same ids.
  */
-const ID_BUCKETS = 64;
-const ORDER_CHUNK = 128;
+export class RequestCache {
+  private readonly answers = new Map<RequestId, RequestAnswer>();
 
-/** FNV-1a over the id's UTF-16 code units: a stable bucket for an id. */
-function bucketOf(id: RequestId): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return `b${(h >>> 0) % ID_BUCKETS}`;
-}
+  constructor(readonly max: number) {}
 
-function chunkOf(slot: number): number {
-  return Math.floor(slot / ORDER_CHUNK);
-}
+  /** A cache holding `entries` (oldest first), trimmed to `max`. */
+  static from(entries: readonly RequestNote[], max: number): RequestCache {
+    const c = new RequestCache(max);
+    for (const n of entries) c.note(n);
+    return c;
+  }
 
-/** The cached answer for `id`, if the node has seen the request (or answered it). */
-export function cachedAnswer(cache: RequestCache, id: RequestId): RequestAnswer | undefined {
-  const bucket = cache.byId[bucketOf(id)];
-  return bucket !== undefined && Object.hasOwn(bucket, id) ? bucket[id] : undefined;
-}
+  get size(): number {
+    return this.answers.size;
+  }
 
-/** The ids the cache remembers, oldest first. */
-export function cachedIds(cache: RequestCache): RequestId[] {
-  const ids: RequestId[] = [];
-  for (let slot = cache.head; slot < cache.tail; slot++) ids.push(cache.order[chunkOf(slot)]![slot]!);
-  return ids;
-}
+  /** The cached answer for `id`, if the node has seen the request (or answered it). */
+  get(id: RequestId): RequestAnswer | undefined {
+    return this.answers.get(id);
+  }
 
-/**
- * Records `answer` for `id`. A new id joins the back of the FIFO; when the cache holds
- * more than `max`, the oldest ids are forgotten (a retry of a forgotten request would run
- * again, so `max` should cover a client's retry horizon many times over).
- */
-export function noteRequest(cache: Draft<RequestCache>, id: RequestId, answer: RequestAnswer, max: number): void {
-  const key = bucketOf(id);
-  const bucket = (cache.byId[key] ??= {});
-  const known = Object.hasOwn(bucket, id);
-  bucket[id] = answer as Draft<RequestAnswer>;
-  if (known) return;
-  const chunk = chunkOf(cache.tail);
-  (cache.order[chunk] ??= {})[cache.tail] = id;
-  cache.tail++;
-  while (cache.tail - cache.head > max) {
-    const oldChunk = chunkOf(cache.head);
-    const slots = cache.order[oldChunk]!;
-    const old = slots[cache.head]!;
-    delete slots[cache.head];
-    if (chunkOf(cache.head + 1) !== oldChunk) delete cache.order[oldChunk];
-    const oldBucket = cache.byId[bucketOf(old)]!;
-    delete oldBucket[old];
-    cache.head++;
+  note([id, answer]: RequestNote): void {
+    this.answers.set(id, answer);
+    while (this.answers.size > this.max) this.answers.delete(this.answers.keys().next().value!);
+  }
+
+  /** Every id with its answer, oldest first. */
+  entries(): RequestNote[] {
+    return [...this.answers];
   }
 }

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { CheckpointCorruptError, KenNode, KenOutboxFullError, KenUsageError, SimDisk, type KenOutput } from '../src/index.ts';
 import { framesIn, Harness } from './harness.ts';
 import { Pinger, type PingState } from './pinger.ts';
-import { cachedAnswer, cachedIds } from '../src/request-cache.ts';
 
 const host = { now: () => 0, random: () => 0.5 };
 
@@ -174,12 +173,14 @@ describe('KenNode: crash and recovery', () => {
     h.fire('n1', 'tick');
     h.sync('n1');
     const durableState = structuredClone(h.node('n1').kenState);
+    const durableRequests = h.node('n1').requestEntries;
     h.fire('n1', 'tick'); // not durable
     expect(app(h, 'n1').sent).toBe(3);
     h.net = [];
     h.crash('n1', true);
     const out = h.start('n1');
     expect(h.node('n1').kenState).toEqual(durableState);
+    expect(h.node('n1').requestEntries).toEqual(durableRequests);
     expect(app(h, 'n1').sent).toBe(2);
     expect(framesIn(out).map((f) => f.frame)).toEqual([
       { ken: 'data', seq: 1, ack: 0, msg: { type: 'ping', n: 1 } },
@@ -287,12 +288,13 @@ describe('KenNode: crash and recovery', () => {
       while (h.net.length > 0) h.deliver(h.rng.int(h.net.length));
     }
     const live = h.node('n1').kenState;
-    expect(cachedIds(live.requests)).toEqual(['q17', 'q18', 'q19']);
-    expect(cachedAnswer(live.requests, 'q16')).toBeUndefined();
-    expect(cachedAnswer(live.requests, 'q19')).not.toBeUndefined();
-    const copy = new KenNode(new Pinger(50), 'n1', ['n1', 'n2'], host, h.disk('n1'));
+    const requests = h.node('n1').requestEntries;
+    expect(requests.map(([id]) => id)).toEqual(['q17', 'q18', 'q19']);
+    expect(requests.every(([, answer]) => typeof answer === 'object' && 'result' in answer)).toBe(true);
+    const copy = new KenNode(new Pinger(50), 'n1', ['n1', 'n2'], host, h.disk('n1'), { requestCacheMax: 3 });
     copy.start();
     expect(copy.kenState).toEqual(live);
+    expect(copy.requestEntries).toEqual(requests);
   });
 
   it('a corrupt record in the middle is a CheckpointCorruptError, never a silent reset', () => {

@@ -16,15 +16,19 @@ const LIMIT = 25;
 function runSeed(seed: number): { stats: Record<string, number>; tears: number } {
   const h = new Harness(IDS, new Pinger(LIMIT, 3), { snapshotEveryTurns: 5, reorderBufferMax: 4, retransmitMsMin: 5, retransmitMsMax: 40 }, seed);
   const rng = h.rng;
-  const lastDurable = new Map<string, KenState<PingState>>();
+  const lastDurable = new Map<string, { state: KenState<PingState>; requests: unknown }>();
   const sync = (id: string) => {
     h.sync(id);
-    lastDurable.set(id, structuredClone(h.node(id).kenState) as KenState<PingState>);
+    const n = h.node(id);
+    lastDurable.set(id, { state: structuredClone(n.kenState) as KenState<PingState>, requests: n.requestEntries });
   };
   const restart = (id: string) => {
     h.start(id);
     const expected = lastDurable.get(id);
-    if (expected !== undefined) expect(h.node(id).kenState, `seed ${seed}: ${id} recovered`).toEqual(expected);
+    if (expected !== undefined) {
+      expect(h.node(id).kenState, `seed ${seed}: ${id} recovered`).toEqual(expected.state);
+      expect(h.node(id).requestEntries, `seed ${seed}: ${id} recovered its request cache`).toEqual(expected.requests);
+    }
   };
   for (const id of IDS) h.start(id);
   let crashes = 0;
