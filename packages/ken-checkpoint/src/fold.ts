@@ -1,7 +1,7 @@
 import type { Effect, NodeId, RequestId } from '@faultline/runtime';
-import type { Draft } from 'immer';
 import { KenOutboxFullError, KenUsageError } from './errors.ts';
-import { checkKey, type KenState } from './ken-state.ts';
+import type { KenEdit } from './ken-edit.ts';
+import { checkKey } from './ken-state.ts';
 import type { KenOutput } from './outputs.ts';
 import type { RequestNote } from './request-cache.ts';
 
@@ -33,32 +33,30 @@ export interface FoldContext {
 }
 
 /**
- * Folds an app turn's effects into the draft KenState: a send takes the next sequence
+ * Folds an app turn's effects into this turn's KenState edit: a send takes the next sequence
  * number and joins the outbox; timers are kept with their deadlines; replies and
  * redirects become request-cache notes. Throws (voiding the turn) on a full outbox or an
  * app timer tag in Ken's namespace.
  */
-export function foldEffects(d: Draft<KenState<unknown>>, effects: readonly Effect[], ctx: FoldContext): Folded {
+export function foldEffects(d: KenEdit<unknown>, effects: readonly Effect[], ctx: FoldContext): Folded {
   const folded: Folded = { sends: [], answers: [], local: [], notes: [] };
   for (const e of effects) {
     switch (e.kind) {
       case 'send': {
         checkKey('node id', e.to);
-        const ch = (d.out[e.to] ??= { next: 1, unacked: [] });
-        if (ch.unacked.length >= ctx.outboxMaxPerPeer) throw new KenOutboxFullError(ctx.self, e.to, ctx.outboxMaxPerPeer);
-        const seq = ch.next++;
-        ch.unacked.push({ seq, msg: e.msg });
+        if ((d.channel(e.to)?.unacked.length ?? 0) >= ctx.outboxMaxPerPeer) throw new KenOutboxFullError(ctx.self, e.to, ctx.outboxMaxPerPeer);
+        const seq = d.send(e.to, e.msg);
         folded.sends.push({ to: e.to, seq, msg: e.msg });
         break;
       }
       case 'setTimer':
         checkAppTag(e.tag);
-        d.timers[e.tag] = ctx.nowMs + e.delayMs;
+        d.setTimer(e.tag, ctx.nowMs + e.delayMs);
         folded.local.push(e);
         break;
       case 'cancelTimer':
         checkAppTag(e.tag);
-        delete d.timers[e.tag];
+        d.clearTimer(e.tag);
         folded.local.push(e);
         break;
       case 'reply':

@@ -14,7 +14,7 @@ import { KenUsageError } from './errors.ts';
 import { foldEffects, KEN_TIMER_PREFIX, type Folded, type HeldSend } from './fold.ts';
 import { HeldOutputs } from './held-outputs.ts';
 import { isKenFrame, type KenFrame } from './frames.ts';
-import { kenImmer } from './immer.ts';
+import { KenEdit } from './ken-edit.ts';
 import { ackedSeq, checkKey, initialKenState, unackedCount, type KenState } from './ken-state.ts';
 import { resolveKenOptions, type KenOptions } from './options.ts';
 import { pruneOutbox } from './outbox.ts';
@@ -322,21 +322,20 @@ export class KenNode<S = unknown> {
       }
     }
     let folded: Folded = { sends: [], answers: [], local: [], notes: [] };
-    const [kenNext, kenPatches] = kenImmer.produceWithPatches(state, (d) => {
-      if (input.deliver !== undefined) d.in[input.deliver.from] = input.deliver.seq;
-      if (input.timerFired !== undefined) delete d.timers[input.timerFired];
-      if (app !== undefined) {
-        folded = foldEffects(d as never, app.effects, {
-          self: this.self,
-          nowMs: this.host.now(),
-          outboxMaxPerPeer: this.options.outboxMaxPerPeer,
-        });
-      }
-    });
+    const edit = new KenEdit(state);
+    if (input.deliver !== undefined) edit.delivered(input.deliver.from, input.deliver.seq);
+    if (input.timerFired !== undefined) edit.clearTimer(input.timerFired);
+    if (app !== undefined) {
+      folded = foldEffects(edit as KenEdit<unknown>, app.effects, {
+        self: this.self,
+        nowMs: this.host.now(),
+        outboxMaxPerPeer: this.options.outboxMaxPerPeer,
+      });
+    }
     const notes: RequestNote[] = input.request === undefined ? folded.notes : [[input.request, 'pending'], ...folded.notes];
     if (app !== undefined) for (const p of app.patches ?? []) patches.push({ ...p, path: ['app', ...p.path] });
-    patches.push(...kenPatches);
-    const next: KenState<S> = app?.changed === true ? { ...kenNext, app: app.state } : kenNext;
+    const next = edit.finish(app?.changed === true ? app.state : state.app);
+    for (const p of edit.patches) patches.push(p);
     this.stats.turns++;
 
     const changed = patches.length > 0 || notes.length > 0;
