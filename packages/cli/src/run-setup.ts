@@ -54,7 +54,8 @@ export async function setUpRun(out: Output, protocolArg: string, flags: Flags<ty
   }
   const scenario = flags.scenario !== undefined ? await loadScenario(flags.scenario, out.cwd) : undefined;
   const durationMs = flags['duration-ms'];
-  const ken = flags.ken === true ? true : undefined;
+  // --ken turns Ken on; a scenario's own ken settings (an object) are kept.
+  const ken = flags.ken === true && (scenario?.ken === undefined || typeof scenario.ken === 'boolean') ? true : undefined;
   const config = resolveConfig({ protocol: definition, seed: 1, bug, scenario, faults, durationMs, ken });
   const inputs: RunInputs = { protocolArg, bug, faults, durationMs, scenario: flags.scenario, ken };
   return {

@@ -371,6 +371,7 @@ export class KenNode<S = unknown> {
     if (folded.sends.length > 0 || folded.answers.length > 0 || cursors.length > 0) {
       this.held.hold({ record, sends: folded.sends, answers: folded.answers, cursors });
     }
+    if (input.request !== undefined) this.observe?.({ kind: 'app-request', node: this.self, requestId: input.request, record });
     if (input.deliver !== undefined) {
       this.stats.delivered++;
       const d = input.deliver;

@@ -20,9 +20,12 @@ export type KenOutput =
  * delivered (and reported) again after recovery. `release-send` is reported once per
  * message per KenNode instance, when it first goes out (after recovery, that includes
  * resending whatever was unacknowledged). `release-reply` with `cached` is a retried
- * request answered from the cache.
+ * request answered from the cache. `app-request` is reported when a client request reaches
+ * the app (a retry answered from the cache does not); like `app-deliver`, it is undone if
+ * `record` is lost in a crash.
  */
 export type KenObservation =
   | { readonly kind: 'app-deliver'; readonly node: NodeId; readonly from: NodeId; readonly seq: number; readonly msg: unknown; readonly record: number }
+  | { readonly kind: 'app-request'; readonly node: NodeId; readonly requestId: RequestId; readonly record: number }
   | { readonly kind: 'release-send'; readonly node: NodeId; readonly to: NodeId; readonly seq: number; readonly msg: unknown }
   | { readonly kind: 'release-reply'; readonly node: NodeId; readonly requestId: RequestId; readonly result: unknown; readonly cached: boolean };

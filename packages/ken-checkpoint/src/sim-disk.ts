@@ -111,11 +111,14 @@ export class SimDisk implements CheckpointStore {
 
   /**
    * Power loss: every record after `durableUpTo` is gone. With `tear`, a prefix of
-   * random length (possibly empty) of the first lost record survives as garbage.
+   * random length (possibly empty) of the first lost record survives as garbage. With
+   * `lie`, the disk turns out to have acknowledged syncs it never did: that many of the
+   * last durable records are lost too (Ken does not tolerate this; it exists to show so).
    */
-  crash(rng: { random(): number }, opts: { tear: boolean }): void {
+  crash(rng: { random(): number }, opts: { tear: boolean; lie?: number }): void {
     this.counters.crashes++;
     this.epochNow++;
+    if (opts.lie !== undefined && opts.lie > 0) this.durable = Math.max(this.compactedBefore - 1, this.durable - opts.lie);
     const firstLost = this.records.findIndex((r) => r.number > this.durable);
     this.torn = undefined;
     if (firstLost >= 0) {

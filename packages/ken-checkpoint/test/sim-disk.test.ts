@@ -23,6 +23,15 @@ describe('SimDisk', () => {
     expect(d.counters).toMatchObject({ appends: 4, syncs: 1, crashes: 1 });
   });
 
+  it('a lying disk loses synced records too', () => {
+    const d = new SimDisk();
+    for (const x of ['a', 'b', 'c']) d.append(rec(x));
+    d.syncNow();
+    d.crash(mulberry32(1), { tear: false, lie: 1 });
+    expect(text(d.load())).toEqual(['a', 'b']);
+    expect(d.durableUpTo).toBe(2);
+  });
+
   it('a torn write leaves garbage that load drops and cuts off', () => {
     let tears = 0;
     for (let seed = 1; seed <= 50; seed++) {

@@ -4,14 +4,15 @@ import { ConfigError } from './config-error.ts';
 
 /**
  * A crash at one exact point of one node's checkpoint log, for exhaustive crash-point
- * testing: right after the node's `record`-th record is written (before the fsync that
- * would cover it completes, so it is lost), or right after that record is durable and
- * the outputs it held are released. The node restarts `downMs` later.
+ * testing: right after the node's `record`-th record is `written` (before the fsync that
+ * would cover it completes, so it is lost); right after the fsync that makes it durable
+ * but before the outputs it held are released (`synced`: recovery must release them);
+ * or right after they are released (`durable`). The node restarts `downMs` later.
  */
 export interface KenCrashPoint {
   readonly node: NodeId;
   readonly record: number;
-  readonly when: 'written' | 'durable';
+  readonly when: 'written' | 'synced' | 'durable';
   readonly downMs: number;
 }
 
@@ -29,6 +30,11 @@ export interface KenSimConfig {
   /** Ken's own options (snapshot interval, retransmission backoff, bounds). */
   readonly options?: Partial<Omit<KenOptions, 'observe'>>;
   readonly crashPoint?: KenCrashPoint;
+  /**
+   * A disk that acknowledges fsyncs it has not done: every crash also loses the last
+   * durable record. Ken does not tolerate this; it is here to show what that looks like.
+   */
+  readonly dishonestFsync?: boolean;
 }
 
 export interface ResolvedKen {
@@ -37,9 +43,20 @@ export interface ResolvedKen {
   readonly fsyncMsMax: number;
   readonly options: Partial<Omit<KenOptions, 'observe'>>;
   readonly crashPoint: KenCrashPoint | undefined;
+  readonly dishonestFsync: boolean;
 }
 
-const KEYS = new Set(['groupCommit', 'fsyncMsMin', 'fsyncMsMax', 'options', 'crashPoint']);
+const KEYS = new Set(['groupCommit', 'fsyncMsMin', 'fsyncMsMax', 'options', 'crashPoint', 'dishonestFsync']);
+
+/**
+ * How long after faults end (and both ends of a link are up) a released message may
+ * take to arrive: twice the retransmission cap, plus half a second of latency, fsyncs
+ * and recoveries. With Ken on, the quiet period is at least this plus half a second, so
+ * the transparency checker can tell a lost message from a late one.
+ */
+export function kenSettleMs(ken: ResolvedKen): number {
+  return 2 * resolveKenOptions(ken.options).retransmitMsMax + 500;
+}
 
 /** Checks and fills in a `ken` setting; undefined when Ken is off. Throws `ConfigError`. */
 export function resolveKen(ken: boolean | KenSimConfig | undefined, nodeIds: readonly NodeId[]): ResolvedKen | undefined {
@@ -63,8 +80,11 @@ export function resolveKen(ken: boolean | KenSimConfig | undefined, nodeIds: rea
   if (p !== undefined) {
     if (!nodeIds.includes(p.node)) throw new ConfigError(`ken.crashPoint: unknown node ${JSON.stringify(p.node)}`);
     if (!Number.isInteger(p.record) || p.record < 1) throw new ConfigError('ken.crashPoint.record must be an integer >= 1');
-    if (p.when !== 'written' && p.when !== 'durable') throw new ConfigError("ken.crashPoint.when must be 'written' or 'durable'");
+    if (p.when !== 'written' && p.when !== 'synced' && p.when !== 'durable')
+      throw new ConfigError("ken.crashPoint.when must be 'written', 'synced' or 'durable'");
     if (!(p.downMs >= 0)) throw new ConfigError('ken.crashPoint.downMs must be a number >= 0');
   }
-  return { groupCommit, fsyncMsMin, fsyncMsMax, options, crashPoint: p };
+  const dishonestFsync = c.dishonestFsync ?? false;
+  if (typeof dishonestFsync !== 'boolean') throw new ConfigError('ken.dishonestFsync must be true or false');
+  return { groupCommit, fsyncMsMin, fsyncMsMax, options, crashPoint: p, dishonestFsync };
 }

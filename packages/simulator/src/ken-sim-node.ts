@@ -52,7 +52,7 @@ export class KenSimNode {
 
   /** Power loss: unsynced records are lost, the last one maybe torn. Returns the surviving record count. */
   crash(tear: boolean): number {
-    this.disk.crash(this.rng, { tear });
+    this.disk.crash(this.rng, { tear, lie: this.config.dishonestFsync ? 1 : 0 });
     this.ken = undefined;
     this.syncing = false;
     return this.disk.durableUpTo;
@@ -72,10 +72,15 @@ export class KenSimNode {
     return { upTo: this.disk.beginSync(), epoch: this.disk.epoch, atMs: nowMs + Math.round(latency * 1000) / 1000 };
   }
 
-  /** The fsync finished: the outputs its records held are released. Nothing if a crash came first. */
-  completeSync(sync: PendingSync): KenOutput[] | undefined {
-    if (!this.disk.completeSync(sync.upTo, sync.epoch)) return undefined;
+  /** The fsync finished; false (and nothing changes) if a crash came first. */
+  completeSync(sync: PendingSync): boolean {
+    if (!this.disk.completeSync(sync.upTo, sync.epoch)) return false;
     this.syncing = false;
+    return true;
+  }
+
+  /** Releases the outputs held for what is now durable. */
+  release(): KenOutput[] {
     return this.node.durable(this.disk.durableUpTo);
   }
 }

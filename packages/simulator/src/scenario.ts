@@ -7,7 +7,7 @@ import {
   type WorkloadSpec,
 } from '@faultline/runtime';
 import { ConfigError } from './config-error.ts';
-import { resolveKen, type KenSimConfig, type ResolvedKen } from './ken-config.ts';
+import { kenSettleMs, resolveKen, type KenSimConfig, type ResolvedKen } from './ken-config.ts';
 import { DEFAULT_FAULT_RATES, planProblems, sortPlan, type FaultEvent, type FaultRates } from './fault-plan.ts';
 import { DEFAULT_NETWORK, networkProblems, type NetworkConfig } from './network.ts';
 
@@ -23,6 +23,7 @@ export interface Scenario {
   readonly maxFaultyNodes?: number;
   readonly workload?: Partial<Pick<WorkloadSpec, 'clients' | 'thinkMs' | 'timeoutMs' | 'retries'>>;
   readonly durationMs?: number;
+  /** Quiet time after faults end, before `eventually` properties are checked (with Ken, at least 5 s by default: see `kenSettleMs`). */
   readonly quietMs?: number;
   /** A run that processes more events than this stops with a violation (a livelock guard). */
   readonly maxEvents?: number;
@@ -150,6 +151,8 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
     throw new ConfigError('workload.clients and workload.retries must be integers');
   const maxFaultyNodes = s.maxFaultyNodes ?? p.maxFaultyNodes ?? Math.floor((nodes.length - 1) / 2);
   positive('maxFaultyNodes', maxFaultyNodes, true);
+  const ken = resolveKen(o.ken ?? s.ken, nodes.map((n) => n.id));
+  const quietMs = positive('quietMs', s.quietMs ?? p.quietMs ?? DEFAULT_QUIET_MS, true);
   return {
     seed: String(o.seed),
     bug: o.bug,
@@ -161,9 +164,9 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
     maxFaultyNodes,
     workload,
     durationMs: positive('durationMs', o.durationMs ?? s.durationMs ?? p.durationMs ?? DEFAULT_DURATION_MS),
-    quietMs: positive('quietMs', s.quietMs ?? p.quietMs ?? DEFAULT_QUIET_MS, true),
+    quietMs: ken === undefined ? quietMs : Math.max(quietMs, kenSettleMs(ken) + 500),
     maxEvents: positive('maxEvents', s.maxEvents ?? DEFAULT_MAX_EVENTS),
     trace: traceMode(o.trace),
-    ken: resolveKen(o.ken ?? s.ken, nodes.map((n) => n.id)),
+    ken,
   };
 }

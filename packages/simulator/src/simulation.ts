@@ -18,6 +18,7 @@ import { generateFaultPlan, sortPlan, type FaultEvent } from './fault-plan.ts';
 import { withDeterminismGuard } from './guard.ts';
 import { TraceHasher } from './hash.ts';
 import { EventHeap } from './heap.ts';
+import { kenSettleMs, type KenCrashPoint } from './ken-config.ts';
 import { KenSimNode, type PendingSync } from './ken-sim-node.ts';
 import { TransparencyChecker } from './ken-transparency.ts';
 import { Network } from './network.ts';
@@ -97,6 +98,12 @@ interface SimNode {
   incarnation: number;
   readonly timers: Map<string, number>;
   deferred: Ev[];
+  /** An fsync that completed while the node was paused: it takes effect on resume. */
+  deferredSync: Extract<Ev, { k: 'fsync' }> | undefined;
+  /** A disk fault waiting for the node's next write, to crash it mid-write. */
+  tearPending: boolean;
+  /** When the node last started (or restarted). */
+  startedAtMs: number;
   offsetMs: number;
   rate: number;
 }
@@ -166,7 +173,8 @@ export class Simulation {
     this.tracing = c.trace !== 'none';
     this.hasher = this.tracing ? new TraceHasher() : undefined;
     this.records = c.trace === 'full' ? [] : undefined;
-    this.transparency = c.ken === undefined ? undefined : new TransparencyChecker(() => this.now);
+    this.transparency =
+      c.ken === undefined ? undefined : new TransparencyChecker(() => this.now, resolveKenOptions(c.ken.options).requestCacheMax);
     this.plan = sortPlan([
       ...generateFaultPlan(root.fork('faults'), {
         kinds: c.faults,
@@ -191,6 +199,9 @@ export class Simulation {
         incarnation: 0,
         timers: new Map(),
         deferred: [],
+        deferredSync: undefined,
+        tearPending: false,
+        startedAtMs: 0,
         offsetMs: 0,
         rate: 1,
       };
@@ -301,10 +312,14 @@ export class Simulation {
       if (ev.k === 'end') {
         this.phase = 'quiescent';
         const lost = this.transparency?.lost(
-          (atMs) => this.kenOverdue(atMs),
+          (id) => this.nodes.get(id)!.view.up,
+          (from, to, atMs) => this.kenOverdue(from, to, atMs),
           (from, to, seq) => this.kenHolds(from, to, seq),
         );
+        const p = c.ken?.crashPoint;
         if (lost !== undefined) this.fail('ken-transparency', lost);
+        else if (p !== undefined && !this.crashPointHit)
+          this.fail('ken-crash-point', `the crash point was never reached: ${p.node} wrote ${this.nodes.get(p.node)!.ken!.recordsWritten} records, not ${p.record}`);
         else this.checkProperties(this.protocol.properties);
         break;
       }
@@ -390,7 +405,7 @@ export class Simulation {
       case 'fault':
         return this.applyFault(ev.fault);
       case 'fsync':
-        return this.fsyncDone(this.nodes.get(ev.node)!, ev.sync);
+        return this.fsyncDone(ev);
       case 'join':
         return this.startNode(this.nodes.get(ev.node)!);
       case 'quiesce':
@@ -453,18 +468,25 @@ export class Simulation {
     if (this.violation !== undefined) return;
     const sync = k.beginSync(this.now);
     if (sync !== undefined) this.push({ t: sync.atMs, seq: 0, k: 'fsync', node: node.id, sync });
-    const p = this.config.ken!.crashPoint;
-    if (p !== undefined && p.when === 'written' && p.node === node.id && k.recordsWritten >= p.record) this.crashAtPoint(node, p.downMs);
+    if (node.tearPending && k.disk.appendedUpTo > k.disk.durableUpTo) {
+      // The disk fault strikes in the middle of this write.
+      node.tearPending = false;
+      if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'fault', fault: { atMs: this.now, kind: 'crash', node: node.id, tear: true } });
+      this.dirty = true;
+      return this.crash(node, true);
+    }
+    if (this.atCrashPoint(node, 'written', k.recordsWritten)) this.crashAtPoint(node);
   }
 
   /**
-   * Whether a message released at `atMs` should have been handled by now: once faults
-   * end (at `durationMs`) a retransmission follows within the backoff cap, so after twice
-   * the cap and half a second of slack (latency, fsyncs, recoveries) it is overdue.
+   * Whether a message from `from` to `to` released at `atMs` should have been handled by
+   * now: once faults end (at `durationMs`) and both ends are up (since their last starts),
+   * a retransmission follows within the backoff cap, so after twice the cap and half a
+   * second of slack (latency, fsyncs, recoveries) it is overdue.
    */
-  private kenOverdue(atMs: number): boolean {
-    const cap = resolveKenOptions(this.config.ken!.options).retransmitMsMax;
-    return Math.max(atMs, this.config.durationMs) + 2 * cap + 500 < this.now;
+  private kenOverdue(from: NodeId, to: NodeId, atMs: number): boolean {
+    const since = Math.max(atMs, this.config.durationMs, this.nodes.get(from)!.startedAtMs, this.nodes.get(to)!.startedAtMs);
+    return since + kenSettleMs(this.config.ken!) < this.now;
   }
 
   /** Whether `from` (up, with Ken) still holds message `seq` to `to` for retransmission. */
@@ -490,32 +512,41 @@ export class Simulation {
   }
 
   /** An fsync finished: the outputs of the turns it made durable are released. */
-  private fsyncDone(node: SimNode, sync: PendingSync): void {
+  private fsyncDone(ev: Extract<Ev, { k: 'fsync' }>): void {
+    const node = this.nodes.get(ev.node)!;
     const k = node.ken!;
     if (!node.view.up) return;
-    let out: KenOutput[] | undefined;
+    // A paused node releases nothing: it takes the completion when it resumes.
+    if (node.view.paused) return void (node.deferredSync = ev);
+    if (!k.completeSync(ev.sync)) return; // begun before a crash: it never completed
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'durable', node: node.id, upTo: k.disk.durableUpTo });
+    if (this.atCrashPoint(node, 'synced', k.disk.durableUpTo)) return this.crashAtPoint(node);
+    let out: KenOutput[];
     this.activeNode = node;
     try {
-      out = k.completeSync(sync);
+      out = k.release();
     } catch (err) {
       return this.kenFailure(node, err);
     } finally {
       this.activeNode = undefined;
     }
-    if (out === undefined) return; // begun before a crash: it never completed
-    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'durable', node: node.id, upTo: k.disk.durableUpTo });
     this.applyKenOutputs(node, out);
     if (this.violation !== undefined) return;
     const next = k.beginSync(this.now);
     if (next !== undefined) this.push({ t: next.atMs, seq: 0, k: 'fsync', node: node.id, sync: next });
-    const p = this.config.ken!.crashPoint;
-    if (p !== undefined && p.when === 'durable' && p.node === node.id && k.disk.durableUpTo >= p.record) return this.crashAtPoint(node, p.downMs);
+    if (this.atCrashPoint(node, 'durable', k.disk.durableUpTo)) return this.crashAtPoint(node);
     this.releaseDeferred(node);
   }
 
+  /** Whether the configured crash point, not yet hit, is `node` at `when` with its record reached. */
+  private atCrashPoint(node: SimNode, when: KenCrashPoint['when'], record: number): boolean {
+    const p = this.config.ken!.crashPoint;
+    return p !== undefined && !this.crashPointHit && p.node === node.id && p.when === when && record >= p.record;
+  }
+
   /** The configured crash point is reached: crash now (once), restart `downMs` later. */
-  private crashAtPoint(node: SimNode, downMs: number): void {
-    if (this.crashPointHit) return;
+  private crashAtPoint(node: SimNode): void {
+    const downMs = this.config.ken!.crashPoint!.downMs;
     this.crashPointHit = true;
     const crash: FaultEvent = { atMs: this.now, kind: 'crash', node: node.id };
     if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'fault', fault: crash });
@@ -567,6 +598,7 @@ export class Simulation {
 
   private startNode(node: SimNode): void {
     node.incarnation++;
+    node.startedAtMs = this.now;
     node.view.up = true;
     node.view.paused = false;
     node.view.state = node.ken === undefined ? node.executor.initialState() : undefined;
@@ -589,10 +621,17 @@ export class Simulation {
     if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'fault', fault: f });
     this.dirty = true;
     switch (f.kind) {
-      case 'crash':
-        return this.crash(this.nodes.get(f.node)!, f.tear === true);
+      case 'crash': {
+        const node = this.nodes.get(f.node)!;
+        const k = node.ken;
+        // A disk fault is a crash in the middle of a write: with nothing being written now,
+        // it strikes at the node's next write (unless its window ends first).
+        if (f.tear === true && k !== undefined && node.view.up && k.disk.appendedUpTo === k.disk.durableUpTo) return void (node.tearPending = true);
+        return this.crash(node, f.tear === true);
+      }
       case 'restart': {
         const node = this.nodes.get(f.node)!;
+        node.tearPending = false;
         if (node.view.up || !node.started) return;
         return this.startNode(node);
       }
@@ -625,6 +664,8 @@ export class Simulation {
     node.view.state = undefined;
     node.timers.clear(); // timer ids are never reused, so every pending one is now stale
     node.deferred = [];
+    node.deferredSync = undefined;
+    node.tearPending = false;
     if (node.ken !== undefined) this.transparency!.crashed(node.id, node.ken.crash(tear));
   }
 
@@ -636,6 +677,9 @@ export class Simulation {
   private resume(node: SimNode): void {
     if (!node.view.paused) return;
     node.view.paused = false;
+    const sync = node.deferredSync;
+    node.deferredSync = undefined;
+    if (sync !== undefined) this.push({ ...sync, t: this.now });
     this.releaseDeferred(node);
   }
 
@@ -655,6 +699,7 @@ export class Simulation {
     this.dirty = true;
     for (const node of this.nodeList) {
       if (!node.started) continue;
+      node.tearPending = false; // a disk fault still waiting for a write ends with the faults
       if (!node.view.up) this.startNode(node);
       else this.resume(node);
       if (this.violation !== undefined) return;
