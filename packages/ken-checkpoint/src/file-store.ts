@@ -21,8 +21,10 @@ interface Segment {
  * Checkpoint records in a directory, for the real runtime.
  *
  * - `log-<first record number>.ken`: an append-only log of framed records
- *   (`[u32 length][u32 crc32][payload]`). `append` writes; `sync` fdatasyncs; only then
- *   may the node release the records' outputs.
+ *   (`[u32 length][u32 crc32][payload]`). `append` buffers the record in memory; `sync`
+ *   writes everything buffered with one write and fdatasyncs; only then may the node
+ *   release the records' outputs. (One write per group commit rather than one per turn:
+ *   unsynced records may be lost in a crash anyway.)
  * - `snapshot.ken`: the record `compact(n)` was told to keep (Ken makes it a full
  *   snapshot), framed together with its number. Written to a temporary file, fsynced,
  *   renamed over the old one, then the directory is fsynced.
@@ -39,7 +41,10 @@ export class FileStore implements CheckpointStore {
   private segment: Segment | undefined;
   /** Byte offset of each record in the open segment, from `segment.first` on. */
   private offsets: number[] = [];
+  /** The log's length including buffered records, and the part of it written to the file. */
   private segmentBytes = 0;
+  private writtenBytes = 0;
+  private pending: Uint8Array[] = [];
   private snapshotNumber = 0;
   private appended = 0;
   private durable = 0;
@@ -109,6 +114,8 @@ export class FileStore implements CheckpointStore {
     this.segment = active.segment;
     this.offsets = active.offsets;
     this.segmentBytes = active.bytes;
+    this.writtenBytes = active.bytes;
+    this.pending = [];
     this.snapshotNumber = base;
     this.fd = fs.openSync(active.segment.file, 'r+');
     fs.fsyncSync(this.fd);
@@ -122,7 +129,7 @@ export class FileStore implements CheckpointStore {
   append(payload: Uint8Array): number {
     if (!this.loaded || this.fd === undefined) throw new KenUsageError(`FileStore(${this.dir}): call load() before append()`);
     const bytes = frameRecord(payload);
-    writeAll(this.fd, bytes, this.segmentBytes);
+    this.pending.push(bytes);
     this.offsets.push(this.segmentBytes);
     this.segmentBytes += bytes.length;
     this.counters.appends++;
@@ -134,6 +141,7 @@ export class FileStore implements CheckpointStore {
   sync(): number {
     if (this.fd === undefined) throw new KenUsageError(`FileStore(${this.dir}): call load() before sync()`);
     if (this.durable < this.appended) {
+      this.flush();
       fs.fdatasyncSync(this.fd);
       this.counters.syncs++;
       this.durable = this.appended;
@@ -147,6 +155,7 @@ export class FileStore implements CheckpointStore {
       throw new KenUsageError(`FileStore(${this.dir}): compact(${beforeRecord}) but records are durable only up to ${this.durable}`);
     }
     if (beforeRecord <= this.snapshotNumber) return;
+    this.flush(); // the records after the snapshot are copied from the file
     const seg = this.segment;
     const index = beforeRecord - seg.first;
     if (index < 0 || index >= this.offsets.length) {
@@ -176,15 +185,26 @@ export class FileStore implements CheckpointStore {
     this.segment = next;
     this.offsets = tailOffsets;
     this.segmentBytes = tail.length;
+    this.writtenBytes = tail.length;
     this.fd = fs.openSync(next.file, 'r+');
     this.durable = this.appended;
     this.counters.compactions++;
   }
 
-  /** Closes the log. The store can be loaded again afterwards. */
+  /** Writes out (without syncing) what is buffered, closes the log. It can be loaded again afterwards. */
   close(): void {
+    if (this.fd !== undefined) this.flush();
     this.closeFd();
     this.loaded = false;
+  }
+
+  /** Writes the buffered records to the log file, in one write. */
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    writeAll(this.fd!, buf, this.writtenBytes);
+    this.writtenBytes += buf.length;
+    this.pending = [];
   }
 
   private closeFd(): void {
