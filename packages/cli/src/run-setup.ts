@@ -1,5 +1,5 @@
-import { FAULT_KINDS, type FaultKind, type ProtocolDefinition } from '@faultline/runtime';
-import { resolveConfig, type ResolvedConfig, type Scenario } from '@faultline/simulator';
+import { FAULT_KINDS } from '@faultline/runtime';
+import { resolveConfig, type ResolvedConfig, type SimOptions } from '@faultline/simulator';
 import type { Flags } from './args.ts';
 import { UsageError } from './errors.ts';
 import { parseFaultList } from './fault-list.ts';
@@ -24,14 +24,10 @@ export const RUN_FLAGS = {
 /** A protocol and everything else a run needs, checked, with how to replay any seed of it. */
 export interface RunSetup {
   readonly protocol: LoadedProtocol;
-  readonly definition: ProtocolDefinition;
-  readonly bug: string | undefined;
-  readonly faults: readonly FaultKind[] | undefined;
-  readonly durationMs: number | undefined;
-  readonly scenario: Scenario | undefined;
-  /** True with `--ken`; undefined leaves it to the scenario. */
-  readonly ken: true | undefined;
+  /** What the command line gave, for replay commands. */
   readonly inputs: RunInputs;
+  /** The protocol, bug, scenario, faults, duration and Ken setting as the simulator takes them, for any seed. */
+  readonly options: Omit<SimOptions, 'seed' | 'trace'>;
   /** The config of seed 1, resolved: proves the inputs valid before anything runs. */
   readonly config: ResolvedConfig;
   /** The exact command that replays `seed`. */
@@ -56,17 +52,13 @@ export async function setUpRun(out: Output, protocolArg: string, flags: Flags<ty
   const durationMs = flags['duration-ms'];
   // --ken turns Ken on; a scenario's own ken settings (an object) are kept.
   const ken = flags.ken === true && (scenario?.ken === undefined || typeof scenario.ken === 'boolean') ? true : undefined;
-  const config = resolveConfig({ protocol: definition, seed: 1, bug, scenario, faults, durationMs, ken });
+  const options = { protocol: definition, bug, scenario, faults, durationMs, ken };
+  const config = resolveConfig({ ...options, seed: 1 });
   const inputs: RunInputs = { protocolArg, bug, faults, durationMs, scenario: flags.scenario, ken };
   return {
     protocol,
-    definition,
-    bug,
-    faults,
-    durationMs,
-    scenario,
-    ken,
     inputs,
+    options,
     config,
     replay: (seed) => replayCommand(inputs, seed),
   };

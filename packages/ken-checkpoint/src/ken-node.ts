@@ -205,7 +205,7 @@ export class KenNode<S = unknown> {
    * that was redirected runs again: a redirect means the node did not take it on.
    */
   request(requestId: RequestId, client: ClientId, req: unknown): KenOutput[] {
-    const ks = this.state();
+    this.state(); // throws before start()
     checkKey('request id', requestId);
     const answer = this.requests.get(requestId);
     const run = (): KenOutput[] => this.turn({ request: requestId, event: { kind: 'request', requestId, client, req } });

@@ -1,7 +1,7 @@
 /**
  * The determinism guard. While a simulation runs, the ambient sources of
- * nondeterminism (Math.random, Date.now, new Date(), performance.now, and the timer
- * functions) throw an error that names what was running: a protocol's handler on a node,
+ * nondeterminism (the global random source, the wall and performance clocks, and the
+ * timer functions) throw an error that names what was running: a protocol's handler on a node,
  * or a property check. Protocol code must use its context instead.
  */
 
@@ -16,7 +16,7 @@ type Where = () => string;
 
 const g = globalThis as unknown as Record<string, unknown>;
 const originals = {
-  random: Math.random,
+  random: Math.random, // det-ok: the guard itself
   Date: globalThis.Date,
   performanceNow: globalThis.performance?.now,
   setTimeout: g.setTimeout,
@@ -37,28 +37,28 @@ function makeGuardedDate(): DateConstructor {
   const Original = originals.Date;
   const Guarded = function (this: unknown, ...args: unknown[]) {
     if (!new.target) throw new DeterminismError('Date()', where(), 'ctx.now()');
-    if (args.length === 0) throw new DeterminismError('new Date()', where(), 'ctx.now()');
+    if (args.length === 0) throw new DeterminismError('new Date()', where(), 'ctx.now()'); // det-ok: the guard itself
     return Reflect.construct(Original, args, new.target);
   } as unknown as DateConstructor;
   Object.setPrototypeOf(Guarded, Original);
   Object.defineProperty(Guarded, 'prototype', { value: Original.prototype });
-  Guarded.now = guarded('Date.now()', 'ctx.now()');
+  Guarded.now = guarded('Date.now()', 'ctx.now()'); // det-ok: the guard itself
   return Guarded;
 }
 
 function install(): void {
-  Math.random = guarded('Math.random()', 'ctx.random()');
+  Math.random = guarded('Math.random()', 'ctx.random()'); // det-ok: the guard itself
   g.Date = makeGuardedDate();
-  if (globalThis.performance) globalThis.performance.now = guarded('performance.now()', 'ctx.now()');
+  if (globalThis.performance) globalThis.performance.now = guarded('performance.now()', 'ctx.now()'); // det-ok: the guard itself
   g.setTimeout = guarded('setTimeout()', 'ctx.setTimer()');
   g.setInterval = guarded('setInterval()', 'ctx.setTimer()');
   g.setImmediate = guarded('setImmediate()', 'ctx.setTimer()');
 }
 
 function uninstall(): void {
-  Math.random = originals.random;
+  Math.random = originals.random; // det-ok: the guard itself
   g.Date = originals.Date;
-  if (globalThis.performance && originals.performanceNow) globalThis.performance.now = originals.performanceNow;
+  if (globalThis.performance && originals.performanceNow) globalThis.performance.now = originals.performanceNow; // det-ok: the guard itself
   g.setTimeout = originals.setTimeout;
   g.setInterval = originals.setInterval;
   g.setImmediate = originals.setImmediate;

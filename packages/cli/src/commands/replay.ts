@@ -35,16 +35,7 @@ export async function runReplay(out: Output, argv: readonly string[]): Promise<n
   if (flags.seed === undefined) throw new UsageError("faultline replay: missing --seed S (the seed to replay); see 'faultline replay --help'");
   const setup = await setUpRun(out, positionals[0]!, flags);
   const seed = seedValue(flags.seed);
-  const result = simulate({
-    protocol: setup.definition,
-    seed,
-    bug: setup.bug,
-    scenario: setup.scenario,
-    faults: setup.faults,
-    durationMs: setup.durationMs,
-    ken: setup.ken,
-    trace: 'full',
-  });
+  const result = simulate({ ...setup.options, seed, trace: 'full' });
   const trace = result.trace ?? [];
   if (flags.out !== undefined) writeJsonLines(out, flags.out, trace);
 

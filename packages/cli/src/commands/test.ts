@@ -74,12 +74,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
       typeof seed === 'string'
         ? runStringSeed(setup, seed)
         : campaign({
-            protocol: setup.definition,
-            bug: setup.bug,
-            scenario: setup.scenario,
-            faults: setup.faults,
-            durationMs: setup.durationMs,
-            ken: setup.ken,
+            ...setup.options,
             seeds,
             firstSeed,
             failFast: flags['fail-fast'] ?? false,
@@ -119,16 +114,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
 
 /** A seed that is not an integer cannot go through a campaign's range: run it alone. */
 function runStringSeed(setup: RunSetup, seed: string): CampaignResult {
-  const r = simulate({
-    protocol: setup.definition,
-    seed,
-    bug: setup.bug,
-    scenario: setup.scenario,
-    faults: setup.faults,
-    durationMs: setup.durationMs,
-    ken: setup.ken,
-    trace: 'hash',
-  });
+  const r = simulate({ ...setup.options, seed, trace: 'hash' });
   const v = r.violation;
   const failures: CampaignFailure[] = v
     ? [{ seed, property: v.property, message: v.message, atMs: v.atMs, events: r.events, traceHash: r.traceHash!, replay: setup.replay(seed) }]
