@@ -470,10 +470,7 @@ export class Simulation {
     if (sync !== undefined) this.push({ t: sync.atMs, seq: 0, k: 'fsync', node: node.id, sync });
     if (node.tearPending && k.disk.appendedUpTo > k.disk.durableUpTo) {
       // The disk fault strikes in the middle of this write.
-      node.tearPending = false;
-      if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'fault', fault: { atMs: this.now, kind: 'crash', node: node.id, tear: true } });
-      this.dirty = true;
-      return this.crash(node, true);
+      return this.crashNow(node, true);
     }
     if (this.atCrashPoint(node, 'written', k.recordsWritten)) this.crashAtPoint(node);
   }
@@ -538,6 +535,14 @@ export class Simulation {
     this.releaseDeferred(node);
   }
 
+  /** A crash that no plan scheduled (a crash point, or a disk fault that waited for a write), traced as a fault. */
+  private crashNow(node: SimNode, tear: boolean): void {
+    const fault: FaultEvent = tear ? { atMs: this.now, kind: 'crash', node: node.id, tear } : { atMs: this.now, kind: 'crash', node: node.id };
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'fault', fault });
+    this.dirty = true;
+    this.crash(node, tear);
+  }
+
   /** Whether the configured crash point, not yet hit, is `node` at `when` with its record reached. */
   private atCrashPoint(node: SimNode, when: KenCrashPoint['when'], record: number): boolean {
     const p = this.config.ken!.crashPoint;
@@ -548,10 +553,7 @@ export class Simulation {
   private crashAtPoint(node: SimNode): void {
     const downMs = this.config.ken!.crashPoint!.downMs;
     this.crashPointHit = true;
-    const crash: FaultEvent = { atMs: this.now, kind: 'crash', node: node.id };
-    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'fault', fault: crash });
-    this.crash(node, false);
-    this.dirty = true;
+    this.crashNow(node, false);
     this.push({ t: this.now + downMs, seq: 0, k: 'fault', fault: { atMs: this.now + downMs, kind: 'restart', node: node.id } });
   }
 
