@@ -458,6 +458,7 @@ export class Simulation {
     } finally {
       this.activeNode = undefined;
     }
+    if (this.violation !== undefined) return; // the transparency checker objected: the run stops here
     const app = k.node.appState;
     if (app !== node.view.state) {
       node.view.state = app;
@@ -527,6 +528,7 @@ export class Simulation {
     } finally {
       this.activeNode = undefined;
     }
+    if (this.violation !== undefined) return;
     this.applyKenOutputs(node, out);
     if (this.violation !== undefined) return;
     const next = k.beginSync(this.now);
