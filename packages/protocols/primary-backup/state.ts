@@ -65,6 +65,11 @@ export interface State {
   maxSeenNum: number;
   /** A member that has not heard from a primary by then starts a view change. */
   electionDeadlineMs: number;
+  /**
+   * This node's place in line to succeed the primary of its view (see `successionRank`),
+   * worked out when the view is installed: it is read on every heartbeat.
+   */
+  viewRank: number;
   lastHeardPrimaryMs: number;
   primary: PrimaryRole | null;
   proposal: Proposal | null;
@@ -104,6 +109,7 @@ export function initialState(node: NodeInfo, options: Options = {}): State {
     store: emptyStore(),
     maxSeenNum: 0,
     electionDeadlineMs: 0,
+    viewRank: 0,
     lastHeardPrimaryMs: NEVER,
     primary: null,
     proposal: null,

@@ -14,6 +14,7 @@ import {
   redirectWaiting,
   resetElectionDeadline,
   sameBallot,
+  successionRank,
   viewBallot,
 } from './views.ts';
 
@@ -205,6 +206,7 @@ export function becomePrimary(
   const s = ctx.state;
   ctx.log('primary of view', view.num, 'members', view.members.join(','));
   s.view = view;
+  s.viewRank = successionRank(s);
   s.status = 'member';
   s.promised = { num: view.num, node: s.self, inc: s.incarnation };
   s.proposal = null;
@@ -258,6 +260,7 @@ function install(ctx: Ctx, from: NodeId, msg: StartViewMsg): void {
   if (s.primary !== null || Object.keys(s.waiting).length > 0) stepDown(ctx, from);
   s.view = msg.view;
   s.store = msg.snapshot;
+  s.viewRank = successionRank(s);
   s.promised = msg.ballot;
   s.status = 'member';
   s.proposal = null;

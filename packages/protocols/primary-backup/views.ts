@@ -39,18 +39,21 @@ export function addKnown(ctx: Ctx, node: NodeId): void {
  */
 export function resetElectionDeadline(ctx: Ctx): void {
   const s = ctx.state;
-  s.electionDeadlineMs = ctx.now() + TIMING.suspectMs + rank(s) * TIMING.staggerMs + ctx.randomInt(TIMING.jitterMs);
+  s.electionDeadlineMs = ctx.now() + TIMING.suspectMs + s.viewRank * TIMING.staggerMs + ctx.randomInt(TIMING.jitterMs);
 }
 
 /** The primary is known to be gone: start the view change now, in rank order. */
 export function expediteElection(ctx: Ctx): void {
   const s = ctx.state;
-  const deadline = ctx.now() + rank(s) * TIMING.staggerMs + ctx.randomInt(TIMING.jitterMs / 4);
+  const deadline = ctx.now() + s.viewRank * TIMING.staggerMs + ctx.randomInt(TIMING.jitterMs / 4);
   if (deadline < s.electionDeadlineMs) s.electionDeadlineMs = deadline;
 }
 
-/** This founder's place in line to succeed the primary: 0 for the founder member right after it. */
-function rank(s: StateLike): number {
+/**
+ * This founder's place in line to succeed the primary: 0 for the founder member right
+ * after it. Call it whenever the view or the founders change, and keep it in `viewRank`.
+ */
+export function successionRank(s: StateLike): number {
   const v = s.view;
   if (v === null) return 0;
   const line = v.members.filter((m) => m === v.primary || s.store.founders.includes(m));
