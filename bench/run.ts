@@ -9,6 +9,7 @@ const json = process.argv.includes('--json');
 const sections: [string, () => Record<string, number>][] = [
   ['simulator', simFigures],
   ['ken', kenFigures],
+  ['campaign', await import('./campaign.ts').then(async ({ campaignFigures }) => { const f = await campaignFigures(); return () => f; })],
 ];
 
 const figures: Record<string, number> = {};

@@ -18,6 +18,13 @@ export interface Io {
   readonly now?: () => number;
   /** The built-in protocols (default: the `@faultline/protocols` registry). */
   readonly protocols?: readonly ProtocolDefinition[];
+  /**
+   * Where worker threads load `protocols` from: a module URL or package name whose
+   * `protocols` export they are (needed with `protocols` when seeds run on workers).
+   */
+  readonly protocolsModule?: string;
+  /** `test`'s worker threads when `--workers` is not given (default: one per core). */
+  readonly workers?: number;
 }
 
 /** An `Io` with every default filled in, plus the colour functions. */

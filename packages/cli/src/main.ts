@@ -2,6 +2,7 @@ import { ConfigError } from '@faultline/simulator';
 import { commandHelp } from './args.ts';
 import { runHelp, topHelp, unknownCommand } from './commands/help.ts';
 import { LIST, runList } from './commands/list.ts';
+import { MERGE, runMerge } from './commands/merge.ts';
 import { REPLAY, runReplay } from './commands/replay.ts';
 import { TEST, runTest } from './commands/test.ts';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, errorMessage } from './errors.ts';
@@ -12,6 +13,7 @@ const COMMANDS = {
   list: { spec: LIST, run: runList },
   test: { spec: TEST, run: runTest },
   replay: { spec: REPLAY, run: runReplay },
+  merge: { spec: MERGE, run: runMerge },
 } as const;
 
 /**

@@ -1,15 +1,17 @@
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProtocolDefinition } from '@faultline/runtime';
 import { main, type Io } from '../src/index.ts';
-import { counter } from './fixtures/counter.ts';
+import { protocols } from './fixtures/builtins.ts';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 export const CLI_ROOT = join(FIXTURES, '..', '..');
 export const REPO_ROOT = join(CLI_ROOT, '..', '..');
 
 /** The built-ins the tests see, so that they do not depend on the protocol library. */
-export const BUILTINS: readonly ProtocolDefinition[] = [counter];
+export const BUILTINS: readonly ProtocolDefinition[] = protocols;
+/** The same, for campaign worker threads. */
+export const BUILTINS_MODULE = pathToFileURL(join(FIXTURES, 'builtins.ts')).href;
 
 export interface RunResult {
   readonly code: number;
@@ -17,7 +19,11 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs `faultline <argv>` in-process, from the fixtures directory, with no TTY. */
+/**
+ * Runs `faultline <argv>` in-process, from the fixtures directory, with no TTY, and on one
+ * thread unless `--workers` says otherwise (worker threads take about half a second to
+ * start, more than the tests' small campaigns take to run).
+ */
 export async function run(argv: readonly string[], io: Partial<Io> = {}): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
@@ -27,6 +33,8 @@ export async function run(argv: readonly string[], io: Partial<Io> = {}): Promis
     isTTY: false,
     cwd: FIXTURES,
     protocols: BUILTINS,
+    protocolsModule: BUILTINS_MODULE,
+    workers: 1,
     env: {},
     ...io,
   });

@@ -3,10 +3,11 @@ import { UsageError } from '../errors.ts';
 import type { Output } from '../io.ts';
 import { cliVersion } from '../version.ts';
 import { LIST, faultKindLines } from './list.ts';
+import { MERGE } from './merge.ts';
 import { REPLAY } from './replay.ts';
 import { TEST } from './test.ts';
 
-export const COMMANDS: readonly CommandSpec[] = [LIST, TEST, REPLAY];
+export const COMMANDS: readonly CommandSpec[] = [LIST, TEST, REPLAY, MERGE];
 
 /** The top-level help. */
 export function topHelp(): string {

@@ -1,10 +1,16 @@
-import { campaign, simulate, type CampaignFailure, type CampaignResult } from '@faultline/simulator';
-import { parseArgs, type CommandSpec } from '../args.ts';
+import { availableParallelism } from 'node:os';
+import { campaign, simulate, type CampaignFailure, type CampaignOptions, type CampaignResult } from '@faultline/simulator';
+import { parseArgs, type CommandSpec, type Flags } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
 import { count, duration, grouped, simMs } from '../format.ts';
 import type { Output } from '../io.ts';
 import { ProgressBar } from '../progress.ts';
 import { RUN_FLAGS, seedValue, setUpRun, type RunSetup } from '../run-setup.ts';
+import { parseShard, shardRange, type Shard } from '../shard.ts';
+import { reportedMs, type ShardInfo, type TestReport } from '../test-report.ts';
+import { workerCampaign } from '../worker-campaign.ts';
+
+export type { TestReport } from '../test-report.ts';
 
 export const DEFAULT_SEEDS = 1000;
 /** Failures printed in full; the seeds of the rest are listed. */
@@ -18,84 +24,82 @@ export const TEST = {
     'Runs the protocol on N seeds (default 1000) in the deterministic simulator, under its\n' +
     'fault model (or --faults), checking its properties. Each failing seed is printed with\n' +
     'the property, its message, the time and event index, and the exact command that\n' +
-    'replays it. Exits 1 when a property was violated, 0 when none was, 2 on bad input.',
+    'replays it. Exits 1 when a property was violated, 0 when none was, 2 on bad input.\n' +
+    '\n' +
+    'Seeds run on worker threads (--workers; default one per core) with the same results\n' +
+    'as one thread. --shard i/n runs the i-th of n slices of the seed range, for a CI\n' +
+    "matrix; 'faultline merge' combines the shards' --json outputs into the whole run's.",
   positionals: [{ name: 'protocol', required: true, help: 'a built-in protocol name, or a path to a module exporting one' }],
   flags: {
     seeds: { type: 'integer', value: 'N', min: 1, help: `how many seeds to run (default ${DEFAULT_SEEDS})` },
     seed: { type: 'string', value: 'S', help: 'run only this seed' },
     'first-seed': { type: 'integer', value: 'S', help: 'the first seed of the range (default 1)' },
     ...RUN_FLAGS,
-    'fail-fast': { type: 'boolean', help: 'stop at the first failing seed' },
+    'fail-fast': { type: 'boolean', help: 'stop at the first failing seed (the lowest, with workers too)' },
+    workers: { type: 'integer', value: 'N', min: 1, help: 'worker threads running seeds (default: one per core; 1 runs\nin this thread)' },
+    shard: { type: 'string', value: 'i/n', help: 'run only the i-th of n contiguous slices of the seed range' },
     json: { type: 'boolean', help: 'print one JSON object: { ok, protocol, seedsRun, failures: [...] }' },
   },
   examples: [
     'faultline test primary-backup',
     'faultline test primary-backup --bug reply-before-replicate --seeds 200 --fail-fast',
+    'faultline test primary-backup --seeds 10000 --shard 3/8 --json > shard-3.json',
     'faultline test ./my-protocol.ts --faults drop,crash --duration-ms 20000',
   ],
 } as const satisfies CommandSpec;
-
-/** `test --json`: one object. */
-export interface TestReport {
-  readonly ok: boolean;
-  readonly protocol: string;
-  readonly bug: string | null;
-  readonly faults: readonly string[];
-  readonly firstSeed: string;
-  readonly seedsRun: number;
-  readonly events: number;
-  readonly simulatedMs: number;
-  readonly wallMs: number;
-  readonly failures: readonly {
-    seed: string;
-    property: string;
-    message: string;
-    atMs: number;
-    events: number;
-    traceHash: string;
-    replay: string;
-  }[];
-}
 
 export async function runTest(out: Output, argv: readonly string[]): Promise<number> {
   const { positionals, flags } = parseArgs(TEST, argv);
   if (flags.seed !== undefined && (flags.seeds !== undefined || flags['first-seed'] !== undefined))
     throw new UsageError('faultline test: --seed runs one seed; it cannot go with --seeds or --first-seed');
+  if (flags.seed !== undefined && flags.shard !== undefined) throw new UsageError('faultline test: --seed runs one seed; it cannot be sharded');
+  const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
   const setup = await setUpRun(out, positionals[0]!, flags);
   const seed = flags.seed !== undefined ? seedValue(flags.seed) : undefined;
-  const firstSeed = typeof seed === 'number' ? seed : (flags['first-seed'] ?? 1);
-  const seeds = seed !== undefined ? 1 : (flags.seeds ?? DEFAULT_SEEDS);
+  const campaignFirst = typeof seed === 'number' ? seed : (flags['first-seed'] ?? 1);
+  const campaignSeeds = seed !== undefined ? 1 : (flags.seeds ?? DEFAULT_SEEDS);
+  if (shard && shard.count > campaignSeeds)
+    throw new UsageError(`faultline test: --shard ${flags.shard} splits ${count(campaignSeeds, 'seed')} into more shards than seeds`);
+  const { firstSeed, seeds } = shard ? shardRange(shard, campaignFirst, campaignSeeds) : { firstSeed: campaignFirst, seeds: campaignSeeds };
+  const failFast = flags['fail-fast'] ?? false;
+  const workers = flags.workers ?? out.io.workers ?? availableParallelism();
 
   const bar = out.isTTY && !flags.json && seed === undefined ? new ProgressBar((s) => out.io.stderr.write(s), out.now, out.cErr, out.columns) : undefined;
   const started = out.now();
   let result: CampaignResult;
   try {
+    const options: CampaignOptions = {
+      ...setup.options,
+      seeds,
+      firstSeed,
+      failFast,
+      replayCommand: setup.replay,
+      onProgress: bar ? (p) => bar.update(p) : undefined,
+    };
     result =
       typeof seed === 'string'
         ? runStringSeed(setup, seed)
-        : campaign({
-            ...setup.options,
-            seeds,
-            firstSeed,
-            failFast: flags['fail-fast'] ?? false,
-            replayCommand: setup.replay,
-            onProgress: bar ? (p) => bar.update(p) : undefined,
-          });
+        : workers > 1 && seeds > 1
+          ? await runOnWorkers(out, positionals[0]!, flags, setup, options, workers)
+          : campaign(options);
   } finally {
     bar?.finish();
   }
   const wallMs = out.now() - started;
 
   if (flags.json) {
+    const shardInfo: ShardInfo | undefined = shard && { ...shard, firstSeed: String(campaignFirst), seeds: campaignSeeds, failFast };
     const report: TestReport = {
       ok: result.ok,
       protocol: result.protocol,
       bug: result.bug ?? null,
       faults: setup.config.faults,
       firstSeed: String(seed ?? firstSeed),
+      seeds,
+      ...(shardInfo ? { shard: shardInfo } : {}),
       seedsRun: result.seedsRun,
       events: result.events,
-      simulatedMs: result.simulatedMs,
+      simulatedMs: reportedMs(result.simulatedMs),
       wallMs: Math.round(wallMs),
       failures: result.failures.map((f) => ({
         seed: f.seed,
@@ -108,8 +112,30 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
       })),
     };
     out.out(JSON.stringify(report, null, 2));
-  } else printReport(out, setup, result, String(seed ?? firstSeed), wallMs, result.seedsRun < seeds);
+  } else printReport(out, setup, result, String(seed ?? firstSeed), wallMs, result.seedsRun < seeds, shard);
   return result.ok ? EXIT_OK : EXIT_VIOLATION;
+}
+
+/** The campaign on worker threads, each loading the protocol and scenario from the same inputs. */
+async function runOnWorkers(
+  out: Output,
+  protocolArg: string,
+  flags: Flags<typeof TEST.flags>,
+  setup: RunSetup,
+  options: CampaignOptions,
+  workers: number,
+): Promise<CampaignResult> {
+  const protocolsModule = out.io.protocolsModule;
+  if (setup.protocol.source === 'builtin' && out.io.protocols !== undefined && protocolsModule === undefined)
+    throw new Error('Io.protocols was given without Io.protocolsModule: worker threads cannot load these built-ins (use --workers 1)');
+  const run = {
+    protocolArg,
+    cwd: out.cwd,
+    flags: Object.fromEntries(Object.keys(RUN_FLAGS).map((k) => [k, flags[k as keyof typeof RUN_FLAGS]])),
+    ...(protocolsModule !== undefined ? { protocolsModule } : {}),
+    failFast: options.failFast ?? false,
+  };
+  return await workerCampaign({ run, firstSeed: options.firstSeed ?? 1, seeds: options.seeds, workers, onProgress: options.onProgress });
 }
 
 /** A seed that is not an integer cannot go through a campaign's range: run it alone. */
@@ -122,7 +148,15 @@ function runStringSeed(setup: RunSetup, seed: string): CampaignResult {
   return { ok: r.ok, protocol: r.protocol, bug: r.bug, seedsRun: 1, failures, events: r.events, simulatedMs: r.endMs };
 }
 
-function printReport(out: Output, setup: RunSetup, r: CampaignResult, firstSeed: string, wallMs: number, stoppedEarly: boolean): void {
+function printReport(
+  out: Output,
+  setup: RunSetup,
+  r: CampaignResult,
+  firstSeed: string,
+  wallMs: number,
+  stoppedEarly: boolean,
+  shard: Shard | undefined,
+): void {
   const c = out.c;
   const lines: string[] = [];
   r.failures.slice(0, SHOWN_FAILURES).forEach((f, k) => {
@@ -148,7 +182,7 @@ function printReport(out: Output, setup: RunSetup, r: CampaignResult, firstSeed:
   const speedup = wallMs > 0 ? ` (${grouped(Math.round(r.simulatedMs / wallMs))}x real time)` : '';
   const faults = setup.config.faults.length ? setup.config.faults.join(', ') : 'none';
   lines.push(
-    `  ${c.dim('seeds    ')} ${grouped(r.seedsRun)} (${range})${stoppedEarly ? '; stopped at the first failure (--fail-fast)' : ''}`,
+    `  ${c.dim('seeds    ')} ${grouped(r.seedsRun)} (${range})${shard ? `, shard ${shard.index}/${shard.count}` : ''}${stoppedEarly ? '; stopped at the first failure (--fail-fast)' : ''}`,
     `  ${c.dim('failures ')} ${r.failures.length ? c.red(grouped(r.failures.length)) : c.green('0')}`,
     `  ${c.dim('faults   ')} ${faults}`,
     `  ${c.dim('events   ')} ${grouped(r.events)}`,

@@ -1,0 +1,38 @@
+import type { CampaignFailure } from '@faultline/simulator';
+
+/** Where a shard's seeds sit in its campaign (`test --shard i/n`). */
+export interface ShardInfo {
+  readonly index: number;
+  readonly count: number;
+  /** The whole campaign's range: [firstSeed, firstSeed + seeds). */
+  readonly firstSeed: string;
+  readonly seeds: number;
+  readonly failFast: boolean;
+}
+
+/** A failing seed, as the campaign found it and replayed it. */
+export type FailureReport = CampaignFailure;
+
+/** `test --json`: one object. `faultline merge` prints the same for its shards together. */
+export interface TestReport {
+  readonly ok: boolean;
+  readonly protocol: string;
+  readonly bug: string | null;
+  readonly faults: readonly string[];
+  /** The range asked for: [firstSeed, firstSeed + seeds) (a shard's own slice). */
+  readonly firstSeed: string;
+  readonly seeds: number;
+  /** Only with `--shard`. */
+  readonly shard?: ShardInfo;
+  /** Fewer than `seeds` when fail-fast stopped the run. */
+  readonly seedsRun: number;
+  readonly events: number;
+  readonly simulatedMs: number;
+  readonly wallMs: number;
+  readonly failures: readonly FailureReport[];
+}
+
+/** Simulated time as reported: whole microseconds, so that sums in any grouping agree. */
+export function reportedMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
