@@ -3,12 +3,14 @@
  * with `--json` one flat JSON object of figure name -> number.
  */
 import { kenFigures } from './ken.ts';
+import { linFigures } from './lin.ts';
 import { simFigures } from './sim.ts';
 
 const json = process.argv.includes('--json');
 const sections: [string, () => Record<string, number>][] = [
   ['simulator', simFigures],
   ['ken', kenFigures],
+  ['linearizability', linFigures],
   ['campaign', await import('./campaign.ts').then(async ({ campaignFigures }) => { const f = await campaignFigures(); return () => f; })],
 ];
 

@@ -18,3 +18,8 @@ export { DeterminismError, withDeterminismGuard } from './guard.ts';
 export { EventHeap } from './heap.ts';
 export { Rng } from './rng.ts';
 export { TraceHasher } from './hash.ts';
+export { checkLinearizability, type LinearizabilityOptions, type LinearizabilityResult } from './checkers/linearizability.ts';
+export { linearizable, type LinearizablePropertyOptions } from './checkers/linearizable-property.ts';
+export { deepEqual, type Model } from './checkers/model.ts';
+export { kvModel, type KvReq, type KvRes, type KvState } from './checkers/kv-model.ts';
+export { randomKvHistory, type KvHistoryOptions } from './checkers/kv-history.ts';

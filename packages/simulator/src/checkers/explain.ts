@@ -1,0 +1,39 @@
+import type { Operation } from '@faultline/runtime';
+import { describeJson, type Model } from './model.ts';
+
+const ms = (t: number): string => `${t.toFixed(3)} ms`;
+
+/**
+ * A readable account of a violation: the core operations that cannot be linearized and
+ * the context they need, one line each in invocation order, with client, request id,
+ * real-time window and result.
+ */
+export function explainViolation<Req, Res>(
+  key: string | undefined,
+  core: readonly Operation<Req, Res>[],
+  context: readonly Operation<Req, Res>[],
+  model: Model<unknown, Req, Res>,
+  minimal: boolean,
+): string {
+  const describe = model.describe ?? describeJson;
+  const line = (op: Operation<Req, Res>) => {
+    const ok = op.status === 'ok' && op.completeMs !== undefined;
+    const window = `[${ms(op.invokeMs)} .. ${ok ? ms(op.completeMs!) : 'no reply'}]`;
+    const status = ok ? '' : ` (${op.status}: may or may not have taken effect)`;
+    return `  ${op.client} ${op.id} ${window} ${describe(op.req, ok ? op.result : undefined)}${status}`;
+  };
+  const where = key === undefined ? '' : ` of key ${JSON.stringify(key)}`;
+  const n = core.length;
+  const parts = [
+    `not linearizable: ${n === 1 ? 'this operation' : `these ${n} operations`}${where} cannot all take effect, ` +
+      `in an order that respects real time, and return what they returned:`,
+    ...core.map(line),
+  ];
+  if (context.length > 0) parts.push('given these operations (each may have taken effect inside its window, or not at all):', ...context.map(line));
+  parts.push(
+    minimal
+      ? `Without any one of the first ${n === 1 ? '' : `${n} `}operation${n === 1 ? '' : 's'}, the rest can be linearized.`
+      : 'Shrinking stopped at its budget: a smaller set may exist.',
+  );
+  return parts.join('\n');
+}
