@@ -5,7 +5,7 @@
  */
 import { campaign } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
-import { primaryBackup } from './index.ts';
+import { primaryBackup } from '@faultline/protocols';
 
 describe('primary-backup in the simulator', () => {
   it('the correct version passes 200 seeds', () => {
