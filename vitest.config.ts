@@ -14,6 +14,7 @@ export default defineConfig({
       project('ken-checkpoint', 'packages/ken-checkpoint', 60_000),
       project('protocols', 'packages/protocols', 120_000),
       project('cli', 'packages/cli', 60_000),
+      project('testing', 'packages/testing', 60_000),
       project('cross-package', 'test', 120_000),
     ],
   },
