@@ -26,19 +26,24 @@ async function loadModule(path: string, cwd: string): Promise<unknown> {
 }
 
 function loadJson(path: string, cwd: string): unknown {
+  return readJsonFile(path, cwd, 'scenario');
+}
+
+/** A JSON file's value; a missing, unreadable or malformed file is one `UsageError` line that calls it `what`. */
+export function readJsonFile(path: string, cwd: string, what: string): unknown {
   const abs = isAbsolute(path) ? path : resolve(cwd, path);
   let text: string;
   try {
     text = readFileSync(abs, 'utf8');
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') throw new UsageError(`scenario file not found: ${path}`);
-    throw new UsageError(`cannot read scenario ${path}: ${errorMessage(err)}`);
+    if (code === 'ENOENT') throw new UsageError(`${what} file not found: ${path}`);
+    throw new UsageError(`cannot read ${what} ${path}: ${errorMessage(err)}`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new UsageError(`scenario ${path} is not valid JSON: ${jsonErrorWhere(errorMessage(err), text)}`);
+    throw new UsageError(`${what} ${path} is not valid JSON: ${jsonErrorWhere(errorMessage(err), text)}`);
   }
 }
 
@@ -68,7 +73,7 @@ const SCENARIO_KEYS = [
 type MissingScenarioKey = Exclude<keyof Scenario, (typeof SCENARIO_KEYS)[number]>;
 const _allScenarioKeys: [MissingScenarioKey] extends [never] ? true : MissingScenarioKey = true;
 
-const WORKLOAD_KEYS = ['clients', 'thinkMs', 'timeoutMs', 'retries'] as const satisfies readonly (keyof NonNullable<Scenario['workload']>)[];
+const WORKLOAD_KEYS = ['clients', 'thinkMs', 'timeoutMs', 'retries', 'maxRequests'] as const satisfies readonly (keyof NonNullable<Scenario['workload']>)[];
 type MissingWorkloadKey = Exclude<keyof NonNullable<Scenario['workload']>, (typeof WORKLOAD_KEYS)[number]>;
 const _allWorkloadKeys: [MissingWorkloadKey] extends [never] ? true : MissingWorkloadKey = true;
 void _allScenarioKeys;

@@ -26,6 +26,8 @@ export interface ProtocolDefinition<S = any, Req = any, Res = any> {
   readonly faults: readonly FaultKind[];
   /** Cluster size (default 3) or explicit nodes, some of which may join late. */
   readonly nodes?: number | readonly NodeSpec[];
+  /** The smallest cluster it works with; when given, a shrunk failing run may have fewer nodes (down to this). */
+  readonly minNodes?: number;
   /** At most this many nodes are down or paused at once (default: a minority). */
   readonly maxFaultyNodes?: number;
   readonly workload: WorkloadSpec<Req>;

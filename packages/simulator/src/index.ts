@@ -9,7 +9,7 @@ export {
   type CampaignFailure,
   type CampaignProgress,
 } from './campaign.ts';
-export { resolveConfig, networkFor, type Scenario, type SimOptions, type TraceMode, type ResolvedConfig } from './scenario.ts';
+export { resolveConfig, networkFor, type Scenario, type SimOptions, type WorkloadOverrides, type TraceMode, type ResolvedConfig } from './scenario.ts';
 export { ConfigError } from './config-error.ts';
 export { DEFAULT_NETWORK, Network, type NetworkConfig } from './network.ts';
 export { DEFAULT_FAULT_RATES, generateFaultPlan, planProblems, type FaultEvent, type FaultRates } from './fault-plan.ts';
@@ -23,3 +23,6 @@ export { linearizable, type LinearizablePropertyOptions } from './checkers/linea
 export { deepEqual, type Model } from './checkers/model.ts';
 export { kvModel, type KvReq, type KvRes, type KvState } from './checkers/kv-model.ts';
 export { randomKvHistory, type KvHistoryOptions } from './checkers/kv-history.ts';
+export { shrink, type ShrinkOptions, type ShrinkResult, type RunSize } from './shrink.ts';
+export { scheduleOptions, scheduleProblems, type Schedule } from './schedule.ts';
+export { faultUnits } from './fault-units.ts';

@@ -21,7 +21,7 @@ export interface Scenario {
   /** Explicit faults, applied in addition to generated ones (set `faults: []` for only these). */
   readonly faultPlan?: readonly FaultEvent[];
   readonly maxFaultyNodes?: number;
-  readonly workload?: Partial<Pick<WorkloadSpec, 'clients' | 'thinkMs' | 'timeoutMs' | 'retries'>>;
+  readonly workload?: WorkloadOverrides;
   readonly durationMs?: number;
   /** Quiet time after faults end, before `eventually` properties are checked (with Ken, at least 5 s by default: see `kenSettleMs`). */
   readonly quietMs?: number;
@@ -29,6 +29,12 @@ export interface Scenario {
   readonly maxEvents?: number;
   /** Run every node under the Ken layer, with a simulated disk that survives crashes. */
   readonly ken?: boolean | KenSimConfig;
+}
+
+/** A scenario's changes to the protocol's workload. */
+export interface WorkloadOverrides extends Partial<Pick<WorkloadSpec, 'clients' | 'thinkMs' | 'timeoutMs' | 'retries'>> {
+  /** At most this many operations over all clients (default: no cap; the shrinker sets it). */
+  readonly maxRequests?: number;
 }
 
 export type TraceMode = 'full' | 'hash' | 'none';
@@ -63,6 +69,8 @@ export interface ResolvedConfig {
   readonly explicitPlan: readonly FaultEvent[];
   readonly maxFaultyNodes: number;
   readonly workload: WorkloadSpec;
+  /** The cap on operations over all clients; undefined: none. */
+  readonly maxRequests: number | undefined;
   readonly durationMs: number;
   readonly quietMs: number;
   readonly maxEvents: number;
@@ -145,7 +153,10 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
   const explicitPlan = sortPlan(s.faultPlan ?? []);
   const planIssues = planProblems(explicitPlan, nodes.map((n) => n.id));
   if (planIssues.length > 0) throw new ConfigError(planIssues.join('; '));
-  const workload: WorkloadSpec = { ...p.workload, ...s.workload };
+  const { maxRequests, ...workloadOverrides } = s.workload ?? {};
+  const workload: WorkloadSpec = { ...p.workload, ...workloadOverrides };
+  if (maxRequests !== undefined && !(Number.isInteger(maxRequests) && maxRequests >= 0))
+    throw new ConfigError(`workload.maxRequests must be an integer >= 0, not ${JSON.stringify(maxRequests)}`);
   for (const k of ['clients', 'thinkMs', 'timeoutMs', 'retries'] as const) positive(`workload.${k}`, workload[k], k !== 'timeoutMs');
   if (!Number.isInteger(workload.clients) || !Number.isInteger(workload.retries))
     throw new ConfigError('workload.clients and workload.retries must be integers');
@@ -163,6 +174,7 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
     explicitPlan,
     maxFaultyNodes,
     workload,
+    maxRequests,
     durationMs: positive('durationMs', o.durationMs ?? s.durationMs ?? p.durationMs ?? DEFAULT_DURATION_MS),
     quietMs: ken === undefined ? quietMs : Math.max(quietMs, kenSettleMs(ken) + 500),
     maxEvents: positive('maxEvents', s.maxEvents ?? DEFAULT_MAX_EVENTS),

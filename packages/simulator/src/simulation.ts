@@ -714,6 +714,7 @@ export class Simulation {
 
   private clientNext(client: SimClient): void {
     if (!this.workloadOpen) return;
+    if (this.config.maxRequests !== undefined && this.history.length >= this.config.maxRequests) return;
     const n = client.issued++;
     const req = this.config.workload.next(this.workloadRng, client.id, n);
     const op: Operation = { id: `${client.id}:${n + 1}`, client: client.id, req, invokeMs: this.now, status: 'pending', attempts: 0 };

@@ -1,11 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { simulate, type SimResult } from '@faultline/simulator';
+import { ConfigError, resolveConfig, scheduleOptions, simulate, type SimOptions, type SimResult } from '@faultline/simulator';
 import { parseArgs, type CommandSpec } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError, errorMessage } from '../errors.ts';
 import { count, grouped, simMs } from '../format.ts';
 import type { Output } from '../io.ts';
+import { loadProtocol } from '../protocol-loader.ts';
+import { shellQuote } from '../replay-command.ts';
 import { RUN_FLAGS, seedValue, setUpRun } from '../run-setup.ts';
+import { loadSchedule } from '../schedule-file.ts';
 import { formatTrace } from '../trace-format.ts';
 
 export const REPLAY = {
@@ -18,7 +21,8 @@ export const REPLAY = {
     'property was violated, 0 when none was, 2 on bad input.',
   positionals: [{ name: 'protocol', required: true, help: 'a built-in protocol name, or a path to a module exporting one' }],
   flags: {
-    seed: { type: 'string', value: 'S', help: 'the seed to replay (required)' },
+    seed: { type: 'string', value: 'S', help: 'the seed to replay (required without --schedule)' },
+    schedule: { type: 'string', value: 'FILE', help: 'replay a schedule file written by faultline test (a shrunk\nfailure): it holds the seed and every setting, so no other\nrun flag goes with it' },
     ...RUN_FLAGS,
     trace: { type: 'boolean', help: 'print the trace: one line per record, a column per node' },
     out: { type: 'string', value: 'FILE', help: 'write the trace to FILE as JSON lines (one record per line)' },
@@ -27,15 +31,36 @@ export const REPLAY = {
   examples: [
     'faultline replay primary-backup --seed 17 --bug reply-before-replicate --trace',
     'faultline replay ./my-protocol.ts --seed 3 --faults none --out trace.jsonl',
+    'faultline replay primary-backup --schedule faultline-schedules/primary-backup-seed8.json --trace',
   ],
 } as const satisfies CommandSpec;
 
 export async function runReplay(out: Output, argv: readonly string[]): Promise<number> {
   const { positionals, flags } = parseArgs(REPLAY, argv);
-  if (flags.seed === undefined) throw new UsageError("faultline replay: missing --seed S (the seed to replay); see 'faultline replay --help'");
-  const setup = await setUpRun(out, positionals[0]!, flags);
-  const seed = seedValue(flags.seed);
-  const result = simulate({ ...setup.options, seed, trace: 'full' });
+  let options: Omit<SimOptions, 'trace'>;
+  let replay: (seed: string) => string;
+  if (flags.schedule !== undefined) {
+    const given = (['seed', ...Object.keys(RUN_FLAGS)] as const).filter((k) => flags[k as keyof typeof flags] !== undefined);
+    if (given.length > 0) throw new UsageError(`faultline replay: --schedule holds every setting of the run; it cannot go with --${given.join(', --')}`);
+    const protocol = await loadProtocol(positionals[0]!, out.cwd, out.io.protocols);
+    const schedule = loadSchedule(flags.schedule, out.cwd);
+    try {
+      options = scheduleOptions(protocol.definition, schedule);
+      resolveConfig(options);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UsageError(`schedule ${flags.schedule}: ${err.message}`);
+      throw err;
+    }
+    const command = ['faultline', 'replay', protocol.arg, '--schedule', flags.schedule].map(shellQuote).join(' ');
+    replay = () => command;
+  } else {
+    if (flags.seed === undefined) throw new UsageError("faultline replay: missing --seed S (the seed to replay) or --schedule FILE; see 'faultline replay --help'");
+    const setup = await setUpRun(out, positionals[0]!, flags);
+    options = { ...setup.options, seed: seedValue(flags.seed) };
+    replay = setup.replay;
+  }
+  const result = simulate({ ...options, trace: 'full' });
+  const setup = { replay };
   const trace = result.trace ?? [];
   if (flags.out !== undefined) writeJsonLines(out, flags.out, trace);
 

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { campaign, simulate, type CampaignFailure, type CampaignOptions, type CampaignResult } from '@faultline/simulator';
+import { campaign, simulate, type CampaignFailure, type CampaignOptions, type CampaignResult, type RunSize } from '@faultline/simulator';
 import { parseArgs, type CommandSpec, type Flags } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
 import { count, duration, grouped, simMs } from '../format.ts';
@@ -7,7 +7,9 @@ import type { Output } from '../io.ts';
 import { ProgressBar } from '../progress.ts';
 import { RUN_FLAGS, seedValue, setUpRun, type RunSetup } from '../run-setup.ts';
 import { parseShard, shardRange, type Shard } from '../shard.ts';
-import { reportedMs, type ShardInfo, type TestReport } from '../test-report.ts';
+import { DEFAULT_SCHEDULES_DIR } from '../schedule-file.ts';
+import { shrinkFailures } from '../shrink-failures.ts';
+import { reportedMs, type FailureReport, type ShardInfo, type TestReport } from '../test-report.ts';
 import { workerCampaign } from '../worker-campaign.ts';
 
 export type { TestReport } from '../test-report.ts';
@@ -38,6 +40,8 @@ export const TEST = {
     'fail-fast': { type: 'boolean', help: 'stop at the first failing seed (the lowest, with workers too)' },
     workers: { type: 'integer', value: 'N', min: 1, help: 'worker threads running seeds (default: one per core; 1 runs\nin this thread)' },
     shard: { type: 'string', value: 'i/n', help: 'run only the i-th of n contiguous slices of the seed range' },
+    'no-shrink': { type: 'boolean', help: 'do not shrink failures (by default the first 5 are shrunk and\ntheir schedules saved for faultline replay --schedule)' },
+    'schedules-dir': { type: 'string', value: 'DIR', help: `where shrunk schedules are written (default ./${DEFAULT_SCHEDULES_DIR})` },
     json: { type: 'boolean', help: 'print one JSON object: { ok, protocol, seedsRun, failures: [...] }' },
   },
   examples: [
@@ -85,6 +89,9 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
   } finally {
     bar?.finish();
   }
+  const failures: FailureReport[] = flags['no-shrink']
+    ? result.failures
+    : shrinkFailures(setup, result.failures, flags['schedules-dir'] ?? DEFAULT_SCHEDULES_DIR, out.cwd);
   const wallMs = out.now() - started;
 
   if (flags.json) {
@@ -101,7 +108,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
       events: result.events,
       simulatedMs: reportedMs(result.simulatedMs),
       wallMs: Math.round(wallMs),
-      failures: result.failures.map((f) => ({
+      failures: failures.map((f) => ({
         seed: f.seed,
         property: f.property,
         message: f.message,
@@ -109,10 +116,11 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
         events: f.events,
         traceHash: f.traceHash,
         replay: f.replay,
+        ...(f.shrunk ? { shrunk: f.shrunk } : {}),
       })),
     };
     out.out(JSON.stringify(report, null, 2));
-  } else printReport(out, setup, result, String(seed ?? firstSeed), wallMs, result.seedsRun < seeds, shard);
+  } else printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), wallMs, result.seedsRun < seeds, shard);
   return result.ok ? EXIT_OK : EXIT_VIOLATION;
 }
 
@@ -148,10 +156,15 @@ function runStringSeed(setup: RunSetup, seed: string): CampaignResult {
   return { ok: r.ok, protocol: r.protocol, bug: r.bug, seedsRun: 1, failures, events: r.events, simulatedMs: r.endMs };
 }
 
+/** "3 faults, 12 requests, 340 events" */
+function sizeText(s: RunSize): string {
+  return `${count(s.faults, 'fault')}, ${count(s.requests, 'request')}, ${count(s.events, 'event')}`;
+}
+
 function printReport(
   out: Output,
   setup: RunSetup,
-  r: CampaignResult,
+  r: Omit<CampaignResult, 'failures'> & { readonly failures: readonly FailureReport[] },
   firstSeed: string,
   wallMs: number,
   stoppedEarly: boolean,
@@ -166,6 +179,11 @@ function printReport(
       `  ${f.message}`,
       `  ${c.dim('replay:')} ${c.cyan(f.replay)}`,
     );
+    const s = f.shrunk;
+    if (s)
+      lines.push(
+        `  ${c.dim('shrunk:')} ${sizeText(s)} (from ${sizeText(s.from)}): ${c.cyan(s.replay)}`,
+      );
   });
   if (r.failures.length > SHOWN_FAILURES) {
     const rest = r.failures.slice(SHOWN_FAILURES);

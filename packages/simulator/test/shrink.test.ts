@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { faultUnits, scheduleOptions, scheduleProblems, shrink, simulate, type FaultEvent } from '../src/index.ts';
+import { amnesia } from './fixtures/amnesia.ts';
+
+const protocol = amnesia(1);
+/** Seed 7 of the fixture fails under its generated faults (10 fault events). */
+const failing = { protocol, seed: 7 };
+
+describe('shrink', () => {
+  const original = simulate({ ...failing, trace: 'none' });
+  const result = shrink(failing, original.violation!);
+
+  it('finds a smaller run that fails with the same property', () => {
+    expect(original.violation?.property).toBe('increasing');
+    expect(result.faultsShrunk).toBe(true);
+    expect(result.original).toEqual({ events: original.events, faults: original.plan.length, requests: original.history.length });
+    expect(result.shrunk.faults).toBeLessThan(result.original.faults);
+    expect(result.shrunk.events).toBeLessThan(result.original.events);
+    expect(result.shrunk.requests).toBeLessThan(result.original.requests);
+    expect(result.violation.property).toBe('increasing');
+    // What is left is the one fault that matters: a crash of n1 and its restart.
+    expect(result.schedule.scenario.faultPlan?.map((f) => f.kind)).toEqual(['crash', 'restart']);
+    expect(result.schedule.scenario.faults).toEqual([]);
+    expect(result.schedule.scenario.nodes).toBe(1); // the fixture declares minNodes: 1
+  });
+
+  it('writes a schedule that replays to the same trace hash', () => {
+    const schedule = JSON.parse(JSON.stringify(result.schedule)) as unknown;
+    expect(scheduleProblems(schedule)).toEqual([]);
+    const replayed = simulate({ ...scheduleOptions(protocol, result.schedule), trace: 'hash' });
+    expect(replayed.traceHash).toBe(result.traceHash);
+    expect(replayed.violation).toEqual(result.violation);
+    expect(replayed.events).toBe(result.shrunk.events);
+  });
+
+  it('leaves nodes alone when the protocol declares no minNodes', () => {
+    const r = shrink({ protocol: amnesia(), seed: 7 }, { property: 'increasing' }, { maxRuns: 40 });
+    expect(r.schedule.scenario.nodes).toBeUndefined();
+  });
+
+  it('respects the budget of runs', () => {
+    const r = shrink(failing, original.violation!, { maxRuns: 6 });
+    expect(r.runs).toBeLessThanOrEqual(6);
+    expect(r.budgetExhausted).toBe(true);
+    expect(r.violation.property).toBe('increasing');
+    expect(r.notes.join()).toMatch(/budget of 6 runs/);
+  });
+
+  it('refuses a run that does not fail the property', () => {
+    expect(() => shrink({ protocol, seed: 1 }, { property: 'increasing' })).toThrow(/does not fail 'increasing'/);
+  });
+
+  it('rejects a schedule for another protocol, and misshapen ones', () => {
+    expect(() => scheduleOptions(amnesia(), { ...result.schedule, protocol: 'other' })).toThrow(/for protocol other, not amnesia/);
+    expect(scheduleProblems({ faultline: 'schedule', version: 2 })).toContain('unsupported version 2 (this faultline reads version 1)');
+  });
+});
+
+describe('workload.maxRequests', () => {
+  it('caps operations over all clients and changes nothing when not reached', () => {
+    const base = simulate({ protocol: amnesia(), seed: 1, trace: 'hash' });
+    expect(simulate({ protocol: amnesia(), seed: 1, scenario: { workload: { maxRequests: 5 } }, trace: 'none' }).history).toHaveLength(5);
+    const uncapped = simulate({ protocol: amnesia(), seed: 1, scenario: { workload: { maxRequests: 1e6 } }, trace: 'hash' });
+    expect(uncapped.traceHash).toBe(base.traceHash);
+  });
+});
+
+describe('faultUnits', () => {
+  it('pairs a crash with its restart, a pause with its resume and a cut with its heal', () => {
+    const plan: FaultEvent[] = [
+      { atMs: 1, kind: 'crash', node: 'n1' },
+      { atMs: 2, kind: 'pause', node: 'n2' },
+      { atMs: 3, kind: 'partition', groups: [['n1']] },
+      { atMs: 4, kind: 'restart', node: 'n1' },
+      { atMs: 5, kind: 'skew', node: 'n3', offsetMs: 1, driftPpm: 0 },
+      { atMs: 6, kind: 'heal' },
+      { atMs: 7, kind: 'resume', node: 'n2' },
+      { atMs: 8, kind: 'restart', node: 'n3' },
+    ];
+    expect(faultUnits(plan)).toEqual([[0, 3], [1, 6], [2, 5], [4], [7]]);
+  });
+});
