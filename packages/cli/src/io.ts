@@ -25,6 +25,8 @@ export interface Io {
   readonly protocolsModule?: string;
   /** `test`'s worker threads when `--workers` is not given (default: one per core). */
   readonly workers?: number;
+  /** Where `test` writes shrunk schedules when `--schedules-dir` is not given (default: ./faultline-schedules). */
+  readonly schedulesDir?: string;
 }
 
 /** An `Io` with every default filled in, plus the colour functions. */

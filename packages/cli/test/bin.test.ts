@@ -35,7 +35,7 @@ describe('bin/faultline.js', () => {
 
   it("runs a user's .ts protocol with no build step and exits 1 on a violation, 2 on a mistake", async () => {
     const fixture = join('packages', 'cli', 'test', 'fixtures', 'counter.ts');
-    const r = await faultline(['test', fixture, '--bug', 'local-count', '--seeds', '3', '--json']);
+    const r = await faultline(['test', fixture, '--bug', 'local-count', '--seeds', '3', '--json', '--no-shrink']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).failures[0].replay).toBe(`faultline replay ${fixture} --seed 1 --bug local-count`);
     const bad = await faultline(['test', fixture, '--seeds', 'many']);

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProtocolDefinition } from '@faultline/runtime';
@@ -10,6 +11,8 @@ export const REPO_ROOT = join(CLI_ROOT, '..', '..');
 
 /** The built-ins the tests see, so that they do not depend on the protocol library. */
 export const BUILTINS: readonly ProtocolDefinition[] = protocols;
+/** Where shrunk schedules go in tests: outside the repository. */
+export const SCHEDULES_DIR = join(tmpdir(), `faultline-cli-test-schedules-${process.pid}`);
 /** The same, for campaign worker threads. */
 export const BUILTINS_MODULE = pathToFileURL(join(FIXTURES, 'builtins.ts')).href;
 
@@ -35,6 +38,7 @@ export async function run(argv: readonly string[], io: Partial<Io> = {}): Promis
     protocols: BUILTINS,
     protocolsModule: BUILTINS_MODULE,
     workers: 1,
+    schedulesDir: SCHEDULES_DIR,
     env: {},
     ...io,
   });

@@ -91,7 +91,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
   }
   const failures: FailureReport[] = flags['no-shrink']
     ? result.failures
-    : shrinkFailures(setup, result.failures, flags['schedules-dir'] ?? DEFAULT_SCHEDULES_DIR, out.cwd);
+    : shrinkFailures(setup, result.failures, flags['schedules-dir'] ?? out.io.schedulesDir ?? DEFAULT_SCHEDULES_DIR, out.cwd);
   const wallMs = out.now() - started;
 
   if (flags.json) {
