@@ -41,7 +41,8 @@ export interface ResolvedKen {
   readonly groupCommit: boolean;
   readonly fsyncMsMin: number;
   readonly fsyncMsMax: number;
-  readonly options: Partial<Omit<KenOptions, 'observe'>>;
+  /** Ken's options with every default filled in. */
+  readonly options: Omit<KenOptions, 'observe'>;
   readonly crashPoint: KenCrashPoint | undefined;
   readonly dishonestFsync: boolean;
 }
@@ -55,7 +56,7 @@ const KEYS = new Set(['groupCommit', 'fsyncMsMin', 'fsyncMsMax', 'options', 'cra
  * the transparency checker can tell a lost message from a late one.
  */
 export function kenSettleMs(ken: ResolvedKen): number {
-  return 2 * resolveKenOptions(ken.options).retransmitMsMax + 500;
+  return 2 * ken.options.retransmitMsMax + 500;
 }
 
 /** Checks and fills in a `ken` setting; undefined when Ken is off. Throws `ConfigError`. */
@@ -70,9 +71,10 @@ export function resolveKen(ken: boolean | KenSimConfig | undefined, nodeIds: rea
   const fsyncMsMax = c.fsyncMsMax ?? Math.max(4, fsyncMsMin);
   if (!(fsyncMsMin >= 0) || !(fsyncMsMax >= fsyncMsMin) || !Number.isFinite(fsyncMsMax))
     throw new ConfigError(`ken: need 0 <= fsyncMsMin <= fsyncMsMax, got ${fsyncMsMin} and ${fsyncMsMax}`);
-  const options = c.options ?? {};
+  let options: Omit<KenOptions, 'observe'>;
   try {
-    resolveKenOptions(options);
+    const { observe: _observe, ...resolved } = resolveKenOptions(c.options ?? {});
+    options = resolved;
   } catch (err) {
     throw new ConfigError(err instanceof Error ? err.message : String(err));
   }

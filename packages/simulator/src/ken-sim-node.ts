@@ -19,8 +19,8 @@ export class KenSimNode {
   readonly disk: SimDisk;
   private ken: KenNode | undefined;
   private syncing = false;
-  /** Records written over the whole run, across incarnations (for crash points). */
-  recordsWritten = 0;
+  /** The most records the disk held before any crash (a crash loses unsynced ones, and they are written again). */
+  private writtenBeforeCrashes = 0;
   recoveries = 0;
 
   constructor(
@@ -33,6 +33,11 @@ export class KenSimNode {
     private readonly observe: (e: KenObservation) => void,
   ) {
     this.disk = new SimDisk(`disk of ${id}`);
+  }
+
+  /** Records written over the whole run, across incarnations (a record lost and rewritten counts once). */
+  get recordsWritten(): number {
+    return Math.max(this.writtenBeforeCrashes, this.disk.appendedUpTo);
   }
 
   get node(): KenNode {
@@ -52,6 +57,7 @@ export class KenSimNode {
 
   /** Power loss: unsynced records are lost, the last one maybe torn. Returns the surviving record count. */
   crash(tear: boolean): number {
+    this.writtenBeforeCrashes = this.recordsWritten;
     this.disk.crash(this.rng, { tear, lie: this.config.dishonestFsync ? 1 : 0 });
     this.ken = undefined;
     this.syncing = false;
@@ -65,7 +71,6 @@ export class KenSimNode {
 
   /** Starts an fsync if records wait for one and none is in flight. */
   beginSync(nowMs: number): PendingSync | undefined {
-    this.recordsWritten = Math.max(this.recordsWritten, this.disk.appendedUpTo);
     if (this.syncing || this.disk.appendedUpTo <= this.disk.durableUpTo) return undefined;
     this.syncing = true;
     const latency = this.rng.between(this.config.fsyncMsMin, this.config.fsyncMsMax);

@@ -1,4 +1,4 @@
-import { CheckpointCorruptError, KenOutboxFullError, resolveKenOptions, type KenOutput } from '@faultline/ken-checkpoint';
+import { CheckpointCorruptError, KenOutboxFullError, type KenOutput } from '@faultline/ken-checkpoint';
 import {
   HandlerError,
   TurnExecutor,
@@ -174,7 +174,7 @@ export class Simulation {
     this.hasher = this.tracing ? new TraceHasher() : undefined;
     this.records = c.trace === 'full' ? [] : undefined;
     this.transparency =
-      c.ken === undefined ? undefined : new TransparencyChecker(() => this.now, resolveKenOptions(c.ken.options).requestCacheMax);
+      c.ken === undefined ? undefined : new TransparencyChecker(() => this.now, c.ken.options.requestCacheMax);
     this.plan = sortPlan([
       ...generateFaultPlan(root.fork('faults'), {
         kinds: c.faults,
