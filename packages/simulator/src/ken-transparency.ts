@@ -79,8 +79,9 @@ export class TransparencyChecker {
         if (body === undefined) return `${e.node} handled message #${e.seq} from ${e.from}, which ${e.from} never released (an orphan)`;
         const got = JSON.stringify(e.msg);
         if (got !== body) return `${e.node} handled message #${e.seq} from ${e.from} as ${got}, but ${e.from} released ${body}`;
-        const list = inner(this.delivered, e.node).get(e.from) ?? [];
-        inner(this.delivered, e.node).set(e.from, list);
+        const byFrom = inner(this.delivered, e.node);
+        let list = byFrom.get(e.from);
+        if (list === undefined) byFrom.set(e.from, (list = []));
         const expected = list.length + 1;
         if (e.seq !== expected) {
           return e.seq < expected
