@@ -25,6 +25,7 @@ export function replayCommand(inputs: RunInputs, seed: string): string {
   if (inputs.durationMs !== undefined) words.push('--duration-ms', String(inputs.durationMs));
   if (inputs.scenario !== undefined) words.push('--scenario', inputs.scenario);
   if (inputs.ken === true) words.push('--ken');
+  if (inputs.ken === false) words.push('--no-ken');
   return words.map(shellQuote).join(' ');
 }
 

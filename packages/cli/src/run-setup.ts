@@ -19,6 +19,7 @@ export const RUN_FLAGS = {
   'duration-ms': { type: 'number', value: 'T', positive: true, help: 'simulated time with workload and faults (default: the protocol\'s)' },
   scenario: { type: 'string', value: 'FILE', help: 'a scenario (JSON, or a module whose default export is one)' },
   ken: { type: 'boolean', help: 'run every node under Ken checkpointing: a crashed node restarts\nfrom its simulated disk, as if it had only been slow' },
+  'no-ken': { type: 'boolean', help: 'run without Ken even if the protocol asks for it (e.g. raft keeps\nits term, vote and log through Ken)' },
 } as const;
 
 /** A protocol and everything else a run needs, checked, with how to replay any seed of it. */
@@ -50,8 +51,9 @@ export async function setUpRun(out: Output, protocolArg: string, flags: Flags<ty
   }
   const scenario = flags.scenario !== undefined ? await loadScenario(flags.scenario, out.cwd) : undefined;
   const durationMs = flags['duration-ms'];
-  // --ken turns Ken on; a scenario's own ken settings (an object) are kept.
-  const ken = flags.ken === true && (scenario?.ken === undefined || typeof scenario.ken === 'boolean') ? true : undefined;
+  if (flags.ken === true && flags['no-ken'] === true) throw new UsageError('--ken and --no-ken contradict each other');
+  // --ken turns Ken on and --no-ken off; otherwise a scenario's own ken settings, then the protocol's, decide.
+  const ken = flags['no-ken'] === true ? false : flags.ken === true && (scenario?.ken === undefined || typeof scenario.ken === 'boolean') ? true : undefined;
   const options = { protocol: definition, bug, scenario, faults, durationMs, ken };
   const config = resolveConfig({ ...options, seed: 1 });
   const inputs: RunInputs = { protocolArg, bug, faults, durationMs, scenario: flags.scenario, ken };

@@ -92,6 +92,20 @@ describe('faultline test', () => {
     expect(ken.json.failures).toEqual([]);
   });
 
+  it('a protocol that asks for Ken runs under it; --no-ken turns it off, and its replay command says so', async () => {
+    const ken = await runJson(['test', './ken-counter.ts', '--scenario', 'crash-n1.json', '--seeds', '3', '--json']);
+    expect(ken.code).toBe(0);
+    const off = await runJson(['test', './ken-counter.ts', '--scenario', 'crash-n1.json', '--seeds', '3', '--no-ken', '--json']);
+    expect(off.code).toBe(1);
+    const f = off.json.failures[0];
+    expect(f.replay).toBe(`faultline replay ./ken-counter.ts --seed ${f.seed} --scenario crash-n1.json --no-ken`);
+    const replayed = await runJson([...splitCommand(f.replay).slice(1), '--json']);
+    expect(replayed.json.traceHash).toBe(f.traceHash);
+    const both = await run(['test', './ken-counter.ts', '--ken', '--no-ken']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--ken and --no-ken contradict each other/);
+  });
+
   it('a failure under --ken replays with --ken', async () => {
     const { json } = await runJson(['test', './counter.ts', '--bug', 'local-count', '--ken', '--seeds', '3', '--json']);
     const f = json.failures[0];

@@ -9,6 +9,7 @@ export {
   always,
   eventually,
   liveStates,
+  converges,
   type Property,
   type PropertyResult,
   type SystemView,
@@ -17,4 +18,12 @@ export {
 export { FAULT_KINDS, FAULT_DESCRIPTIONS, isFaultKind, type FaultKind } from './faults.ts';
 export { nodeIds, type NodeSpec } from './cluster.ts';
 export type { WorkloadSpec, WorkloadRandom } from './workload.ts';
-export { defineProtocol, protocolProblems, type ProtocolDefinition, type BugVariant } from './protocol.ts';
+export {
+  defineProtocol,
+  protocolProblems,
+  CONSISTENCY_LEVELS,
+  type ProtocolDefinition,
+  type BugVariant,
+  type ConsistencySpec,
+  type ConsistencyLevel,
+} from './protocol.ts';

@@ -55,3 +55,40 @@ export function liveStates<S>(view: SystemView<S, unknown, unknown>): { id: Node
   for (const n of view.nodes) if (n.up && n.state !== undefined) out.push({ id: n.id, state: n.state });
   return out;
 }
+
+/**
+ * An `eventually` property: every up node's `project(state)` is the same (structurally),
+ * e.g. the replicas' stores after heal. Fails naming the first pair that differs.
+ */
+export function converges<S, Req = unknown, Res = unknown>(
+  name: string,
+  description: string,
+  project: (state: S) => unknown,
+): Property<S, Req, Res> {
+  return eventually<S, Req, Res>(name, description, (view) => {
+    const live = liveStates(view as SystemView<S, unknown, unknown>);
+    const first = live[0];
+    if (first === undefined) return true;
+    const expected = JSON.stringify(canonical(project(first.state)));
+    for (const n of live.slice(1)) {
+      const got = JSON.stringify(canonical(project(n.state)));
+      if (got !== expected) return `${first.id} and ${n.id} differ: ${clip(expected)} vs ${clip(got)}`;
+    }
+    return true;
+  });
+}
+
+/** A JSON-like value with object keys and set members sorted, so that equal values print the same. */
+function canonical(v: unknown): unknown {
+  if (v instanceof Map) return canonical(Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), x])));
+  if (v instanceof Set) return [...v].map(canonical).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) out[k] = canonical((v as Record<string, unknown>)[k]);
+  return out;
+}
+
+function clip(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}

@@ -4,6 +4,20 @@ import type { Property } from './properties.ts';
 import type { AnyService } from './service.ts';
 import type { WorkloadSpec } from './workload.ts';
 
+/**
+ * A consistency level the whole client history must meet, checked by the simulator once
+ * a run is quiescent. `kv`: requests are `{ type: 'put', key, value }`, `{ type: 'get', key }`
+ * or `{ type: 'cas', key, expected, value }` (other fields are ignored) and results
+ * `{ type: 'put-ok' }`, `{ type: 'get-ok', value }`, `{ type: 'cas-ok' }` or `{ type: 'cas-fail' }`.
+ */
+export interface ConsistencySpec {
+  readonly model: 'kv';
+  readonly level: ConsistencyLevel;
+}
+
+export const CONSISTENCY_LEVELS = ['linearizable', 'sequential', 'causal'] as const;
+export type ConsistencyLevel = (typeof CONSISTENCY_LEVELS)[number];
+
 export interface BugVariant {
   readonly name: string;
   readonly description: string;
@@ -35,6 +49,13 @@ export interface ProtocolDefinition<S = any, Req = any, Res = any> {
   readonly durationMs?: number;
   /** Quiet time after healing before `eventually` properties are checked (default 5,000 ms). */
   readonly quietMs?: number;
+  /** The client history must meet this consistency level (a property named after the level). */
+  readonly consistency?: ConsistencySpec;
+  /**
+   * The protocol relies on its state surviving crashes (a term, a vote, a log): runs use
+   * Ken checkpointing unless told otherwise, so a crash-restart looks like a slow node.
+   */
+  readonly ken?: boolean;
 }
 
 /** Checks a definition and returns it; throws one clear error on anything malformed. */
@@ -62,6 +83,12 @@ export function protocolProblems(def: unknown): string[] {
     }
   if (!Array.isArray(d.faults)) out.push('faults must be an array of fault kinds');
   else for (const f of d.faults) if (!(FAULT_KINDS as readonly unknown[]).includes(f)) out.push(`unknown fault kind ${JSON.stringify(f)}`);
+  if (d.ken !== undefined && typeof d.ken !== 'boolean') out.push('ken must be true or false');
+  if (d.consistency !== undefined) {
+    const c = d.consistency as Partial<ConsistencySpec> | null;
+    if (c === null || typeof c !== 'object' || c.model !== 'kv' || !(CONSISTENCY_LEVELS as readonly unknown[]).includes(c.level))
+      out.push(`consistency must be { model: 'kv', level: ${CONSISTENCY_LEVELS.map((l) => `'${l}'`).join(' | ')} }`);
+  }
   const w = d.workload as Partial<WorkloadSpec> | undefined;
   if (w === null || typeof w !== 'object') out.push('workload is required');
   else {

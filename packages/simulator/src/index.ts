@@ -23,6 +23,7 @@ export { linearizable, type LinearizablePropertyOptions } from './checkers/linea
 export { deepEqual, type Model } from './checkers/model.ts';
 export { kvModel, type KvReq, type KvRes, type KvState } from './checkers/kv-model.ts';
 export { randomKvHistory, type KvHistoryOptions } from './checkers/kv-history.ts';
+export { consistencyProperty, protocolProperties } from './checkers/consistency-property.ts';
 export { shrink, type ShrinkOptions, type ShrinkResult, type RunSize } from './shrink.ts';
 export { scheduleOptions, scheduleProblems, type Schedule } from './schedule.ts';
 export { faultUnits } from './fault-units.ts';

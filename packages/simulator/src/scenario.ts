@@ -162,7 +162,7 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
     throw new ConfigError('workload.clients and workload.retries must be integers');
   const maxFaultyNodes = s.maxFaultyNodes ?? p.maxFaultyNodes ?? Math.floor((nodes.length - 1) / 2);
   positive('maxFaultyNodes', maxFaultyNodes, true);
-  const ken = resolveKen(o.ken ?? s.ken, nodes.map((n) => n.id));
+  const ken = resolveKen(o.ken ?? s.ken ?? p.ken, nodes.map((n) => n.id));
   const quietMs = positive('quietMs', s.quietMs ?? p.quietMs ?? DEFAULT_QUIET_MS, true);
   return {
     seed: String(o.seed),

@@ -22,6 +22,7 @@ import { kenSettleMs, type KenCrashPoint } from './ken-config.ts';
 import { KenSimNode, type PendingSync } from './ken-sim-node.ts';
 import { TransparencyChecker } from './ken-transparency.ts';
 import { Network } from './network.ts';
+import { protocolProperties } from './checkers/consistency-property.ts';
 import { Rng } from './rng.ts';
 import { resolveConfig, type ResolvedConfig, type ResolvedNode, type SimOptions } from './scenario.ts';
 import type { TraceRecord, Violation } from './trace.ts';
@@ -144,6 +145,8 @@ export class Simulation {
   private readonly network: Network;
   private readonly workloadRng: Rng;
   private readonly plan: FaultEvent[];
+  /** The protocol's properties and its declared consistency check. */
+  private readonly properties: readonly Property[];
   private readonly always: Property[];
   private readonly hasher: TraceHasher | undefined;
   private readonly records: TraceRecord[] | undefined;
@@ -169,7 +172,8 @@ export class Simulation {
     const root = new Rng(c.seed);
     this.network = new Network(c.network, root.fork('network'));
     this.workloadRng = root.fork('workload');
-    this.always = this.protocol.properties.filter((p) => p.kind === 'always');
+    this.properties = protocolProperties(this.protocol);
+    this.always = this.properties.filter((p) => p.kind === 'always');
     this.tracing = c.trace !== 'none';
     this.hasher = this.tracing ? new TraceHasher() : undefined;
     this.records = c.trace === 'full' ? [] : undefined;
@@ -320,7 +324,7 @@ export class Simulation {
         if (lost !== undefined) this.fail('ken-transparency', lost);
         else if (p !== undefined && !this.crashPointHit)
           this.fail('ken-crash-point', `the crash point was never reached: ${p.node} wrote ${this.nodes.get(p.node)!.ken!.recordsWritten} records, not ${p.record}`);
-        else this.checkProperties(this.protocol.properties);
+        else this.checkProperties(this.properties);
         break;
       }
       this.handle(ev);
