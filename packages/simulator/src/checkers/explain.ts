@@ -3,8 +3,20 @@ import { describeJson, type Model } from './model.ts';
 
 const ms = (t: number): string => `${t.toFixed(3)} ms`;
 
+/** How an explanation names the condition checked. */
+export interface ViolationWording {
+  /** The verdict, e.g. `not linearizable`. */
+  readonly verdict: string;
+  /** The order the operations must fit, e.g. `in an order that respects real time`. */
+  readonly order: string;
+  /** What the rest can be without any one core operation, e.g. `linearized`. */
+  readonly fits: string;
+}
+
+export const LINEARIZABLE_WORDING: ViolationWording = { verdict: 'not linearizable', order: 'in an order that respects real time', fits: 'linearized' };
+
 /**
- * A readable account of a violation: the core operations that cannot be linearized and
+ * A readable account of a violation: the core operations that cannot be ordered and
  * the context they need, one line each in invocation order, with client, request id,
  * real-time window and result.
  */
@@ -14,6 +26,7 @@ export function explainViolation<Req, Res>(
   context: readonly Operation<Req, Res>[],
   model: Model<unknown, Req, Res>,
   minimal: boolean,
+  wording: ViolationWording = LINEARIZABLE_WORDING,
 ): string {
   const describe = model.describe ?? describeJson;
   const line = (op: Operation<Req, Res>) => {
@@ -25,14 +38,14 @@ export function explainViolation<Req, Res>(
   const where = key === undefined ? '' : ` of key ${JSON.stringify(key)}`;
   const n = core.length;
   const parts = [
-    `not linearizable: ${n === 1 ? 'this operation' : `these ${n} operations`}${where} cannot all take effect, ` +
-      `in an order that respects real time, and return what they returned:`,
+    `${wording.verdict}: ${n === 1 ? 'this operation' : `these ${n} operations`}${where} cannot all take effect, ` +
+      `${wording.order}, and return what they returned:`,
     ...core.map(line),
   ];
   if (context.length > 0) parts.push('given these operations (each may have taken effect inside its window, or not at all):', ...context.map(line));
   parts.push(
     minimal
-      ? `Without any one of the first ${n === 1 ? '' : `${n} `}operation${n === 1 ? '' : 's'}, the rest can be linearized.`
+      ? `Without any one of the first ${n === 1 ? '' : `${n} `}operation${n === 1 ? '' : 's'}, the rest can be ${wording.fits}.`
       : 'Shrinking stopped at its budget: a smaller set may exist.',
   );
   return parts.join('\n');

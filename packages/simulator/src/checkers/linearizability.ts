@@ -2,7 +2,7 @@ import type { History, Operation } from '@faultline/runtime';
 import { explainViolation } from './explain.ts';
 import type { Model } from './model.ts';
 import { searchLinearization, type Budget, type SearchOp } from './search.ts';
-import { shrinkWhile } from './shrink.ts';
+import { shrinkViolation, type ShrunkViolation } from './shrink.ts';
 
 export interface LinearizabilityOptions {
   /** Model steps the search may take per key (per partition) before answering 'unknown'. Default 2,000,000. */
@@ -103,49 +103,22 @@ function partition<Req, Res>(history: History<Req, Res>, model: Model<unknown, R
  * A completed operation keeps its window and result; one that timed out or is pending is
  * open-ended with an unknown result. `possible`: a completed one only may have taken effect.
  */
-function toSearchOp<Req, Res>(op: Operation<Req, Res>, possible = false): SearchOp<Req, Res> {
+export function toSearchOp<Req, Res>(op: Operation<Req, Res>, possible = false): SearchOp<Req, Res> {
   if (op.status !== 'ok' || op.completeMs === undefined) return { req: op.req, invokeMs: op.invokeMs, kind: 'open', completeMs: Infinity, result: undefined };
   return { req: op.req, invokeMs: op.invokeMs, kind: possible ? 'optional' : 'definite', completeMs: op.completeMs, result: op.result };
 }
 
-/**
- * Shrinks a non-linearizable partition in two steps. The core: a 1-minimal set of
- * operations that cannot be linearized even though every other operation of the key may
- * (or may not) have taken effect inside its window, so that an operation is dropped only
- * when it is not part of the conflict (dropping operations outright would shrink a stale
- * read to a lone read of a value that nobody wrote). The context: a minimal set of those
- * other operations, as "may have taken effect", without which the core would no longer be
- * 1-minimal: typically the writes of the values the core's reads returned.
- */
+/** Shrinks a non-linearizable partition (see `shrinkViolation`) with the linearizability search. */
 function shrinkOperations<State, Req, Res>(
   ops: readonly Operation<Req, Res>[],
   model: Model<State, Req, Res>,
   maxStepsPerCheck: number,
   maxShrinkSteps: number,
-): { core: Operation<Req, Res>[]; context: Operation<Req, Res>[]; minimal: boolean } {
-  const total: Budget = { maxSteps: maxShrinkSteps, steps: 0 };
-  const search = (indices: readonly number[], possible: ReadonlySet<number>) => {
-    const budget: Budget = { maxSteps: Math.min(maxStepsPerCheck, total.maxSteps - total.steps), steps: 0 };
-    const sub = indices.map((i) => toSearchOp(ops[i]!, possible.has(i)));
-    const outcome = searchLinearization(sub, model, budget);
-    total.steps += budget.steps;
-    return outcome;
-  };
-  const all = ops.map((_, i) => i);
-  const rest = (keep: readonly number[]) => {
-    const kept = new Set(keep);
-    return all.filter((i) => !kept.has(i));
-  };
-  const core = shrinkWhile(all, (subset) => search(all, new Set(rest(subset))) === 'violation', total);
-  const others = rest(core.items);
-  const context = shrinkWhile(
-    others,
-    (subset) => core.items.every((dropped) => search([...core.items.filter((i) => i !== dropped), ...subset].sort((a, b) => a - b), new Set(subset)) === 'ok'),
-    total,
+): ShrunkViolation<Operation<Req, Res>> {
+  return shrinkViolation(
+    ops,
+    (sub, possible, budget) => searchLinearization(sub.map((op) => toSearchOp(op, possible.has(op))), model, budget),
+    maxStepsPerCheck,
+    maxShrinkSteps,
   );
-  return {
-    core: core.items.map((i) => ops[i]!),
-    context: context.items.map((i) => ops[i]!),
-    minimal: core.minimal && context.minimal,
-  };
 }

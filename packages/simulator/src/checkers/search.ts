@@ -1,4 +1,5 @@
 import { Bitset } from './bitset.ts';
+import { SearchMemo } from './memo.ts';
 import { deepEqual, type Model } from './model.ts';
 
 /** One operation as the search sees it. */
@@ -96,15 +97,8 @@ export function searchLinearization<State, Req, Res>(
   };
 
   const linearized = new Bitset(n);
-  const memo = new Map<number, { words: Uint32Array; state: State }[]>();
-  const remember = (state: State): boolean => {
-    const key = (linearized.hash ^ Math.imul(stateHash(state), 0x27d4eb2d)) | 0;
-    let bucket = memo.get(key);
-    if (bucket === undefined) memo.set(key, (bucket = []));
-    for (const seen of bucket) if (linearized.equals(seen.words) && equalStates(seen.state, state)) return false;
-    bucket.push({ words: linearized.snapshot(), state });
-    return true;
-  };
+  const memo = new SearchMemo<State>(equalStates);
+  const remember = (state: State): boolean => memo.remember(linearized, state);
 
   // Each frame: the call linearized, the state before it, and which way (0: took effect; 1: no-op).
   const stackCall: number[] = [];
@@ -175,16 +169,4 @@ export function searchLinearization<State, Req, Res>(
     }
   }
   return 'ok';
-}
-
-/** A hash of a primitive state (strings by FNV-1a); 0 for objects, which the memo compares one by one. */
-function stateHash(state: unknown): number {
-  if (typeof state === 'string') {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < state.length; i++) h = Math.imul(h ^ state.charCodeAt(i), 0x01000193);
-    return h;
-  }
-  if (typeof state === 'number') return Math.imul(state | 0, 0x9e3779b1) ^ (state * 1000) | 0;
-  if (typeof state === 'boolean') return state ? 1 : 2;
-  return 0;
 }

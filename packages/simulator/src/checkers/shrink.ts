@@ -1,4 +1,4 @@
-import type { Budget } from './search.ts';
+import type { Budget, SearchOutcome } from './search.ts';
 
 /**
  * A smallest subset of `items` for which `holds` is still true, found greedily: first by
@@ -35,4 +35,58 @@ export function shrinkWhile<T>(
     }
   }
   return { items: kept, minimal: !cut };
+}
+
+export interface ShrunkViolation<T> {
+  readonly core: T[];
+  readonly context: T[];
+  readonly minimal: boolean;
+}
+
+/**
+ * Shrinks a set of operations that `search` finds in violation, in two steps. The core: a
+ * 1-minimal set of operations that is still a violation even though every other
+ * operation may (or may not) have taken effect, so that an operation is dropped only
+ * when it is not part of the conflict (dropping operations outright would shrink a stale
+ * read to a lone read of a value that nobody wrote). The context: a minimal set of those
+ * other operations, as "may have taken effect", without which the core would no longer be
+ * 1-minimal: typically the writes of the values the core's reads returned.
+ *
+ * `search(sub, possible, budget)` checks the operations `sub` (in their original order),
+ * of which those in `possible` may or may not have taken effect (their results ignored).
+ */
+export function shrinkViolation<T>(
+  ops: readonly T[],
+  search: (sub: readonly T[], possible: ReadonlySet<T>, budget: Budget) => SearchOutcome,
+  maxStepsPerCheck: number,
+  maxShrinkSteps: number,
+): ShrunkViolation<T> {
+  const total: Budget = { maxSteps: maxShrinkSteps, steps: 0 };
+  const check = (indices: readonly number[], possible: ReadonlySet<number>) => {
+    const budget: Budget = { maxSteps: Math.min(maxStepsPerCheck, total.maxSteps - total.steps), steps: 0 };
+    const outcome = search(
+      indices.map((i) => ops[i]!),
+      new Set([...possible].map((i) => ops[i]!)),
+      budget,
+    );
+    total.steps += budget.steps;
+    return outcome;
+  };
+  const all = ops.map((_, i) => i);
+  const rest = (keep: readonly number[]) => {
+    const kept = new Set(keep);
+    return all.filter((i) => !kept.has(i));
+  };
+  const core = shrinkWhile(all, (subset) => check(all, new Set(rest(subset))) === 'violation', total);
+  const others = rest(core.items);
+  const context = shrinkWhile(
+    others,
+    (subset) => core.items.every((dropped) => check([...core.items.filter((i) => i !== dropped), ...subset].sort((a, b) => a - b), new Set(subset)) === 'ok'),
+    total,
+  );
+  return {
+    core: core.items.map((i) => ops[i]!),
+    context: context.items.map((i) => ops[i]!),
+    minimal: core.minimal && context.minimal,
+  };
 }
