@@ -39,8 +39,8 @@ export interface TransportOptions {
   handshakeTimeoutMs?: number;
   /** `close()` waits at most this long for queues to flush; default 2000. */
   closeTimeoutMs?: number;
-  /** Inbound connections still in their handshake, at most; more are refused. Default 256. */
-  maxPendingHandshakes?: number;
+  /** Open inbound connections (peers, clients, handshakes in progress), at most; more are refused. Default 1024. */
+  maxConnections?: number;
   /** A message from an authenticated peer; `payload` is the callee's to keep (nothing reuses it). */
   onMessage(from: Endpoint, payload: Uint8Array): void;
   /** One line per notable event (a refused or closed connection, with its reason). Default: stderr. */
@@ -71,7 +71,7 @@ export const DEFAULT_RECONNECT_MS_MIN = 50;
 export const DEFAULT_RECONNECT_MS_MAX = 2000;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5000;
 export const DEFAULT_CLOSE_TIMEOUT_MS = 2000;
-export const DEFAULT_MAX_PENDING_HANDSHAKES = 256;
+export const DEFAULT_MAX_CONNECTIONS = 1024;
 
 /** `node:n1`, `client:c-abc`: the key a peer's state is kept under. */
 export function endpointKey(e: Endpoint): string {
