@@ -34,3 +34,4 @@ export {
   type CheckpointRecord,
   type Replayed,
 } from './checkpoint-record.ts';
+export { kenHostLayer, type KenHostLayerOptions } from './host-layer.ts';
