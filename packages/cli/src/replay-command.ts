@@ -1,4 +1,5 @@
 import type { FaultKind } from '@faultline/runtime';
+import { DEFAULT_PCT_DEPTH, type StrategyOptions } from '@faultline/simulator';
 import { formatFaultList } from './fault-list.ts';
 
 /** Everything that decides one run, as the user gave it on the command line. */
@@ -12,6 +13,8 @@ export interface RunInputs {
   /** The scenario file exactly as given. */
   readonly scenario?: string;
   readonly ken?: boolean;
+  /** The exploration strategy, with PCT's depth and steps, so that a PCT run replays exactly. */
+  readonly strategy?: StrategyOptions;
 }
 
 /**
@@ -25,6 +28,11 @@ export function replayCommand(inputs: RunInputs, seed: string): string {
   if (inputs.durationMs !== undefined) words.push('--duration-ms', String(inputs.durationMs));
   if (inputs.scenario !== undefined) words.push('--scenario', inputs.scenario);
   if (inputs.ken === true) words.push('--ken');
+  const s = inputs.strategy;
+  if (s?.kind === 'pct') {
+    words.push('--strategy', 'pct', '--pct-depth', String(s.depth ?? DEFAULT_PCT_DEPTH));
+    if (s.steps !== undefined) words.push('--pct-steps', String(s.steps));
+  }
   if (inputs.ken === false) words.push('--no-ken');
   return words.map(shellQuote).join(' ');
 }

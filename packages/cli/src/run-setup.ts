@@ -1,5 +1,5 @@
 import { FAULT_KINDS } from '@faultline/runtime';
-import { resolveConfig, type ResolvedConfig, type SimOptions } from '@faultline/simulator';
+import { DEFAULT_PCT_DEPTH, resolveConfig, simulate, type ResolvedConfig, type SimOptions, type StrategyOptions } from '@faultline/simulator';
 import type { Flags } from './args.ts';
 import { UsageError } from './errors.ts';
 import { parseFaultList } from './fault-list.ts';
@@ -20,6 +20,9 @@ export const RUN_FLAGS = {
   scenario: { type: 'string', value: 'FILE', help: 'a scenario (JSON, or a module whose default export is one)' },
   ken: { type: 'boolean', help: 'run every node under Ken checkpointing: a crashed node restarts\nfrom its simulated disk, as if it had only been slow' },
   'no-ken': { type: 'boolean', help: 'run without Ken even if the protocol asks for it (e.g. raft keeps\nits term, vote and log through Ken)' },
+  strategy: { type: 'string', value: 'S', help: 'how the next event is picked: random (default: earliest first) or\npct (node priorities with --pct-depth - 1 change points)' },
+  'pct-depth': { type: 'integer', value: 'D', min: 1, help: `with --strategy pct: the bug depth targeted (default ${DEFAULT_PCT_DEPTH})` },
+  'pct-steps': { type: 'integer', value: 'K', min: 1, help: 'with --strategy pct: the events over which change points are drawn\n(default: the events of seed 1 run with random)' },
 } as const;
 
 /** A protocol and everything else a run needs, checked, with how to replay any seed of it. */
@@ -54,9 +57,11 @@ export async function setUpRun(out: Output, protocolArg: string, flags: Flags<ty
   if (flags.ken === true && flags['no-ken'] === true) throw new UsageError('--ken and --no-ken contradict each other');
   // --ken turns Ken on and --no-ken off; otherwise a scenario's own ken settings, then the protocol's, decide.
   const ken = flags['no-ken'] === true ? false : flags.ken === true && (scenario?.ken === undefined || typeof scenario.ken === 'boolean') ? true : undefined;
-  const options = { protocol: definition, bug, scenario, faults, durationMs, ken };
+  const base = { protocol: definition, bug, scenario, faults, durationMs, ken };
+  const strategy = strategyOf(flags, base);
+  const options = { ...base, strategy };
   const config = resolveConfig({ ...options, seed: 1 });
-  const inputs: RunInputs = { protocolArg, bug, faults, durationMs, scenario: flags.scenario, ken };
+  const inputs: RunInputs = { protocolArg, bug, faults, durationMs, scenario: flags.scenario, ken, strategy };
   return {
     protocol,
     inputs,
@@ -64,6 +69,19 @@ export async function setUpRun(out: Output, protocolArg: string, flags: Flags<ty
     config,
     replay: (seed) => replayCommand(inputs, seed),
   };
+}
+
+/** The strategy the flags ask for; PCT's steps, unless given, are the events of seed 1 run with random (so that every seed and its replay use the same). */
+function strategyOf(flags: Flags<typeof RUN_FLAGS>, base: Omit<SimOptions, 'seed'>): StrategyOptions {
+  const kind = flags.strategy ?? 'random';
+  if (kind !== 'random' && kind !== 'pct') throw new UsageError(`--strategy must be random or pct, not '${kind}'`);
+  if (kind === 'random') {
+    if (flags['pct-depth'] !== undefined || flags['pct-steps'] !== undefined) throw new UsageError('--pct-depth and --pct-steps go with --strategy pct');
+    return { kind };
+  }
+  resolveConfig({ ...base, seed: 1 }); // a bad input fails here, before the steps are measured
+  const steps = flags['pct-steps'] ?? simulate({ ...base, seed: 1, trace: 'none' }).events;
+  return { kind, depth: flags['pct-depth'] ?? DEFAULT_PCT_DEPTH, steps };
 }
 
 /** `--seed` as the simulator takes it: a number when it is a plain integer, else the string. */

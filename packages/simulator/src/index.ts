@@ -27,3 +27,5 @@ export { consistencyProperty, protocolProperties } from './checkers/consistency-
 export { shrink, type ShrinkOptions, type ShrinkResult, type RunSize } from './shrink.ts';
 export { scheduleOptions, scheduleProblems, type Schedule } from './schedule.ts';
 export { faultUnits } from './fault-units.ts';
+export { DEFAULT_PCT_DEPTH, STRATEGIES, resolveStrategy, type StrategyOptions, type PctOptions, type ResolvedStrategy } from './explore/strategy.ts';
+export { PctQueue, type EventQueue, type PctEventClass, type PctQueueOptions } from './explore/pct-queue.ts';

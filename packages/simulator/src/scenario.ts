@@ -10,6 +10,7 @@ import { ConfigError } from './config-error.ts';
 import { kenSettleMs, resolveKen, type KenSimConfig, type ResolvedKen } from './ken-config.ts';
 import { DEFAULT_FAULT_RATES, planProblems, sortPlan, type FaultEvent, type FaultRates } from './fault-plan.ts';
 import { DEFAULT_NETWORK, networkProblems, type NetworkConfig } from './network.ts';
+import { resolveStrategy, type ResolvedStrategy, type StrategyOptions } from './explore/strategy.ts';
 
 /** A fault scenario: everything about a run but the protocol, the seed and the bug. */
 export interface Scenario {
@@ -50,6 +51,8 @@ export interface SimOptions {
   readonly ken?: boolean | KenSimConfig;
   /** `full` keeps every trace record; `hash` only hashes them (default); `none` skips both. */
   readonly trace?: boolean | TraceMode;
+  /** How the next event is picked: `random` (default: earliest first) or `pct` (see docs/exploration.md). */
+  readonly strategy?: StrategyOptions;
 }
 
 export interface ResolvedNode {
@@ -77,6 +80,7 @@ export interface ResolvedConfig {
   readonly trace: TraceMode;
   /** Undefined when Ken is off. */
   readonly ken: ResolvedKen | undefined;
+  readonly strategy: ResolvedStrategy;
 }
 
 const DEFAULT_DURATION_MS = 10_000;
@@ -180,5 +184,6 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
     maxEvents: positive('maxEvents', s.maxEvents ?? DEFAULT_MAX_EVENTS),
     trace: traceMode(o.trace),
     ken,
+    strategy: resolveStrategy(o.strategy),
   };
 }

@@ -18,6 +18,7 @@ import { generateFaultPlan, sortPlan, type FaultEvent } from './fault-plan.ts';
 import { withDeterminismGuard } from './guard.ts';
 import { TraceHasher } from './hash.ts';
 import { EventHeap } from './heap.ts';
+import { PctQueue, type EventQueue, type PctEventClass } from './explore/pct-queue.ts';
 import { kenSettleMs, type KenCrashPoint } from './ken-config.ts';
 import { KenSimNode, type PendingSync } from './ken-sim-node.ts';
 import { TransparencyChecker } from './ken-transparency.ts';
@@ -129,7 +130,7 @@ const MAX_REDIRECTS_PER_OP = 8;
 export class Simulation {
   readonly config: ResolvedConfig;
   private readonly protocol: ProtocolDefinition;
-  private readonly heap = new EventHeap<Ev>();
+  private readonly heap: EventQueue<Ev>;
   private seq = 0;
   private now = 0;
   private index = 0;
@@ -172,6 +173,7 @@ export class Simulation {
     const root = new Rng(c.seed);
     this.network = new Network(c.network, root.fork('network'));
     this.workloadRng = root.fork('workload');
+    this.heap = this.eventQueue(options, root.fork('pct'));
     this.properties = protocolProperties(this.protocol);
     this.always = this.properties.filter((p) => p.kind === 'always');
     this.tracing = c.trace !== 'none';
@@ -244,6 +246,23 @@ export class Simulation {
         return sim.phase;
       },
     };
+  }
+
+  /** The plain heap, or PCT's scheduler (its steps, unless given, are the events of the same seed run with `random`). */
+  private eventQueue(options: SimOptions, rng: Rng): EventQueue<Ev> {
+    const s = this.config.strategy;
+    if (s.kind === 'random') return new EventHeap<Ev>();
+    const steps = s.steps ?? new Simulation({ ...options, strategy: { kind: 'random' }, trace: 'none' }).run().events;
+    return new PctQueue<Ev>({
+      nodes: this.config.nodes.map((n) => n.id),
+      rng,
+      depth: s.depth,
+      steps,
+      latencyMsMin: this.config.network.latencyMsMin,
+      latencyMsMax: this.config.network.latencyMsMax,
+      classify: pctClass,
+      now: () => this.now,
+    });
   }
 
   /** Runs to the end (or the first violation). May be called once. */
@@ -617,7 +636,7 @@ export class Simulation {
       this.nodeViews = this.nodeList.filter((n) => n.started).map((n) => n.view);
     }
     this.dirty = true;
-    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'start', node: node.id, incarnation: node.incarnation });
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'start', node: node.id, incarnation: node.incarnation }, this.records ? node.view.state : undefined);
     const k = node.ken;
     if (k !== undefined) return this.kenTurn(node, 'start', () => k.start());
     this.turn(node, { kind: 'start' });
@@ -822,6 +841,21 @@ export class Simulation {
     const started = this.nodeList.filter((n) => n.started);
     const i = started.findIndex((n) => n.id === current);
     return started[(i + 1) % started.length]!.id;
+  }
+}
+
+/** How PCT sees an event: messages and requests in flight are windowed and run on their receiver; timers and fsyncs are pinned to their node; the rest is the environment. */
+function pctClass(ev: Ev): PctEventClass {
+  switch (ev.k) {
+    case 'deliver':
+      return { owner: ev.to, windowed: true };
+    case 'request':
+      return { owner: ev.node, windowed: true };
+    case 'timer':
+    case 'fsync':
+      return { owner: ev.node, windowed: false };
+    default:
+      return { owner: undefined, windowed: false };
   }
 }
 

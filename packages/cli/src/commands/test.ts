@@ -89,7 +89,8 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
   } finally {
     bar?.finish();
   }
-  const failures: FailureReport[] = flags['no-shrink']
+  // Schedule files do not hold the strategy yet, so a PCT failure is not shrunk (its replay command is exact).
+  const failures: FailureReport[] = flags['no-shrink'] || setup.config.strategy.kind === 'pct'
     ? result.failures
     : shrinkFailures(setup, result.failures, flags['schedules-dir'] ?? out.io.schedulesDir ?? DEFAULT_SCHEDULES_DIR, out.cwd);
   const wallMs = out.now() - started;
