@@ -1,0 +1,174 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { client, closeAll, HOST, node, settle, startPair, startProbe, texts, waitUntil, type Probe } from './harness.ts';
+
+const plaintext = { kind: 'plaintext' } as const;
+let open: Probe[] = [];
+const track = <T extends Probe[]>(...ps: T): T => {
+  open.push(...ps);
+  return ps;
+};
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await closeAll(...open);
+  open = [];
+});
+
+describe('transport (plaintext, loopback)', () => {
+  it('delivers in order both ways over one connection, and reports peer state', async () => {
+    const [a, b] = track(...(await startPair(plaintext)));
+    for (let i = 0; i < 500; i++) expect(a.t.send(node('n2'), Buffer.from(`a${i}`))).toBe(true);
+    await waitUntil(() => b.received.length === 500, 'n2 receives 500');
+    expect(texts(b)).toEqual(Array.from({ length: 500 }, (_, i) => `a${i}`));
+    expect(b.received.every((r) => r.from.kind === 'node' && r.from.id === 'n1')).toBe(true);
+    // n2 answers over the connection n1 opened: it never dials n1 (port 1 is a dead address).
+    for (let i = 0; i < 300; i++) b.t.send(node('n1'), Buffer.from(`b${i}`));
+    await waitUntil(() => a.received.length === 300, 'n1 receives 300');
+    expect(texts(a)).toEqual(Array.from({ length: 300 }, (_, i) => `b${i}`));
+    expect(a.states).toEqual(['node n2 connected']);
+    expect(b.states).toEqual(['node n1 connected']);
+    expect(a.logs.concat(b.logs)).toEqual([]);
+  });
+
+  it('writes the small frames sent during one tick in one socket write', async () => {
+    const [a, b] = track(...(await startPair(plaintext)));
+    a.t.send(node('n2'), Buffer.from('warm-up'));
+    await waitUntil(() => b.received.length === 1, 'connection up');
+    const writes = vi.spyOn(net.Socket.prototype, 'write');
+    for (let i = 0; i < 1000; i++) a.t.send(node('n2'), Buffer.from(`small ${i}`));
+    await waitUntil(() => b.received.length === 1001, 'all delivered');
+    expect(writes.mock.calls.length).toBe(1);
+  });
+
+  it('reconnects after the peer restarts on the same port, keeping what was queued meanwhile', async () => {
+    const [a, b] = await startPair(plaintext);
+    track(a);
+    a.t.send(node('n2'), Buffer.from('before'));
+    await waitUntil(() => b.received.length === 1, 'first delivery');
+    await b.t.close();
+    await waitUntil(() => a.states.includes('node n2 disconnected'), 'n1 sees n2 go');
+    for (let i = 0; i < 10; i++) expect(a.t.send(node('n2'), Buffer.from(`queued ${i}`))).toBe(true);
+    expect(a.t.queuedBytes(node('n2'))).toBe(10 * (4 + 'queued 0'.length));
+    const b2 = track(await startProbe(node('n2'), { n1: 1, n2: b.port }, plaintext))[0];
+    await waitUntil(() => b2.received.length === 10, 'queued messages arrive after the restart');
+    expect(texts(b2)).toEqual(Array.from({ length: 10 }, (_, i) => `queued ${i}`));
+    expect(a.states).toEqual(['node n2 connected', 'node n2 disconnected', 'node n2 connected']);
+    expect(a.t.queuedBytes(node('n2'))).toBe(0);
+  });
+
+  it('bounds the queue of an unreachable peer: send returns false and drops when full', async () => {
+    const dead = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, HOST, () => {
+        const port = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const [a] = track(await startProbe(node('n1'), { n2: dead }, plaintext, { maxQueueBytesPerPeer: 10_000 }));
+    let accepted = 0;
+    for (let i = 0; i < 100; i++) if (a.t.send(node('n2'), new Uint8Array(996))) accepted++;
+    expect(accepted).toBe(10);
+    expect(a.t.queuedBytes(node('n2'))).toBe(10_000);
+    expect(a.t.send(node('n2'), new Uint8Array(0))).toBe(false);
+    await waitUntil(() => a.logs.some((l) => l.includes('cannot reach node n2')), 'dial failure logged');
+    expect(a.logs.filter((l) => l.includes('cannot reach')).length).toBe(1);
+  });
+
+  it('applies backpressure from a peer that stops reading, and loses none of what it accepted', async () => {
+    // A hand-made peer n2: answers the hello, then reads nothing until told to.
+    let peerSocket: net.Socket | null = null;
+    let bytesIn = 0;
+    const server = net.createServer((s) => {
+      peerSocket = s;
+      const hello = Buffer.from('FLT1\u0001n2', 'latin1');
+      const frame = Buffer.alloc(4 + hello.length);
+      frame.writeUInt32BE(hello.length);
+      hello.copy(frame, 4);
+      s.write(frame);
+      s.pause();
+      s.on('data', (c) => (bytesIn += c.length));
+    });
+    await new Promise<void>((r) => server.listen(0, HOST, () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    const bound = 256 * 1024;
+    const [a] = track(await startProbe(node('n1'), { n2: port }, plaintext, { maxQueueBytesPerPeer: bound }));
+    await waitUntil(() => a.states.includes('node n2 connected'), 'connected');
+    let accepted = 0;
+    let refused = 0;
+    let maxQueued = 0;
+    // Bounded: the kernel's socket buffers hold a few MiB at most.
+    for (let round = 0; round < 5000 && refused === 0; round++) {
+      for (let i = 0; i < 64; i++) {
+        if (a.t.send(node('n2'), new Uint8Array(1020))) accepted++;
+        else refused++;
+        maxQueued = Math.max(maxQueued, a.t.queuedBytes(node('n2')));
+      }
+      await settle(2);
+    }
+    expect(refused).toBeGreaterThan(0);
+    expect(maxQueued).toBeLessThanOrEqual(bound);
+    const helloBytes = 4 + 'FLT1'.length + 1 + 'n1'.length;
+    peerSocket!.resume();
+    await waitUntil(() => bytesIn === helloBytes + accepted * 1024, 'every accepted frame arrives');
+    expect(a.t.queuedBytes(node('n2'))).toBe(0);
+    peerSocket!.destroy();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('serves clients: a client dials a node, the node answers it; unknown clients are refused by send', async () => {
+    const [n] = track(await startProbe(node('n1'), {}, plaintext));
+    const [c] = track(await startProbe(client('c-abc'), { n1: n.port }, plaintext));
+    expect(n.t.send(client('c-abc'), Buffer.from('too early'))).toBe(false);
+    expect(c.t.send(node('n9'), Buffer.from('no such node'))).toBe(false);
+    expect(c.t.send(node('n1'), Buffer.from('hello'))).toBe(true);
+    await waitUntil(() => n.received.length === 1, 'request arrives');
+    expect(n.received[0]!.from).toEqual(client('c-abc'));
+    expect(n.t.send(client('c-abc'), Buffer.from('olleh'))).toBe(true);
+    await waitUntil(() => c.received.length === 1, 'reply arrives');
+    expect(texts(c)).toEqual(['olleh']);
+    expect(c.received[0]!.from).toEqual(node('n1'));
+    await c.t.close();
+    await waitUntil(() => n.states.includes('client c-abc disconnected'), 'client gone');
+    expect(n.t.send(client('c-abc'), Buffer.from('gone'))).toBe(false);
+  });
+
+  it('flushes queued messages on close()', async () => {
+    const [a, b] = await startPair(plaintext);
+    track(b);
+    a.t.send(node('n2'), Buffer.from('x'));
+    await waitUntil(() => b.received.length === 1, 'connected');
+    for (let i = 0; i < 2000; i++) a.t.send(node('n2'), new Uint8Array(1000).fill(i % 256));
+    await a.t.close();
+    await waitUntil(() => b.received.length === 2001, 'everything queued before close() arrives');
+    expect(a.t.send(node('n2'), Buffer.from('after close'))).toBe(false);
+  });
+
+  it('closes a connection that sends bad input with one log line and keeps serving the others', async () => {
+    const [a, b] = track(...(await startPair(plaintext, { maxFrameBytes: 1000 })));
+    a.t.send(node('n2'), Buffer.from('first'));
+    await waitUntil(() => b.received.length === 1, 'connected');
+    const attacks: Buffer[] = [
+      Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3]), // oversized length
+      Buffer.from([0, 0, 0, 3, 1, 2, 3]), // a first frame that is not a hello
+      Buffer.concat([Buffer.from([0, 0, 0, 7]), Buffer.from('FLT1\u0001n7', 'latin1')]), // not a peer
+    ];
+    for (const bytes of attacks) {
+      const s = net.connect(b.port, HOST, () => s.write(bytes));
+      s.on('error', () => {});
+      await new Promise((r) => s.on('close', r));
+    }
+    expect(b.logs).toHaveLength(3);
+    expect(b.logs[0]).toMatch(/refused connection from 127\.0\.0\.1:\d+: frame of 4294967295 bytes exceeds the 1000-byte limit/);
+    expect(b.logs[1]).toMatch(/first frame is not a faultline hello/);
+    expect(b.logs[2]).toMatch(/hello claims node n7, not a peer of this node/);
+    a.t.send(node('n2'), Buffer.from('still here'));
+    await waitUntil(() => b.received.length === 2, 'the good peer still gets through');
+    expect(texts(b)).toEqual(['first', 'still here']);
+  });
+
+  it('refuses to send a frame over the limit', async () => {
+    const [a, b] = track(...(await startPair(plaintext, { maxFrameBytes: 100 })));
+    expect(a.t.send(node('n2'), new Uint8Array(101))).toBe(false);
+    expect(a.t.send(node('n2'), new Uint8Array(100))).toBe(true);
+    await waitUntil(() => b.received.length === 1, 'the frame at the limit arrives');
+  });
+});
