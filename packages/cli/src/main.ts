@@ -1,9 +1,11 @@
 import { ConfigError } from '@faultline/simulator';
 import { commandHelp } from './args.ts';
+import { CLIENT, runClient } from './commands/client.ts';
 import { runHelp, topHelp, unknownCommand } from './commands/help.ts';
 import { LIST, runList } from './commands/list.ts';
 import { MERGE, runMerge } from './commands/merge.ts';
 import { REPLAY, runReplay } from './commands/replay.ts';
+import { RUN, runRun } from './commands/run.ts';
 import { TEST, runTest } from './commands/test.ts';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, errorMessage } from './errors.ts';
 import { makeOutput, type Io, type Output } from './io.ts';
@@ -14,6 +16,8 @@ const COMMANDS = {
   test: { spec: TEST, run: runTest },
   replay: { spec: REPLAY, run: runReplay },
   merge: { spec: MERGE, run: runMerge },
+  run: { spec: RUN, run: runRun },
+  client: { spec: CLIENT, run: runClient },
 } as const;
 
 /**

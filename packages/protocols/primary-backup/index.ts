@@ -37,9 +37,13 @@ export const primaryBackup = defineProtocol<State, Req, Res>({
     'Passive replication of a key-value store: the primary applies each request and replicates it to every member before replying; ' +
     'numbered views are changed by a majority of the founding replicas, the new primary adopting the most up-to-date state; ' +
     'restarted and late nodes rejoin through any node and receive the state.',
-  create({ bug }) {
+  // `founders` (an option of a deployment's cluster config) replaces the simulator's five.
+  create({ bug, founders }: { bug?: string; founders?: unknown }) {
     if (bug !== undefined && !isBug(bug)) throw new Error(`primary-backup has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
-    return new PrimaryBackup({ bug, founders: FOUNDERS });
+    if (founders !== undefined && !(Array.isArray(founders) && founders.length > 0 && founders.every((f) => typeof f === 'string'))) {
+      throw new Error('option founders must be a non-empty array of node ids');
+    }
+    return new PrimaryBackup({ bug, founders: (founders as string[] | undefined) ?? FOUNDERS });
   },
   bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
   properties,

@@ -6,8 +6,10 @@ import { LIST, faultKindLines } from './list.ts';
 import { MERGE } from './merge.ts';
 import { REPLAY } from './replay.ts';
 import { TEST } from './test.ts';
+import { RUN } from './run.ts';
+import { CLIENT } from './client.ts';
 
-export const COMMANDS: readonly CommandSpec[] = [LIST, TEST, REPLAY, MERGE];
+export const COMMANDS: readonly CommandSpec[] = [LIST, TEST, REPLAY, MERGE, RUN, CLIENT];
 
 /** The top-level help. */
 export function topHelp(): string {
