@@ -1,0 +1,56 @@
+import { defineProtocol } from '@faultline/runtime';
+import { BUGS, TIMING, convergenceRounds, type Bug } from './config.ts';
+import type { Req, Res } from './messages.ts';
+import { properties } from './properties.ts';
+import { EpidemicCollection } from './service.ts';
+import type { State } from './state.ts';
+import { workload } from './workload.ts';
+
+export { EpidemicCollection } from './service.ts';
+export { BUGS, TIMING, LIMITS, convergenceRounds, type Bug, type Options } from './config.ts';
+export type { Req, Res, Msg, Tag, Entries, Timer } from './messages.ts';
+export { elements, liveTags, type State } from './state.ts';
+export { properties, noResurrection, removesStick, acknowledgedAddsSurvive, convergesWithinBound } from './properties.ts';
+export { workload, ELEMENTS } from './workload.ts';
+
+const NODES = 3;
+/** The default fault model's slowest message (the `delay` fault's cap). */
+const LATENCY_MS_MAX = 400;
+/** Clock drift (the `skew` fault's cap, 2%) makes a node's rounds up to this much longer. */
+const DRIFT = 1.02;
+
+/**
+ * The quiet period is the convergence bound, so `converges-within-bound` (checked when it
+ * ends) checks "equal within R rounds of the last input". The last input: at heal the
+ * clients stop issuing requests, but one invoked just before may still be retried for
+ * `(retries + 1) * timeoutMs` and reach its replica `LATENCY_MS_MAX` later. From then on
+ * the replicas need R = 2(n-1) rounds (each as slow as drift makes it) plus one round for
+ * the timer's phase and one exchange (three messages) in flight.
+ */
+export const CLIENT_TAIL_MS = (workload.retries + 1) * workload.timeoutMs + LATENCY_MS_MAX;
+export const CONVERGENCE_MS = Math.ceil((convergenceRounds(NODES) + 1) * TIMING.gossipMs * DRIFT + 3 * LATENCY_MS_MAX);
+
+function isBug(name: string): name is Bug {
+  return Object.prototype.hasOwnProperty.call(BUGS, name);
+}
+
+export const epidemicCollection = defineProtocol<State, Req, Res>({
+  name: 'epidemic-collection',
+  description:
+    'A replicated collection (add, remove, get, size, iterate) as an observed-remove set with tombstones, replicated by push-pull anti-entropy ' +
+    'over a random permutation of peers per cycle; updates are acknowledged once on two replicas; restarted replicas start empty and are refilled.',
+  create({ bug }) {
+    if (bug !== undefined && !isBug(bug)) throw new Error(`epidemic-collection has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
+    return new EpidemicCollection({ bug });
+  },
+  bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
+  properties,
+  faults: ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'crash', 'pause', 'skew'],
+  nodes: NODES,
+  minNodes: 2,
+  workload,
+  durationMs: 10_000,
+  quietMs: CLIENT_TAIL_MS + CONVERGENCE_MS,
+});
+
+export default epidemicCollection;

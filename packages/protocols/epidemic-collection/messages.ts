@@ -1,0 +1,45 @@
+/** A tag names one add: the id of the client request that added the element (kept across retries). */
+export type Tag = string;
+
+export type Req =
+  | { readonly type: 'add'; readonly elem: string }
+  | { readonly type: 'remove'; readonly elem: string }
+  | { readonly type: 'get'; readonly elem: string }
+  | { readonly type: 'size' }
+  | { readonly type: 'iterate' };
+
+export type Res =
+  | { readonly type: 'added'; readonly tag: Tag }
+  /** The add tags this remove observed and tombstoned (none: the element was not there). */
+  | { readonly type: 'removed'; readonly tags: readonly Tag[] }
+  | { readonly type: 'got'; readonly present: boolean }
+  | { readonly type: 'size'; readonly size: number }
+  | { readonly type: 'elements'; readonly elems: readonly string[] };
+
+/** Entries of the observed-remove set, as carried between replicas. */
+export interface Entries {
+  /** Add tags with their elements. */
+  readonly adds: readonly (readonly [Tag, string])[];
+  /** Tombstoned add tags. */
+  readonly tombs: readonly Tag[];
+}
+
+export type Msg =
+  /** Anti-entropy, step 1 (A to B): A's digest, the tags it has. */
+  | { readonly type: 'Sync'; readonly adds: readonly Tag[]; readonly tombs: readonly Tag[] }
+  /**
+   * Step 2 (B to A): what A lacks, and the tags B lacks (`wantAdds`, `wantTombs`); step 3
+   * (A to B) is a Delta answering those wants, with empty wants. A Delta with `ack` also
+   * carries a client operation being pushed; the receiver answers with an Ack.
+   */
+  | {
+      readonly type: 'Delta';
+      readonly entries: Entries;
+      readonly wantAdds: readonly Tag[];
+      readonly wantTombs: readonly Tag[];
+      readonly ack: boolean;
+    }
+  /** The receiver of an `ack` Delta now holds these add tags and tombstones. */
+  | { readonly type: 'Ack'; readonly adds: readonly Tag[]; readonly tombs: readonly Tag[] };
+
+export type Timer = 'gossip';

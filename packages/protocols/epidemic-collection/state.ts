@@ -1,0 +1,50 @@
+import type { Context, NodeId, RequestId } from '@faultline/runtime';
+import type { Msg, Res, Tag, Timer } from './messages.ts';
+
+/** A client operation whose reply waits until a second replica holds its entries. */
+export interface Pending {
+  readonly requestId: RequestId;
+  readonly kind: 'add' | 'remove';
+  readonly adds: readonly Tag[];
+  readonly tombs: readonly Tag[];
+}
+
+/** The reply a pending operation gets once it has two copies (built fresh, never from a draft). */
+export function resultOf(p: Pending): Res {
+  return p.kind === 'add' ? { type: 'added', tag: p.adds[0]! } : { type: 'removed', tags: [...p.tombs] };
+}
+
+export interface State {
+  /** Random per start, so a property can tell a restarted replica from the one before the crash. */
+  incarnation: number;
+  /** Every add this replica has seen: tag to element. Never shrinks (removes tombstone tags instead). */
+  adds: Record<Tag, string>;
+  /** Tags observed removed. An element is present while it has a tag that is not tombstoned. */
+  tombs: Record<Tag, true>;
+  /** Client operations waiting for an acknowledgement from some peer, oldest first (bounded). */
+  pending: Pending[];
+  /** The peers still to visit in this gossip cycle, next last. */
+  cycle: NodeId[];
+  /** Gossip rounds run since this start. */
+  rounds: number;
+}
+
+export type Ctx = Context<State, Msg, Res, Timer>;
+
+export function initialState(): State {
+  return { incarnation: 0, adds: {}, tombs: {}, pending: [], cycle: [], rounds: 0 };
+}
+
+/** The tags of `elem` that are present (added and not tombstoned), sorted. */
+export function liveTags(s: Pick<State, 'adds' | 'tombs'>, elem: string): Tag[] {
+  const out: Tag[] = [];
+  for (const tag in s.adds) if (s.adds[tag] === elem && s.tombs[tag] !== true) out.push(tag);
+  return out.sort();
+}
+
+/** The elements present, sorted. */
+export function elements(s: Pick<State, 'adds' | 'tombs'>): string[] {
+  const out = new Set<string>();
+  for (const tag in s.adds) if (s.tombs[tag] !== true) out.add(s.adds[tag]!);
+  return [...out].sort();
+}
