@@ -1,0 +1,58 @@
+/** The seeded bugs, each a small deviation from the correct protocol. */
+export const BUGS = {
+  'commit-old-term':
+    'a leader advances its commit index over an entry of an earlier term as soon as a majority stores it (Figure 8 of the Raft paper), ' +
+    'instead of only over entries of its own term; a node holding a conflicting entry of a later term can still be elected and overwrite it',
+  'vote-without-log-check':
+    "a node grants its vote to any candidate of a newer term without checking that the candidate's log is at least as up-to-date as its own, " +
+    'so a candidate missing committed entries can win and overwrite them',
+} as const;
+
+export type Bug = keyof typeof BUGS;
+
+export interface Options {
+  readonly bug?: Bug;
+}
+
+export function isBug(name: string): name is Bug {
+  return Object.prototype.hasOwnProperty.call(BUGS, name);
+}
+
+/** Timing, in local-clock milliseconds. */
+export const TIMING = {
+  /** A leader sends AppendEntries (with entries or empty) to every follower this often. */
+  heartbeatMs: 50,
+  /** A follower that hears no leader for a random time in [min, max) stands for election. */
+  electionMsMin: 300,
+  electionMsMax: 600,
+} as const;
+
+/**
+ * Every queue and retry has a bound. Retransmission is paced by the heartbeat: a leader
+ * sends each follower what it lacks once per heartbeat (or at once on an answer), and a
+ * candidate asks for votes once per election timeout.
+ */
+export const LIMITS = {
+  /**
+   * Entries per AppendEntries. One at a time: a follower far behind catches up entry by
+   * entry, and a new leader's older entries reach a majority before its own no-op does
+   * (the situation of Figure 8, which the commit rule must handle).
+   */
+  maxBatchEntries: 1,
+  /**
+   * The log is not compacted; it is bounded instead. A leader with this many entries takes
+   * no new requests (it redirects them back, so the client retries). The default workload
+   * (three clients for ten simulated seconds) stays far below it.
+   */
+  maxLogEntries: 4096,
+  /** Entries past the commit index a leader accepts before it holds new requests back. */
+  maxUncommitted: 64,
+  /** Client requests a node holds (waiting to commit, or for a leader to be known). */
+  maxPending: 64,
+  /**
+   * Messages to one peer not yet acknowledged by the reliable-delivery layer (Ken) before
+   * the leader stops adding heartbeats for it: the peer is unreachable and what is queued
+   * will be delivered anyway.
+   */
+  maxUnackedPerPeer: 16,
+} as const;

@@ -1,0 +1,125 @@
+/**
+ * Log replication: the leader sends each follower the entries it lacks, finds where their
+ * logs agree by walking back on refusals, advances the commit index over entries of its
+ * own term that a majority stores, and every node applies committed entries in order.
+ */
+import type { NodeId } from '@faultline/runtime';
+import { LIMITS, TIMING } from './config.ts';
+import { applyCommand } from './kv.ts';
+import { majority, retryHint, termAt } from './log.ts';
+import type { Msg } from './messages.ts';
+import { followLeader, observeTerm } from './roles.ts';
+import type { Ctx } from './state.ts';
+
+type AppendEntriesMsg = Extract<Msg, { type: 'AppendEntries' }>;
+type AppendResultMsg = Extract<Msg, { type: 'AppendResult' }>;
+
+/** Sends `peer` the entries from its next index on (at most a batch), or an empty heartbeat. */
+export function sendAppend(ctx: Ctx, peer: NodeId): void {
+  const s = ctx.state;
+  const l = s.leader!;
+  // Under Ken the queued messages will arrive: do not pile more onto an unreachable peer.
+  if (ctx.unackedTo(peer) >= LIMITS.maxUnackedPerPeer) return;
+  const next = l.nextIndex[peer]!;
+  const prevIndex = next - 1;
+  ctx.send(peer, {
+    type: 'AppendEntries',
+    term: s.currentTerm,
+    prevIndex,
+    prevTerm: termAt(s.log, prevIndex),
+    entries: s.log.slice(prevIndex, prevIndex + LIMITS.maxBatchEntries),
+    leaderCommit: s.commitIndex,
+  });
+}
+
+export function heartbeat(ctx: Ctx): void {
+  for (const peer of ctx.peers) sendAppend(ctx, peer);
+  ctx.setTimer('heartbeat', TIMING.heartbeatMs);
+}
+
+export function onAppendEntries(ctx: Ctx, from: NodeId, msg: AppendEntriesMsg): void {
+  observeTerm(ctx, msg.term);
+  const s = ctx.state;
+  if (msg.term < s.currentTerm || s.role === 'leader') {
+    ctx.send(from, { type: 'AppendResult', term: s.currentTerm, success: false, matchIndex: 0, hint: 0 });
+    return;
+  }
+  followLeader(ctx, from);
+  if (msg.prevIndex > s.log.length || termAt(s.log, msg.prevIndex) !== msg.prevTerm) {
+    const hint = retryHint(s.log, msg.prevIndex, s.commitIndex + 1);
+    ctx.send(from, { type: 'AppendResult', term: s.currentTerm, success: false, matchIndex: 0, hint });
+    return;
+  }
+  // Keep what agrees, cut the log at the first conflict, append the rest.
+  msg.entries.forEach((entry, k) => {
+    const index = msg.prevIndex + 1 + k;
+    if (index <= s.log.length && termAt(s.log, index) === entry.term) return;
+    if (index <= s.log.length) s.log.splice(index - 1);
+    s.log.push(entry);
+  });
+  // Only what this message vouches for: entries past it may be stale leftovers.
+  const matchIndex = msg.prevIndex + msg.entries.length;
+  if (msg.leaderCommit > s.commitIndex) {
+    s.commitIndex = Math.max(s.commitIndex, Math.min(msg.leaderCommit, matchIndex));
+    applyCommitted(ctx);
+  }
+  ctx.send(from, { type: 'AppendResult', term: s.currentTerm, success: true, matchIndex, hint: 0 });
+}
+
+export function onAppendResult(ctx: Ctx, from: NodeId, msg: AppendResultMsg): void {
+  observeTerm(ctx, msg.term);
+  const s = ctx.state;
+  const l = s.leader;
+  if (s.role !== 'leader' || l === null || msg.term !== s.currentTerm) return;
+  const match = l.matchIndex[from];
+  if (match === undefined) return;
+  if (msg.success) {
+    if (msg.matchIndex <= match) return; // a duplicate or a late answer: nothing new
+    l.matchIndex[from] = msg.matchIndex;
+    l.nextIndex[from] = Math.max(l.nextIndex[from]!, msg.matchIndex + 1);
+    advanceCommit(ctx);
+    if (l.nextIndex[from]! <= s.log.length) sendAppend(ctx, from);
+    return;
+  }
+  const next = Math.max(match + 1, msg.hint);
+  if (next >= l.nextIndex[from]!) return; // an answer to an older probe
+  l.nextIndex[from] = next;
+  sendAppend(ctx, from);
+}
+
+/**
+ * The leader's commit rule: the highest index stored on a majority whose entry is of the
+ * current term. Older entries are committed with it (log matching), never by being counted.
+ */
+export function advanceCommit(ctx: Ctx): void {
+  const s = ctx.state;
+  const l = s.leader!;
+  const needed = majority(s.cluster.length);
+  for (let n = s.log.length; n > s.commitIndex; n--) {
+    if (termAt(s.log, n) !== s.currentTerm) {
+      if (s.bug !== 'commit-old-term') break; // terms only fall going back: nothing older may be counted
+    }
+    let count = 1;
+    for (const peer of ctx.peers) if ((l.matchIndex[peer] ?? 0) >= n) count++;
+    if (count >= needed) {
+      s.commitIndex = n; // BUG commit-old-term: n may be an earlier term's entry
+      applyCommitted(ctx);
+      return;
+    }
+  }
+}
+
+/** Applies every committed entry not yet applied, answering the clients this node holds. */
+export function applyCommitted(ctx: Ctx): void {
+  const s = ctx.state;
+  while (s.lastApplied < s.commitIndex) {
+    const entry = s.log[s.lastApplied]!;
+    s.lastApplied++;
+    const result = applyCommand(s, entry.cmd);
+    if (entry.cmd.kind !== 'client') continue;
+    const requestId = entry.cmd.requestId;
+    if (s.pending[requestId] === undefined) continue;
+    delete s.pending[requestId];
+    if (result !== null) ctx.reply(requestId, result); // null: the client has moved on
+  }
+}

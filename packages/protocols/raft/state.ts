@@ -1,0 +1,77 @@
+import type { ClientId, Context, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
+import type { Bug, Options } from './config.ts';
+import type { Entry, Msg, Req, Res, Timer } from './messages.ts';
+
+export type Role = 'follower' | 'candidate' | 'leader';
+
+/** A client's last applied request (by its `seq`) and what it returned. */
+export interface Session {
+  readonly seq: number;
+  readonly result: Res;
+}
+
+/** What only a leader keeps, per follower. */
+export interface LeaderRole {
+  /** The next entry to send. */
+  nextIndex: Record<NodeId, number>;
+  /** The highest entry known to be on the follower (0: none). */
+  matchIndex: Record<NodeId, number>;
+}
+
+/** A client request this node has taken on: at `index` in the log, or 0 while it waits for a leader. */
+export interface PendingRequest {
+  readonly client: ClientId;
+  readonly index: number;
+  readonly req: Req;
+}
+
+export interface State {
+  readonly self: NodeId;
+  readonly cluster: readonly NodeId[];
+  /** The seeded bug this node runs with, if any (configuration, never changed). */
+  readonly bug: Bug | null;
+
+  // Raft's persistent state. Under Ken every field here survives a crash; these three must.
+  currentTerm: number;
+  votedFor: NodeId | null;
+  log: Entry[];
+
+  role: Role;
+  /** The leader of `currentTerm`, once heard from. */
+  leaderId: NodeId | null;
+  /** The highest index known to be committed. */
+  commitIndex: number;
+  /** The highest index applied to `kv`. */
+  lastApplied: number;
+  /** Candidate only: who voted for it in `currentTerm` (itself included). */
+  votes: NodeId[];
+  leader: LeaderRole | null;
+
+  /** The state machine: the key-value store and the client sessions. */
+  kv: Record<string, string>;
+  sessions: Record<ClientId, Session>;
+  /** Requests this node will answer (as leader) or forward (once it knows the leader). */
+  pending: Record<RequestId, PendingRequest>;
+}
+
+export type Ctx = Context<State, Msg, Res, Timer>;
+
+export function initialState(node: NodeInfo, options: Options = {}): State {
+  return {
+    self: node.self,
+    cluster: node.cluster,
+    bug: options.bug ?? null,
+    currentTerm: 0,
+    votedFor: null,
+    log: [],
+    role: 'follower',
+    leaderId: null,
+    commitIndex: 0,
+    lastApplied: 0,
+    votes: [],
+    leader: null,
+    kv: {},
+    sessions: {},
+    pending: {},
+  };
+}
