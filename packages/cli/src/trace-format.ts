@@ -36,9 +36,9 @@ export interface TraceLayout {
   readonly column: number;
 }
 
-/** Column widths for `records` on a line of `width` characters. */
-export function layoutFor(records: readonly TraceRecord[], width: number): TraceLayout {
-  const nodes = nodesOf(records);
+/** Column widths for `records` on a line of `width` characters (with a column for each of `only`, when given). */
+export function layoutFor(records: readonly TraceRecord[], width: number, only?: readonly string[]): TraceLayout {
+  const nodes = only === undefined ? nodesOf(records) : nodesOf(records).filter((n) => only.includes(n));
   const last = records[records.length - 1];
   const timeWidth = Math.max('time ms'.length, simMs(last?.t ?? 0).length);
   const indexWidth = Math.max(2, String(last?.i ?? 0).length + 1);
@@ -71,6 +71,8 @@ export class TraceFormatter {
   /** Client requests by id, from their invoke records. */
   private readonly requests = new Map<string, unknown>();
   private readonly laneIndex: Map<string, number>;
+  /** The time of the last line: a line at the same time shows it dim, so lines group by time. */
+  private lastMs: number | undefined;
 
   constructor(
     private readonly layout: TraceLayout,
@@ -82,20 +84,44 @@ export class TraceFormatter {
   header(): string {
     const { timeWidth, indexWidth, firstColumn, column, nodes, width } = this.layout;
     let s = `${'time ms'.padStart(timeWidth)} ${'#'.padStart(indexWidth)}  ${CLIENTS.padEnd(firstColumn)}`;
-    nodes.forEach((n, k) => (s += k === nodes.length - 1 ? n : truncate(n, column - 1).padEnd(column)));
-    return this.c.bold(truncate(s, width));
+    let shown = s.length;
+    nodes.forEach((n, k) => {
+      const cell = k === nodes.length - 1 ? n : truncate(n, column - 1).padEnd(column);
+      const room = Math.max(0, width - shown);
+      s += this.nodeColour(n)(cell.slice(0, room));
+      shown += Math.min(room, cell.length);
+    });
+    return this.c.bold(s);
   }
 
   line(r: TraceRecord): string {
     const { timeWidth, indexWidth, width } = this.layout;
     const placed = this.place(r);
     const lane = placed.lane === undefined ? 0 : (this.laneIndex.get(placed.lane) ?? 0);
-    const prefix = `${simMs(r.t).padStart(timeWidth)} ${String(r.i).padStart(indexWidth)}  `;
+    const time = simMs(r.t).padStart(timeWidth);
+    const prefix = `${time} ${String(r.i).padStart(indexWidth)}  `;
+    const sameTime = this.lastMs === r.t;
+    this.lastMs = r.t;
     let rules = '';
     for (let k = 0; k < lane; k++) rules += '┆'.padEnd(k === 0 ? this.layout.firstColumn : this.layout.column);
     const room = Math.max(12, width - prefix.length - rules.length);
     const text = truncate(placed.text, room);
-    return `${this.c.dim(prefix)}${this.c.dim(rules)}${this.paint(placed.style, text)}`.trimEnd();
+    const stamp = sameTime ? this.c.dim(prefix) : `${time}${this.c.dim(prefix.slice(time.length))}`;
+    const painted = placed.lane !== undefined && (placed.style === 'plain' || placed.style === 'net') ? this.nodeColour(placed.lane)(text) : this.paint(placed.style, text);
+    return `${stamp}${this.c.dim(rules)}${painted}`.trimEnd();
+  }
+
+  /** Each node's colour (sends, receipts, requests and replies in its column, its name in the header). */
+  private nodeColour(node: string): (text: string) => string {
+    const c = this.c;
+    const colours = [c.blue, c.green, c.magenta, c.cyan, c.yellow, c.blueBright, c.greenBright, c.magentaBright];
+    const k = this.laneIndex.get(node);
+    return k === undefined ? (t) => t : colours[(k - 1) % colours.length]!;
+  }
+
+  /** A record's text alone, as `line` shows it (uncoloured, uncut). */
+  text(r: TraceRecord): string {
+    return this.place(r).text;
   }
 
   private paint(style: Style, text: string): string {

@@ -23,7 +23,8 @@ type Body =
       plan: readonly FaultEvent[];
       ken?: { groupCommit: boolean; fsyncMsMin: number; fsyncMsMax: number };
     }
-  | { k: 'start'; node: NodeId; incarnation: number }
+  /** With `trace: 'full'`, `state` is the state the start handler sees (none with Ken: it recovers). */
+  | { k: 'start'; node: NodeId; incarnation: number; state?: unknown }
   | { k: 'send'; node: NodeId; to: NodeId; m: number; msg: unknown }
   | { k: 'drop'; from: string; to: string; m: number; reason: 'loss' | 'partition' | 'down' }
   | { k: 'dup'; from: string; to: string; m: number }

@@ -9,7 +9,7 @@ import { loadProtocol } from '../protocol-loader.ts';
 import { shellQuote } from '../replay-command.ts';
 import { RUN_FLAGS, seedValue, setUpRun } from '../run-setup.ts';
 import { loadSchedule } from '../schedule-file.ts';
-import { formatTrace } from '../trace-format.ts';
+import { replayTraceLines, writeReplayOutputs } from '../viz/replay-outputs.ts';
 
 export const REPLAY = {
   name: 'replay',
@@ -27,11 +27,18 @@ export const REPLAY = {
     trace: { type: 'boolean', help: 'print the trace: one line per record, a column per node' },
     out: { type: 'string', value: 'FILE', help: 'write the trace to FILE as JSON lines (one record per line)' },
     json: { type: 'boolean', help: 'print { ok, traceHash, events, violation }' },
+    around: { type: 'string', value: 'EVENT', help: "print only the trace around EVENT: an event index (the # column),\n'violation', or a record kind such as crash, restart, partition,\ntimeout, drop (its first one); implies --trace" },
+    window: { type: 'integer', value: 'K', min: 0, help: 'with --around, the records shown either side (default 20)' },
+    node: { type: 'string', value: 'N[,N...]', help: 'print only these nodes\' records (and messages to them, and\nwhat concerns the whole run); implies --trace' },
+    html: { type: 'string', value: 'FILE', help: 'write an interactive space-time diagram to FILE: one\nself-contained HTML page (see docs/visualizer.md)' },
+    shiviz: { type: 'string', value: 'FILE', help: 'write the trace as a ShiViz log with vector clocks to FILE' },
   },
   examples: [
     'faultline replay primary-backup --seed 17 --bug reply-before-replicate --trace',
     'faultline replay ./my-protocol.ts --seed 3 --faults none --out trace.jsonl',
     'faultline replay primary-backup --schedule faultline-schedules/primary-backup-seed8.json --trace',
+    'faultline replay primary-backup --seed 3 --bug reply-before-replicate --html pb.html',
+    'faultline replay primary-backup --seed 3 --bug reply-before-replicate --around violation --window 10 --node n1,n2',
   ],
 } as const satisfies CommandSpec;
 
@@ -63,6 +70,7 @@ export async function runReplay(out: Output, argv: readonly string[]): Promise<n
   const setup = { replay };
   const trace = result.trace ?? [];
   if (flags.out !== undefined) writeJsonLines(out, flags.out, trace);
+  const written = writeReplayOutputs(out, result, { ...(flags.html !== undefined ? { html: flags.html } : {}), ...(flags.shiviz !== undefined ? { shiviz: flags.shiviz } : {}) });
 
   if (flags.json) {
     out.out(
@@ -83,9 +91,10 @@ export async function runReplay(out: Output, argv: readonly string[]): Promise<n
       ),
     );
   } else {
-    if (flags.trace) out.out(...formatTrace(trace, out.c, out.columns), '');
+    if (flags.trace || flags.around !== undefined || flags.node !== undefined) out.out(...replayTraceLines(out, result, flags), '');
     out.out(...summary(out, result, setup.replay(result.seed)));
     if (flags.out !== undefined) out.out(out.c.dim(`trace written to ${flags.out} (${count(trace.length, 'record')})`));
+    out.out(...written);
   }
   return result.ok ? EXIT_OK : EXIT_VIOLATION;
 }
