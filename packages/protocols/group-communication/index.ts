@@ -1,0 +1,35 @@
+import { defineProtocol } from '@faultline/runtime';
+import { BUGS, isBug } from './config.ts';
+import type { Req, Res } from './messages.ts';
+import { properties } from './properties.ts';
+import { GroupCommunication } from './service.ts';
+import type { State } from './state.ts';
+import { workload } from './workload.ts';
+
+export { GroupCommunication } from './service.ts';
+export { BUGS, TIMING, LIMITS, type Bug, type Options } from './config.ts';
+export type { Req, Res, Msg, AppMsg, Member, View, ViewId, ServiceLevel, Timer } from './messages.ts';
+export type { State, Delivery } from './state.ts';
+export { properties, agreedOrder, fifo, virtualSynchrony, safeDelivery, noDuplicates, viewAgreement, oneViewAfterHeal } from './properties.ts';
+export { workload } from './workload.ts';
+
+export const groupCommunication = defineProtocol<State, Req, Res>({
+  name: 'group-communication',
+  description:
+    'Group communication with one sequencer per view: membership views of the nodes that hear each other, reliable multicast ' +
+    'delivered in one total order per view (fifo, agreed and safe levels), and virtual synchrony across view changes, ' +
+    'through partitions, heals, crashes and restarts.',
+  create({ bug }) {
+    if (bug !== undefined && !isBug(bug)) throw new Error(`group-communication has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
+    return new GroupCommunication({ bug });
+  },
+  bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
+  properties,
+  faults: ['partition', 'drop', 'duplicate', 'reorder', 'delay', 'crash', 'pause'],
+  nodes: 4,
+  workload,
+  durationMs: 10_000,
+  quietMs: 5_000,
+});
+
+export default groupCommunication;

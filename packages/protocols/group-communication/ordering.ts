@@ -1,0 +1,183 @@
+/**
+ * Normal operation inside an installed view: members submit their messages to the
+ * view's sequencer (its coordinator), which orders each sender's messages in the order
+ * they were sent and gives them consecutive positions (gseq); members deliver in gseq
+ * order, a safe message only once the sequencer has told them every member holds it.
+ */
+import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
+import { LIMITS } from './config.ts';
+import type { AppMsg, Msg, Ordered, Req } from './messages.ts';
+import type { Ctx, State } from './state.ts';
+
+type M<T extends Msg['type']> = Extract<Msg, { type: T }>;
+
+export function isSequencer(s: State): boolean {
+  return s.view.id.coord === s.self && s.view.id.inc === s.incarnation;
+}
+
+export function onClientRequest(ctx: Ctx, req: Req, requestId: RequestId, client: ClientId): void {
+  const s = ctx.state;
+  if (s.recentRequests.includes(requestId)) return; // a duplicated request: the first copy is being handled
+  s.recentRequests.push(requestId);
+  if (s.recentRequests.length > LIMITS.maxRecentRequests) s.recentRequests.shift();
+  if (s.log.length >= LIMITS.maxLog || s.queued.length >= LIMITS.maxQueued) return ctx.reply(requestId, { type: 'busy' });
+  s.queued.push({ requestId, client, req });
+  submitQueued(ctx);
+}
+
+/** Turns queued requests into messages of the installed view while the node is not blocked and has room. */
+export function submitQueued(ctx: Ctx): void {
+  const s = ctx.state;
+  while (!s.blocked && s.queued.length > 0 && s.pending.length < LIMITS.maxPending) {
+    const q = s.queued.shift()!;
+    const msg: AppMsg = {
+      id: `${s.self}.${s.incarnation}.${s.nextN}`,
+      sender: s.self,
+      inc: s.incarnation,
+      n: s.nextN++,
+      service: q.req.service,
+      payload: q.req.payload,
+      requestId: q.requestId,
+    };
+    s.pending.push(msg);
+    submit(ctx, msg);
+  }
+}
+
+function submit(ctx: Ctx, msg: AppMsg): void {
+  const s = ctx.state;
+  const firstPending = s.pending[0]?.n ?? msg.n;
+  const m: M<'Submit'> = { type: 'Submit', view: s.viewKey, msg, firstPending };
+  if (isSequencer(s)) onSubmit(ctx, s.self, m);
+  else ctx.send(s.view.id.coord, m);
+}
+
+export function onSubmit(ctx: Ctx, from: NodeId, msg: M<'Submit'>): void {
+  const s = ctx.state;
+  const q = s.sequencer;
+  if (q === null || s.blocked || msg.view !== s.viewKey || msg.msg.sender !== from) return;
+  const sender = msg.msg.sender;
+  if (q.expected[sender] === undefined) q.expected[sender] = msg.firstPending;
+  const expected = q.expected[sender]!;
+  if (msg.msg.n < expected) return; // already ordered
+  const held = (q.holdback[sender] ??= []);
+  if (!held.some((m) => m.n === msg.msg.n)) {
+    if (held.length >= LIMITS.maxHoldback) return; // the sender retransmits
+    held.push(msg.msg);
+  }
+  orderReady(ctx, sender);
+}
+
+/** Orders the sender's held submissions that are next in its sequence, while stability allows. */
+function orderReady(ctx: Ctx, sender: NodeId): void {
+  const s = ctx.state;
+  const q = s.sequencer!;
+  const held = q.holdback[sender] ?? [];
+  for (;;) {
+    if (q.last - s.stable >= LIMITS.maxInFlight) return;
+    const i = held.findIndex((m) => m.n === q.expected[sender]);
+    if (i < 0) return;
+    const [msg] = held.splice(i, 1);
+    q.expected[sender] = q.expected[sender]! + 1;
+    const item: Ordered = { gseq: ++q.last, msg: msg! };
+    // The bug: the sequencer claims the message is stable as soon as it has ordered it.
+    const stable = s.bug === 'sequencer-skips-safe-check' ? item.gseq : s.stable;
+    const out: M<'Ordered'> = { type: 'Ordered', view: s.viewKey, item, stable };
+    ctx.broadcast(out, s.view.members.map((m) => m.node));
+    onOrdered(ctx, s.self, out);
+  }
+}
+
+export function onOrdered(ctx: Ctx, _from: NodeId, msg: M<'Ordered'>): void {
+  const s = ctx.state;
+  if (s.blocked || msg.view !== s.viewKey) return;
+  const { gseq } = msg.item;
+  if (gseq > s.contig && gseq <= s.delivered + LIMITS.maxInFlight + LIMITS.maxBatch && s.buffer[gseq] === undefined) {
+    s.buffer[gseq] = msg.item;
+    if (msg.item.msg.sender === s.self && msg.item.msg.inc === s.incarnation) s.ownOrderedN = Math.max(s.ownOrderedN, msg.item.msg.n);
+    const before = s.contig;
+    while (s.buffer[s.contig + 1] !== undefined) s.contig++;
+    if (s.contig > before) ack(ctx);
+  }
+  if (msg.stable > s.stable) s.stable = msg.stable;
+  deliverReady(ctx);
+}
+
+function ack(ctx: Ctx): void {
+  const s = ctx.state;
+  const m: M<'Ack'> = { type: 'Ack', view: s.viewKey, contig: s.contig };
+  if (isSequencer(s)) onAck(ctx, s.self, m);
+  else ctx.send(s.view.id.coord, m);
+}
+
+export function onAck(ctx: Ctx, from: NodeId, msg: M<'Ack'>): void {
+  const s = ctx.state;
+  const q = s.sequencer;
+  if (q === null || msg.view !== s.viewKey || q.acked[from] === undefined) return;
+  if (msg.contig <= q.acked[from]!) return;
+  q.acked[from] = msg.contig;
+  let stable = Infinity;
+  for (const m of s.view.members) stable = Math.min(stable, q.acked[m.node]!);
+  if (stable > s.stable) {
+    s.stable = stable;
+    const out: M<'Stable'> = { type: 'Stable', view: s.viewKey, stable };
+    ctx.broadcast(out, s.view.members.map((m) => m.node));
+    deliverReady(ctx);
+    // Room may have opened for held submissions.
+    for (const sender of Object.keys(q.holdback).sort()) orderReady(ctx, sender);
+  }
+}
+
+export function onStable(ctx: Ctx, msg: M<'Stable'>): void {
+  const s = ctx.state;
+  if (msg.view !== s.viewKey || msg.stable <= s.stable) return;
+  s.stable = msg.stable;
+  deliverReady(ctx);
+}
+
+/** Delivers held messages in gseq order; a safe one waits until it is stable. */
+export function deliverReady(ctx: Ctx): void {
+  const s = ctx.state;
+  if (s.blocked) return;
+  for (;;) {
+    const next = s.buffer[s.delivered + 1];
+    if (next === undefined) break;
+    if (next.msg.service === 'safe' && next.gseq > s.stable) break;
+    s.delivered++;
+    deliver(ctx, next.msg, next.gseq, false);
+  }
+  const gcTo = Math.min(s.stable, s.delivered);
+  for (const key of Object.keys(s.buffer)) if (Number(key) <= gcTo) delete s.buffer[Number(key)];
+  submitQueued(ctx);
+}
+
+/** Appends one message to the delivery stream; answers the client if it is this node's own. */
+export function deliver(ctx: Ctx, msg: AppMsg, gseq: number | null, trans: boolean): void {
+  const s = ctx.state;
+  s.log.push({ k: 'msg', view: s.viewKey, id: msg.id, sender: msg.sender, inc: msg.inc, n: msg.n, service: msg.service, gseq, trans });
+  if (msg.sender === s.self && msg.inc === s.incarnation) {
+    const i = s.pending.findIndex((m) => m.id === msg.id);
+    if (i >= 0) s.pending.splice(i, 1);
+    ctx.reply(msg.requestId, { type: 'delivered', id: msg.id, view: s.viewKey });
+  }
+}
+
+/** Periodic work of normal operation: resubmit, ack, and (sequencer) retransmit to members that lag. */
+export function orderingTick(ctx: Ctx): void {
+  const s = ctx.state;
+  if (s.blocked) return;
+  for (const m of s.pending) if (m.n > s.ownOrderedN) submit(ctx, m);
+  if (!isSequencer(s)) {
+    ctx.send(s.view.id.coord, { type: 'Ack', view: s.viewKey, contig: s.contig });
+    return;
+  }
+  const q = s.sequencer!;
+  for (const m of s.view.members) {
+    if (m.node === s.self) continue;
+    const from = q.acked[m.node]!;
+    for (let g = from + 1; g <= Math.min(q.last, from + LIMITS.maxBatch); g++) {
+      const item = s.buffer[g];
+      if (item !== undefined) ctx.send(m.node, { type: 'Ordered', view: s.viewKey, item, stable: s.stable });
+    }
+  }
+}

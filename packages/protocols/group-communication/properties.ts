@@ -1,0 +1,65 @@
+import { always, eventually, type Property } from '@faultline/runtime';
+import { indexRun, type Property as Checked } from './log-index.ts';
+import type { Req, Res } from './messages.ts';
+import type { State } from './state.ts';
+
+type P = Property<State, Req, Res>;
+
+function fromIndex(name: Checked, description: string): P {
+  return always<State, Req, Res>(name, description, (view) => indexRun(view).violations.get(name) ?? true);
+}
+
+export const agreedOrder = fromIndex(
+  'agreed-order',
+  'within a view, every member delivers a prefix of one order (regular deliveries), and members that move together to the next view delivered the view\'s messages in the same order',
+);
+export const fifo = fromIndex(
+  'fifo',
+  'every node delivers each sender incarnation\'s messages in the order sent, and without gaps within a view\'s regular deliveries',
+);
+export const virtualSynchrony = fromIndex(
+  'virtual-synchrony',
+  'members that move together from a view to the same next view delivered the same set of messages in it',
+);
+export const safeDelivery = fromIndex(
+  'safe-delivery',
+  'a safe message is delivered in a view (regular configuration) only when every member of the view still up as the same incarnation holds it',
+);
+export const noDuplicates = fromIndex('no-duplicates', 'no node incarnation delivers a message twice');
+export const viewAgreement = fromIndex('view-agreement', 'every node that installs a view installs it with the same members');
+
+/** After healing: one view of every up node, nothing left undelivered, and one stream in it. */
+export const oneViewAfterHeal: P = eventually<State, Req, Res>(
+  'one-view-after-heal',
+  'once faults heal, every up node is in one view whose members are exactly the up nodes, has delivered all its own messages, and all delivered the same messages in that view',
+  (view) => {
+    const up = view.nodes.filter((n) => n.up && n.state !== undefined);
+    const members = up.map((n) => `${n.id}#${n.state!.incarnation}`).sort().join(',');
+    let first: { id: string; key: string; stream: string } | null = null;
+    for (const n of up) {
+      const s = n.state!;
+      if (s.blocked) return `${n.id} is still changing views`;
+      const mine = s.view.members.map((m) => `${m.node}#${m.inc}`).join(',');
+      if (mine !== members) return `${n.id} is in view ${s.viewKey} of [${mine}], but the up nodes are [${members}]`;
+      if (s.pending.length > 0 || s.queued.length > 0)
+        return `${n.id} has ${s.pending.length} own messages undelivered and ${s.queued.length} requests queued`;
+      let start = s.log.length;
+      while (start > 0 && s.log[start - 1]!.k !== 'view') start--;
+      const stream = s.log.slice(start).map((e) => (e.k === 'msg' ? e.id : e.k)).join(' ');
+      if (first === null) first = { id: n.id, key: s.viewKey, stream };
+      else if (first.key !== s.viewKey) return `${first.id} is in view ${first.key} but ${n.id} in ${s.viewKey}`;
+      else if (first.stream !== stream) return `${first.id} and ${n.id} delivered different messages in the final view ${s.viewKey}`;
+    }
+    return true;
+  },
+);
+
+export const properties: readonly P[] = [
+  agreedOrder,
+  fifo,
+  virtualSynchrony,
+  safeDelivery,
+  noDuplicates,
+  viewAgreement,
+  oneViewAfterHeal,
+];

@@ -1,0 +1,127 @@
+/**
+ * Group communication: membership views, reliable totally ordered multicast, safe delivery
+ * and virtual synchrony, in the style of Isis and Spread, with one sequencer per view.
+ *
+ * A view is a numbered set of node incarnations that can all hear each other. Each node
+ * starts in a view of its own (a restarted node is a new incarnation with an empty
+ * history, so a new member). Nodes send heartbeats to everyone; a node that has heard a
+ * peer within the suspicion timeout counts it as reachable. When the installed view is
+ * not what a node sees (a member went silent, a new node or incarnation is heard, or a
+ * member reports another view or a view change in progress) for a settling period, the
+ * node with the smallest id among those it reaches proposes a new view of exactly those
+ * nodes, under an id above every epoch it has heard of. Partitions therefore split the
+ * group into one view per side, and a heal merges them again.
+ *
+ * In a view, the coordinator is also the sequencer. A node that a client asks to
+ * multicast a message numbers it (per incarnation) and submits it to the sequencer,
+ * resending until it sees it ordered. The sequencer orders each sender's messages in the
+ * sender's order (FIFO) and gives every message the next position of the view's single
+ * order; members deliver strictly in that order, so every level (fifo, agreed, safe) is
+ * delivered in one total order. Members acknowledge the highest position up to which
+ * they hold everything; the minimum over the members is the stability point, which the
+ * sequencer announces. A safe message is delivered only once it is stable, that is once
+ * every member of the view is known to hold it; a message before it waits too, so the
+ * order is kept. The sequencer lets at most a bounded number of positions run ahead of
+ * stability and retransmits what a member's acknowledgements show it lacks. The node
+ * that took the client's request replies once it has delivered the message itself.
+ *
+ * View changes keep virtual synchrony: members that move together from one view to the
+ * next deliver the same messages in the old one. A member that accepts a proposal stops
+ * delivering and submitting in its old view (it is blocked) and sends the coordinator a
+ * flush report: its old view, how far it delivered, the ordered messages it still holds,
+ * and its own undelivered messages. Once every proposed member has reported, the
+ * coordinator works out, for each old view represented, the messages the members coming
+ * from it deliver: the pooled ordered messages up to the first gap (a gapless prefix that
+ * reaches at least as far as any of them delivered), then their own never-ordered
+ * messages. The Install carries those plans; each member delivers, in the stream, a
+ * transitional configuration notice (the members moving on with it), the plan's
+ * messages, and then the new view. A proposal that does not complete in time is
+ * abandoned; the next one has a higher epoch, and a node accepts only proposals above
+ * the highest it has accepted, so a stale Install is ignored.
+ *
+ * Guarantees and their scope. Within one view, every member's regular deliveries are a
+ * prefix of the sequencer's order; deliveries after a transitional notice agree among
+ * the members of that transitional configuration. Safe delivery is checked for regular
+ * deliveries: in the transitional configuration a safe message is delivered because
+ * every member moving on holds it through the flush (as in extended virtual synchrony),
+ * not because the whole old view had it. State is volatile: a crash loses the node's
+ * history, and its next incarnation joins as a new member. Buffers are bounded
+ * (config.ts): a node with too many undelivered messages queues further requests, then
+ * answers `busy`.
+ */
+import type { ClientId, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
+import { Service } from '@faultline/runtime';
+import { TIMING, type Options } from './config.ts';
+import { membershipTick, onHeartbeat, sendHeartbeat } from './membership.ts';
+import type { Msg, Req, Res, Timer } from './messages.ts';
+import { onAck, onClientRequest, onOrdered, onStable, onSubmit, orderingTick } from './ordering.ts';
+import { initialState, type Ctx, type State } from './state.ts';
+import { installView, onFlush, onInstall, onInstallAck, onNack, onPropose, proposalTick } from './viewchange.ts';
+
+export class GroupCommunication extends Service<State, Msg, Req, Res, Timer> {
+  constructor(private readonly options: Options = {}) {
+    super();
+  }
+
+  initialState(node: NodeInfo): State {
+    return initialState(node, this.options);
+  }
+
+  override onStart(ctx: Ctx): void {
+    const s = ctx.state;
+    s.incarnation = 1 + ctx.randomInt(2 ** 30);
+    installView(ctx, { id: { epoch: 0, coord: s.self, inc: s.incarnation }, members: [{ node: s.self, inc: s.incarnation }] });
+    ctx.setTimer('tick', TIMING.tickMs);
+    ctx.setTimer('hb', ctx.randomInt(TIMING.heartbeatMs));
+  }
+
+  override onRequest(ctx: Ctx, req: Req, requestId: RequestId, client: ClientId): void {
+    onClientRequest(ctx, req, requestId, client);
+  }
+
+  onMessage(ctx: Ctx, from: NodeId, msg: Msg): void {
+    switch (msg.type) {
+      case 'Hb':
+        return onHeartbeat(ctx, from, msg);
+      case 'Submit':
+        return onSubmit(ctx, from, msg);
+      case 'Ordered':
+        return onOrdered(ctx, from, msg);
+      case 'Ack':
+        return onAck(ctx, from, msg);
+      case 'Stable':
+        return onStable(ctx, msg);
+      case 'Propose':
+        return onPropose(ctx, from, msg);
+      case 'Nack':
+        return onNack(ctx, msg);
+      case 'Flush':
+        return onFlush(ctx, from, msg);
+      case 'Install':
+        return onInstall(ctx, from, msg);
+      case 'InstallAck':
+        return onInstallAck(ctx, from, msg);
+      default:
+        return assertNever(msg);
+    }
+  }
+
+  override onTimer(ctx: Ctx, tag: Timer): void {
+    switch (tag) {
+      case 'tick':
+        ctx.setTimer('tick', TIMING.tickMs);
+        proposalTick(ctx);
+        orderingTick(ctx);
+        return membershipTick(ctx);
+      case 'hb':
+        ctx.setTimer('hb', TIMING.heartbeatMs);
+        return sendHeartbeat(ctx);
+      default:
+        return assertNever(tag);
+    }
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,151 @@
+import type { ClientId, Context, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
+import type { Bug, Options } from './config.ts';
+import type { AppMsg, FlushReport, Member, Msg, Ordered, Req, Res, Timer, View, ViewId } from './messages.ts';
+
+/**
+ * One entry of a node's application-level delivery stream, in delivery order:
+ * - `view`: a regular view was installed (the first entry is the node's singleton view);
+ * - `trans`: the transitional configuration that closes `view`: the members moving on
+ *   together; the messages after it (until the next `view`) were delivered by the flush;
+ * - `msg`: a message delivered in `view` (`gseq` null: appended by the flush, never ordered).
+ */
+export type Delivery =
+  | { readonly k: 'view'; readonly view: string; readonly members: Member[] }
+  | { readonly k: 'trans'; readonly view: string; readonly members: NodeId[] }
+  | {
+      readonly k: 'msg';
+      readonly view: string;
+      readonly id: string;
+      readonly sender: NodeId;
+      readonly inc: number;
+      readonly n: number;
+      readonly service: AppMsg['service'];
+      readonly gseq: number | null;
+      readonly trans: boolean;
+    };
+
+/** What a node hears of a peer through its heartbeats. */
+export interface PeerInfo {
+  atMs: number;
+  inc: number;
+  seq: number;
+  view: string;
+  blocked: boolean;
+}
+
+/** What the sequencer of the installed view keeps. */
+export interface SequencerRole {
+  /** The last gseq handed out. */
+  last: number;
+  /** Per sender, the next `n` it orders (unknown until the sender's first submission). */
+  expected: Record<NodeId, number>;
+  /** Per sender, submissions that arrived ahead of `expected`, bounded. */
+  holdback: Record<NodeId, AppMsg[]>;
+  /** Per member, the highest contiguous gseq it holds. */
+  acked: Record<NodeId, number>;
+}
+
+/** A view change this node coordinates. */
+export interface Proposal {
+  id: ViewId;
+  members: Member[];
+  reports: Record<NodeId, FlushReport>;
+  startedAtMs: number;
+  /** Once every report is in: the Install sent, retransmitted to members that have not acked. */
+  install: Extract<Msg, { type: 'Install' }> | null;
+  installAcked: Record<NodeId, true>;
+}
+
+export interface State {
+  readonly self: NodeId;
+  readonly bug: Bug | null;
+  /** Drawn at every start: a restarted node is a new member with an empty history. */
+  incarnation: number;
+  view: View;
+  viewKey: string;
+  installedAtMs: number;
+  /** Has accepted a proposal: delivers and sends nothing in the old view until the new one is installed. */
+  blocked: boolean;
+  /** The highest proposal accepted (the installed view's own id when none is pending). */
+  accepted: ViewId;
+  blockedAtMs: number;
+  /** The highest epoch heard of: a new proposal goes above it. */
+  maxEpoch: number;
+  hbSeq: number;
+  peers: Record<NodeId, PeerInfo>;
+  /** Since when the membership has looked wrong (null: it looks right). */
+  unsettledSinceMs: number | null;
+  proposal: Proposal | null;
+  // Sending.
+  nextN: number;
+  /** Own messages submitted in this view and not yet delivered, by `n`. */
+  pending: AppMsg[];
+  /** Highest own `n` seen in this view's order (no need to resubmit up to here). */
+  ownOrderedN: number;
+  queued: { requestId: RequestId; client: ClientId; req: Req }[];
+  recentRequests: RequestId[];
+  // Receiving in the installed view.
+  /** Ordered messages held, by gseq: undelivered ones, and delivered ones not yet stable. */
+  buffer: Record<number, Ordered>;
+  /** Every gseq up to here is held or was delivered. */
+  contig: number;
+  delivered: number;
+  /** Every member holds every gseq up to here. */
+  stable: number;
+  sequencer: SequencerRole | null;
+  /** The application-level delivery stream (what the properties look at). */
+  log: Delivery[];
+}
+
+export type Ctx = Context<State, Msg, Res, Timer>;
+
+export function viewKey(id: ViewId): string {
+  return `${id.epoch}.${id.coord}.${id.inc}`;
+}
+
+export function compareViewIds(a: ViewId, b: ViewId): number {
+  if (a.epoch !== b.epoch) return a.epoch - b.epoch;
+  if (a.coord !== b.coord) return a.coord < b.coord ? -1 : 1;
+  return a.inc - b.inc;
+}
+
+export function sameMembers(a: readonly Member[], b: readonly Member[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.node !== b[i]!.node || a[i]!.inc !== b[i]!.inc) return false;
+  return true;
+}
+
+export function sortMembers(ms: Member[]): Member[] {
+  return ms.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+}
+
+export function initialState(node: NodeInfo, options: Options = {}): State {
+  const id: ViewId = { epoch: 0, coord: node.self, inc: 0 };
+  return {
+    self: node.self,
+    bug: options.bug ?? null,
+    incarnation: 0,
+    view: { id, members: [{ node: node.self, inc: 0 }] },
+    viewKey: viewKey(id),
+    installedAtMs: 0,
+    blocked: false,
+    accepted: id,
+    blockedAtMs: 0,
+    maxEpoch: 0,
+    hbSeq: 0,
+    peers: {},
+    unsettledSinceMs: null,
+    proposal: null,
+    nextN: 0,
+    pending: [],
+    ownOrderedN: -1,
+    queued: [],
+    recentRequests: [],
+    buffer: {},
+    contig: 0,
+    delivered: 0,
+    stable: 0,
+    sequencer: null,
+    log: [],
+  };
+}
