@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describer } from '../../src/viz/describe.ts';
+import { diagramModel, type DiagramModel } from '../../src/viz/diagram-model.ts';
+import { diagramHtml } from '../../src/viz/html-page.ts';
+import { toPlain } from '../../src/viz/json-safe.ts';
+import { laneOf } from '../../src/viz/lanes.ts';
+import { run } from '../helpers.ts';
+import { caughtBugRun } from './caught-bug.ts';
+
+/** The model a page carries, read back out of the page. */
+export function pageData(html: string): DiagramModel {
+  const m = /<script type="application\/json" id="faultline-data">(.*?)<\/script>/s.exec(html);
+  if (m === null) throw new Error('no data element in the page');
+  return JSON.parse(m[1]!) as DiagramModel;
+}
+
+describe('the space-time diagram page', () => {
+  const result = caughtBugRun();
+  const trace = result.trace!;
+  const model = diagramModel(result, describer(trace));
+  const html = diagramHtml(model);
+  const data = pageData(html);
+
+  it('is one self-contained file: nothing loaded from elsewhere', () => {
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/\s(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
+    expect(html).not.toMatch(/<script[^>]*\ssrc=/i);
+    expect(html).not.toMatch(/<link\b/i);
+    expect(html).not.toMatch(/@import|url\(\s*["']?https?:/i);
+    expect(html).not.toMatch(/\bfetch\(|XMLHttpRequest|import\(/);
+    // Data cannot close its script element early: every < in it is escaped.
+    expect(/id="faultline-data">(.*?)<\/script>/s.exec(html)![1]).not.toContain('<');
+  });
+
+  it('carries one lane per node and per client, and every event on a lane', () => {
+    const config = trace[0]!;
+    expect(config.k).toBe('config');
+    const nodes = config.k === 'config' ? config.nodes.map((n) => n.id) : [];
+    expect(data.lanes.map((l) => l.id)).toEqual([...nodes, 'c1', 'c2', 'c3']);
+    expect(data.lanes.filter((l) => l.kind === 'client').map((l) => l.id)).toEqual(['c1', 'c2', 'c3']);
+    const onLanes = trace.filter((r) => laneOf(r) !== undefined && r.k !== 'state');
+    expect(data.events).toHaveLength(onLanes.length);
+    expect(data.violation).toMatchObject({ property: result.violation!.property, eventIndex: result.violation!.eventIndex });
+    expect(data.marks.some((m) => m.kind === 'violation' && m.c === data.violation!.column)).toBe(true);
+  });
+
+  it('draws each message from its send to where it arrived, dropped ones and duplicates marked', () => {
+    const kinds = new Set(data.arrows.map((a) => a.kind));
+    for (const k of ['msg', 'dup', 'dropped'] as const) expect(kinds).toContain(k);
+    for (const a of data.arrows) {
+      const from = data.events[a.from]!;
+      expect(from.m).toBe(a.m);
+      expect(['send', 'attempt', 'reply', 'redirect']).toContain(from.k);
+      if (a.to >= 0) {
+        const to = data.events[a.to]!;
+        expect(to.m).toBe(a.m);
+        expect(to.c).toBeGreaterThan(from.c);
+      }
+    }
+    expect(data.regions.some((r) => r.kind === 'down')).toBe(true);
+  });
+
+  it('gives every turn the state before and after it, as the simulator recorded them', () => {
+    let checked = 0;
+    trace.forEach((r) => {
+      if (r.k !== 'state') return;
+      const turn = data.events.filter((e) => e.i === r.i && data.lanes[e.l]!.id === r.node);
+      expect(turn.length).toBeGreaterThan(0);
+      for (const e of turn) expect(data.states[e.a]).toEqual(toPlain(r.state));
+      checked++;
+    });
+    expect(checked).toBeGreaterThan(20);
+    // Before a turn is after the previous one at that node.
+    const n2 = data.events.filter((e) => data.lanes[e.l]!.id === 'n2');
+    let turns = 0;
+    for (let k = 1; k < n2.length; k++) {
+      const e = n2[k]!;
+      if (e.i === n2[k - 1]!.i || e.k === 'start') continue;
+      expect(e.b).toBe(n2[k - 1]!.a);
+      turns++;
+    }
+    expect(turns).toBeGreaterThan(10);
+  });
+});
+
+describe('faultline replay --html / --shiviz', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-viz-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the page and the ShiViz log, and says where', async () => {
+    const page = join(dir, 'c.html');
+    const log = join(dir, 'c.log');
+    const r = await run(['replay', 'counter', '--seed', '3', '--bug', 'local-count', '--html', page, '--shiviz', log]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/space-time diagram written to .*c\.html \(\d+ events; open it in a browser\)/);
+    expect(r.stdout).toMatch(/ShiViz log written to .*c\.log \(\d+ events\); ShiViz parser regex: /);
+    expect(pageData(readFileSync(page, 'utf8')).title).toBe('counter seed 3 (bug local-count)');
+    expect(readFileSync(log, 'utf8')).toMatch(/^n\d \{"n\d":1\} start \[t=/);
+  });
+
+  it('cannot write into a missing directory: a usage error', async () => {
+    const r = await run(['replay', 'counter', '--seed', '3', '--html', join(dir, 'no', 'such', 'x.html')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write .*x\.html/);
+  });
+});
