@@ -1,8 +1,13 @@
 import type { Socket } from 'node:net';
 import { FRAME_HEADER_BYTES } from './frame-decoder.ts';
 
-/** Frames are encoded into slabs of this size; a bigger frame gets a slab of its own. */
-const SLAB_BYTES = 64 * 1024;
+/**
+ * Frames are encoded into slabs, allocated on first use. A queue starts with small slabs (an
+ * idle peer costs little) and doubles its slab size, up to the maximum, whenever one flush needs
+ * more than one slab (a busy peer gets few, large writes). A bigger frame gets a slab of its own.
+ */
+const SLAB_BYTES_MIN = 16 * 1024;
+const SLAB_BYTES_MAX = 1024 * 1024;
 
 /**
  * One peer's outgoing frames, encoded as they are sent (length header + a copy of the
@@ -11,7 +16,8 @@ const SLAB_BYTES = 64 * 1024;
  * rest of the slab keeps filling. Counts its bytes so the transport can bound it.
  */
 export class SendQueue {
-  private slab = Buffer.allocUnsafe(SLAB_BYTES);
+  private slab = Buffer.alloc(0);
+  private slabBytes = SLAB_BYTES_MIN;
   /** Start of the slab's region not yet handed to a socket, and its end. */
   private start = 0;
   private fill = 0;
@@ -28,7 +34,7 @@ export class SendQueue {
     const need = FRAME_HEADER_BYTES + payload.length;
     if (this.slab.length - this.fill < need) {
       this.seal();
-      this.slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, need));
+      this.slab = Buffer.allocUnsafe(Math.max(this.slabBytes, need));
       this.start = 0;
       this.fill = 0;
     }
@@ -45,6 +51,7 @@ export class SendQueue {
     if (chunks.length === 0) return;
     this.sealed = [];
     this.bytes = 0;
+    if (chunks.length > 1) this.slabBytes = Math.min(SLAB_BYTES_MAX, this.slabBytes * 2);
     if (chunks.length === 1) {
       socket.write(chunks[0]!);
       return;

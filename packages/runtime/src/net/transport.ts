@@ -11,7 +11,6 @@ import {
   DEFAULT_MAX_QUEUE_BYTES_PER_PEER,
   DEFAULT_RECONNECT_MS_MAX,
   DEFAULT_RECONNECT_MS_MIN,
-  endpointKey,
   formatEndpoint,
   type Endpoint,
   type Transport,
@@ -72,7 +71,8 @@ class NetTransport implements Transport {
   private readonly handshakeTimeoutMs: number;
   private readonly closeTimeoutMs: number;
   private readonly hello: Buffer;
-  private readonly links = new Map<string, Link>();
+  /** Peer links by kind, then id (two maps: no key string is built per message). */
+  private readonly links = { node: new Map<string, Link>(), client: new Map<string, Link>() };
   private readonly conns = new Set<Conn>();
   private readonly dirty = new Set<Link>();
   private flushScheduled = false;
@@ -94,8 +94,7 @@ class NetTransport implements Transport {
       for (const id of Object.keys(o.peers).sort()) {
         if (id === o.self.id) continue;
         if (!isValidEndpointId(id)) throw new Error(`invalid node id ${JSON.stringify(id)} in peers`);
-        const peer: Endpoint = { kind: 'node', id };
-        this.links.set(endpointKey(peer), new Link(peer));
+        this.links.node.set(id, new Link({ kind: 'node', id }));
       }
     }
   }
@@ -122,7 +121,7 @@ class NetTransport implements Transport {
       const address = server.address();
       if (address !== null && typeof address === 'object') port = address.port;
     }
-    for (const link of this.links.values()) {
+    for (const link of this.links.node.values()) {
       if (link.peer.id > this.o.self.id) this.dial(link);
     }
     return port === undefined ? {} : { port };
@@ -140,7 +139,7 @@ class NetTransport implements Transport {
   }
 
   queuedBytes(to: Endpoint): number {
-    const link = this.links.get(endpointKey(to));
+    const link = this.links[to.kind].get(to.id);
     return link === undefined ? 0 : this.queued(link);
   }
 
@@ -153,7 +152,7 @@ class NetTransport implements Transport {
     const server = this.server;
     const serverClosed =
       server === null ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const link of this.links.values()) {
+    for (const link of this.links.node.values()) {
       if (link.redialTimer !== null) clearTimeout(link.redialTimer); // det-ok
       link.redialTimer = null;
     }
@@ -176,12 +175,11 @@ class NetTransport implements Transport {
 
   /** The link for `to`, creating a client's link to a configured node on first use. */
   private linkFor(to: Endpoint): Link | null {
-    const key = endpointKey(to);
-    const existing = this.links.get(key);
+    const existing = this.links[to.kind].get(to.id);
     if (existing !== undefined) return existing;
     if (this.o.self.kind !== 'client' || to.kind !== 'node' || this.o.peers[to.id] === undefined) return null;
     const link = new Link({ kind: 'node', id: to.id });
-    this.links.set(key, link);
+    this.links.node.set(to.id, link);
     this.dial(link);
     return link;
   }
@@ -279,15 +277,14 @@ class NetTransport implements Transport {
     }
     let target: Link;
     if (hello.kind === 'node') {
-      const known = this.links.get(endpointKey(hello));
+      const known = this.links.node.get(hello.id);
       if (known === undefined) return this.fail(conn, `hello claims ${formatEndpoint(hello)}, not a peer of this node`);
       const problem = this.wire.nodeIdentityProblem(conn.socket, hello.id);
       if (problem !== null) return this.fail(conn, `hello claims ${formatEndpoint(hello)} but its ${problem}`);
       target = known;
     } else {
-      const key = endpointKey(hello);
-      target = this.links.get(key) ?? new Link(hello);
-      this.links.set(key, target);
+      target = this.links.client.get(hello.id) ?? new Link(hello);
+      this.links.client.set(hello.id, target);
     }
     conn.socket.write(this.hello);
     this.attach(target, conn);
@@ -323,7 +320,7 @@ class NetTransport implements Transport {
         link.conn = null;
         if (link.peer.kind === 'client') {
           link.queue.clear();
-          this.links.delete(endpointKey(link.peer));
+          this.links.client.delete(link.peer.id);
         }
         this.o.onPeerState?.(link.peer, 'disconnected');
       }
