@@ -1,0 +1,151 @@
+import { always, eventually, liveStates, type History, type Property, type SystemView } from '@faultline/runtime';
+import type { Req, Res, TupleId } from './messages.ts';
+import { firstMatch, sequencerOf, type State } from './state.ts';
+
+type View = SystemView<State, Req, Res>;
+
+/** What the take monitor has seen so far in one run. */
+interface TakeMonitor {
+  /** Every take seen in any node's log, or in an acknowledged in/inp: tuple to taker. */
+  takers: Map<TupleId, string>;
+  /** Per node, how much of its log has been looked at (and the log it was, to notice a reset). */
+  scanned: Map<string, { log: State['log']; length: number }>;
+  /** History entries looked at, and those still open then. */
+  next: number;
+  open: number[];
+}
+
+const takeMonitors = new WeakMap<History<Req, Res>, TakeMonitor>();
+
+function record(m: TakeMonitor, id: TupleId, by: string, where: string): string | true {
+  const before = m.takers.get(id);
+  if (before === undefined) m.takers.set(id, by);
+  else if (before !== by) return `tuple ${id} was taken by both ${before} and ${by} (${where})`;
+  return true;
+}
+
+/**
+ * No tuple has two takers: not in any node's log (the logs of all nodes, over the whole
+ * run, name one taker per tuple) and not in the client history (no two acknowledged `in`
+ * or `inp` returned the same tuple).
+ */
+export const noDoubleTake: Property<State, Req, Res> = always<State, Req, Res>(
+  'no-double-take',
+  'no tuple is taken by two different in/inp requests, in any log or in the answers clients got',
+  (view: View) => {
+    let m = takeMonitors.get(view.history);
+    if (m === undefined) takeMonitors.set(view.history, (m = { takers: new Map(), scanned: new Map(), next: 0, open: [] }));
+    for (const n of view.nodes) {
+      const log = n.state?.log;
+      if (log === undefined) continue;
+      const seen = m.scanned.get(n.id);
+      let from = seen !== undefined && seen.length <= log.length && (seen.log === log || log[seen.length - 1] === seen.log[seen.length - 1]) ? seen.length : 0;
+      for (; from < log.length; from++) {
+        const ok = record(m, log[from]!.id, log[from]!.by, `in the log of ${n.id}`);
+        if (ok !== true) return ok;
+      }
+      m.scanned.set(n.id, { log, length: log.length });
+    }
+    const h = view.history;
+    const look = [...m.open];
+    for (; m.next < h.length; m.next++) look.push(m.next);
+    m.open = [];
+    for (const i of look) {
+      const op = h[i]!;
+      if (op.status === 'pending') {
+        m.open.push(i);
+        continue;
+      }
+      if (op.status !== 'ok' || (op.req.type !== 'in' && op.req.type !== 'inp') || op.result?.type !== 'tuple') continue;
+      const ok = record(m, op.result.id, op.id, `answered to the client by ${op.node}`);
+      if (ok !== true) return ok;
+    }
+    return true;
+  },
+);
+
+interface ReplicaMemory {
+  incarnation: number;
+  state: State | undefined;
+  taken: Set<TupleId>;
+}
+
+const takenMonitors = new WeakMap<History<Req, Res>, Map<string, ReplicaMemory>>();
+
+/** Once a replica knows a tuple was taken, the tuple is never present (readable) there again. */
+export const takenNeverReappears: Property<State, Req, Res> = always<State, Req, Res>(
+  'taken-never-reappears',
+  'once a replica has learned that a tuple was taken, no rd, rdp or in can find it there again',
+  (view: View) => {
+    let memory = takenMonitors.get(view.history);
+    if (memory === undefined) takenMonitors.set(view.history, (memory = new Map()));
+    for (const n of view.nodes) {
+      const s = n.state;
+      if (s === undefined) continue;
+      let m = memory.get(n.id);
+      if (m === undefined || m.incarnation !== s.incarnation) memory.set(n.id, (m = { incarnation: s.incarnation, state: undefined, taken: new Set() }));
+      if (m.state === s) continue;
+      for (const id of m.taken) if (s.tuples[id] !== undefined && s.taken[id] === undefined) return `tuple ${id} was taken, as ${n.id} knew, and is present there again`;
+      for (const id in s.taken) m.taken.add(id);
+      m.state = s;
+    }
+    return true;
+  },
+);
+
+/** The live replicas of each partition. */
+function byPartition(view: View): Map<number, { id: string; state: State }[]> {
+  const out = new Map<number, { id: string; state: State }[]>();
+  for (const r of liveStates(view)) {
+    const list = out.get(r.state.partition) ?? [];
+    list.push(r);
+    out.set(r.state.partition, list);
+  }
+  return out;
+}
+
+const sortedKeys = (o: object): string => Object.keys(o).sort().join(',');
+
+/** After healing, the replicas of each partition hold the same tuples and the same log, including every acknowledged out. */
+export const weakOpsConverge: Property<State, Req, Res> = eventually<State, Req, Res>(
+  'weak-ops-converge',
+  'after healing and the quiet period, the live replicas of each partition hold the same tuples and the same take log, and every acknowledged out is among them',
+  (view: View) => {
+    for (const [p, reps] of byPartition(view)) {
+      const first = reps[0]!;
+      const tuples = sortedKeys(first.state.tuples);
+      const log = JSON.stringify(first.state.log);
+      for (const r of reps.slice(1)) {
+        if (sortedKeys(r.state.tuples) !== tuples) return `partition ${p}: ${first.id} and ${r.id} hold different tuples`;
+        if (JSON.stringify(r.state.log) !== log) return `partition ${p}: ${first.id} has ${first.state.log.length} takes in its log, ${r.id} ${r.state.log.length}`;
+      }
+    }
+    const live = liveStates(view);
+    for (const op of view.history) {
+      if (op.status !== 'ok' || op.req.type !== 'out') continue;
+      for (const r of live) {
+        if (r.state.group.includes(op.node ?? '') && r.state.tuples[op.id] === undefined)
+          return `out ${op.id} was acknowledged by ${op.node} but ${r.id}, of the same partition, does not have it`;
+      }
+    }
+    return true;
+  },
+);
+
+/** After healing, no `in` is still blocked at a sequencer while a tuple it matches is present there. */
+export const blockedInServed: Property<State, Req, Res> = eventually<State, Req, Res>(
+  'blocked-in-served',
+  'after healing and the quiet period, no in waits at its sequencer while a matching tuple is present in the partition',
+  (view: View) => {
+    for (const r of liveStates(view)) {
+      if (sequencerOf(r.state) !== r.id) continue;
+      for (const w of r.state.blocked) {
+        const match = firstMatch(r.state, w.template);
+        if (match !== undefined) return `in ${w.requestId} (${JSON.stringify(w.template)}) still waits at ${r.id} although tuple ${match} matches it`;
+      }
+    }
+    return true;
+  },
+);
+
+export const properties: readonly Property<State, Req, Res>[] = [noDoubleTake, takenNeverReappears, weakOpsConverge, blockedInServed];
