@@ -3,19 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describer } from '../../src/viz/describe.ts';
-import { diagramModel, type DiagramModel } from '../../src/viz/diagram-model.ts';
+import { diagramModel } from '../../src/viz/diagram-model.ts';
 import { diagramHtml } from '../../src/viz/html-page.ts';
 import { toPlain } from '../../src/viz/json-safe.ts';
 import { laneOf } from '../../src/viz/lanes.ts';
 import { run } from '../helpers.ts';
 import { caughtBugRun } from './caught-bug.ts';
-
-/** The model a page carries, read back out of the page. */
-export function pageData(html: string): DiagramModel {
-  const m = /<script type="application\/json" id="faultline-data">(.*?)<\/script>/s.exec(html);
-  if (m === null) throw new Error('no data element in the page');
-  return JSON.parse(m[1]!) as DiagramModel;
-}
+import { pageData } from './page-data.ts';
 
 describe('the space-time diagram page', () => {
   const result = caughtBugRun();

@@ -152,7 +152,7 @@
     var from = firstAt(c0), to = firstAt(c1 + 1), lastLabel = -1e9, lastT = -1;
     for (var k = from; k < to; k++) {
       var e = D.events[k];
-      if (e.t !== lastT && x(e.c) - lastLabel > 74) {
+      if (e.t !== lastT && x(e.c) - lastLabel > 74 && x(e.c) > left + LEFT - 8) {
         out.push('<line x1="' + x(e.c) + '" x2="' + x(e.c) + '" y1="' + (TOP - 10) + '" y2="' + (TOP - 4) + '" stroke="#9aa3b5"/><text class="axis" x="' + (x(e.c) + 2) + '" y="' + (TOP - 13) + '">' + ms(e.t) + ' ms</text>');
         lastLabel = x(e.c);
       }
@@ -228,6 +228,10 @@
     if (lane.kind === 'node') {
       $('state-before').innerHTML = stateHtml(e.b, -1);
       $('state-after').innerHTML = stateHtml(e.a, e.b);
+      // Show the first changed line of the state after the turn.
+      var first = $('state-after').querySelector('.chg');
+      $('state-after').scrollTop = first ? Math.max(0, first.offsetTop - $('state-after').offsetTop - 40) : 0;
+      $('state-before').scrollTop = $('state-after').scrollTop;
     } else {
       $('state-before').innerHTML = $('state-after').innerHTML = '<span class="none">(a client: no node state)</span>';
     }
