@@ -23,9 +23,16 @@ export { linearizable, type LinearizablePropertyOptions } from './checkers/linea
 export { deepEqual, type Model } from './checkers/model.ts';
 export { kvModel, type KvReq, type KvRes, type KvState } from './checkers/kv-model.ts';
 export { randomKvHistory, type KvHistoryOptions } from './checkers/kv-history.ts';
+export { checkSequential, type SequentialOptions, type SequentialResult } from './checkers/sequential.ts';
+export { sequentiallyConsistent, type SequentialPropertyOptions } from './checkers/sequential-property.ts';
+export { checkCausal, type CausalResult, type CausalAnomaly } from './checkers/causal.ts';
+export { causallyConsistent, type CausalPropertyOptions } from './checkers/causal-property.ts';
 export { consistencyProperty, protocolProperties } from './checkers/consistency-property.ts';
 export { shrink, type ShrinkOptions, type ShrinkResult, type RunSize } from './shrink.ts';
 export { scheduleOptions, scheduleProblems, type Schedule } from './schedule.ts';
 export { faultUnits } from './fault-units.ts';
 export { DEFAULT_PCT_DEPTH, STRATEGIES, resolveStrategy, type StrategyOptions, type PctOptions, type ResolvedStrategy } from './explore/strategy.ts';
 export { PctQueue, type EventQueue, type PctEventClass, type PctQueueOptions } from './explore/pct-queue.ts';
+export { check, statesAlong, type CheckOptions, type CheckResult, type CheckProgress, type CheckViolation, type LivenessFailure, type Choice } from './explore/check.ts';
+export { CheckModel, DEFAULT_CHECK_REQUESTS, type ModelOptions, type ModelState, type Action } from './explore/check-model.ts';
+export type { CriticalTransition } from './explore/critical.ts';

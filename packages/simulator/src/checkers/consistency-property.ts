@@ -1,6 +1,8 @@
 import type { ConsistencySpec, ProtocolDefinition, Property } from '@faultline/runtime';
 import { kvModel } from './kv-model.ts';
 import { linearizable } from './linearizable-property.ts';
+import { sequentiallyConsistent } from './sequential-property.ts';
+import { causallyConsistent } from './causal-property.ts';
 
 /** The property that checks a protocol's declared consistency level on the client history. */
 export function consistencyProperty(spec: ConsistencySpec): Property {
@@ -8,8 +10,9 @@ export function consistencyProperty(spec: ConsistencySpec): Property {
     case 'linearizable':
       return linearizable('linearizable', kvModel) as Property;
     case 'sequential':
+      return sequentiallyConsistent('sequential', kvModel) as Property;
     case 'causal':
-      throw new Error(`consistency level '${spec.level}' has no checker yet`);
+      return causallyConsistent('causal') as Property;
   }
 }
 
