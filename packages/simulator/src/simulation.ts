@@ -254,7 +254,8 @@ export class Simulation {
     if (s.kind === 'random') return new EventHeap<Ev>();
     const steps = s.steps ?? new Simulation({ ...options, strategy: { kind: 'random' }, trace: 'none' }).run().events;
     return new PctQueue<Ev>({
-      nodes: this.config.nodes.map((n) => n.id),
+      // Senders: nodes, and clients (whose requests are windowed messages too).
+      nodes: [...this.config.nodes.map((n) => n.id), ...Array.from({ length: this.config.workload.clients }, (_, i) => `c${i + 1}`)],
       rng,
       depth: s.depth,
       steps,
@@ -844,13 +845,13 @@ export class Simulation {
   }
 }
 
-/** How PCT sees an event: messages and requests in flight are windowed and run on their receiver; timers and fsyncs are pinned to their node; the rest is the environment. */
+/** How PCT sees an event: messages and requests in flight are windowed and belong to their sender; timers and fsyncs are pinned to their node; the rest is the environment. */
 function pctClass(ev: Ev): PctEventClass {
   switch (ev.k) {
     case 'deliver':
-      return { owner: ev.to, windowed: true };
+      return { owner: ev.from, windowed: true };
     case 'request':
-      return { owner: ev.node, windowed: true };
+      return { owner: ev.client, windowed: true };
     case 'timer':
     case 'fsync':
       return { owner: ev.node, windowed: false };

@@ -7,7 +7,7 @@ export interface EventQueue<E extends Timed> {
   pop(): E | undefined;
 }
 
-/** How PCT sees one event: the node whose handler it runs (undefined: the environment), and whether its time is a window. */
+/** How PCT sees one event: the node (or client) whose step it is, i.e. a message's sender or a timer's node (undefined: the environment), and whether its time is a window. */
 export interface PctEventClass {
   readonly owner: string | undefined;
   /** A message or request in flight: it may arrive anywhere in its latency window, not only at its drawn time. */
@@ -15,6 +15,7 @@ export interface PctEventClass {
 }
 
 export interface PctQueueOptions<E> {
+  /** Every owner that gets a priority: nodes, and clients. */
   readonly nodes: readonly string[];
   readonly rng: Rng;
   readonly depth: number;
@@ -45,11 +46,12 @@ interface ChangePoint {
  * send time plus the minimum latency up to their deadline (the send time plus the maximum
  * latency, or their drawn time if later). At each step the horizon is the earliest time by
  * which something must happen; the environment's events due then go first, and otherwise,
- * of the node events that may happen by the horizon, the one whose node has the highest
- * priority runs (ties: earliest possible time, then the order they were scheduled). Node
- * priorities start as a random permutation of [depth, depth + nodes); at each of the
- * depth - 1 change points, the node that runs next drops to a priority below every
- * initial one. Deadlines are never passed, so the run stays within the network's timing.
+ * of the events that may happen by the horizon, the one whose owner (a message's sender, a
+ * timer's node) has the highest priority goes (ties: earliest possible time, then the
+ * order they were scheduled), so a low-priority node is a slow node: its messages arrive
+ * as late as the network allows. Priorities start as a random permutation of
+ * [depth, depth + owners); at each of the depth - 1 change points, the owner of the event
+ * that goes then drops to a priority below every initial one. Deadlines are never passed, so the run stays within the network's timing.
  */
 export class PctQueue<E extends Timed> implements EventQueue<E> {
   private readonly pinned = new EventHeap<E>();

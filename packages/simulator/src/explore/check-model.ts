@@ -1,0 +1,429 @@
+import {
+  HandlerError,
+  TurnExecutor,
+  type Effect,
+  type FaultKind,
+  type NodeView,
+  type Operation,
+  type Property,
+  type ProtocolDefinition,
+  type ServiceEvent,
+  type SystemView,
+} from '@faultline/runtime';
+import { Rng } from '../rng.ts';
+import { resolveConfig } from '../scenario.ts';
+import { canonicalJson, hashTexts } from './canonical.ts';
+
+/**
+ * The untimed model that `check` searches. A state is every node (up or down, its
+ * protocol state, its armed timers), the messages and client requests in flight, and the
+ * client history. There is no clock: any enabled action may happen next. Actions are
+ * deliveries (on a FIFO link only the oldest message, unless the fault model has
+ * `reorder`), timer firings, client requests reaching their node, and, within the fault
+ * model, drops, duplicates, crashes (at most `maxFaultyNodes` down at once) and restarts.
+ * States are values: `apply` returns a new one and never changes its input.
+ */
+export interface ModelNode {
+  readonly id: string;
+  readonly started: boolean;
+  readonly up: boolean;
+  readonly state: unknown;
+  /** Armed timers, sorted by tag, with the logical time each is due. */
+  readonly timers: readonly ArmedTimer[];
+}
+
+export interface ArmedTimer {
+  readonly tag: string;
+  readonly dueMs: number;
+}
+
+export interface InFlight {
+  readonly from: string;
+  readonly to: string;
+  readonly msg: unknown;
+  /** A copy made by a duplicate action (it is not duplicated again). */
+  readonly copy: boolean;
+}
+
+export interface ClientRequest {
+  readonly op: string;
+  readonly client: string;
+  readonly node: string;
+  readonly req: unknown;
+  readonly redirects: number;
+}
+
+export interface Response {
+  readonly op: string;
+  readonly node: string;
+  readonly result: unknown;
+}
+
+export interface ModelState {
+  readonly nodes: readonly ModelNode[];
+  readonly msgs: readonly InFlight[];
+  readonly reqs: readonly ClientRequest[];
+  /** Replies on their way to clients: the client may time out (and retry) before one arrives. */
+  readonly resps: readonly Response[];
+  readonly ops: readonly Operation[];
+  /** Actions taken from the initial state. */
+  readonly step: number;
+  /**
+   * The logical clock the nodes read: a delivery advances it by 1 ms, a timer firing to
+   * at least its due time, so a handler sees its timer's delay as elapsed. It is not part
+   * of the state's hash (see `hash`).
+   */
+  readonly clockMs: number;
+}
+
+export type Action =
+  | { readonly k: 'deliver' | 'drop' | 'duplicate'; readonly i: number }
+  | { readonly k: 'request' | 'lose-request'; readonly i: number }
+  /** A client whose request is neither answered nor in flight times out and sends it again. */
+  | { readonly k: 'retry'; readonly op: number }
+  | { readonly k: 'respond' | 'lose-response'; readonly i: number }
+  | { readonly k: 'timer'; readonly node: number; readonly tag: string }
+  | { readonly k: 'crash' | 'restart' | 'join'; readonly node: number };
+
+export interface StepResult {
+  readonly state: ModelState;
+  /** A handler threw or produced an invalid effect. */
+  readonly error: { property: string; message: string } | undefined;
+}
+
+export interface ModelOptions {
+  readonly protocol: ProtocolDefinition;
+  readonly bug?: string;
+  /** Fault kinds (default: the protocol's). Crashes are left out for protocols that rely on Ken. */
+  readonly faults?: readonly FaultKind[];
+  /** Client requests in flight at the start, each from its own client (default 2; at most the workload's clients). */
+  readonly requests?: number;
+  /** Seeds the workload's draws and the nodes' random streams. */
+  readonly seed?: string;
+}
+
+/** Redirects one request follows before it is given up (left pending). */
+const MAX_REDIRECTS = 3;
+export const DEFAULT_CHECK_REQUESTS = 2;
+
+export class CheckModel {
+  readonly nodeIds: readonly string[];
+  readonly faults: readonly FaultKind[];
+  readonly maxFaultyNodes: number;
+  readonly always: readonly Property[];
+  readonly eventually: readonly Property[];
+  readonly requests: number;
+  /** Retries a client makes after its first attempt (the workload's). */
+  readonly retries: number;
+  /** The node each client sends its request to, first and on retries. */
+  private readonly targets = new Map<string, string>();
+  private readonly executors: TurnExecutor[];
+  private readonly seed: string;
+  private rng: Rng;
+  private clock = 0;
+  /** The redirects the request being handled has followed. */
+  private incomingRedirects = 0;
+  private readonly reorder: boolean;
+  private readonly lossy: boolean;
+
+  constructor(readonly options: ModelOptions) {
+    const p = options.protocol;
+    this.seed = options.seed ?? 'check';
+    const c = resolveConfig({ protocol: p, bug: options.bug, seed: this.seed, faults: options.faults, trace: 'none' });
+    this.faults = p.ken === true ? c.faults.filter((f) => f !== 'crash') : c.faults;
+    this.nodeIds = c.nodes.map((n) => n.id);
+    this.maxFaultyNodes = c.maxFaultyNodes;
+    this.reorder = this.faults.includes('reorder');
+    this.lossy = this.faults.includes('drop') || this.faults.includes('partition');
+    this.always = p.properties.filter((q) => q.kind === 'always');
+    this.eventually = p.properties.filter((q) => q.kind === 'eventually');
+    // One request per client, each client its own: no more requests than the workload has clients.
+    this.requests = Math.min(options.requests ?? DEFAULT_CHECK_REQUESTS, c.workload.clients);
+    this.retries = c.workload.retries;
+    this.rng = new Rng(this.seed);
+    const host = { now: () => this.clock, random: () => this.rng.random() };
+    this.executors = c.nodes.map((n) => new TurnExecutor(p.create({ bug: options.bug }), n.id, n.cluster, host));
+    this.initialNodes = c.nodes.map((n) => ({ id: n.id, startMs: n.startMs }));
+    const initial = c.nodes.filter((n) => n.startMs === 0).map((n) => n.id);
+    const wrng = new Rng(`${this.seed}/workload`);
+    this.initialReqs = [];
+    for (let i = 0; i < this.requests; i++) {
+      const client = `c${i + 1}`;
+      const req = c.workload.next(wrng, client, 0);
+      const node = c.workload.target?.(client, i, initial) ?? initial[i % initial.length]!;
+      this.initialReqs.push({ op: `${client}:1`, client, node, req, redirects: 0 });
+      this.targets.set(`${client}:1`, node);
+    }
+  }
+
+  private readonly initialNodes: readonly { id: string; startMs: number }[];
+  private readonly initialReqs: ClientRequest[];
+
+  /** Every node that starts at time 0 has run its start handler; the requests are in flight. */
+  initial(): StepResult {
+    let s: ModelState = {
+      nodes: this.initialNodes.map((n) => ({ id: n.id, started: false, up: false, state: undefined, timers: [] })),
+      msgs: [],
+      reqs: this.initialReqs,
+      resps: [],
+      ops: this.initialReqs.map((r) => ({ id: r.op, client: r.client, req: r.req, invokeMs: 0, status: 'pending' as const, attempts: 1 })),
+      step: 0,
+      clockMs: 0,
+    };
+    for (let i = 0; i < this.initialNodes.length; i++) {
+      if (this.initialNodes[i]!.startMs !== 0) continue;
+      const r = this.start(s, i);
+      if (r.error !== undefined) return r;
+      s = r.state;
+    }
+    return { state: s, error: undefined };
+  }
+
+  /** The actions enabled in `s`, in a fixed order. `fair` leaves out faults (drops, duplicates, crashes): the healed system's steps, for random walks. */
+  actions(s: ModelState, fair = false): Action[] {
+    const out: Action[] = [];
+    const heads = new Set<string>();
+    s.msgs.forEach((m, i) => {
+      const link = `${m.from}>${m.to}`;
+      const head = !heads.has(link);
+      heads.add(link);
+      if (!this.reorder && !head) return;
+      const to = this.nodeIndex(m.to);
+      const up = s.nodes[to]!.up;
+      if (up) out.push({ k: 'deliver', i });
+      if (!fair && up && !m.copy && this.faults.includes('duplicate')) out.push({ k: 'duplicate', i });
+      if (!up || (!fair && this.lossy)) out.push({ k: 'drop', i });
+    });
+    s.reqs.forEach((r, i) => {
+      const up = s.nodes[this.nodeIndex(r.node)]!.up;
+      if (up) out.push({ k: 'request', i });
+      if (!up || (!fair && this.lossy)) out.push({ k: 'lose-request', i });
+    });
+    s.nodes.forEach((n, node) => {
+      if (n.up) for (const t of n.timers) out.push({ k: 'timer', node, tag: t.tag });
+    });
+    s.resps.forEach((_r, i) => {
+      out.push({ k: 'respond', i });
+      if (!fair && this.lossy) out.push({ k: 'lose-response', i });
+    });
+    s.ops.forEach((op, i) => {
+      if (op.status === 'pending' && op.attempts <= this.retries && !s.reqs.some((r) => r.op === op.id)) out.push({ k: 'retry', op: i });
+    });
+    const down = s.nodes.filter((n) => n.started && !n.up).length;
+    s.nodes.forEach((n, node) => {
+      if (!n.started) out.push({ k: 'join', node });
+      else if (!n.up) out.push({ k: 'restart', node });
+      else if (!fair && this.faults.includes('crash') && down < this.maxFaultyNodes) out.push({ k: 'crash', node });
+    });
+    return out;
+  }
+
+  /** A short text for an action in `s`, for paths and traces. */
+  label(s: ModelState, a: Action): string {
+    switch (a.k) {
+      case 'deliver':
+      case 'drop':
+      case 'duplicate': {
+        const m = s.msgs[a.i]!;
+        return `${a.k} ${m.from}->${m.to} ${clip(canonicalJson(m.msg))}`;
+      }
+      case 'request':
+      case 'lose-request': {
+        const r = s.reqs[a.i]!;
+        return `${a.k} ${r.op} ${r.client}->${r.node} ${clip(canonicalJson(r.req))}`;
+      }
+      case 'timer':
+        return `timer ${s.nodes[a.node]!.id} ${a.tag}`;
+      case 'respond':
+      case 'lose-response': {
+        const r = s.resps[a.i]!;
+        return `${a.k} ${r.op} ${r.node}->${r.op.split(':')[0]} ${clip(canonicalJson(r.result))}`;
+      }
+      case 'retry': {
+        const op = s.ops[a.op]!;
+        return `retry ${op.id} ${op.client}->${this.targets.get(op.id)}`;
+      }
+      default:
+        return `${a.k} ${s.nodes[a.node]!.id}`;
+    }
+  }
+
+  apply(s: ModelState, a: Action): StepResult {
+    const next: ModelState = { ...s, step: s.step + 1, clockMs: s.clockMs + 1 };
+    switch (a.k) {
+      case 'deliver': {
+        const m = s.msgs[a.i]!;
+        const after = { ...next, msgs: without(s.msgs, a.i) };
+        return this.turn(after, this.nodeIndex(m.to), { kind: 'message', from: m.from, msg: m.msg });
+      }
+      case 'duplicate': {
+        const m = s.msgs[a.i]!;
+        const msgs = s.msgs.slice();
+        msgs[a.i] = { ...m, copy: true };
+        return this.turn({ ...next, msgs }, this.nodeIndex(m.to), { kind: 'message', from: m.from, msg: m.msg });
+      }
+      case 'drop':
+        return ok({ ...next, msgs: without(s.msgs, a.i) });
+      case 'request': {
+        const r = s.reqs[a.i]!;
+        this.incomingRedirects = r.redirects;
+        try {
+          return this.turn({ ...next, reqs: without(s.reqs, a.i) }, this.nodeIndex(r.node), { kind: 'request', requestId: r.op, client: r.client, req: r.req });
+        } finally {
+          this.incomingRedirects = 0;
+        }
+      }
+      case 'lose-request':
+        return ok({ ...next, reqs: without(s.reqs, a.i) });
+      case 'lose-response':
+        return ok({ ...next, resps: without(s.resps, a.i) });
+      case 'respond': {
+        const r = s.resps[a.i]!;
+        const ops = s.ops.map((o) => (o.id === r.op && o.status === 'pending' ? { ...o, status: 'ok' as const, result: r.result, completeMs: s.step, node: r.node } : o));
+        return ok({ ...next, ops, resps: without(s.resps, a.i) });
+      }
+      case 'timer': {
+        const n = s.nodes[a.node]!;
+        const dueMs = n.timers.find((t) => t.tag === a.tag)!.dueMs;
+        const after = withNode({ ...next, clockMs: Math.max(next.clockMs, dueMs) }, a.node, { ...n, timers: n.timers.filter((t) => t.tag !== a.tag) });
+        return this.turn(after, a.node, { kind: 'timer', tag: a.tag });
+      }
+      case 'retry': {
+        const op = s.ops[a.op]!;
+        const ops = s.ops.map((o, j) => (j === a.op ? { ...o, attempts: o.attempts + 1 } : o));
+        return ok({ ...next, ops, reqs: [...s.reqs, { op: op.id, client: op.client, node: this.targets.get(op.id)!, req: op.req, redirects: 0 }] });
+      }
+      case 'crash':
+        return ok(withNode(next, a.node, { ...s.nodes[a.node]!, up: false, state: undefined, timers: [] }));
+      case 'restart':
+      case 'join':
+        return this.start(next, a.node);
+    }
+  }
+
+  /** The view properties see: started nodes, the history, the logical clock. */
+  view(s: ModelState, phase: SystemView['phase']): SystemView {
+    const nodes: NodeView<unknown>[] = [];
+    for (const n of s.nodes) if (n.started) nodes.push({ id: n.id, up: n.up, paused: false, state: n.state });
+    return { nowMs: s.step, nodes, history: s.ops, phase };
+  }
+
+  /** The first of `props` that fails in `s`, or undefined. */
+  failing(s: ModelState, props: readonly Property[], phase: SystemView['phase']): { property: string; message: string } | undefined {
+    const view = this.view(s, phase);
+    for (const p of props) {
+      let r;
+      try {
+        r = p.check(view);
+      } catch (err) {
+        return { property: p.name, message: `the check threw: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      if (r === true || r === undefined) continue;
+      return { property: p.name, message: r === false ? p.description : r };
+    }
+    return undefined;
+  }
+
+  /**
+   * A canonical hash of `s`: node states, armed timers, messages in flight (as a multiset,
+   * or per FIFO link in order), requests in flight and the history. The logical clock is
+   * left out, so the same state reached by commuting actions is one state.
+   */
+  hash(s: ModelState): string {
+    const parts: string[] = [];
+    for (const n of s.nodes) parts.push(`${n.started ? 1 : 0}${n.up ? 1 : 0}${canonicalJson(n.state)}|${n.timers.map((t) => t.tag).join(',')}`);
+    const msgs = s.msgs.map((m) => `${m.from}>${m.to}${m.copy ? '*' : ''} ${canonicalJson(m.msg)}`);
+    parts.push(this.reorder ? msgs.sort().join('\n') : linkOrdered(s.msgs, msgs));
+    parts.push(s.reqs.map((r) => `${r.op}@${r.node}#${r.redirects}`).sort().join(','));
+    parts.push(s.resps.map((r) => `${r.op}@${r.node} ${canonicalJson(r.result)}`).sort().join('\n'));
+    for (const op of s.ops) parts.push(op.status === 'pending' ? `p${op.attempts}` : `${op.status}:${canonicalJson(op.result)}`);
+    return hashTexts(parts);
+  }
+
+  private nodeIndex(id: string): number {
+    return this.nodeIds.indexOf(id);
+  }
+
+  private start(s: ModelState, node: number): StepResult {
+    const n = s.nodes[node]!;
+    const started = { ...n, started: true, up: true, state: this.executors[node]!.initialState(), timers: [] };
+    return this.turn(withNode(s, node, started), node, { kind: 'start' });
+  }
+
+  /** Runs one handler on `node` and applies its effects. Its random stream is seeded by the state and the event, so the same state and event give the same turn. */
+  private turn(s: ModelState, node: number, event: ServiceEvent): StepResult {
+    const n = s.nodes[node]!;
+    this.clock = s.clockMs;
+    this.rng = new Rng(`${this.seed}/${n.id}/${hashTexts([canonicalJson(n.state), canonicalJson(event)])}`);
+    let result;
+    try {
+      result = this.executors[node]!.run(n.state, event);
+    } catch (err) {
+      return { state: s, error: { property: 'handler-error', message: err instanceof HandlerError ? err.message : String(err) } };
+    }
+    let timers = n.timers;
+    let msgs = s.msgs;
+    let reqs = s.reqs;
+    let resps = s.resps;
+    const ops = s.ops;
+    for (const e of result.effects as readonly Effect[]) {
+      switch (e.kind) {
+        case 'send':
+          if (!this.nodeIds.includes(e.to)) return { state: s, error: { property: 'invalid-effect', message: `${n.id} sent a message to unknown node '${e.to}'` } };
+          msgs = [...msgs, { from: n.id, to: e.to, msg: e.msg, copy: false }];
+          break;
+        case 'setTimer':
+          timers = [...timers.filter((t) => t.tag !== e.tag), { tag: e.tag, dueMs: s.clockMs + e.delayMs }].sort((x, y) => (x.tag < y.tag ? -1 : 1));
+          break;
+        case 'cancelTimer':
+          timers = timers.filter((t) => t.tag !== e.tag);
+          break;
+        case 'reply':
+        case 'redirect': {
+          const k = ops.findIndex((o) => o.id === e.requestId);
+          if (k < 0) return { state: s, error: { property: 'invalid-effect', message: `${n.id} replied to unknown request '${e.requestId}'` } };
+          const op = ops[k]!;
+          if (op.status !== 'pending') break;
+          if (e.kind === 'reply') resps = [...resps, { op: op.id, node: n.id, result: e.result }];
+          else if (this.nodeIds.includes(e.to)) {
+            const redirects = this.incomingRedirects + 1;
+            if (redirects <= MAX_REDIRECTS) reqs = [...reqs, { op: op.id, client: op.client, node: e.to, req: op.req, redirects }];
+          }
+          break;
+        }
+        case 'log':
+          break;
+      }
+    }
+    const state = result.changed ? result.state : n.state;
+    return ok({ ...s, nodes: s.nodes.map((x, j) => (j === node ? { ...x, state, timers } : x)), msgs, reqs, resps });
+  }
+}
+
+function ok(state: ModelState): StepResult {
+  return { state, error: undefined };
+}
+
+function without<T>(items: readonly T[], i: number): T[] {
+  return [...items.slice(0, i), ...items.slice(i + 1)];
+}
+
+function withNode(s: ModelState, node: number, n: ModelNode): ModelState {
+  return { ...s, nodes: s.nodes.map((x, j) => (j === node ? n : x)) };
+}
+
+/** Messages grouped by link (links sorted), each link's in send order. */
+function linkOrdered(msgs: readonly InFlight[], texts: readonly string[]): string {
+  const byLink = new Map<string, string[]>();
+  msgs.forEach((m, i) => {
+    const link = `${m.from}>${m.to}`;
+    const list = byLink.get(link) ?? [];
+    list.push(texts[i]!);
+    byLink.set(link, list);
+  });
+  return [...byLink.keys()].sort().map((k) => byLink.get(k)!.join('\n')).join('\n\n');
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,224 @@
+import { withDeterminismGuard } from '../guard.ts';
+import { Rng } from '../rng.ts';
+import { CheckModel, type Action, type ModelOptions, type ModelState } from './check-model.ts';
+import { criticalTransition, type CriticalTransition } from './critical.ts';
+import { randomWalk } from './walk.ts';
+
+/** One step of a path: the index of the action among those enabled (the replayable part) and what it did. */
+export interface Choice {
+  readonly i: number;
+  readonly label: string;
+}
+
+export interface CheckOptions extends ModelOptions {
+  /** Actions from the initial state, at most. */
+  readonly depth: number;
+  /** Unique states, at most (default 200,000): the search stops there, incomplete. */
+  readonly maxStates?: number;
+  /** Random walks from the frontier for `eventually` properties (default 100; 0: none). */
+  readonly walks?: number;
+  /** Actions per walk, at most (default 200). */
+  readonly walkDepth?: number;
+  /** Walks tried from each state while looking for the critical transition (default 20). */
+  readonly walksPerPrefix?: number;
+  /** Called every `PROGRESS_EVERY` states and at the end of each depth. */
+  readonly onProgress?: (p: CheckProgress) => void;
+}
+
+export interface CheckProgress {
+  readonly depth: number;
+  readonly statesExplored: number;
+  readonly statesUnique: number;
+  readonly frontier: number;
+}
+
+export interface CheckViolation {
+  readonly property: string;
+  readonly message: string;
+  /** Actions from the initial state to the violating state. */
+  readonly depth: number;
+  /** `search`: the bounded exhaustive search; `walk`: a random walk from its frontier. */
+  readonly foundBy: 'search' | 'walk';
+  readonly path: readonly Choice[];
+}
+
+export interface LivenessFailure {
+  readonly property: string;
+  readonly message: string;
+  /** The search's path to the frontier state, then the failing walk. */
+  readonly path: readonly Choice[];
+  /** Where the walk began (the frontier state's depth). */
+  readonly walkFrom: number;
+  readonly critical: CriticalTransition;
+  /** `violated` when a critical transition was found; otherwise the walks may just have been too short or unlucky. */
+  readonly verdict: 'violated' | 'inconclusive';
+}
+
+export interface CheckResult {
+  /** No `always` property failed within the bound, and no walk found a liveness failure with a critical transition. */
+  readonly ok: boolean;
+  readonly protocol: string;
+  readonly bug: string | undefined;
+  /** States visited: the initial one and every state an action produced (including repeats). */
+  readonly statesExplored: number;
+  /** Distinct states by canonical hash (including the initial one). */
+  readonly statesUnique: number;
+  /** The deepest level searched. */
+  readonly depth: number;
+  /** `complete`: every state within the depth was explored; `exhausted`: no new state appeared before it (the whole space); `budget`: stopped at `maxStates`. */
+  readonly coverage: 'complete' | 'exhausted' | 'budget';
+  readonly violation: CheckViolation | undefined;
+  readonly walks: { readonly run: number; readonly failed: number };
+  readonly liveness: LivenessFailure | undefined;
+}
+
+export const DEFAULT_MAX_STATES = 200_000;
+export const DEFAULT_WALKS = 100;
+export const DEFAULT_WALK_DEPTH = 200;
+export const DEFAULT_WALKS_PER_PREFIX = 20;
+const PROGRESS_EVERY = 2_000;
+/** Failing walks whose critical transition is looked for, at most (each costs up to log2(path) + 2 probes). */
+const MAX_ANALYSED_WALKS = 3;
+
+interface Visit {
+  readonly parent: number;
+  readonly choice: Choice | undefined;
+}
+
+interface Entry {
+  readonly state: ModelState;
+  readonly visit: number;
+}
+
+/**
+ * Bounded exhaustive search of the untimed model, breadth first (so a violation's path is
+ * a shortest one), skipping states whose canonical hash was seen; `always` properties are
+ * checked in every new state. Then random walks from the frontier, in which only the
+ * healed system's actions happen (no drops, duplicates or crashes), for `eventually`
+ * properties; a walk in which they never all hold is a liveness failure, and its critical
+ * transition is looked for (see critical.ts).
+ */
+export function check(options: CheckOptions): CheckResult {
+  const model = new CheckModel(options);
+  return withDeterminismGuard(
+    () => `faultline check of ${options.protocol.name}`,
+    () => search(model, options),
+  );
+}
+
+function search(model: CheckModel, o: CheckOptions): CheckResult {
+  const maxStates = o.maxStates ?? DEFAULT_MAX_STATES;
+  if (!Number.isInteger(o.depth) || o.depth < 0) throw new RangeError(`depth must be an integer >= 0, not ${o.depth}`);
+  const visits: Visit[] = [{ parent: -1, choice: undefined }];
+  const pathTo = (v: number): Choice[] => {
+    const out: Choice[] = [];
+    for (let k = v; visits[k]!.parent >= 0; k = visits[k]!.parent) out.push(visits[k]!.choice!);
+    return out.reverse();
+  };
+  const base = { protocol: o.protocol.name, bug: o.bug, walks: { run: 0, failed: 0 }, liveness: undefined };
+  const init = model.initial();
+  let explored = 1;
+  const seen = new Set<string>([model.hash(init.state)]);
+  const failed = init.error ?? model.failing(init.state, model.always, 'running');
+  if (failed !== undefined)
+    return { ...base, ok: false, statesExplored: 1, statesUnique: 1, depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: [] } };
+  let level: Entry[] = [{ state: init.state, visit: 0 }];
+  let depth = 0;
+  let coverage: CheckResult['coverage'] = 'complete';
+  const progress = () => o.onProgress?.({ depth, statesExplored: explored, statesUnique: seen.size, frontier: level.length });
+  outer: while (depth < o.depth) {
+    const next: Entry[] = [];
+    for (const e of level) {
+      const actions = model.actions(e.state);
+      for (let i = 0; i < actions.length; i++) {
+        const a = actions[i]!;
+        const r = model.apply(e.state, a);
+        explored++;
+        if (explored % PROGRESS_EVERY === 0) progress();
+        const choice = { i, label: model.label(e.state, a) };
+        if (r.error !== undefined) {
+          visits.push({ parent: e.visit, choice });
+          return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...r.error, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
+        }
+        const h = model.hash(r.state);
+        if (seen.has(h)) continue;
+        seen.add(h);
+        visits.push({ parent: e.visit, choice });
+        const v = model.failing(r.state, model.always, 'running');
+        if (v !== undefined)
+          return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...v, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
+        next.push({ state: r.state, visit: visits.length - 1 });
+        if (seen.size >= maxStates) {
+          coverage = 'budget';
+          level = next;
+          depth++;
+          break outer;
+        }
+      }
+    }
+    if (next.length === 0) {
+      coverage = 'exhausted';
+      break;
+    }
+    level = next;
+    depth++;
+    progress();
+  }
+  progress();
+  const counts = { statesExplored: explored, statesUnique: seen.size, depth, coverage };
+  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo) };
+}
+
+function walkFrontier(
+  model: CheckModel,
+  o: CheckOptions,
+  frontier: readonly Entry[],
+  pathTo: (v: number) => Choice[],
+): Pick<CheckResult, 'ok' | 'violation' | 'walks' | 'liveness'> {
+  const walks = o.walks ?? DEFAULT_WALKS;
+  const walkDepth = o.walkDepth ?? DEFAULT_WALK_DEPTH;
+  let failedWalks = 0;
+  let analysed = 0;
+  let liveness: LivenessFailure | undefined;
+  const pick = new Rng(`${o.seed ?? 'check'}/frontier`);
+  for (let w = 0; w < walks && frontier.length > 0; w++) {
+    const from = pick.pick(frontier);
+    const walk = randomWalk(model, from.state, walkDepth, new Rng(`${o.seed ?? 'check'}/walk/${w}`));
+    if (walk.outcome === 'reached') continue;
+    const prefix = pathTo(from.visit);
+    if (walk.outcome === 'unsafe') {
+      const path = [...prefix, ...walk.choices];
+      return { ok: false, violation: { ...walk.failure, depth: path.length, foundBy: 'walk', path }, walks: { run: w + 1, failed: failedWalks }, liveness };
+    }
+    failedWalks++;
+    if (liveness?.verdict !== 'violated' && analysed < MAX_ANALYSED_WALKS && model.eventually.length > 0) {
+      analysed++;
+      const path = [...prefix, ...walk.choices];
+      const critical = criticalTransition(model, path, { walkDepth, walksPerPrefix: o.walksPerPrefix ?? DEFAULT_WALKS_PER_PREFIX, seed: o.seed ?? 'check' });
+      if (critical.found || liveness === undefined)
+        liveness = { ...walk.failure, path, walkFrom: prefix.length, critical, verdict: critical.found ? 'violated' : 'inconclusive' };
+    }
+  }
+  return { ok: liveness?.verdict !== 'violated', violation: undefined, walks: { run: Math.min(walks, frontier.length > 0 ? walks : 0), failed: failedWalks }, liveness };
+}
+
+/** The states along `choices` from the initial state (`states[0]` is the initial one); throws if a choice is not enabled or its label differs. */
+export function statesAlong(model: CheckModel, choices: readonly Choice[]): { states: ModelState[]; actions: Action[]; error: { property: string; message: string } | undefined } {
+  const init = model.initial();
+  const states = [init.state];
+  const actions: Action[] = [];
+  if (init.error !== undefined) return { states, actions, error: init.error };
+  for (const [k, c] of choices.entries()) {
+    const s = states[states.length - 1]!;
+    const enabled = model.actions(s);
+    const a = enabled[c.i];
+    if (a === undefined) throw new Error(`step ${k + 1}: choice ${c.i} is not enabled (${enabled.length} actions are)`);
+    const label = model.label(s, a);
+    if (label !== c.label) throw new Error(`step ${k + 1}: choice ${c.i} is '${label}', but the path says '${c.label}' (another protocol version or options?)`);
+    const r = model.apply(s, a);
+    actions.push(a);
+    states.push(r.state);
+    if (r.error !== undefined) return { states, actions, error: r.error };
+  }
+  return { states, actions, error: undefined };
+}

@@ -1,0 +1,59 @@
+import type { Rng } from '../rng.ts';
+import type { Choice } from './check.ts';
+import type { Action, CheckModel, ModelState } from './check-model.ts';
+
+export type WalkResult =
+  /** Every `eventually` property held at some state of the walk. */
+  | { readonly outcome: 'reached'; readonly choices: readonly Choice[] }
+  /** They never all held; `failure` is the first failing one at the walk's last state. */
+  | { readonly outcome: 'unreached'; readonly choices: readonly Choice[]; readonly failure: { property: string; message: string } }
+  /** An `always` property (or a handler) failed on the way. */
+  | { readonly outcome: 'unsafe'; readonly choices: readonly Choice[]; readonly failure: { property: string; message: string } };
+
+/** Whether an action can happen in the healed system: no drops (but to a down node), duplicates or crashes. */
+export function isFair(model: CheckModel, s: ModelState, a: Action): boolean {
+  switch (a.k) {
+    case 'duplicate':
+    case 'crash':
+      return false;
+    case 'drop':
+      return !s.nodes[model.nodeIds.indexOf(s.msgs[a.i]!.to)]!.up;
+    case 'lose-request':
+      return !s.nodes[model.nodeIds.indexOf(s.reqs[a.i]!.node)]!.up;
+    case 'lose-response':
+    case 'retry':
+      return false;
+    default:
+      return true;
+  }
+}
+
+/**
+ * A random walk of at most `maxSteps` fair actions from `from`, each picked uniformly
+ * among those enabled, until the `eventually` properties all hold (checked, as once the
+ * system is quiescent, in every state including the first). Choices index the full list
+ * of enabled actions, so the walk replays like a search path.
+ */
+export function randomWalk(model: CheckModel, from: ModelState, maxSteps: number, rng: Rng): WalkResult {
+  const choices: Choice[] = [];
+  let s = from;
+  let missing = model.failing(s, model.eventually, 'quiescent');
+  if (missing === undefined) return { outcome: 'reached', choices };
+  for (let step = 0; step < maxSteps; step++) {
+    const all = model.actions(s);
+    const fair: number[] = [];
+    for (let i = 0; i < all.length; i++) if (isFair(model, s, all[i]!)) fair.push(i);
+    if (fair.length === 0) break;
+    const i = rng.pick(fair);
+    const a = all[i]!;
+    choices.push({ i, label: model.label(s, a) });
+    const r = model.apply(s, a);
+    if (r.error !== undefined) return { outcome: 'unsafe', choices, failure: r.error };
+    s = r.state;
+    const bad = model.failing(s, model.always, 'running');
+    if (bad !== undefined) return { outcome: 'unsafe', choices, failure: bad };
+    missing = model.failing(s, model.eventually, 'quiescent');
+    if (missing === undefined) return { outcome: 'reached', choices };
+  }
+  return { outcome: 'unreached', choices, failure: missing };
+}
