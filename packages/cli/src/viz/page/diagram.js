@@ -179,7 +179,10 @@
       var mx = x(m.c);
       if (mx < xa || mx > xb) return;
       out.push('<line class="mark ' + m.kind + '" x1="' + mx + '" x2="' + mx + '" y1="' + (TOP - 4) + '" y2="' + bottom + '"/>');
-      if (m.kind === 'violation') out.push('<text class="mark-label" x="' + (mx + 5) + '" y="' + (TOP + 8) + '" fill="#d1333f">✗ ' + esc(m.s.replace(/^VIOLATION /, '').slice(0, 80)) + '</text>');
+      if (m.kind === 'violation') {
+        var text = '✗ ' + m.s.replace(/^VIOLATION /, '').slice(0, 110), before = mx + 5 + text.length * 6.6 > left + width - 10;
+        out.push('<text class="mark-label halo" x="' + (before ? mx - 6 : mx + 5) + '" text-anchor="' + (before ? 'end' : 'start') + '" y="' + (TOP + 6) + '" fill="#d1333f">' + esc(text) + '</text>');
+      }
       else if (m.kind === 'quiesce') out.push('<text class="mark-label" x="' + (mx + 4) + '" y="' + (TOP + 8) + '" fill="#1f9d55">quiesce</text>');
       else if (m.kind === 'heal') out.push('<text class="mark-label" x="' + (mx + 4) + '" y="' + (TOP + 8) + '" fill="#d1333f" opacity=".7">heal</text>');
     });
