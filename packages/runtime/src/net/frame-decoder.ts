@@ -2,20 +2,23 @@
  * A streaming decoder for length-prefixed frames: a big-endian u32 payload length, then the
  * payload. Feed it socket chunks of any size, split anywhere; it calls `onFrame` once per
  * complete frame, in order. Whole frames inside a chunk are handed out as views of that chunk
- * (no copy); a frame split across chunks is assembled in a buffer of exactly its size, which
- * is only allocated after its length passed the limit check.
+ * (no copy); the parts of a frame split across chunks are kept until the last one arrives and
+ * then joined, so that memory follows the bytes actually received, never a declared length.
+ * The limit can be changed between frames (a connection allows only a small hello first).
  */
 export const FRAME_HEADER_BYTES = 4;
 
 export class FrameDecoder {
   private readonly header = Buffer.alloc(FRAME_HEADER_BYTES);
   private headerFill = 0;
-  private body: Buffer | null = null;
-  private bodyFill = 0;
+  /** The parts received so far of a frame of `bodyLength` bytes (-1: none in progress). */
+  private parts: Buffer[] = [];
+  private partsBytes = 0;
+  private bodyLength = -1;
   private stopped = false;
 
   constructor(
-    private readonly maxFrameBytes: number,
+    public maxFrameBytes: number,
     private readonly onFrame: (payload: Buffer) => void,
   ) {}
 
@@ -26,21 +29,23 @@ export class FrameDecoder {
 
   /** True when no partial frame is buffered (the stream ended on a frame boundary). */
   get idle(): boolean {
-    return this.headerFill === 0 && this.body === null;
+    return this.headerFill === 0 && this.bodyLength < 0;
   }
 
   /** Decode `chunk`; returns a reason when the stream is malformed (and stops), else null. */
   push(chunk: Buffer): string | null {
     let off = 0;
     while (off < chunk.length && !this.stopped) {
-      if (this.body !== null) {
-        const take = Math.min(this.body.length - this.bodyFill, chunk.length - off);
-        chunk.copy(this.body, this.bodyFill, off, off + take);
-        this.bodyFill += take;
+      if (this.bodyLength >= 0) {
+        const take = Math.min(this.bodyLength - this.partsBytes, chunk.length - off);
+        this.parts.push(chunk.subarray(off, off + take));
+        this.partsBytes += take;
         off += take;
-        if (this.bodyFill === this.body.length) {
-          const frame = this.body;
-          this.body = null;
+        if (this.partsBytes === this.bodyLength) {
+          const frame = Buffer.concat(this.parts, this.bodyLength);
+          this.parts = [];
+          this.partsBytes = 0;
+          this.bodyLength = -1;
           this.onFrame(frame);
         }
         continue;
@@ -67,8 +72,7 @@ export class FrameDecoder {
         off += length;
         this.onFrame(frame);
       } else {
-        this.body = Buffer.allocUnsafe(length);
-        this.bodyFill = 0;
+        this.bodyLength = length;
       }
     }
     return null;

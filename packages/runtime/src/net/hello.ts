@@ -9,6 +9,8 @@ const MAGIC = Buffer.from('FLT1', 'latin1');
 const KIND_NODE = 1;
 const KIND_CLIENT = 2;
 const ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
+/** The frame limit before the hello: an unauthenticated peer cannot make a node buffer more. */
+export const HELLO_MAX_BYTES = 256;
 
 export function isValidEndpointId(id: string): boolean {
   return ID_PATTERN.test(id);

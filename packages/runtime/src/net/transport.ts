@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { reconnectDelayMs } from './backoff.ts';
 import { FRAME_HEADER_BYTES, FrameDecoder } from './frame-decoder.ts';
-import { decodeHello, encodeHello, isValidEndpointId } from './hello.ts';
+import { decodeHello, encodeHello, HELLO_MAX_BYTES, isValidEndpointId } from './hello.ts';
 import { SendQueue } from './send-queue.ts';
 import {
   DEFAULT_CLOSE_TIMEOUT_MS,
@@ -222,7 +222,7 @@ class NetTransport implements Transport {
     const conn: Conn = {
       socket,
       remote,
-      decoder: new FrameDecoder(this.maxFrameBytes, (frame) => this.onFrame(conn, frame)),
+      decoder: new FrameDecoder(HELLO_MAX_BYTES, (frame) => this.onFrame(conn, frame)),
       dialedFor,
       link: null,
       handshakeTimer: null,
@@ -293,6 +293,7 @@ class NetTransport implements Transport {
   private attach(link: Link, conn: Conn): void {
     if (conn.handshakeTimer !== null) clearTimeout(conn.handshakeTimer); // det-ok
     conn.handshakeTimer = null;
+    conn.decoder.maxFrameBytes = this.maxFrameBytes;
     conn.link = link;
     link.failures = 0;
     const old = link.conn;

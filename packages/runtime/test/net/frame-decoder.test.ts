@@ -70,6 +70,14 @@ describe('frame decoder', () => {
     expect(out).toEqual([0, 100, 0]);
   });
 
+  it('applies a changed limit from the next frame on', () => {
+    const { bytes } = encode([new Uint8Array(10), new Uint8Array(50)]);
+    const d = new FrameDecoder(10, () => {
+      d.maxFrameBytes = 20;
+    });
+    expect(d.push(bytes)).toBe('frame of 50 bytes exceeds the 20-byte limit');
+  });
+
   it('reports a stream that stops inside a frame as not idle', () => {
     const { bytes } = encode([new Uint8Array(50)]);
     const d = new FrameDecoder(100, () => {});

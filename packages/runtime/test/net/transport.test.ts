@@ -146,20 +146,24 @@ describe('transport (plaintext, loopback)', () => {
     const [a, b] = track(...(await startPair(plaintext, { maxFrameBytes: 1000 })));
     a.t.send(node('n2'), Buffer.from('first'));
     await waitUntil(() => b.received.length === 1, 'connected');
+    const clientHello = Buffer.concat([Buffer.from([0, 0, 0, 8]), Buffer.from('FLT1\u0002c-1', 'latin1')]);
     const attacks: Buffer[] = [
-      Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3]), // oversized length
+      Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3]), // oversized length, before any hello
+      Buffer.concat([clientHello, Buffer.from([0, 0, 3, 233, 1, 2, 3])]), // 1001 bytes, after a hello
       Buffer.from([0, 0, 0, 3, 1, 2, 3]), // a first frame that is not a hello
       Buffer.concat([Buffer.from([0, 0, 0, 7]), Buffer.from('FLT1\u0001n7', 'latin1')]), // not a peer
     ];
     for (const bytes of attacks) {
       const s = net.connect(b.port, HOST, () => s.write(bytes));
+      s.resume();
       s.on('error', () => {});
       await new Promise((r) => s.on('close', r));
     }
-    expect(b.logs).toHaveLength(3);
-    expect(b.logs[0]).toMatch(/refused connection from 127\.0\.0\.1:\d+: frame of 4294967295 bytes exceeds the 1000-byte limit/);
-    expect(b.logs[1]).toMatch(/first frame is not a faultline hello/);
-    expect(b.logs[2]).toMatch(/hello claims node n7, not a peer of this node/);
+    expect(b.logs).toHaveLength(4);
+    expect(b.logs[0]).toMatch(/refused connection from 127\.0\.0\.1:\d+: frame of 4294967295 bytes exceeds the 256-byte limit/);
+    expect(b.logs[1]).toMatch(/connection with client c-1 \(127\.0\.0\.1:\d+\) closed: frame of 1001 bytes exceeds the 1000-byte limit/);
+    expect(b.logs[2]).toMatch(/first frame is not a faultline hello/);
+    expect(b.logs[3]).toMatch(/hello claims node n7, not a peer of this node/);
     a.t.send(node('n2'), Buffer.from('still here'));
     await waitUntil(() => b.received.length === 2, 'the good peer still gets through');
     expect(texts(b)).toEqual(['first', 'still here']);
