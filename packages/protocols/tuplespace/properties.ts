@@ -1,6 +1,6 @@
 import { always, eventually, liveStates, type History, type Property, type SystemView } from '@faultline/runtime';
 import type { Req, Res, TupleId } from './messages.ts';
-import { firstMatch, sequencerOf, type State } from './state.ts';
+import { firstMatch, type State } from './state.ts';
 
 type View = SystemView<State, Req, Res>;
 
@@ -117,7 +117,10 @@ export const weakOpsConverge: Property<State, Req, Res> = eventually<State, Req,
       const log = JSON.stringify(first.state.log);
       for (const r of reps.slice(1)) {
         if (sortedKeys(r.state.tuples) !== tuples) return `partition ${p}: ${first.id} and ${r.id} hold different tuples`;
-        if (JSON.stringify(r.state.log) !== log) return `partition ${p}: ${first.id} has ${first.state.log.length} takes in its log, ${r.id} ${r.state.log.length}`;
+        if (JSON.stringify(r.state.log) !== log) {
+          const at = r.state.log.findIndex((t, i) => first.state.log[i]?.id !== t.id || first.state.log[i]?.by !== t.by);
+          return `partition ${p}: the take logs of ${first.id} (${first.state.log.length} takes) and ${r.id} (${r.state.log.length}) differ from entry ${at < 0 ? Math.min(first.state.log.length, r.state.log.length) : at}`;
+        }
       }
     }
     const live = liveStates(view);
@@ -132,20 +135,23 @@ export const weakOpsConverge: Property<State, Req, Res> = eventually<State, Req,
   },
 );
 
-/** After healing, no `in` is still blocked at a sequencer while a tuple it matches is present there. */
-export const blockedInServed: Property<State, Req, Res> = eventually<State, Req, Res>(
-  'blocked-in-served',
-  'after healing and the quiet period, no in waits at its sequencer while a matching tuple is present in the partition',
+/**
+ * After healing, no `in` waits at a sequencer, and no `rd` at a replica, while a tuple it
+ * matches is present there (and, the logs having converged, in the partition).
+ */
+export const blockedServed: Property<State, Req, Res> = eventually<State, Req, Res>(
+  'blocked-served',
+  'after healing and the quiet period, no in waits at its sequencer, and no rd at its replica, while a matching tuple is present there',
   (view: View) => {
     for (const r of liveStates(view)) {
-      if (sequencerOf(r.state) !== r.id) continue;
-      for (const w of r.state.blocked) {
-        const match = firstMatch(r.state, w.template);
-        if (match !== undefined) return `in ${w.requestId} (${JSON.stringify(w.template)}) still waits at ${r.id} although tuple ${match} matches it`;
-      }
+      for (const [kind, list] of [['in', r.state.blocked], ['rd', r.state.reads]] as const)
+        for (const w of list) {
+          const match = firstMatch(r.state, w.template);
+          if (match !== undefined) return `${kind} ${w.requestId} (${JSON.stringify(w.template)}) still waits at ${r.id} although tuple ${match} matches it`;
+        }
     }
     return true;
   },
 );
 
-export const properties: readonly Property<State, Req, Res>[] = [noDoubleTake, takenNeverReappears, weakOpsConverge, blockedInServed];
+export const properties: readonly Property<State, Req, Res>[] = [noDoubleTake, takenNeverReappears, weakOpsConverge, blockedServed];

@@ -1,0 +1,47 @@
+/**
+ * The tuplespace under the seeded simulator, with its default fault model (everything but
+ * disk faults, with Ken). By hand, with the CLI: see the protocol's report for 2,000 seeds.
+ */
+import { campaign } from '@faultline/simulator';
+import { describe, expect, it } from 'vitest';
+import { groupsOf, hash, matches, NAMES, partitionOf, tuplespace } from '../packages/protocols/tuplespace/index.ts';
+
+describe('tuplespace pieces', () => {
+  it('templates match exact fields and wildcards, and only tuples of their length', () => {
+    expect(matches(['job', null], ['job', 3])).toBe(true);
+    expect(matches(['job', 3], ['job', 3])).toBe(true);
+    expect(matches(['job', 2], ['job', 3])).toBe(false);
+    expect(matches(['task', null], ['job', 3])).toBe(false);
+    expect(matches(['job', null], ['job', 3, 4])).toBe(false);
+  });
+
+  it('the hash is fixed (the same everywhere) and the workload uses both partitions', () => {
+    expect(hash('')).toBe(hash(''));
+    expect([hash('job'), hash('done')]).toEqual([hash('job'), hash('done')]);
+    expect(new Set(NAMES.map((n) => partitionOf(n, 2)))).toEqual(new Set([0, 1]));
+  });
+
+  it('the cluster is cut in order into groups of three', () => {
+    expect(groupsOf(['n1', 'n2', 'n3', 'n4', 'n5', 'n6'])).toEqual([
+      ['n1', 'n2', 'n3'],
+      ['n4', 'n5', 'n6'],
+    ]);
+    expect(groupsOf(['n1', 'n2'])).toEqual([['n1', 'n2']]);
+  });
+});
+
+describe('tuplespace in the simulator', () => {
+  it('the correct version passes 40 seeds under every fault it claims to tolerate', () => {
+    const r = campaign({ protocol: tuplespace, seeds: 40 });
+    expect(r.failures.map((f) => `seed ${f.seed}: ${f.property}: ${f.message}`)).toEqual([]);
+    expect(r.seedsRun).toBe(40);
+  });
+
+  it('finds in-without-global-order (two takers of one tuple) scanning seeds 1 to 10', () => {
+    // Scanned, not picked: every seed of the range runs; when this was written, 9 of the 10
+    // failed, most of them on no-double-take.
+    const r = campaign({ protocol: tuplespace, bug: 'in-without-global-order', seeds: 10 });
+    expect(r.failures.length).toBeGreaterThan(0);
+    expect(r.failures.map((f) => f.property)).toContain('no-double-take');
+  });
+});
