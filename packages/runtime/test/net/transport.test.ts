@@ -153,11 +153,12 @@ describe('transport (plaintext, loopback)', () => {
       Buffer.from([0, 0, 0, 3, 1, 2, 3]), // a first frame that is not a hello
       Buffer.concat([Buffer.from([0, 0, 0, 7]), Buffer.from('FLT1\u0001n7', 'latin1')]), // not a peer
     ];
-    for (const bytes of attacks) {
+    for (const [i, bytes] of attacks.entries()) {
       const s = net.connect(b.port, HOST, () => s.write(bytes));
       s.resume();
       s.on('error', () => {});
       await new Promise((r) => s.on('close', r));
+      await waitUntil(() => b.logs.length > i, 'the node logs this connection');
     }
     expect(b.logs).toHaveLength(4);
     expect(b.logs[0]).toMatch(/refused connection from 127\.0\.0\.1:\d+: frame of 4294967295 bytes exceeds the 256-byte limit/);
@@ -167,6 +168,31 @@ describe('transport (plaintext, loopback)', () => {
     a.t.send(node('n2'), Buffer.from('still here'));
     await waitUntil(() => b.received.length === 2, 'the good peer still gets through');
     expect(texts(b)).toEqual(['first', 'still here']);
+  });
+
+  it('closes a connection that never says hello when its handshake time is up', async () => {
+    const [n] = track(await startProbe(node('n1'), {}, plaintext, { handshakeTimeoutMs: 50 }));
+    const s = net.connect(n.port, HOST);
+    s.on('error', () => {});
+    await new Promise((r) => s.on('close', r));
+    await waitUntil(() => n.logs.length > 0, 'the node logs the refusal');
+    expect(n.logs).toHaveLength(1);
+    expect(n.logs[0]).toMatch(/refused connection from 127\.0\.0\.1:\d+: handshake timed out/);
+  });
+
+  it('lets a newer connection from the same client id replace the older one', async () => {
+    const [n] = track(await startProbe(node('n1'), {}, plaintext));
+    const [old] = track(await startProbe(client('c-dup'), { n1: n.port }, plaintext));
+    old.t.send(node('n1'), Buffer.from('old'));
+    await waitUntil(() => n.received.length === 1, 'first client');
+    const [fresh] = track(await startProbe(client('c-dup'), { n1: n.port }, plaintext, { reconnectMsMin: 5000 }));
+    fresh.t.send(node('n1'), Buffer.from('new'));
+    await waitUntil(() => n.received.length === 2, 'second client');
+    await waitUntil(() => n.logs.length === 1, 'the old connection is closed');
+    expect(n.logs[0]).toMatch(/connection with client c-dup .* closed: replaced by a newer connection/);
+    n.t.send(client('c-dup'), Buffer.from('reply'));
+    await waitUntil(() => fresh.received.length === 1, 'the reply goes to the newer connection');
+    expect(n.states).toEqual(['client c-dup connected']);
   });
 
   it('refuses to send a frame over the limit', async () => {
