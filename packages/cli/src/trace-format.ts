@@ -97,7 +97,9 @@ export class TraceFormatter {
   line(r: TraceRecord): string {
     const { timeWidth, indexWidth, width } = this.layout;
     const placed = this.place(r);
-    const lane = placed.lane === undefined ? 0 : (this.laneIndex.get(placed.lane) ?? 0);
+    // A record on a node without a column (the trace shows only some nodes): in its receiver's column.
+    const to = 'to' in r && typeof r.to === 'string' ? this.laneIndex.get(r.to) : undefined;
+    const lane = placed.lane === undefined ? 0 : (this.laneIndex.get(placed.lane) ?? to ?? 0);
     const time = simMs(r.t).padStart(timeWidth);
     const prefix = `${time} ${String(r.i).padStart(indexWidth)}  `;
     const sameTime = this.lastMs === r.t;
