@@ -58,6 +58,22 @@ import { onAck, onClientRequest, onOrdered, onStable, onSubmit, orderingTick } f
 import { initialState, type Ctx, type State } from './state.ts';
 import { installView, onFlush, onInstall, onInstallAck, onNack, onPropose, proposalTick } from './viewchange.ts';
 
+type Handler<T extends Msg> = (ctx: Ctx, from: NodeId, msg: T) => void;
+
+/** One handler per message type (a missing one is a type error). */
+const HANDLERS: { readonly [K in Msg['type']]: Handler<Extract<Msg, { type: K }>> } = {
+  Hb: onHeartbeat,
+  Submit: onSubmit,
+  Ordered: onOrdered,
+  Ack: onAck,
+  Stable: (ctx, _from, msg) => onStable(ctx, msg),
+  Propose: onPropose,
+  Nack: (ctx, _from, msg) => onNack(ctx, msg),
+  Flush: onFlush,
+  Install: onInstall,
+  InstallAck: onInstallAck,
+};
+
 export class GroupCommunication extends Service<State, Msg, Req, Res, Timer> {
   constructor(private readonly options: Options = {}) {
     super();
@@ -80,30 +96,7 @@ export class GroupCommunication extends Service<State, Msg, Req, Res, Timer> {
   }
 
   onMessage(ctx: Ctx, from: NodeId, msg: Msg): void {
-    switch (msg.type) {
-      case 'Hb':
-        return onHeartbeat(ctx, from, msg);
-      case 'Submit':
-        return onSubmit(ctx, from, msg);
-      case 'Ordered':
-        return onOrdered(ctx, from, msg);
-      case 'Ack':
-        return onAck(ctx, from, msg);
-      case 'Stable':
-        return onStable(ctx, msg);
-      case 'Propose':
-        return onPropose(ctx, from, msg);
-      case 'Nack':
-        return onNack(ctx, msg);
-      case 'Flush':
-        return onFlush(ctx, from, msg);
-      case 'Install':
-        return onInstall(ctx, from, msg);
-      case 'InstallAck':
-        return onInstallAck(ctx, from, msg);
-      default:
-        return assertNever(msg);
-    }
+    (HANDLERS[msg.type] as Handler<Msg>)(ctx, from, msg);
   }
 
   override onTimer(ctx: Ctx, tag: Timer): void {

@@ -94,22 +94,9 @@ export class Kit {
   }
 
   private apply(id: NodeId, node: KitNode, e: Effect): void {
-    switch (e.kind) {
-      case 'send':
-        this.queue.push({ from: id, to: e.to, msg: e.msg as Msg });
-        return;
-      case 'reply':
-        this.replies.push({ node: id, requestId: e.requestId, result: e.result as Res });
-        return;
-      case 'setTimer':
-        node.timers.set(e.tag, this.nowMs + e.delayMs);
-        return;
-      case 'cancelTimer':
-        node.timers.delete(e.tag);
-        return;
-      case 'redirect':
-      case 'log':
-        return;
-    }
+    if (e.kind === 'send') this.queue.push({ from: id, to: e.to, msg: e.msg as Msg });
+    else if (e.kind === 'reply') this.replies.push({ node: id, requestId: e.requestId, result: e.result as Res });
+    else if (e.kind === 'setTimer') node.timers.set(e.tag, this.nowMs + e.delayMs);
+    else if (e.kind === 'cancelTimer') node.timers.delete(e.tag);
   }
 }
