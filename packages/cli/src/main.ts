@@ -1,6 +1,7 @@
 import { ConfigError } from '@faultline/simulator';
 import { commandHelp } from './args.ts';
 import { CLIENT, runClient } from './commands/client.ts';
+import { CHECK, runCheck } from './commands/check.ts';
 import { runHelp, topHelp, unknownCommand } from './commands/help.ts';
 import { LIST, runList } from './commands/list.ts';
 import { MERGE, runMerge } from './commands/merge.ts';
@@ -16,6 +17,7 @@ const COMMANDS = {
   test: { spec: TEST, run: runTest },
   replay: { spec: REPLAY, run: runReplay },
   merge: { spec: MERGE, run: runMerge },
+  check: { spec: CHECK, run: runCheck },
   run: { spec: RUN, run: runRun },
   client: { spec: CLIENT, run: runClient },
 } as const;

@@ -8,8 +8,9 @@ import { REPLAY } from './replay.ts';
 import { TEST } from './test.ts';
 import { RUN } from './run.ts';
 import { CLIENT } from './client.ts';
+import { CHECK } from './check.ts';
 
-export const COMMANDS: readonly CommandSpec[] = [LIST, TEST, REPLAY, MERGE, RUN, CLIENT];
+export const COMMANDS: readonly CommandSpec[] = [LIST, TEST, REPLAY, CHECK, MERGE, RUN, CLIENT];
 
 /** The top-level help. */
 export function topHelp(): string {

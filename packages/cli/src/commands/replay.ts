@@ -9,6 +9,7 @@ import { loadProtocol } from '../protocol-loader.ts';
 import { shellQuote } from '../replay-command.ts';
 import { RUN_FLAGS, seedValue, setUpRun } from '../run-setup.ts';
 import { loadSchedule } from '../schedule-file.ts';
+import { runChoicesReplay } from './check.ts';
 import { replayTraceLines, writeReplayOutputs } from '../viz/replay-outputs.ts';
 
 export const REPLAY = {
@@ -24,6 +25,7 @@ export const REPLAY = {
     seed: { type: 'string', value: 'S', help: 'the seed to replay (required without --schedule)' },
     schedule: { type: 'string', value: 'FILE', help: 'replay a schedule file written by faultline test (a shrunk\nfailure): it holds the seed and every setting, so no other\nrun flag goes with it' },
     ...RUN_FLAGS,
+    choices: { type: 'string', value: 'FILE', help: "replay a path written by faultline check, step by step (no\nother run flag goes with it)" },
     trace: { type: 'boolean', help: 'print the trace: one line per record, a column per node' },
     out: { type: 'string', value: 'FILE', help: 'write the trace to FILE as JSON lines (one record per line)' },
     json: { type: 'boolean', help: 'print { ok, traceHash, events, violation }' },
@@ -44,6 +46,11 @@ export const REPLAY = {
 
 export async function runReplay(out: Output, argv: readonly string[]): Promise<number> {
   const { positionals, flags } = parseArgs(REPLAY, argv);
+  if (flags.choices !== undefined) {
+    const given = (['seed', 'schedule', ...Object.keys(RUN_FLAGS)] as const).filter((k) => flags[k as keyof typeof flags] !== undefined);
+    if (given.length > 0) throw new UsageError(`faultline replay: --choices holds every setting of the check; it cannot go with --${given.join(', --')}`);
+    return await runChoicesReplay(out, positionals[0]!, flags.choices, flags.json ?? false);
+  }
   let options: Omit<SimOptions, 'trace'>;
   let replay: (seed: string) => string;
   if (flags.schedule !== undefined) {

@@ -10,6 +10,7 @@ import {
   type ServiceEvent,
   type SystemView,
 } from '@faultline/runtime';
+import { withDeterminismGuard } from '../guard.ts';
 import { Rng } from '../rng.ts';
 import { resolveConfig } from '../scenario.ts';
 import { canonicalJson, hashTexts } from './canonical.ts';
@@ -161,6 +162,15 @@ export class CheckModel {
 
   /** Every node that starts at time 0 has run its start handler; the requests are in flight. */
   initial(): StepResult {
+    return this.guarded(() => this.initialUnguarded());
+  }
+
+  /** Protocol code (handlers, property checks) runs under the determinism guard; the search's own code (progress, clocks) does not. */
+  private guarded<T>(fn: () => T): T {
+    return withDeterminismGuard(() => `faultline check of ${this.options.protocol.name}`, fn);
+  }
+
+  private initialUnguarded(): StepResult {
     let s: ModelState = {
       nodes: this.initialNodes.map((n) => ({ id: n.id, started: false, up: false, state: undefined, timers: [] })),
       msgs: [],
@@ -249,6 +259,10 @@ export class CheckModel {
   }
 
   apply(s: ModelState, a: Action): StepResult {
+    return this.guarded(() => this.applyUnguarded(s, a));
+  }
+
+  private applyUnguarded(s: ModelState, a: Action): StepResult {
     const next: ModelState = { ...s, step: s.step + 1, clockMs: s.clockMs + 1 };
     switch (a.k) {
       case 'deliver': {
@@ -310,6 +324,10 @@ export class CheckModel {
 
   /** The first of `props` that fails in `s`, or undefined. */
   failing(s: ModelState, props: readonly Property[], phase: SystemView['phase']): { property: string; message: string } | undefined {
+    return props.length === 0 ? undefined : this.guarded(() => this.failingUnguarded(s, props, phase));
+  }
+
+  private failingUnguarded(s: ModelState, props: readonly Property[], phase: SystemView['phase']): { property: string; message: string } | undefined {
     const view = this.view(s, phase);
     for (const p of props) {
       let r;

@@ -1,4 +1,3 @@
-import { withDeterminismGuard } from '../guard.ts';
 import { Rng } from '../rng.ts';
 import { CheckModel, type Action, type ModelOptions, type ModelState } from './check-model.ts';
 import { criticalTransition, type CriticalTransition } from './critical.ts';
@@ -99,11 +98,7 @@ interface Entry {
  * transition is looked for (see critical.ts).
  */
 export function check(options: CheckOptions): CheckResult {
-  const model = new CheckModel(options);
-  return withDeterminismGuard(
-    () => `faultline check of ${options.protocol.name}`,
-    () => search(model, options),
-  );
+  return search(new CheckModel(options), options);
 }
 
 function search(model: CheckModel, o: CheckOptions): CheckResult {

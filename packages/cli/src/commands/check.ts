@@ -1,0 +1,206 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { FAULT_KINDS, type FaultKind } from '@faultline/runtime';
+import {
+  CheckModel,
+  DEFAULT_CHECK_REQUESTS,
+  check,
+  statesAlong,
+  type CheckProgress,
+  type CheckResult,
+  type Choice,
+  type ModelOptions,
+} from '@faultline/simulator';
+import { parseArgs, type CommandSpec } from '../args.ts';
+import { EXIT_OK, EXIT_VIOLATION, UsageError, errorMessage } from '../errors.ts';
+import { parseFaultList } from '../fault-list.ts';
+import { duration, grouped } from '../format.ts';
+import type { Output } from '../io.ts';
+import { loadProtocol } from '../protocol-loader.ts';
+import { shellQuote } from '../replay-command.ts';
+import { readJsonFile } from '../scenario-loader.ts';
+
+/** Where a failing check's path is written when `--out` is not given. */
+export const DEFAULT_CHECKS_DIR = 'faultline-checks';
+const REDRAW_EVERY_MS = 200;
+
+export const CHECK = {
+  name: 'check',
+  summary: 'search every interleaving up to a depth (untimed), then random walks',
+  description:
+    'A bounded exhaustive search in an untimed model: from the start (every node started,\n' +
+    '--requests client requests in flight), any pending delivery, timer, client retry or,\n' +
+    'within the fault model, drop, duplicate, crash or restart may happen next. States are\n' +
+    'hashed canonically so that each is expanded once; always-properties are checked in\n' +
+    'every state. Then random walks of the healed system from the frontier check the\n' +
+    'eventually-properties; for a walk that never reaches them, the critical transition\n' +
+    '(the step after which no walk can) is found by binary search. A violation is written\n' +
+    "as a path that 'faultline replay <protocol> --choices FILE' replays step by step.\n" +
+    'Exits 1 on a violation, 0 otherwise, 2 on bad input.',
+  positionals: [{ name: 'protocol', required: true, help: 'a built-in protocol name, or a path to a module exporting one' }],
+  flags: {
+    depth: { type: 'integer', value: 'D', min: 0, help: 'actions from the initial state, at most (required)' },
+    bug: { type: 'string', value: 'NAME', help: 'check the named seeded bug variant' },
+    faults: { type: 'string', value: 'LIST', help: `fault kinds (default: the protocol's): drop, duplicate, reorder, crash\n(delay, pause, skew and partition add nothing untimed but drops)` },
+    requests: { type: 'integer', value: 'N', min: 0, help: `client requests in flight at the start, one per client (default ${DEFAULT_CHECK_REQUESTS})` },
+    'max-states': { type: 'integer', value: 'N', min: 1, help: 'unique states, at most (default 200,000)' },
+    walks: { type: 'integer', value: 'N', min: 0, help: 'random walks from the frontier (default 100)' },
+    'walk-depth': { type: 'integer', value: 'M', min: 1, help: 'actions per walk, at most (default 200)' },
+    seed: { type: 'string', value: 'S', help: 'seeds the workload, the nodes\' random draws and the walks (default check)' },
+    out: { type: 'string', value: 'FILE', help: `where a violation's path is written (default ./${DEFAULT_CHECKS_DIR}/<protocol>.json)` },
+    json: { type: 'boolean', help: 'print { ok, statesExplored, statesUnique, depth, violation, ... }' },
+  },
+  examples: ['faultline check bank --depth 8', 'faultline check ./my-protocol.ts --depth 6 --faults drop,crash --json'],
+} as const satisfies CommandSpec;
+
+/** A failing check's path, as `--choices FILE` reads it. */
+export interface ChoicesFile {
+  readonly faultline: 'choices';
+  readonly version: 1;
+  readonly protocol: string;
+  readonly bug: string | null;
+  readonly faults: readonly FaultKind[] | null;
+  readonly requests: number;
+  readonly seed: string;
+  readonly property: string;
+  readonly kind: 'safety' | 'liveness';
+  readonly choices: readonly Choice[];
+}
+
+export async function runCheck(out: Output, argv: readonly string[]): Promise<number> {
+  const { positionals, flags } = parseArgs(CHECK, argv);
+  if (flags.depth === undefined) throw new UsageError("faultline check: missing --depth D; see 'faultline check --help'");
+  const protocol = await loadProtocol(positionals[0]!, out.cwd, out.io.protocols);
+  const def = protocol.definition;
+  if (flags.bug !== undefined && !def.bugs.some((b) => b.name === flags.bug))
+    throw new UsageError(`protocol ${def.name} has no bug variant '${flags.bug}' (known: ${def.bugs.map((b) => b.name).join(', ') || 'none'})`);
+  const faults = flags.faults !== undefined ? parseFaultList(flags.faults) : undefined;
+  const model: ModelOptions = { protocol: def, bug: flags.bug, faults, requests: flags.requests, seed: flags.seed ?? 'check' };
+  const started = out.now();
+  let lastDraw = -Infinity;
+  const draw = out.isTTY && !flags.json;
+  const onProgress = (p: CheckProgress) => {
+    const t = out.now();
+    if (!draw || t - lastDraw < REDRAW_EVERY_MS) return;
+    lastDraw = t;
+    const rate = t > started ? Math.round((p.statesExplored * 1000) / (t - started)) : 0;
+    out.io.stderr.write(`\r\x1b[2Kdepth ${p.depth}: ${grouped(p.statesExplored)} states, ${grouped(p.statesUnique)} unique, frontier ${grouped(p.frontier)} (${grouped(rate)}/s)`);
+  };
+  const result = check({ ...model, depth: flags.depth, maxStates: flags['max-states'], walks: flags.walks, walkDepth: flags['walk-depth'], onProgress });
+  if (draw) out.io.stderr.write('\r\x1b[2K');
+  const wallMs = out.now() - started;
+  const failure = result.violation ?? (result.liveness?.verdict === 'violated' ? result.liveness : undefined);
+  let replay: string | undefined;
+  if (failure !== undefined) {
+    const file: ChoicesFile = {
+      faultline: 'choices',
+      version: 1,
+      protocol: def.name,
+      bug: flags.bug ?? null,
+      faults: faults ?? null,
+      requests: new CheckModel(model).requests,
+      seed: model.seed!,
+      property: failure.property,
+      kind: result.violation ? 'safety' : 'liveness',
+      choices: failure.path,
+    };
+    const path = writeChoices(out, flags.out ?? join(DEFAULT_CHECKS_DIR, `${def.name.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`), file);
+    replay = ['faultline', 'replay', protocol.arg, '--choices', path].map(shellQuote).join(' ');
+  }
+  if (flags.json) out.out(JSON.stringify({ ...result, wallMs: Math.round(wallMs), ...(replay ? { replay } : {}) }, null, 2));
+  else out.out(...report(out, result, wallMs, replay));
+  return result.ok ? EXIT_OK : EXIT_VIOLATION;
+}
+
+function report(out: Output, r: CheckResult, wallMs: number, replay: string | undefined): string[] {
+  const c = out.c;
+  const name = `${r.protocol}${r.bug ? ` (bug ${r.bug})` : ''}`;
+  const lines: string[] = [];
+  const v = r.violation;
+  if (v) {
+    lines.push(c.red.bold(`✗ ${name}: '${v.property}' violated after ${grouped(v.depth)} steps (found by the ${v.foundBy === 'search' ? 'search' : 'random walks'})`), `  ${v.message}`);
+    v.path.forEach((s, k) => lines.push(`  ${c.dim(String(k + 1).padStart(4))} ${s.label}`));
+  }
+  const l = r.liveness;
+  if (l) {
+    const head = l.verdict === 'violated' ? c.red.bold(`✗ ${name}: '${l.property}' can no longer become true`) : c.yellow(`? ${name}: a walk never reached '${l.property}' (inconclusive)`);
+    lines.push(head, `  ${l.message}`);
+    const ct = l.critical;
+    if (ct.found) {
+      lines.push(`  ${c.dim('critical transition:')} step ${ct.step} of ${l.path.length}: ${c.bold(ct.label)}`);
+      l.path.slice(0, ct.step).forEach((s, k) => lines.push(`  ${c.dim(String(k + 1).padStart(4))} ${k + 1 === ct.step ? c.bold(s.label) : s.label}`));
+    } else
+      lines.push(
+        `  ${c.dim('no critical transition:')} ${ct.reason === 'dead-at-start' ? 'walks do not reach it even from the initial state (longer --walk-depth?)' : 'walks from the end of the failing walk reach it (an unlucky walk)'}`,
+      );
+  }
+  if (replay) lines.push(`  ${c.dim('replay:')} ${c.cyan(replay)}`);
+  if (lines.length > 0) lines.push('');
+  if (r.ok) lines.push(c.green.bold(`✓ ${name}: no property violated within depth ${r.depth}`));
+  const coverage = r.coverage === 'exhausted' ? 'every reachable state' : r.coverage === 'budget' ? 'stopped at --max-states' : `every state within depth ${r.depth}`;
+  lines.push(
+    `  ${c.dim('states ')} ${grouped(r.statesExplored)} explored, ${grouped(r.statesUnique)} unique (${coverage})`,
+    `  ${c.dim('walks  ')} ${grouped(r.walks.run)} from the frontier, ${grouped(r.walks.failed)} never reached the eventually-properties`,
+    `  ${c.dim('time   ')} ${duration(wallMs)}`,
+  );
+  return lines;
+}
+
+function writeChoices(out: Output, path: string, file: ChoicesFile): string {
+  const abs = isAbsolute(path) ? path : resolve(out.cwd, path);
+  try {
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, JSON.stringify(file, null, 2) + '\n');
+  } catch (err) {
+    throw new UsageError(`cannot write ${path}: ${errorMessage(err)}`);
+  }
+  return path;
+}
+
+/** `faultline replay <protocol> --choices FILE`: replays a check's path step by step and prints it. */
+export async function runChoicesReplay(out: Output, protocolArg: string, path: string, json: boolean): Promise<number> {
+  const protocol = await loadProtocol(protocolArg, out.cwd, out.io.protocols);
+  const file = readChoices(path, out.cwd);
+  if (file.protocol !== protocol.definition.name) throw new UsageError(`choices ${path} are for protocol ${file.protocol}, not ${protocol.definition.name}`);
+  const model = new CheckModel({ protocol: protocol.definition, bug: file.bug ?? undefined, faults: file.faults ?? undefined, requests: file.requests, seed: file.seed });
+  let along;
+  try {
+    along = statesAlong(model, file.choices);
+  } catch (err) {
+    throw new UsageError(`choices ${path}: ${errorMessage(err)}`);
+  }
+  const last = along.states[along.states.length - 1]!;
+  const violation = along.error ?? model.failing(last, model.always, 'running') ?? (file.kind === 'liveness' ? model.failing(last, model.eventually, 'quiescent') : undefined);
+  if (json) {
+    out.out(JSON.stringify({ ok: violation === undefined, protocol: file.protocol, steps: file.choices.length, violation: violation ?? null }, null, 2));
+  } else {
+    const c = out.c;
+    along.actions.forEach((_a, k) => {
+      const s = along.states[k + 1]!;
+      const nodes = s.nodes.filter((n) => n.started).map((n) => `${n.id}${n.up ? '' : '(down)'}`).join(' ');
+      out.out(`${c.dim(String(k + 1).padStart(4))} ${file.choices[k]!.label}`, `     ${c.dim(`${nodes}; in flight: ${s.msgs.length} messages, ${s.reqs.length} requests, ${s.resps.length} replies; ops ${s.ops.map((o) => `${o.id}:${o.status}`).join(' ')}`)}`);
+    });
+    out.out(
+      '',
+      violation
+        ? c.red.bold(`✗ ${file.protocol}: '${violation.property}' ${file.kind === 'liveness' ? 'does not hold' : 'violated'} after ${file.choices.length} steps`) + `\n  ${violation.message}`
+        : c.green.bold(`✓ ${file.protocol}: no property violated after ${file.choices.length} steps`),
+    );
+  }
+  return violation === undefined ? EXIT_OK : EXIT_VIOLATION;
+}
+
+function readChoices(path: string, cwd: string): ChoicesFile {
+  const v = readJsonFile(path, cwd, 'choices') as Partial<ChoicesFile> | null;
+  const problems: string[] = [];
+  if (v === null || typeof v !== 'object') problems.push('it must be a JSON object written by faultline check');
+  else {
+    if (v.faultline !== 'choices' || v.version !== 1) problems.push('"faultline" must be "choices" and "version" 1');
+    if (!Array.isArray(v.choices) || !v.choices.every((c) => Number.isInteger(c?.i) && typeof c?.label === 'string')) problems.push('"choices" must be a list of { i, label }');
+    if (typeof v.protocol !== 'string' || typeof v.seed !== 'string' || !Number.isInteger(v.requests)) problems.push('"protocol", "seed" and "requests" are required');
+    if (v.faults !== null && !(Array.isArray(v.faults) && v.faults.every((f) => (FAULT_KINDS as readonly unknown[]).includes(f)))) problems.push('"faults" must be null or fault kinds');
+  }
+  if (problems.length > 0) throw new UsageError(`choices ${path}: ${problems.join('; ')}`);
+  return v as ChoicesFile;
+}
+
