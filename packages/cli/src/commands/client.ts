@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ClientTimeoutError, ClusterClient } from '@faultline/runtime/host';
 import { parseArgs, type CommandSpec } from '../args.ts';
 import { EXIT_INTERNAL, EXIT_OK, UsageError } from '../errors.ts';
@@ -19,7 +20,7 @@ export const CLIENT = {
     node: { type: 'string', value: 'ID', help: 'the node to ask first (default: the first in the config)' },
     'timeout-ms': { type: 'integer', value: 'MS', min: 1, help: 'wait this long for an answer before trying the next node (default 1000)' },
     attempts: { type: 'integer', value: 'N', min: 1, help: 'sends at most, redirects and retries included (default 20)' },
-    id: { type: 'string', value: 'CLIENT', help: 'the client id (default: random); request ids are <id>/<n>' },
+    id: { type: 'string', value: 'CLIENT', help: 'the client id (default: random); the request id is <id>/<random>' },
     inspect: { type: 'string', value: 'NODE', help: "print NODE's state (a debugging aid) instead of sending a request" },
   },
   examples: [
@@ -54,7 +55,9 @@ export async function runClient(out: Output, argv: readonly string[]): Promise<n
       const { state } = await client.inspect(flags.inspect);
       out.out(JSON.stringify(state));
     } else {
-      const reply = await client.request(req, { target: flags.node });
+      // A random request id: another run with the same --id must not be taken for a retry of this one.
+      const requestId = `${client.id}/${randomBytes(6).toString('hex')}`;
+      const reply = await client.request(req, { target: flags.node, requestId });
       out.out(JSON.stringify(reply.result));
       out.err(`(${reply.requestId} answered by ${reply.node} after ${reply.attempts} ${reply.attempts === 1 ? 'send' : 'sends'})`);
     }
