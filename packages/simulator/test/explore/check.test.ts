@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { bank } from '@faultline/protocols';
+import { CheckModel, check, statesAlong } from '../../src/index.ts';
+import { relayRace } from './fixtures/relay-race.ts';
+import { tokenRing } from './fixtures/token-ring.ts';
+
+describe('faultline check', () => {
+  it('finds the relay-race ordering bug at depth 3, by a path that replays to it', () => {
+    const r = check({ protocol: relayRace, depth: 6 });
+    expect(r.ok).toBe(false);
+    expect(r.violation).toMatchObject({ property: 'direct-first', depth: 3, foundBy: 'search' });
+    expect(r.violation!.path.map((c) => c.label.split(' {')[0])).toEqual(['deliver n3->n4', 'deliver n4->n5', 'deliver n5->n1']);
+    const model = new CheckModel({ protocol: relayRace });
+    const { states } = statesAlong(model, r.violation!.path);
+    expect(model.failing(states.at(-1)!, model.always, 'running')?.property).toBe('direct-first');
+    expect(model.failing(states.at(-2)!, model.always, 'running')).toBeUndefined();
+  });
+
+  it('does not find it one step short', () => {
+    const r = check({ protocol: relayRace, depth: 2, walks: 0 });
+    expect(r.ok).toBe(true);
+    expect(r.coverage).toBe('complete');
+  });
+
+  it('state hashing: commuting deliveries reach the same state once', () => {
+    const r = check({ protocol: relayRace, depth: 2, walks: 0 });
+    expect(r.statesUnique).toBeLessThan(r.statesExplored);
+  });
+
+  it('runs out of new states on a finite space, and stops at --max-states', () => {
+    const ring = check({ protocol: tokenRing, faults: [], depth: 50, walks: 0 });
+    expect(ring.coverage).toBe('exhausted');
+    expect(ring.depth).toBeLessThan(50);
+    const capped = check({ protocol: relayRace, depth: 6, maxStates: 3, walks: 0 });
+    expect(capped.coverage).toBe('budget');
+    expect(capped.statesUnique).toBe(3);
+  });
+
+  it('a replayed path whose steps do not match is refused', () => {
+    const model = new CheckModel({ protocol: relayRace });
+    expect(() => statesAlong(model, [{ i: 0, label: 'deliver n9->n1 {}' }])).toThrow(/path says/);
+  });
+
+  it('liveness: the token ring stops for good when the token is dropped, and that drop is the critical transition', () => {
+    const r = check({ protocol: tokenRing, depth: 4, walkDepth: 30 });
+    expect(r.ok).toBe(false);
+    const l = r.liveness!;
+    expect(l).toMatchObject({ property: 'every-node-served', verdict: 'violated' });
+    expect(l.critical.found).toBe(true);
+    if (l.critical.found) {
+      expect(l.critical.label).toMatch(/^drop .*token/);
+      expect(l.path[l.critical.step - 1]!.label).toBe(l.critical.label);
+    }
+  });
+
+  it('liveness holds without drops', () => {
+    const r = check({ protocol: tokenRing, faults: [], depth: 4, walkDepth: 30 });
+    expect(r.ok).toBe(true);
+    expect(r.walks.failed).toBe(0);
+  });
+
+  it('finds that the bank without Ken applies a retried transfer twice (a real bug), with its critical transition', () => {
+    const r = check({ protocol: bank, depth: 8, walks: 40 });
+    expect(r.liveness).toMatchObject({ property: 'transfers-exactly-once', verdict: 'violated' });
+    const ct = r.liveness!.critical;
+    expect(ct.found && ct.label).toMatch(/^request c\d:1 /);
+    expect(r.liveness!.path.some((c) => c.label.startsWith('retry'))).toBe(true);
+  });
+
+  it('is deterministic', () => {
+    const a = check({ protocol: bank, depth: 5, walks: 5 });
+    const b = check({ protocol: bank, depth: 5, walks: 5 });
+    expect(b).toEqual(a);
+  });
+});
