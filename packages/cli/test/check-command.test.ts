@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run, runJson } from './helpers.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'faultline-check-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const RELAY = '../../../simulator/test/explore/fixtures/relay-race.ts';
+const RING = '../../../simulator/test/explore/fixtures/token-ring.ts';
+
+describe('faultline check', () => {
+  it('--json reports { ok, statesExplored, statesUnique, depth, violation } and writes a path that replay --choices replays', async () => {
+    const out = join(tmp, 'relay.json');
+    const r = await runJson(['check', RELAY, '--depth', '5', '--json', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ ok: false, statesExplored: expect.any(Number), statesUnique: expect.any(Number), depth: 3 });
+    expect(r.json.violation).toMatchObject({ property: 'direct-first', depth: 3 });
+    expect(r.json.replay).toContain('--choices');
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ faultline: 'choices', kind: 'safety', property: 'direct-first' });
+    const replay = await run(['replay', RELAY, '--choices', out]);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain('deliver n5->n1');
+    expect(replay.stdout).toMatch(/'direct-first' violated after 3 steps/);
+  });
+
+  it('prints the critical transition of a liveness failure', async () => {
+    const r = await run(['check', RING, '--depth', '4', '--walk-depth', '30', '--out', join(tmp, 'ring.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/critical transition: step \d+ of \d+: drop n\d->n\d/);
+    const replay = await runJson(['replay', RING, '--choices', join(tmp, 'ring.json'), '--json']);
+    expect(replay.json).toMatchObject({ ok: false, violation: { property: 'every-node-served' } });
+  });
+
+  it('a passing check exits 0 and says how much it covered', async () => {
+    const r = await run(['check', RELAY, '--depth', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/no property violated within depth 2/);
+    expect(r.stdout).toMatch(/states +\d+ explored, \d+ unique/);
+  });
+
+  it('needs --depth; --choices goes alone', async () => {
+    expect((await run(['check', RELAY])).code).toBe(2);
+    expect((await run(['replay', RELAY, '--choices', 'x.json', '--seed', '1'])).code).toBe(2);
+  });
+});
+
+describe('--strategy pct', () => {
+  it("a failure's replay command carries the strategy and replays the same trace", async () => {
+    const t = await runJson(['test', RELAY, '--strategy', 'pct', '--seeds', '20', '--fail-fast', '--json']);
+    expect(t.code).toBe(1);
+    const f = t.json.failures[0];
+    expect(f.replay).toMatch(/--strategy pct --pct-depth 3 --pct-steps \d+/);
+    const words = f.replay.split(' ').slice(1);
+    const r = await runJson([...words, '--json']);
+    expect(r.json.traceHash).toBe(f.traceHash);
+  });
+
+  it('gives the same results on worker threads', async () => {
+    const one = await runJson(['test', 'counter', '--strategy', 'pct', '--seeds', '6', '--no-shrink', '--json']);
+    const two = await runJson(['test', 'counter', '--strategy', 'pct', '--seeds', '6', '--no-shrink', '--json', '--workers', '2']);
+    expect(two.json.events).toBe(one.json.events);
+    expect(two.json.failures).toEqual(one.json.failures);
+  });
+
+  it('refuses an unknown strategy and PCT options without pct', async () => {
+    expect((await run(['test', 'counter', '--strategy', 'dfs', '--seeds', '1'])).code).toBe(2);
+    expect((await run(['test', 'counter', '--pct-depth', '2', '--seeds', '1'])).code).toBe(2);
+  });
+});
