@@ -55,6 +55,8 @@ export function turnStates(records: readonly TraceRecord[], nodes: ReadonlySet<s
       turn = { before: r.k === 'start' ? idOf(r.state) : (current.get(node) ?? NO_STATE), after: NO_STATE };
       open.set(node, turn);
     }
+    // A restart's fault record opens the turn; its start record says what the handler saw.
+    if (r.k === 'start') turn.before = idOf(r.state);
     if (r.k === 'start' || r.k === 'state') current.set(node, idOf(r.state));
     else if (r.k === 'fault' && r.fault.kind === 'crash') current.set(node, NO_STATE);
     turn.after = current.get(node) ?? NO_STATE;

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simulate } from '@faultline/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describer } from '../../src/viz/describe.ts';
 import { diagramModel } from '../../src/viz/diagram-model.ts';
@@ -8,6 +9,7 @@ import { diagramHtml } from '../../src/viz/html-page.ts';
 import { toPlain } from '../../src/viz/json-safe.ts';
 import { laneOf } from '../../src/viz/lanes.ts';
 import { run } from '../helpers.ts';
+import { counter } from '../fixtures/counter.ts';
 import { caughtBugRun } from './caught-bug.ts';
 import { pageData } from './page-data.ts';
 
@@ -72,11 +74,34 @@ describe('the space-time diagram page', () => {
     let turns = 0;
     for (let k = 1; k < n2.length; k++) {
       const e = n2[k]!;
-      if (e.i === n2[k - 1]!.i || e.k === 'start') continue;
+      if (e.i === n2[k - 1]!.i || e.k === 'start' || e.k === 'restart') continue; // a (re)start's before is the initial state
       expect(e.b).toBe(n2[k - 1]!.a);
       turns++;
     }
     expect(turns).toBeGreaterThan(10);
+  });
+});
+
+describe('regions', () => {
+  it('shade a partition until its heal, a pause until its resume, a crash until the restart', () => {
+    const faultPlan = [
+      { atMs: 100, kind: 'partition' as const, groups: [['n1'], ['n2', 'n3']] },
+      { atMs: 200, kind: 'pause' as const, node: 'n2' },
+      { atMs: 250, kind: 'resume' as const, node: 'n2' },
+      { atMs: 300, kind: 'heal' as const },
+      { atMs: 400, kind: 'crash' as const, node: 'n3' },
+      { atMs: 450, kind: 'restart' as const, node: 'n3' },
+    ];
+    const result = simulate({ protocol: counter, seed: 1, scenario: { faults: [], faultPlan, durationMs: 1_000 }, trace: 'full' });
+    const m = diagramModel(result, describer(result.trace!));
+    const columnAt = (kind: string, node?: string) => m.events.find((e) => e.k === kind && (node === undefined || m.lanes[e.l]!.id === node))?.c ?? m.marks.find((k) => k.kind === kind)?.c;
+    const lane = (id: string) => m.lanes.findIndex((l) => l.id === id);
+    expect(m.regions).toContainEqual({ l: -1, kind: 'partition', c0: columnAt('partition')!, c1: columnAt('heal')!, label: 'partition n1 | n2,n3' });
+    expect(m.regions).toContainEqual({ l: lane('n2'), kind: 'paused', c0: columnAt('pause', 'n2')!, c1: columnAt('resume', 'n2')!, label: 'paused' });
+    const restart = m.events.find((e) => e.k === 'start' && m.lanes[e.l]!.id === 'n3' && (e.r as { incarnation: number }).incarnation === 2)!;
+    expect(m.regions).toContainEqual({ l: lane('n3'), kind: 'down', c0: columnAt('crash', 'n3')!, c1: restart.c, label: 'down' });
+    expect(m.states[restart.a]).toBeDefined();
+    expect(restart.b).toBeGreaterThanOrEqual(0); // the initial state its start handler saw
   });
 });
 
