@@ -10,7 +10,6 @@ import type { Security } from './types.ts';
  * none of its bytes ever reach the frame decoder.
  */
 export interface Wire {
-  readonly encrypted: boolean;
   /** `onSocket`: an authenticated connection; `onRefused`: one that failed its handshake. */
   createServer(
     handshakeTimeoutMs: number,
@@ -52,15 +51,13 @@ export function certificateNames(cert: tls.PeerCertificate): string[] {
   return names;
 }
 
-function errorText(err: unknown): string {
+export function errorText(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as NodeJS.ErrnoException).code;
     return code !== undefined && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
   }
   return String(err);
 }
-
-export { errorText };
 
 export function createWire(security: Security): Wire {
   switch (security.kind) {
@@ -75,7 +72,6 @@ export function createWire(security: Security): Wire {
 
 function plaintextWire(): Wire {
   return {
-    encrypted: false,
     createServer(_handshakeTimeoutMs, onSocket) {
       return net.createServer({ noDelay: true }, onSocket);
     },
@@ -88,79 +84,59 @@ function plaintextWire(): Wire {
   };
 }
 
-/** A TLS server over either model; `tlsClientError` is a refused peer. */
-function tlsServer(
-  options: tls.TlsOptions,
-  onSocket: (socket: net.Socket) => void,
-  onRefused: (remote: string, reason: string) => void,
-): net.Server {
-  const server = tls.createServer(options, (s) => {
-    s.setNoDelay(true);
-    onSocket(s);
-  });
-  server.on('tlsClientError', (err, s) => {
-    onRefused(remoteOf(s), `TLS handshake failed (${errorText(err)})`);
-    s.destroy();
-  });
-  return server;
+/**
+ * A TLS wire: `server` and `client(nodeId)` are the model's options for each side;
+ * `tlsClientError` on the server is a refused peer.
+ */
+function tlsWire(
+  server: tls.TlsOptions,
+  client: (nodeId: string) => tls.ConnectionOptions,
+  nodeIdentityProblem: Wire['nodeIdentityProblem'],
+): Wire {
+  return {
+    createServer(handshakeTimeoutMs, onSocket, onRefused) {
+      const listener = tls.createServer({ ...server, handshakeTimeout: handshakeTimeoutMs }, (s) => {
+        s.setNoDelay(true);
+        onSocket(s);
+      });
+      listener.on('tlsClientError', (err, s) => {
+        onRefused(remoteOf(s), `TLS handshake failed (${errorText(err)})`);
+        s.destroy();
+      });
+      return listener;
+    },
+    dial(address, nodeId, onReady) {
+      const s = tls.connect({ ...client(nodeId), host: address.host, port: address.port });
+      s.setNoDelay(true);
+      s.once('secureConnect', onReady);
+      return s;
+    },
+    nodeIdentityProblem,
+  };
 }
 
 function pskWire(psk: Buffer): Wire {
   const common = { ciphers: PSK_CIPHERS, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } as const;
-  return {
-    encrypted: true,
-    createServer(handshakeTimeoutMs, onSocket, onRefused) {
-      return tlsServer(
-        { ...common, handshakeTimeout: handshakeTimeoutMs, pskIdentityHint: PSK_IDENTITY, pskCallback: () => psk },
-        onSocket,
-        onRefused,
-      );
-    },
-    dial(address, _nodeId, onReady) {
-      const s = tls.connect({
-        ...common,
-        host: address.host,
-        port: address.port,
-        pskCallback: () => ({ psk, identity: PSK_IDENTITY }),
-        checkServerIdentity: () => undefined,
-      });
-      s.setNoDelay(true);
-      s.once('secureConnect', onReady);
-      return s;
-    },
-    nodeIdentityProblem: () => null,
-  };
+  return tlsWire(
+    { ...common, pskIdentityHint: PSK_IDENTITY, pskCallback: () => psk },
+    () => ({ ...common, pskCallback: () => ({ psk, identity: PSK_IDENTITY }), checkServerIdentity: () => undefined }),
+    () => null,
+  );
 }
 
 function certificateWire(security: { ca: string; cert: string; key: string }): Wire {
   const common = { ca: security.ca, cert: security.cert, key: security.key, minVersion: 'TLSv1.2' } as const;
-  return {
-    encrypted: true,
-    createServer(handshakeTimeoutMs, onSocket, onRefused) {
-      return tlsServer(
-        { ...common, handshakeTimeout: handshakeTimeoutMs, requestCert: true, rejectUnauthorized: true },
-        onSocket,
-        onRefused,
-      );
-    },
-    dial(address, nodeId, onReady) {
-      const s = tls.connect({
-        ...common,
-        host: address.host,
-        port: address.port,
-        rejectUnauthorized: true,
-        checkServerIdentity: (_host, cert) =>
-          certificateNames(cert).includes(nodeId)
-            ? undefined
-            : new Error(`server certificate does not name node ${nodeId}`),
-      });
-      s.setNoDelay(true);
-      s.once('secureConnect', onReady);
-      return s;
-    },
-    nodeIdentityProblem(socket, nodeId) {
+  return tlsWire(
+    { ...common, requestCert: true, rejectUnauthorized: true },
+    (nodeId) => ({
+      ...common,
+      rejectUnauthorized: true,
+      checkServerIdentity: (_host, cert) =>
+        certificateNames(cert).includes(nodeId) ? undefined : new Error(`server certificate does not name node ${nodeId}`),
+    }),
+    (socket, nodeId) => {
       const cert = (socket as tls.TLSSocket).getPeerCertificate();
       return certificateNames(cert).includes(nodeId) ? null : `certificate does not name node ${nodeId}`;
     },
-  };
+  );
 }

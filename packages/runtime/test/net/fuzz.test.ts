@@ -1,7 +1,7 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Security } from '../../src/net/index.ts';
-import { closeAll, HOST, node, startPair, texts, waitUntil, type Probe } from './harness.ts';
+import { closeAfterEach, HOST, node, startPair, texts, waitUntil, type Probe } from './harness.ts';
 
 /** A small seeded generator (mulberry32): the same seed throws the same bytes. */
 function rng(seed: number): (n: number) => number {
@@ -78,15 +78,11 @@ async function throwFrames(port: number, seed: number, count: number, connection
   }
 }
 
-let open: Probe[] = [];
-afterEach(async () => {
-  await closeAll(...open);
-  open = [];
-});
+const track = closeAfterEach();
 
 async function survives(security: Security, frames: number, connections: number): Promise<Probe> {
   const [a, b] = await startPair(security, { maxFrameBytes: 64 * 1024 });
-  open.push(a, b);
+  track(a, b);
   a.t.send(node('n2'), Buffer.from('before'));
   await waitUntil(() => texts(b).includes('before'), 'the real peer is connected');
   await throwFrames(b.port, 20261123, frames, connections, 25);

@@ -1,3 +1,4 @@
+import { afterEach, vi } from 'vitest';
 import { createTransport, type Endpoint, type Security, type Transport, type TransportOptions } from '../../src/net/index.ts';
 
 /**
@@ -72,4 +73,21 @@ export const texts = (p: Probe): string[] => p.received.map((r) => r.payload.toS
 
 export async function closeAll(...probes: Probe[]): Promise<void> {
   await Promise.all(probes.map((p) => p.t.close()));
+}
+
+/**
+ * For a test file: `track(...probes)` registers probes to be closed after each test (and
+ * returns them); mocks are restored then too.
+ */
+export function closeAfterEach(): <T extends Probe[]>(...ps: T) => T {
+  let open: Probe[] = [];
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await closeAll(...open);
+    open = [];
+  });
+  return (...ps) => {
+    open.push(...ps);
+    return ps;
+  };
 }

@@ -1,20 +1,15 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FrameDecoder } from '../../src/net/frame-decoder.ts';
-import { closeAll, HOST, node, startPair, startProbe, texts, waitUntil, type Probe } from './harness.ts';
+import { closeAfterEach, HOST, node, startPair, startProbe, texts, waitUntil } from './harness.ts';
 
 const psk = { kind: 'psk', key: 'a pre-shared key for tests only' } as const;
-let open: Probe[] = [];
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await closeAll(...open);
-  open = [];
-});
+const track = closeAfterEach();
 
 describe('pre-shared key (TLS-PSK)', () => {
   it('connects two nodes that hold the key', async () => {
     const [a, b] = await startPair(psk);
-    open.push(a, b);
+    track(a, b);
     a.t.send(node('n2'), Buffer.from('ping'));
     await waitUntil(() => b.received.length === 1, 'delivery');
     b.t.send(node('n1'), Buffer.from('pong'));
@@ -24,7 +19,7 @@ describe('pre-shared key (TLS-PSK)', () => {
 
   it('refuses a peer without the key or with a wrong key before decoding any of its bytes', async () => {
     const b = await startProbe(node('n2'), { n1: 1 }, psk);
-    open.push(b);
+    track(b);
     // Every frame decoder in this process, the attackers' own included: stricter than needed.
     const decoded = vi.spyOn(FrameDecoder.prototype, 'push');
     // 1. A plaintext transport claiming to be n1: its hello and messages go out unencrypted.
@@ -51,7 +46,7 @@ describe('pre-shared key (TLS-PSK)', () => {
 
     decoded.mockRestore();
     const good = await startProbe(node('n1'), { n2: b.port }, psk);
-    open.push(good);
+    track(good);
     good.t.send(node('n2'), Buffer.from('the real n1'));
     await waitUntil(() => b.received.length === 1, 'the keyed peer still gets through');
     expect(texts(b)).toEqual(['the real n1']);

@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FrameDecoder } from '../../src/net/frame-decoder.ts';
 import type { Security } from '../../src/net/index.ts';
-import { client, closeAll, node, startProbe, texts, waitUntil, type Probe } from './harness.ts';
+import { client, closeAfterEach, node, startProbe, texts, waitUntil, type Probe } from './harness.ts';
 
 let dir = '';
 const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
@@ -43,16 +43,11 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-let open: Probe[] = [];
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await closeAll(...open);
-  open = [];
-});
+const track = closeAfterEach();
 
 async function startN2(): Promise<Probe> {
   const b = await startProbe(node('n2'), { n1: 1 }, security('ca', 'n2'));
-  open.push(b);
+  track(b);
   return b;
 }
 
@@ -61,7 +56,7 @@ describe('mutual TLS', () => {
     const b = await startN2();
     const a = await startProbe(node('n1'), { n2: b.port }, security('ca', 'n1'));
     const c = await startProbe(client('c-1'), { n2: b.port }, security('ca', 'c-1'));
-    open.push(a, c);
+    track(a, c);
     a.t.send(node('n2'), Buffer.from('from n1'));
     c.t.send(node('n2'), Buffer.from('from c-1'));
     await waitUntil(() => b.received.length === 2, 'both arrive');
@@ -96,9 +91,9 @@ describe('mutual TLS', () => {
 
   it('refuses to talk to a server whose certificate names another node', async () => {
     const impostor = await startProbe(node('n2'), { n1: 1 }, security('ca', 'n3'));
-    open.push(impostor);
+    track(impostor);
     const a = await startProbe(node('n1'), { n2: impostor.port }, security('ca', 'n1'));
-    open.push(a);
+    track(a);
     a.t.send(node('n2'), Buffer.from('secret'));
     await waitUntil(() => a.logs.length >= 1, 'dial refused');
     expect(a.logs[0]).toMatch(/cannot reach node n2 at .*server certificate does not name node n2/);

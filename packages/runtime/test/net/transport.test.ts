@@ -1,18 +1,9 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { client, closeAll, HOST, node, settle, startPair, startProbe, texts, waitUntil, type Probe } from './harness.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { client, closeAfterEach, HOST, node, settle, startPair, startProbe, texts, waitUntil } from './harness.ts';
 
 const plaintext = { kind: 'plaintext' } as const;
-let open: Probe[] = [];
-const track = <T extends Probe[]>(...ps: T): T => {
-  open.push(...ps);
-  return ps;
-};
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await closeAll(...open);
-  open = [];
-});
+const track = closeAfterEach();
 
 describe('transport (plaintext, loopback)', () => {
   it('delivers in order both ways over one connection, and reports peer state', async () => {
