@@ -58,35 +58,45 @@ export const noResurrection: Property<State, Req, Res> = always<State, Req, Res>
   },
 );
 
-/** After healing, every acknowledged add is known (as an add, tombstoned or not) to every live replica. */
-export const acknowledgedAddsSurvive: Property<State, Req, Res> = eventually<State, Req, Res>(
-  'acknowledged-adds-survive',
-  'after healing and the quiet period, every live replica holds the tag of every acknowledged add',
-  (view: View) => {
+/**
+ * An `eventually` property: for every acknowledged update, each tag it names (`tagsOf`) is
+ * held by every live replica (`holds`). Used for adds (the tag is known) and removes (the
+ * tag is tombstoned).
+ */
+function everyLiveReplicaHolds(
+  name: string,
+  description: string,
+  tagsOf: (res: Res) => readonly Tag[],
+  holds: (s: State, tag: Tag) => boolean,
+  what: string,
+): Property<State, Req, Res> {
+  return eventually<State, Req, Res>(name, description, (view: View) => {
     const live = liveStates(view);
     for (const op of view.history) {
-      if (op.status !== 'ok' || op.result?.type !== 'added') continue;
-      const tag = op.result.tag;
-      for (const r of live) if (r.state.adds[tag] === undefined) return `add ${op.id} of ${r.state.adds[tag] ?? (op.req.type === 'add' ? op.req.elem : '?')} was acknowledged by ${op.node} but ${r.id} does not have it`;
+      if (op.status !== 'ok' || op.result === undefined) continue;
+      for (const tag of tagsOf(op.result))
+        for (const r of live) if (!holds(r.state, tag)) return `${op.req.type} ${op.id} (acknowledged by ${op.node}, tag ${tag}): ${r.id} ${what}`;
     }
     return true;
-  },
+  });
+}
+
+/** After healing, every acknowledged add is known (as an add, tombstoned or not) to every live replica. */
+export const acknowledgedAddsSurvive: Property<State, Req, Res> = everyLiveReplicaHolds(
+  'acknowledged-adds-survive',
+  'after healing and the quiet period, every live replica holds the tag of every acknowledged add',
+  (res) => (res.type === 'added' ? [res.tag] : []),
+  (s, tag) => s.adds[tag] !== undefined,
+  'does not have the add',
 );
 
 /** After healing, every tag an acknowledged remove removed is tombstoned at every live replica. */
-export const removesStick: Property<State, Req, Res> = eventually<State, Req, Res>(
+export const removesStick: Property<State, Req, Res> = everyLiveReplicaHolds(
   'removes-stick',
   'after healing and the quiet period, every add observed by an acknowledged remove is tombstoned at every live replica, so the element it added is gone unless it was added again',
-  (view: View) => {
-    const live = liveStates(view);
-    for (const op of view.history) {
-      if (op.status !== 'ok' || op.result?.type !== 'removed') continue;
-      for (const tag of op.result.tags)
-        for (const r of live)
-          if (r.state.tombs[tag] !== true) return `remove ${op.id} (acknowledged by ${op.node}) removed ${tag}, but ${r.id} has no tombstone for it`;
-    }
-    return true;
-  },
+  (res) => (res.type === 'removed' ? res.tags : []),
+  (s, tag) => s.tombs[tag] === true,
+  'has no tombstone for it',
 );
 
 /** The replicated collection: what must be equal once the quiet period (the convergence bound) is over. */

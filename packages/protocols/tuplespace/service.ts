@@ -105,14 +105,10 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
     }
   }
 
-  override onTimer(ctx: Ctx, tag: Timer): void {
-    switch (tag) {
-      case 'gossip':
-        ctx.setTimer('gossip', TIMING.gossipMs);
-        return pullRound(ctx);
-      default:
-        return assertNever(tag);
-    }
+  /** The one timer, `gossip`: a pull from a random peer of the group. */
+  override onTimer(ctx: Ctx, _tag: Timer): void {
+    ctx.setTimer('gossip', TIMING.gossipMs);
+    pullRound(ctx);
   }
 }
 
