@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TraceRecord } from '@faultline/simulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { toPlain } from '../../packages/cli/src/viz/json-safe.ts';
 import { caughtBugRun } from '../../packages/cli/test/viz/caught-bug.ts';
 import { pageData } from '../../packages/cli/test/viz/page-data.ts';
@@ -24,20 +24,20 @@ function stateBefore(trace: readonly TraceRecord[], node: string, at: number): u
 }
 
 describe('the space-time diagram in a real browser (headless Chromium)', () => {
-  let browser: Browser;
+  // Launched by the first test that needs it, inside the test: without a browser the tests
+  // fail with launchChromium's message (a failing beforeAll would report them as skipped).
+  let launched: Promise<Browser> | undefined;
+  const browserFor = () => (launched ??= launchChromium());
   const result = caughtBugRun();
   const trace = result.trace!;
-  let file = '';
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    file = (await renderDiagram(result.seed)).file;
-  }, 60_000);
   afterAll(async () => {
-    await browser?.close();
+    await (await launched?.catch(() => undefined))?.close();
   }, 60_000);
 
   it('clicking a turn shows the node\'s state before and after it, as the simulator recorded them', async () => {
+    const browser = await browserFor();
+    const { file } = await renderDiagram(result.seed);
     const data = pageData(readFileSync(file, 'utf8'));
     // The last delivery before the violation that changed its node's state.
     const at = trace.findLastIndex((r, k) => r.k === 'state' && trace.slice(0, k).some((d) => d.k === 'deliver' && d.i === r.i && d.to === r.node));
@@ -99,7 +99,7 @@ describe('the space-time diagram in a real browser (headless Chromium)', () => {
   });
 
   it('stays usable on a trace of thousands of events: only what is in view is drawn', async () => {
-    // A passing seed runs the whole 10 s: a few thousand events.
+    const browser = await browserFor();
     const page = await browser.context.newPage();
     const big = await renderBig();
     await page.goto(pathToFileURL(big.file).href);
