@@ -39,8 +39,8 @@ export const REPLAY = {
     'faultline replay primary-backup --seed 17 --bug reply-before-replicate --trace',
     'faultline replay ./my-protocol.ts --seed 3 --faults none --out trace.jsonl',
     'faultline replay primary-backup --schedule faultline-schedules/primary-backup-seed8.json --trace',
-    'faultline replay primary-backup --seed 3 --bug reply-before-replicate --html pb.html',
-    'faultline replay primary-backup --seed 3 --bug reply-before-replicate --around violation --window 10 --node n1,n2',
+    'faultline replay primary-backup --seed 12 --bug reply-before-replicate --html pb.html --shiviz pb.log',
+    'faultline replay primary-backup --seed 12 --bug reply-before-replicate --around violation --window 10 --node n1,n2',
   ],
 } as const satisfies CommandSpec;
 
