@@ -259,6 +259,7 @@ class NetTransport implements Transport {
   private onFrame(conn: Conn, frame: Buffer): void {
     const link = conn.link;
     if (link !== null) {
+      if (this.closing !== null) return; // closed: no more deliveries
       try {
         this.o.onMessage(link.peer, frame);
       } catch (err) {

@@ -61,7 +61,10 @@ export interface Transport {
   send(to: Endpoint, payload: Uint8Array): boolean;
   /** Bytes queued for `to` and not yet handed to the kernel (a slow peer's is large). */
   queuedBytes(to: Endpoint): number;
-  /** Stop listening and dialing, flush the queues (bounded wait), close every connection. */
+  /**
+   * Stop listening and dialing, flush the queues (bounded wait), close every connection. From
+   * the call on, `send()` returns false and `onMessage` is not called again.
+   */
   close(): Promise<void>;
 }
 

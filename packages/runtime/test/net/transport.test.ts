@@ -186,6 +186,32 @@ describe('transport (plaintext, loopback)', () => {
     expect(n.states).toEqual(['client c-dup connected']);
   });
 
+  it('accepts at most maxConnections connections at once', async () => {
+    const [n] = track(await startProbe(node('n1'), {}, plaintext, { maxConnections: 2 }));
+    const sockets = [0, 1, 2].map(() => net.connect(n.port, HOST).on('error', () => {}));
+    const closed = [false, false, false];
+    sockets.forEach((s, i) => s.on('close', () => (closed[i] = true)));
+    await waitUntil(() => closed[2]!, 'the third connection is turned away');
+    await settle();
+    expect(closed).toEqual([false, false, true]);
+    for (const s of sockets) s.destroy();
+  });
+
+  it('does not deliver after close(), even frames already received', async () => {
+    let delivered = 0;
+    const first = await startProbe(node('n2'), { n1: 1 }, plaintext, {
+      onMessage: () => {
+        delivered++;
+        void first.t.close();
+      },
+    });
+    const sender = track(await startProbe(node('n1'), { n2: first.port }, plaintext))[0];
+    for (let i = 0; i < 100; i++) sender.t.send(node('n2'), Buffer.from(`m${i}`));
+    await waitUntil(() => delivered > 0, 'a first delivery');
+    await first.t.close();
+    expect(delivered).toBe(1);
+  });
+
   it('refuses to send a frame over the limit', async () => {
     const [a, b] = track(...(await startPair(plaintext, { maxFrameBytes: 100 })));
     expect(a.t.send(node('n2'), new Uint8Array(101))).toBe(false);
