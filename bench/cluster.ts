@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ClusterClient, loadClusterConfig } from '@faultline/runtime/host';
+import { emptyLog, runKvClient } from '../examples/kv-cluster/kv-workload.ts';
+import { freePorts, LocalCluster, writeKvConfig } from '../examples/kv-cluster/processes.ts';
+
+/**
+ * Client operations per second on the kv-cluster example: three `faultline run --ken`
+ * processes on loopback (primary-backup, PSK, a checkpoint fdatasynced per group commit on
+ * every node), `CLIENTS` clients each with one request in flight, 70% puts. Counted over
+ * `MEASURE_MS` after `WARM_MS` of warm-up; no faults.
+ */
+const IDS = ['n1', 'n2', 'n3'];
+const CLIENTS = 8;
+const WARM_MS = 1_500;
+const MEASURE_MS = 6_000;
+
+export async function clusterFigures(): Promise<Record<string, number>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-cluster-'));
+  const configFile = writeKvConfig(dir, IDS, await freePorts(IDS.length), randomBytes(24).toString('hex'));
+  const config = loadClusterConfig(configFile);
+  const cluster = new LocalCluster(configFile, IDS, { dataRoot: path.join(dir, 'data') });
+  const clients: ClusterClient[] = [];
+  try {
+    await cluster.start();
+    let running = true;
+    let answered = 0;
+    const loops: Promise<void>[] = [];
+    for (let i = 0; i < CLIENTS; i++) {
+      const client = await ClusterClient.connect({ config, id: `b${i}`, timeoutMs: 1000, attemptsMax: 8 });
+      clients.push(client);
+      let x = i + 1;
+      const random = () => ((x = (x * 48271) % 2147483647) / 2147483647);
+      loops.push(runKvClient(client, { random, keepGoing: () => running, log: emptyLog(), onOp: () => answered++ }));
+    }
+    await new Promise((r) => setTimeout(r, WARM_MS));
+    const before = answered;
+    const t0 = process.hrtime.bigint();
+    await new Promise((r) => setTimeout(r, MEASURE_MS));
+    const ops = answered - before;
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    running = false;
+    await Promise.all(loops);
+    return { 'cluster.kv.opsPerSec': ops / seconds };
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await cluster.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await clusterFigures()));
