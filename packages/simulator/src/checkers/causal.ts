@@ -167,7 +167,7 @@ function explainHidden(graph: CausalGraph, before: (a: number, b: number) => boo
   const earlier = nodes.findIndex((n, v) => sameClient(v) && v !== r && n.key === read.key && n.reads !== undefined && before(v, r) && graph.readsFrom.get(v) !== undefined && (graph.readsFrom.get(v) === w || before(w, graph.readsFrom.get(v)!)));
   const anomaly: CausalAnomaly = sameClient(w) ? 'read-your-writes' : earlier >= 0 ? 'monotonic-reads' : source === undefined ? 'write-co-init-read' : 'write-co-read';
   const path = (from: number, to: number) => causalPath(graph, from, to);
-  const chain = [...(source === undefined ? [] : path(source, w)), ...path(w, earlier >= 0 ? earlier : r), ...(earlier >= 0 ? path(earlier, r) : [r])];
+  const chain = [...new Set([...(source === undefined ? [] : path(source, w)), ...path(w, earlier >= 0 ? earlier : r), ...(earlier >= 0 ? path(earlier, r) : [r])])];
   const ops = chain.map((v) => nodes[v]!.op);
   const saw = source === undefined ? 'the initial value (null)' : `the value of ${nodes[source]!.op.client} ${nodes[source]!.op.id}`;
   const story =

@@ -1,0 +1,43 @@
+import { defineProtocol, type NodeSpec } from '@faultline/runtime';
+import { BUGS, type Bug } from './config.ts';
+import type { Req, Res } from './messages.ts';
+import { properties } from './properties.ts';
+import { LazyReplication } from './service.ts';
+import type { State } from './state.ts';
+import { workload } from './workload.ts';
+
+export { LazyReplication, later } from './service.ts';
+export { BUGS, TIMING, LIMITS, type Bug, type Options } from './config.ts';
+export type { Req, Res, Msg, Slot, Session, Snapshot, Timer } from './messages.ts';
+export type { State, Held } from './state.ts';
+export { dominates, join, weight, type VectorTime } from './vector-time.ts';
+export { properties, readYourWrites, monotonicReads, convergesAfterHeal } from './properties.ts';
+export { workload, KEYS } from './workload.ts';
+
+/** Three replicas from the start, and a fourth that joins at 2 s through n2. */
+const NODES: readonly NodeSpec[] = [{ id: 'n1' }, { id: 'n2' }, { id: 'n3' }, { id: 'n4', joinAtMs: 2_000, contacts: ['n2'] }];
+
+function isBug(name: string): name is Bug {
+  return Object.prototype.hasOwnProperty.call(BUGS, name);
+}
+
+export const lazyReplication = defineProtocol<State, Req, Res>({
+  name: 'lazy-replication',
+  description:
+    'Ladin et al.\'s lazy replication of a key-value store: any replica answers at once, writes spread by gossip, ' +
+    'vector timestamps make each client wait for a replica that has caught up with what it has seen (causal consistency)',
+  create({ bug }) {
+    if (bug !== undefined && !isBug(bug)) throw new Error(`lazy-replication has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
+    return new LazyReplication({ bug });
+  },
+  bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
+  properties,
+  faults: ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'crash', 'pause', 'skew'],
+  nodes: NODES,
+  workload,
+  consistency: { model: 'kv', level: 'causal' },
+  durationMs: 10_000,
+  quietMs: 3_000,
+});
+
+export default lazyReplication;
