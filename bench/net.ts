@@ -13,8 +13,8 @@ const MESSAGE_BYTES = 1024;
 /** The sender stops producing while this much is queued, and sends at most this many per tick. */
 const BACKLOG_BYTES = 1024 * 1024;
 const BURST = 1024;
-const WARM_MS = 200;
-const ROUND_MS = 600;
+const WARM_MS = 150;
+const ROUND_MS = 500;
 /** Rounds per kind of link, interleaved (raw, ours, ours over TLS, raw, ...) so that drift in the machine's load hits all alike. */
 const ROUNDS = 3;
 const HOST = '127.0.0.1';

@@ -60,13 +60,13 @@ export async function waitUntil(condition: () => boolean, what: string, limitMs 
   const stepMs = 5;
   for (let waitedMs = 0; !condition(); waitedMs += stepMs) {
     if (waitedMs > limitMs) throw new Error(`gave up waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, stepMs));
+    await new Promise((r) => setTimeout(r, stepMs)); // det-ok: real sockets
   }
 }
 
 /** Let the event loop run a few turns (sockets deliver what is in flight). */
 export async function settle(turns = 20): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r)); // det-ok: real sockets
 }
 
 export const texts = (p: Probe): string[] => p.received.map((r) => r.payload.toString('utf8'));
