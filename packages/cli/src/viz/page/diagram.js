@@ -22,6 +22,10 @@
     if (a.to >= 0) (partner[a.to] = partner[a.to] || []).push(k);
   });
 
+  // Client operations the violation's message names (request ids are client:n): their events get a red ring.
+  var blamed = {};
+  if (D.violation) (D.violation.message.match(/\bc\d+:\d+\b/g) || []).forEach(function (id) { blamed[id] = true; });
+
   function x(c) { return LEFT + c * COL + COL / 2; }
   function y(l) { return TOP + laneRow[l] * LANE + LANE / 2; }
   function esc(s) { return String(s).replace(/[&<>"]/g, function (ch) { return '&#' + ch.charCodeAt(0) + ';'; }); }
@@ -53,7 +57,7 @@
     ['duplicated', glyph('dup', 10, 10, '', false)], ['client request', glyph('invoke', 10, 10, CLIENT_COLOUR, false)],
     ['reply received', glyph('complete', 10, 10, CLIENT_COLOUR, false)], ['timeout / give up', glyph('timeout', 10, 10, '', false)],
   ].map(function (p) { return '<span><svg width="20" height="20">' + p[1] + '</svg> ' + p[0] + '</span>'; }).join('') +
-    '<span>hatched: node down · amber: paused · pink band: partition · red line: violation</span>';
+    '<span>hatched: node down · amber: paused · pink band: partition · red line: violation · red ring: an operation the violation names</span>';
 
   // ---- layout and drawing ----
   function layout() {
@@ -194,6 +198,7 @@
       out.push('<g class="ev" data-ev="' + k + '"><title>' + esc('#' + e.i + ' at ' + ms(e.t) + ' ms: ' + e.s) + '</title><circle class="hit" cx="' + ex + '" cy="' + ey + '" r="9" fill="transparent"/>' +
         glyph(e.k, ex, ey, laneColour[e.l], e.b !== e.a && e.a >= 0) +
         (label ? '<text class="ev-label" x="' + (ex + 3) + '" y="' + (ey - 11) + '" transform="rotate(-28 ' + (ex + 3) + ' ' + (ey - 11) + ')">' + esc(label) + '</text>' : '') + '</g>');
+      if (e.r.id !== undefined && blamed[e.r.id]) out.push('<circle class="blamed" cx="' + ex + '" cy="' + ey + '" r="9.5"/>');
       if (k === selected) out.push('<circle class="sel-ring" cx="' + ex + '" cy="' + ey + '" r="11"/>');
     }
     svg.innerHTML = out.join('');
