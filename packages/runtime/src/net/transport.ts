@@ -260,11 +260,7 @@ class NetTransport implements Transport {
     const link = conn.link;
     if (link !== null) {
       if (this.closing !== null) return; // closed: no more deliveries
-      try {
-        this.o.onMessage(link.peer, frame);
-      } catch (err) {
-        this.log(`onMessage for a message from ${formatEndpoint(link.peer)} threw: ${errorText(err)}`);
-      }
+      this.callback('onMessage', link.peer, () => this.o.onMessage(link.peer, frame));
       return;
     }
     const hello = decodeHello(frame);
@@ -303,7 +299,7 @@ class NetTransport implements Transport {
       old.replaced = true;
       this.fail(old, 'replaced by a newer connection from the same peer');
     } else {
-      this.o.onPeerState?.(link.peer, 'connected');
+      this.peerState(link.peer, 'connected');
     }
     if (link.queue.pendingBytes > 0) this.markDirty(link);
   }
@@ -324,7 +320,7 @@ class NetTransport implements Transport {
           link.queue.clear();
           this.links.client.delete(link.peer.id);
         }
-        this.o.onPeerState?.(link.peer, 'disconnected');
+        this.peerState(link.peer, 'disconnected');
       }
     } else if (conn.dialedFor === null && !shuttingDown) {
       this.log(`refused connection from ${conn.remote}: ${conn.reason ?? 'closed before its hello'}`);
@@ -342,6 +338,20 @@ class NetTransport implements Transport {
       }
     }
     this.scheduleRedial(dialed);
+  }
+
+  private peerState(peer: Endpoint, state: 'connected' | 'disconnected'): void {
+    const on = this.o.onPeerState;
+    if (on !== undefined) this.callback('onPeerState', peer, () => on(peer, state));
+  }
+
+  /** Run a user callback from inside a socket event: what it throws is logged, never let loose. */
+  private callback(name: string, peer: Endpoint, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.log(`${name} for ${formatEndpoint(peer)} threw: ${errorText(err)}`);
+    }
   }
 
   private log(line: string): void {

@@ -212,6 +212,25 @@ describe('transport (plaintext, loopback)', () => {
     expect(delivered).toBe(1);
   });
 
+  it('logs what its callbacks throw and carries on', async () => {
+    const b = track(
+      await startProbe(node('n2'), { n1: 1 }, plaintext, {
+        onMessage: () => {
+          throw new Error('service bug');
+        },
+        onPeerState: () => {
+          throw new Error('observer bug');
+        },
+      }),
+    )[0];
+    const [a] = track(await startProbe(node('n1'), { n2: b.port }, plaintext));
+    a.t.send(node('n2'), Buffer.from('one'));
+    a.t.send(node('n2'), Buffer.from('two'));
+    await waitUntil(() => b.logs.length === 3, 'three log lines');
+    expect(b.logs[0]).toMatch(/onPeerState for node n1 threw: observer bug/);
+    expect(b.logs.slice(1)).toEqual([1, 2].map(() => 'net node n2: onMessage for node n1 threw: service bug'));
+  });
+
   it('refuses to send a frame over the limit', async () => {
     const [a, b] = track(...(await startPair(plaintext, { maxFrameBytes: 100 })));
     expect(a.t.send(node('n2'), new Uint8Array(101))).toBe(false);
