@@ -210,12 +210,14 @@
 
   // ---- selection and details ----
   function pretty(v) { return JSON.stringify(v, null, 2); }
+  var prettyState = {}; // state id -> its JSON, made once
+  function stateText(id) { return prettyState[id] || (prettyState[id] = pretty(D.states[id])); }
   function stateHtml(id, other) {
     if (id < 0) return '<span class="none">(no state: the node is down or not started)</span>';
-    var text = pretty(D.states[id]);
+    var text = stateText(id);
     if (other < 0 || other === id) return esc(text);
     var seen = {};
-    pretty(D.states[other]).split('\n').forEach(function (l) { seen[l] = (seen[l] || 0) + 1; });
+    stateText(other).split('\n').forEach(function (l) { seen[l] = (seen[l] || 0) + 1; });
     return text.split('\n').map(function (l) {
       if (seen[l]) { seen[l]--; return esc(l); }
       return '<span class="chg">' + esc(l) + '</span>';
