@@ -15,18 +15,20 @@ export function canonicalJson(v: unknown): string {
   if (hit !== undefined) return hit;
   let out: string;
   if (Array.isArray(v)) out = `[${v.map(canonicalJson).join(',')}]`;
+  else if (Object.getPrototypeOf(v) === Object.prototype) out = plainObject(v as Record<string, unknown>);
   else if (v instanceof Map) out = `{"$map":[${[...v.entries()].map(([k, x]) => `[${canonicalJson(k)},${canonicalJson(x)}]`).sort().join(',')}]}`;
   else if (v instanceof Set) out = `{"$set":[${[...v].map(canonicalJson).sort().join(',')}]}`;
-  else {
-    const o = v as Record<string, unknown>;
-    out = `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
-  }
+  else out = plainObject(v as Record<string, unknown>);
   cache.set(v, out);
   return out;
+}
+
+function plainObject(o: Record<string, unknown>): string {
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+    .join(',')}}`;
 }
 
 /** A 64-bit hash of a list of texts (order matters). */
@@ -34,4 +36,16 @@ export function hashTexts(texts: readonly string[]): string {
   const h = new TraceHasher();
   for (const t of texts) h.update(t);
   return h.digest();
+}
+
+const digests = new WeakMap<object, string>();
+
+/** A 64-bit hash of `canonicalJson(v)`, cached by identity for objects (a state's long text is hashed once). */
+export function canonicalDigest(v: unknown): string {
+  if (v === null || typeof v !== 'object') return hashTexts([canonicalJson(v)]);
+  const hit = digests.get(v);
+  if (hit !== undefined) return hit;
+  const d = hashTexts([canonicalJson(v)]);
+  digests.set(v, d);
+  return d;
 }

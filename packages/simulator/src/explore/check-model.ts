@@ -13,7 +13,7 @@ import {
 import { withDeterminismGuard } from '../guard.ts';
 import { Rng } from '../rng.ts';
 import { resolveConfig } from '../scenario.ts';
-import { canonicalJson, hashTexts } from './canonical.ts';
+import { canonicalDigest, canonicalJson, hashTexts } from './canonical.ts';
 
 /**
  * The untimed model that `check` searches. A state is every node (up or down, its
@@ -349,12 +349,12 @@ export class CheckModel {
    */
   hash(s: ModelState): string {
     const parts: string[] = [];
-    for (const n of s.nodes) parts.push(`${n.started ? 1 : 0}${n.up ? 1 : 0}${canonicalJson(n.state)}|${n.timers.map((t) => t.tag).join(',')}`);
-    const msgs = s.msgs.map((m) => `${m.from}>${m.to}${m.copy ? '*' : ''} ${canonicalJson(m.msg)}`);
+    for (const n of s.nodes) parts.push(`${n.started ? 1 : 0}${n.up ? 1 : 0}${canonicalDigest(n.state)}|${n.timers.map((t) => t.tag).join(',')}`);
+    const msgs = s.msgs.map((m) => `${m.from}>${m.to}${m.copy ? '*' : ''} ${canonicalDigest(m.msg)}`);
     parts.push(this.reorder ? msgs.sort().join('\n') : linkOrdered(s.msgs, msgs));
     parts.push(s.reqs.map((r) => `${r.op}@${r.node}#${r.redirects}`).sort().join(','));
-    parts.push(s.resps.map((r) => `${r.op}@${r.node} ${canonicalJson(r.result)}`).sort().join('\n'));
-    for (const op of s.ops) parts.push(op.status === 'pending' ? `p${op.attempts}` : `${op.status}:${canonicalJson(op.result)}`);
+    parts.push(s.resps.map((r) => `${r.op}@${r.node} ${canonicalDigest(r.result)}`).sort().join('\n'));
+    for (const op of s.ops) parts.push(op.status === 'pending' ? `p${op.attempts}` : `${op.status}:${canonicalDigest(op.result)}`);
     return hashTexts(parts);
   }
 
@@ -372,7 +372,7 @@ export class CheckModel {
   private turn(s: ModelState, node: number, event: ServiceEvent): StepResult {
     const n = s.nodes[node]!;
     this.clock = s.clockMs;
-    this.rng = new Rng(`${this.seed}/${n.id}/${hashTexts([canonicalJson(n.state), canonicalJson(event)])}`);
+    this.rng = new Rng(`${this.seed}/${n.id}/${canonicalDigest(n.state)}/${hashTexts([canonicalJson(event)])}`);
     let result;
     try {
       result = this.executors[node]!.run(n.state, event);
