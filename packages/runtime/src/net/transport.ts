@@ -71,6 +71,8 @@ class NetTransport implements Transport {
   private readonly handshakeTimeoutMs: number;
   private readonly closeTimeoutMs: number;
   private readonly hello: Buffer;
+  /** Node id -> address, from `peers` (own keys only, self excluded). */
+  private readonly addresses = new Map<string, { host: string; port: number }>();
   /** Peer links by kind, then id (two maps: no key string is built per message). */
   private readonly links = { node: new Map<string, Link>(), client: new Map<string, Link>() };
   private readonly conns = new Set<Conn>();
@@ -90,12 +92,11 @@ class NetTransport implements Transport {
     this.handshakeTimeoutMs = o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     this.closeTimeoutMs = o.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     this.hello = frameOf(encodeHello(o.self));
-    if (o.self.kind === 'node') {
-      for (const id of Object.keys(o.peers).sort()) {
-        if (id === o.self.id) continue;
-        if (!isValidEndpointId(id)) throw new Error(`invalid node id ${JSON.stringify(id)} in peers`);
-        this.links.node.set(id, new Link({ kind: 'node', id }));
-      }
+    for (const [id, address] of Object.entries(o.peers).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+      if (id === o.self.id) continue;
+      if (!isValidEndpointId(id)) throw new Error(`invalid node id ${JSON.stringify(id)} in peers`);
+      this.addresses.set(id, address);
+      if (o.self.kind === 'node') this.links.node.set(id, new Link({ kind: 'node', id }));
     }
   }
 
@@ -177,7 +178,7 @@ class NetTransport implements Transport {
   private linkFor(to: Endpoint): Link | null {
     const existing = this.links[to.kind].get(to.id);
     if (existing !== undefined) return existing;
-    if (this.o.self.kind !== 'client' || to.kind !== 'node' || this.o.peers[to.id] === undefined) return null;
+    if (this.o.self.kind !== 'client' || to.kind !== 'node' || !this.addresses.has(to.id)) return null;
     const link = new Link({ kind: 'node', id: to.id });
     this.links.node.set(to.id, link);
     this.dial(link);
@@ -205,7 +206,7 @@ class NetTransport implements Transport {
 
   private dial(link: Link): void {
     link.redialTimer = null;
-    const address = this.o.peers[link.peer.id];
+    const address = this.addresses.get(link.peer.id);
     if (this.closing !== null || address === undefined) return;
     const socket = this.wire.dial(address, link.peer.id, () => socket.write(this.hello));
     link.dialing = this.track(socket, link);
@@ -246,7 +247,7 @@ class NetTransport implements Transport {
   }
 
   private addressText(link: Link): string {
-    const a = this.o.peers[link.peer.id];
+    const a = this.addresses.get(link.peer.id);
     return a === undefined ? '?' : `${a.host}:${a.port}`;
   }
 

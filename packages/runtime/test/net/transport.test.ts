@@ -110,6 +110,7 @@ describe('transport (plaintext, loopback)', () => {
     const [c] = track(await startProbe(client('c-abc'), { n1: n.port }, plaintext));
     expect(n.t.send(client('c-abc'), Buffer.from('too early'))).toBe(false);
     expect(c.t.send(node('n9'), Buffer.from('no such node'))).toBe(false);
+    expect(c.t.send(node('constructor'), Buffer.from('not an own key of peers'))).toBe(false);
     expect(c.t.send(node('n1'), Buffer.from('hello'))).toBe(true);
     await waitUntil(() => n.received.length === 1, 'request arrives');
     expect(n.received[0]!.from).toEqual(client('c-abc'));
