@@ -47,6 +47,19 @@ describe('transport (plaintext, loopback)', () => {
     expect(a.t.queuedBytes(node('n2'))).toBe(0);
   });
 
+  it('keeps what the accepting side queued while the dialer restarts, and delivers it when it is back', async () => {
+    const [a, b] = await startPair(plaintext);
+    track(b);
+    a.t.send(node('n2'), Buffer.from('hello'));
+    await waitUntil(() => b.received.length === 1, 'connected');
+    await a.t.close();
+    await waitUntil(() => b.states.includes('node n1 disconnected'), 'n2 sees n1 go');
+    for (let i = 0; i < 5; i++) expect(b.t.send(node('n1'), Buffer.from(`while away ${i}`))).toBe(true);
+    const [a2] = track(await startProbe(node('n1'), { n2: b.port }, plaintext));
+    await waitUntil(() => a2.received.length === 5, 'the restarted dialer gets what was queued');
+    expect(texts(a2)).toEqual(Array.from({ length: 5 }, (_, i) => `while away ${i}`));
+  });
+
   it('bounds the queue of an unreachable peer: send returns false and drops when full', async () => {
     const dead = await new Promise<number>((resolve) => {
       const s = net.createServer().listen(0, HOST, () => {
