@@ -4,11 +4,13 @@ import { reconnectDelayMs } from '../../src/net/backoff.ts';
 
 describe('reconnect backoff', () => {
   it('stays between half the ceiling and the ceiling, which doubles from min up to max', () => {
+    const random = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+    const range = [fc.nat(100), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 100_000 }), random] as const;
     fc.assert(
-      fc.property(fc.nat(100), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 100_000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (failures, minMs, extraMs, random) => {
+      fc.property(...range, (failures, minMs, extraMs, r) => {
         const maxMs = minMs + extraMs;
         const ceiling = Math.min(maxMs, minMs * 2 ** failures);
-        const d = reconnectDelayMs(failures, minMs, maxMs, random);
+        const d = reconnectDelayMs(failures, minMs, maxMs, r);
         expect(d).toBeGreaterThanOrEqual(Math.floor(ceiling / 2));
         expect(d).toBeLessThanOrEqual(maxMs);
       }),
