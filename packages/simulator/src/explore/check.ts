@@ -194,7 +194,7 @@ function walkFrontier(
         liveness = { ...walk.failure, path, walkFrom: prefix.length, critical, verdict: critical.found ? 'violated' : 'inconclusive' };
     }
   }
-  return { ok: liveness?.verdict !== 'violated', violation: undefined, walks: { run: Math.min(walks, frontier.length > 0 ? walks : 0), failed: failedWalks }, liveness };
+  return { ok: liveness?.verdict !== 'violated', violation: undefined, walks: { run: frontier.length > 0 ? walks : 0, failed: failedWalks }, liveness };
 }
 
 /** The states along `choices` from the initial state (`states[0]` is the initial one); throws if a choice is not enabled or its label differs. */

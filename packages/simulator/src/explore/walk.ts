@@ -29,8 +29,35 @@ export function isFair(model: CheckModel, s: ModelState, a: Action): boolean {
 }
 
 /**
- * A random walk of at most `maxSteps` fair actions from `from`, each picked uniformly
- * among those enabled, until the `eventually` properties all hold (checked, as once the
+ * The actions a walk picks from: the healed network is prompt, so while anything is in
+ * flight (or a node can restart) one of those goes, picked at random; only when nothing
+ * is does a timer fire, the one due first (ties: any of them). Without this, a walk that
+ * fires timers as often as it delivers makes every message look late, and a protocol
+ * with failure detectors suspects everyone forever.
+ */
+function healedChoices(model: CheckModel, s: ModelState, all: readonly Action[]): number[] {
+  const prompt: number[] = [];
+  const timers: number[] = [];
+  let dueMs = Infinity;
+  for (let i = 0; i < all.length; i++) {
+    const a = all[i]!;
+    if (!isFair(model, s, a)) continue;
+    if (a.k !== 'timer') {
+      prompt.push(i);
+      continue;
+    }
+    const due = s.nodes[a.node]!.timers.find((t) => t.tag === a.tag)!.dueMs;
+    if (due < dueMs) {
+      dueMs = due;
+      timers.length = 0;
+    }
+    if (due === dueMs) timers.push(i);
+  }
+  return prompt.length > 0 ? prompt : timers;
+}
+
+/**
+ * A random walk of at most `maxSteps` fair actions from `from` (see `healedChoices`), until the `eventually` properties all hold (checked, as once the
  * system is quiescent, in every state including the first). Choices index the full list
  * of enabled actions, so the walk replays like a search path.
  */
@@ -41,8 +68,7 @@ export function randomWalk(model: CheckModel, from: ModelState, maxSteps: number
   if (missing === undefined) return { outcome: 'reached', choices };
   for (let step = 0; step < maxSteps; step++) {
     const all = model.actions(s);
-    const fair: number[] = [];
-    for (let i = 0; i < all.length; i++) if (isFair(model, s, all[i]!)) fair.push(i);
+    const fair = healedChoices(model, s, all);
     if (fair.length === 0) break;
     const i = rng.pick(fair);
     const a = all[i]!;
