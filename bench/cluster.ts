@@ -21,7 +21,7 @@ export async function clusterFigures(): Promise<Record<string, number>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-cluster-'));
   const configFile = writeKvConfig(dir, IDS, await freePorts(IDS.length), randomBytes(24).toString('hex'));
   const config = loadClusterConfig(configFile);
-  const cluster = new LocalCluster(configFile, IDS, { dataRoot: path.join(dir, 'data') });
+  const cluster = new LocalCluster(configFile, IDS, { dataRoot: path.join(dir, 'data'), quickStart: true });
   const clients: ClusterClient[] = [];
   try {
     await cluster.start();

@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ClusterClient, loadClusterConfig, type ClusterConfig } from '@faultline/runtime/host';
+import { ClusterClient, loadClusterConfig } from '@faultline/runtime/host';
 import { Rng } from '@faultline/simulator';
 import { afterAll, expect, it } from 'vitest';
-import { emptyLog, kvProblems, runKvClient, type KvClientLog, type KvStore } from '../examples/kv-cluster/kv-workload.ts';
+import { emptyLog, kvProblems, runKvClient, settledStores, type KvClientLog } from '../examples/kv-cluster/kv-workload.ts';
 import { freePorts, LocalCluster, writeKvConfig } from '../examples/kv-cluster/processes.ts';
 
 const IDS = ['n1', 'n2', 'n3'];
@@ -29,26 +29,11 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Polls until every node reports the same store, at most `tries` times. */
-async function settledStores(config: ClusterConfig, tries: number): Promise<Record<string, KvStore>> {
-  const probe = await ClusterClient.connect({ config, timeoutMs: 500, attemptsMax: 20 });
-  clients.push(probe);
-  let stores: Record<string, KvStore> = {};
-  for (let i = 0; i < tries; i++) {
-    stores = {};
-    for (const id of IDS) stores[id] = ((await probe.inspect(id)).state as { store: KvStore }).store;
-    const seqs = new Set(Object.values(stores).map((s) => JSON.stringify(s.data)));
-    if (seqs.size === 1) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return stores;
-}
-
 it('survives 20 SIGKILLs and restarts with Ken: no acknowledged write lost or doubled, replicas equal', async () => {
   const ports = await freePorts(IDS.length);
   const configFile = writeKvConfig(dir, IDS, ports, randomBytes(24).toString('hex'));
   const config = loadClusterConfig(configFile);
-  cluster = new LocalCluster(configFile, IDS, { dataRoot: path.join(dir, 'data') });
+  cluster = new LocalCluster(configFile, IDS, { dataRoot: path.join(dir, 'data'), quickStart: true });
   await cluster.start();
 
   const rng = new Rng('cluster-crash');
@@ -79,7 +64,9 @@ it('survives 20 SIGKILLs and restarts with Ken: no acknowledged write lost or do
   running = false;
   await Promise.all(loops);
 
-  const stores = await settledStores(config, 100);
+  const probe = await ClusterClient.connect({ config, timeoutMs: 500, attemptsMax: 20 });
+  clients.push(probe);
+  const stores = await settledStores(probe, IDS);
   const problems = kvProblems(stores, logs);
   expect(problems, `crashes: ${crashes.join(' ')}`).toEqual([]);
   const acked = logs.reduce((n, l) => n + l.ackedPuts.length, 0);

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClusterClient, loadClusterConfig } from '@faultline/runtime/host';
-import { emptyLog, kvProblems, runKvClient, type KvClientLog, type KvStore } from './kv-workload.ts';
+import { emptyLog, kvProblems, runKvClient, settledStores, type KvClientLog } from './kv-workload.ts';
 import { LocalCluster } from './processes.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -82,12 +82,7 @@ export async function runExample(o: ExampleOptions): Promise<number> {
   await stop;
   await Promise.all([...loops, chaos]);
   clearInterval(status);
-  const stores: Record<string, KvStore> = {};
-  for (let i = 0; i < 50; i++) {
-    for (const id of ids) stores[id] = ((await clients[0]!.inspect(id)).state as { store: KvStore }).store;
-    if (new Set(Object.values(stores).map((s) => JSON.stringify(s.data))).size === 1) break;
-    await sleep(200);
-  }
+  const stores = await settledStores(clients[0]!, ids, 50);
   const problems = kvProblems(stores, logs);
   await Promise.all(clients.map((c) => c.close()));
   await cluster.stop();

@@ -62,6 +62,21 @@ export interface KvStore {
 }
 
 /**
+ * Every node's store, asked for until they all hold the same data (at most `tries` rounds,
+ * `pauseMs` apart): replicas that are still catching up get the time to.
+ */
+export async function settledStores(client: ClusterClient, ids: readonly string[], tries = 100, pauseMs = 200): Promise<Record<string, KvStore>> {
+  let stores: Record<string, KvStore> = {};
+  for (let i = 0; i < tries; i++) {
+    stores = {};
+    for (const id of ids) stores[id] = ((await client.inspect(id)).state as { store: KvStore }).store;
+    if (new Set(Object.values(stores).map((s) => JSON.stringify(s.data))).size === 1) break;
+    await new Promise((r) => setTimeout(r, pauseMs));
+  }
+  return stores;
+}
+
+/**
  * Every way the final stores break the clients' logs: an acknowledged write missing, a
  * write applied twice, replicas that differ. Empty when all is well.
  */
