@@ -33,12 +33,8 @@ export const TIMING = {
  * candidate asks for votes once per election timeout.
  */
 export const LIMITS = {
-  /**
-   * Entries per AppendEntries. One at a time: a follower far behind catches up entry by
-   * entry, and a new leader's older entries reach a majority before its own no-op does
-   * (the situation of Figure 8, which the commit rule must handle).
-   */
-  maxBatchEntries: 1,
+  /** Entries per AppendEntries (a batch also never spans two terms: see `batchFrom`). */
+  maxBatchEntries: 32,
   /**
    * The log is not compacted; it is bounded instead. A leader with this many entries takes
    * no new requests (it redirects them back, so the client retries). The default workload

@@ -7,7 +7,7 @@ import type { NodeId } from '@faultline/runtime';
 import { LIMITS, TIMING } from './config.ts';
 import { applyCommand } from './kv.ts';
 import { majority, retryHint, termAt } from './log.ts';
-import type { Msg } from './messages.ts';
+import type { Entry, Msg } from './messages.ts';
 import { followLeader, observeTerm } from './roles.ts';
 import type { Ctx } from './state.ts';
 
@@ -27,9 +27,22 @@ export function sendAppend(ctx: Ctx, peer: NodeId): void {
     term: s.currentTerm,
     prevIndex,
     prevTerm: termAt(s.log, prevIndex),
-    entries: s.log.slice(prevIndex, prevIndex + LIMITS.maxBatchEntries),
+    entries: batchFrom(s.log, next),
     leaderCommit: s.commitIndex,
   });
+}
+
+/**
+ * The entries to send from index `next` on: at most a batch, and all of one term. A new
+ * leader thus sends a lagging follower the older terms' entries before its own, so they
+ * may reach a majority first: the situation of Figure 8, in which the commit rule (count
+ * only entries of the current term) is what keeps them from being committed too early.
+ */
+export function batchFrom(log: readonly Entry[], next: number): Entry[] {
+  const term = termAt(log, next);
+  let end = next - 1;
+  while (end < log.length && end - next + 1 < LIMITS.maxBatchEntries && log[end]!.term === term) end++;
+  return log.slice(next - 1, end);
 }
 
 export function heartbeat(ctx: Ctx): void {

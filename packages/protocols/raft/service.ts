@@ -46,9 +46,9 @@
  * messages leave, and a restarted node is a slow node. Without Ken a crash would lose the
  * term, vote and log, which Raft does not tolerate. The log is not compacted: it is
  * bounded (`LIMITS.maxLogEntries`) by what the workload can produce in a run. Membership
- * is fixed. Entries travel one per AppendEntries, which makes catching up slow but keeps
- * the Figure 8 situation (older entries reaching a majority before the new leader's own)
- * common enough for the simulator to test the commit rule.
+ * is fixed. An AppendEntries carries entries of one term only, so a new leader's older
+ * entries reach a follower (and perhaps a majority) before its own do: the Figure 8
+ * situation comes up as often as a network allows, and the commit rule is exercised.
  */
 import type { ClientId, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
 import { Service } from '@faultline/runtime';
