@@ -76,6 +76,10 @@ export async function runRun(out: Output, argv: readonly string[]): Promise<numb
     });
   } catch (err) {
     if (err instanceof ClusterConfigError) throw new UsageError(err.message);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      throw new UsageError(`faultline run: ${nodeId} cannot listen on ${address.host}:${flags.port ?? address.port} (${code}): is another process using it?`);
+    }
     throw err;
   }
   out.out(`${nodeId} listening on ${address.host}:${node.port}${flags.ken ? ` with Ken in ${dataDir}` : ''} (${config.protocol.name}, ${config.security.kind})`);

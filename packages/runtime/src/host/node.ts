@@ -72,7 +72,14 @@ export async function startNode(o: StartNodeOptions): Promise<RunningNode> {
     onPeerState: (peer, state) => host.onPeerState(peer, state),
   });
   host.attach(layer, transport);
-  const { port } = await transport.start();
+  let port: number | undefined;
+  try {
+    port = (await transport.start()).port;
+  } catch (err) {
+    layer.close();
+    await transport.close();
+    throw err;
+  }
   host.begin();
   return {
     id: o.nodeId,
