@@ -1,9 +1,30 @@
 import net from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
-import { client, closeAfterEach, HOST, node, settle, startPair, startProbe, texts, waitUntil } from './harness.ts';
+import { client, closeAfterEach, HOST, node, settle, startPair, startProbe, texts, waitUntil, type Probe } from './harness.ts';
 
 const plaintext = { kind: 'plaintext' } as const;
 const track = closeAfterEach();
+
+/**
+ * n1 and n2 connected; `gone` closes; the other queues `count` messages for it (checking the
+ * queue's byte count); `gone` starts again on its port; resolves once they all arrived.
+ */
+async function queueAcrossRestart(gone: 'n1' | 'n2', count: number): Promise<{ survivor: Probe; back: Probe; sent: string[] }> {
+  const [a, b] = await startPair(plaintext);
+  const [survivor, leaving] = gone === 'n2' ? [a, b] : [b, a];
+  track(survivor);
+  a.t.send(node('n2'), Buffer.from('before'));
+  await waitUntil(() => b.received.length === 1, 'connected');
+  await leaving.t.close();
+  await waitUntil(() => survivor.states.includes(`node ${gone} disconnected`), 'the survivor sees its peer go');
+  const sent = Array.from({ length: count }, (_, i) => `queued ${i}`);
+  for (const m of sent) expect(survivor.t.send(node(gone), Buffer.from(m))).toBe(true);
+  expect(survivor.t.queuedBytes(node(gone))).toBe(count * (4 + 'queued 0'.length));
+  const peers: Record<string, number> = gone === 'n2' ? { n1: 1, n2: b.port } : { n2: b.port };
+  const [back] = track(await startProbe(node(gone), peers, plaintext));
+  await waitUntil(() => back.received.length === count, `the queued messages reach the restarted ${gone}`);
+  return { survivor, back, sent };
+}
 
 describe('transport (plaintext, loopback)', () => {
   it('delivers in order both ways over one connection, and reports peer state', async () => {
@@ -32,32 +53,16 @@ describe('transport (plaintext, loopback)', () => {
   });
 
   it('reconnects after the peer restarts on the same port, keeping what was queued meanwhile', async () => {
-    const [a, b] = await startPair(plaintext);
-    track(a);
-    a.t.send(node('n2'), Buffer.from('before'));
-    await waitUntil(() => b.received.length === 1, 'first delivery');
-    await b.t.close();
-    await waitUntil(() => a.states.includes('node n2 disconnected'), 'n1 sees n2 go');
-    for (let i = 0; i < 10; i++) expect(a.t.send(node('n2'), Buffer.from(`queued ${i}`))).toBe(true);
-    expect(a.t.queuedBytes(node('n2'))).toBe(10 * (4 + 'queued 0'.length));
-    const b2 = track(await startProbe(node('n2'), { n1: 1, n2: b.port }, plaintext))[0];
-    await waitUntil(() => b2.received.length === 10, 'queued messages arrive after the restart');
-    expect(texts(b2)).toEqual(Array.from({ length: 10 }, (_, i) => `queued ${i}`));
+    const { survivor: a, back: b2, sent } = await queueAcrossRestart('n2', 10);
+    expect(texts(b2)).toEqual(sent);
     expect(a.states).toEqual(['node n2 connected', 'node n2 disconnected', 'node n2 connected']);
     expect(a.t.queuedBytes(node('n2'))).toBe(0);
   });
 
   it('keeps what the accepting side queued while the dialer restarts, and delivers it when it is back', async () => {
-    const [a, b] = await startPair(plaintext);
-    track(b);
-    a.t.send(node('n2'), Buffer.from('hello'));
-    await waitUntil(() => b.received.length === 1, 'connected');
-    await a.t.close();
-    await waitUntil(() => b.states.includes('node n1 disconnected'), 'n2 sees n1 go');
-    for (let i = 0; i < 5; i++) expect(b.t.send(node('n1'), Buffer.from(`while away ${i}`))).toBe(true);
-    const [a2] = track(await startProbe(node('n1'), { n2: b.port }, plaintext));
-    await waitUntil(() => a2.received.length === 5, 'the restarted dialer gets what was queued');
-    expect(texts(a2)).toEqual(Array.from({ length: 5 }, (_, i) => `while away ${i}`));
+    const { survivor: b, back: a2, sent } = await queueAcrossRestart('n1', 5);
+    expect(texts(a2)).toEqual(sent);
+    expect(b.states).toEqual(['node n1 connected', 'node n1 disconnected', 'node n1 connected']);
   });
 
   it('bounds the queue of an unreachable peer: send returns false and drops when full', async () => {
