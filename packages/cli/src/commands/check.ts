@@ -137,7 +137,7 @@ function report(out: Output, r: CheckResult, wallMs: number, replay: string | un
   if (replay) lines.push(`  ${c.dim('replay:')} ${c.cyan(replay)}`);
   if (lines.length > 0) lines.push('');
   if (r.ok) lines.push(c.green.bold(`✓ ${name}: no property violated within depth ${r.depth}`));
-  const coverage = r.coverage === 'exhausted' ? 'every reachable state' : r.coverage === 'budget' ? 'stopped at --max-states' : `every state within depth ${r.depth}`;
+  const coverage = r.violation?.foundBy === 'search' ? 'stopped at the violation' : r.coverage === 'exhausted' ? 'every reachable state' : r.coverage === 'budget' ? 'stopped at --max-states' : `every state within depth ${r.depth}`;
   lines.push(
     `  ${c.dim('states ')} ${grouped(r.statesExplored)} explored, ${grouped(r.statesUnique)} unique (${coverage})`,
     `  ${c.dim('walks  ')} ${grouped(r.walks.run)} from the frontier, ${grouped(r.walks.failed)} never reached the eventually-properties`,
