@@ -126,6 +126,8 @@ export class CheckModel {
   private incomingRedirects = 0;
   private readonly reorder: boolean;
   private readonly lossy: boolean;
+  private readonly initialNodes: readonly { id: string; startMs: number }[];
+  private readonly initialReqs: ClientRequest[] = [];
 
   constructor(readonly options: ModelOptions) {
     const p = options.protocol;
@@ -147,18 +149,16 @@ export class CheckModel {
     this.initialNodes = c.nodes.map((n) => ({ id: n.id, startMs: n.startMs }));
     const initial = c.nodes.filter((n) => n.startMs === 0).map((n) => n.id);
     const wrng = new Rng(`${this.seed}/workload`);
-    this.initialReqs = [];
-    for (let i = 0; i < this.requests; i++) {
-      const client = `c${i + 1}`;
-      const req = c.workload.next(wrng, client, 0);
-      const node = c.workload.target?.(client, i, initial) ?? initial[i % initial.length]!;
-      this.initialReqs.push({ op: `${client}:1`, client, node, req, redirects: 0 });
-      this.targets.set(`${client}:1`, node);
-    }
+    this.guarded(() => {
+      for (let i = 0; i < this.requests; i++) {
+        const client = `c${i + 1}`;
+        const req = c.workload.next(wrng, client, 0);
+        const node = c.workload.target?.(client, i, initial) ?? initial[i % initial.length]!;
+        this.initialReqs.push({ op: `${client}:1`, client, node, req, redirects: 0 });
+        this.targets.set(`${client}:1`, node);
+      }
+    });
   }
-
-  private readonly initialNodes: readonly { id: string; startMs: number }[];
-  private readonly initialReqs: ClientRequest[];
 
   /** Every node that starts at time 0 has run its start handler; the requests are in flight. */
   initial(): StepResult {
