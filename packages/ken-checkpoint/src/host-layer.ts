@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { LayerFactory, LayerOutput, NodeLayer } from '@faultline/runtime/host';
+import { KenUsageError } from './errors.ts';
 import { FileStore } from './file-store.ts';
 import type { KenFrame } from './frames.ts';
 import { KenNode } from './ken-node.ts';
@@ -25,6 +28,7 @@ export interface KenHostLayerOptions {
 export function kenHostLayer(o: KenHostLayerOptions): LayerFactory {
   return (setup): NodeLayer => {
     const store = new FileStore(o.dataDir);
+    const unlock = lockDataDir(o.dataDir);
     const ken = new KenNode(setup.service, setup.self, setup.cluster, setup.host, store, o.options);
     return {
       wire: 'ken',
@@ -44,11 +48,48 @@ export function kenHostLayer(o: KenHostLayerOptions): LayerFactory {
       },
       unackedTo: (peer) => (ken.started ? ken.unackedTo(peer) : 0),
       stats: () => ({ ...ken.stats, syncs: store.counters.syncs, recordBytesWritten: store.counters.bytes, compactions: store.counters.compactions }),
-      close: () => store.close(),
+      close: () => {
+        store.close();
+        unlock();
+      },
     };
   };
 }
 
 function toLayer(outputs: readonly KenOutput[]): LayerOutput[] {
   return outputs.map((o) => (o.kind === 'frame' ? { kind: 'send', to: o.to, payload: o.frame } : o));
+}
+
+const LOCK_FILE = 'LOCK';
+
+/**
+ * Claims `dir` for this process (a `LOCK` file holding its pid): two live processes over
+ * one data directory would interleave their logs. A lock left by a process that is gone
+ * (killed with SIGKILL) is taken over. Returns the release function.
+ */
+function lockDataDir(dir: string): () => void {
+  const file = path.join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(fs.readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
+        throw new KenUsageError(`ken: data directory ${dir} is in use by process ${pid} (its ${LOCK_FILE} file); one node per directory`);
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new KenUsageError(`ken: could not lock data directory ${dir}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

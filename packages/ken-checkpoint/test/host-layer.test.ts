@@ -52,4 +52,16 @@ describe('kenHostLayer', () => {
     expect(a.unackedTo('n2')).toBe(1);
     a.close();
   });
+
+  it('refuses a data directory another live process holds, and takes over one a dead process left', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ken-host-'));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'LOCK'), `${process.ppid}\n`);
+    expect(() => layerIn(dir)).toThrow(/is in use by process/);
+    fs.writeFileSync(path.join(dir, 'LOCK'), '999999999\n');
+    const a = layerIn(dir);
+    expect(fs.readFileSync(path.join(dir, 'LOCK'), 'utf8')).toBe(`${process.pid}\n`);
+    a.close();
+    expect(fs.existsSync(path.join(dir, 'LOCK'))).toBe(false);
+  });
 });

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { kenHostLayer } from '@faultline/ken-checkpoint';
+import { KenUsageError, kenHostLayer } from '@faultline/ken-checkpoint';
 import type { AnyService } from '@faultline/runtime';
 import { ClusterConfigError, loadClusterConfig, startNode, type ClusterConfig, type RunningNode } from '@faultline/runtime/host';
 import { parseArgs, type CommandSpec } from '../args.ts';
@@ -75,7 +75,7 @@ export async function runRun(out: Output, argv: readonly string[]): Promise<numb
       onLog: (line) => out.err(line),
     });
   } catch (err) {
-    if (err instanceof ClusterConfigError) throw new UsageError(err.message);
+    if (err instanceof ClusterConfigError || err instanceof KenUsageError) throw new UsageError(err.message);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
       throw new UsageError(`faultline run: ${nodeId} cannot listen on ${address.host}:${flags.port ?? address.port} (${code}): is another process using it?`);
