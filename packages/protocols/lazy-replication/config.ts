@@ -12,15 +12,17 @@ export interface Options {
 
 /** Timing, in local-clock milliseconds. */
 export const TIMING = {
-  /** Period of the one timer: gossip to every known replica, Join retries, the report of long-held requests. */
+  /** Period of the one timer: gossip to one known replica (the next in turn), and the front ends' resends. */
   gossipMs: 50,
-  /** A request held this long is reported (once) in the log: the replica that had what it needs may have failed. */
+  /** A front end resends a request unanswered this long (a get to the next replica). */
+  resendMs: 150,
+  /** A request unanswered this long is reported (once) in the log: the replica that had what it needs may have failed. */
   reportHeldMs: 2_000,
 } as const;
 
 /** Every queue has a bound. */
 export const LIMITS = {
-  /** Requests held until the replica has caught up with the client; more are dropped (the client retries elsewhere). */
+  /** Requests held until the replica has caught up with the client; more are dropped (the front end resends). */
   maxHeld: 32,
   /** Replicas a replica knows of and gossips with. */
   maxKnown: 16,

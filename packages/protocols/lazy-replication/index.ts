@@ -8,8 +8,9 @@ import { workload } from './workload.ts';
 
 export { LazyReplication, later } from './service.ts';
 export { BUGS, TIMING, LIMITS, type Bug, type Options } from './config.ts';
-export type { Req, Res, Msg, Slot, Session, Snapshot, Timer } from './messages.ts';
-export type { State, Held } from './state.ts';
+export type { Req, Res, Msg, Slot, Timer } from './messages.ts';
+export type { State, Held, FrontEnd, Pending } from './state.ts';
+export { FOUNDERS, homeOf } from './home.ts';
 export { dominates, join, weight, type VectorTime } from './vector-time.ts';
 export { properties, readYourWrites, monotonicReads, convergesAfterHeal } from './properties.ts';
 export { workload, KEYS } from './workload.ts';
@@ -25,7 +26,7 @@ export const lazyReplication = defineProtocol<State, Req, Res>({
   name: 'lazy-replication',
   description:
     'Ladin et al.\'s lazy replication of a key-value store: any replica answers at once, writes spread by gossip, ' +
-    'vector timestamps make each client wait for a replica that has caught up with what it has seen (causal consistency)',
+    'vector timestamps make each client (through its front end) wait for a replica that has caught up with what it has seen (causal consistency)',
   create({ bug }) {
     if (bug !== undefined && !isBug(bug)) throw new Error(`lazy-replication has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
     return new LazyReplication({ bug });
@@ -36,6 +37,9 @@ export const lazyReplication = defineProtocol<State, Req, Res>({
   nodes: NODES,
   workload,
   consistency: { model: 'kv', level: 'causal' },
+  // Replicas keep their state across crashes (the paper's stable storage): a front end's
+  // timestamp must survive, or a restarted home would forget what its clients have seen.
+  ken: true,
   durationMs: 10_000,
   quietMs: 3_000,
 });

@@ -1,10 +1,9 @@
-import type { ClientId, NodeId } from '@faultline/runtime';
+import type { ClientId, RequestId } from '@faultline/runtime';
 import type { VectorTime } from './vector-time.ts';
 
 /**
- * Client requests. `seq` is the client's request number (0, 1, 2, ...; retries keep it),
- * which the replica-side session table uses in place of a client-held timestamp (see
- * the service's essay). Values must be unique: the causal check names a write by its value.
+ * Client requests. `seq` is the client's request number (0, 1, 2, ...; retries keep it).
+ * Values must be unique: the causal check names a write by its value.
  */
 export type Req =
   | { readonly type: 'put'; readonly key: string; readonly value: string; readonly seq: number }
@@ -21,25 +20,21 @@ export interface Slot {
   readonly origin: string;
 }
 
-/** What a client has seen, as far as the replicas know: its last answered request and the timestamp it was answered at. */
-export interface Session {
-  readonly seq: number;
-  readonly ts: VectorTime;
-}
-
-/** A replica's whole state as gossip carries it. */
-export interface Snapshot {
-  readonly ts: VectorTime;
-  readonly store: Readonly<Record<string, Slot>>;
-  readonly sessions: Readonly<Record<ClientId, Session>>;
-  readonly known: readonly NodeId[];
-}
-
-/**
- * Background anti-entropy: the sender's state, merged by the receiver, which from then on
- * gossips with the sender too (that is how a new or restarted replica joins: it gossips
- * its empty state to a replica it knows and is answered with everything).
- */
-export type Msg = { readonly type: 'Gossip' } & Snapshot;
+export type Msg =
+  /**
+   * Background anti-entropy: the sender's store, timestamp and the replicas it knows,
+   * merged by the receiver, which from then on gossips with the sender too (that is how
+   * a new replica joins: it gossips its empty state to one replica it knows).
+   */
+  | {
+      readonly type: 'Gossip';
+      readonly ts: VectorTime;
+      readonly store: Readonly<Record<string, Slot>>;
+      readonly known: readonly string[];
+    }
+  /** Front end to replica: serve this request once your timestamp dominates `ts` (the client's). */
+  | { readonly type: 'Serve'; readonly client: ClientId; readonly requestId: RequestId; readonly req: Req; readonly ts: VectorTime }
+  /** Replica to front end: the result, and the replica's timestamp when it answered. */
+  | { readonly type: 'Served'; readonly client: ClientId; readonly requestId: RequestId; readonly result: Res; readonly ts: VectorTime };
 
 export type Timer = 'tick';

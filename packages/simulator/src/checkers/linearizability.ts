@@ -13,27 +13,31 @@ export interface LinearizabilityOptions {
   readonly maxShrinkSteps?: number;
 }
 
+/** A violation shrunk to the operations that conflict (shared by the linearizability and sequential checkers). */
+export interface ShrunkReport<Req, Res> {
+  readonly outcome: 'violation';
+  /** `core` and `context` together, in invocation order: a set that cannot be ordered. */
+  readonly operations: readonly Operation<Req, Res>[];
+  /**
+   * Operations that cannot be ordered even if every other operation may or may not have
+   * taken effect; without any one of them, they can (1-minimal, unless shrinking ran out
+   * of budget).
+   */
+  readonly core: readonly Operation<Req, Res>[];
+  /** Other operations the core needs to be told as a story: typically the writes its reads saw. */
+  readonly context: readonly Operation<Req, Res>[];
+  readonly minimal: boolean;
+  readonly explanation: string;
+  readonly steps: number;
+}
+
 export type LinearizabilityResult<Req = unknown, Res = unknown> =
   | { readonly outcome: 'ok'; readonly steps: number; readonly partitions: number }
   | { readonly outcome: 'unknown'; readonly reason: string; readonly key: string | undefined; readonly steps: number }
-  | {
-      readonly outcome: 'violation';
+  | (ShrunkReport<Req, Res> & {
       /** The partition that failed (undefined when the history was checked as a whole). */
       readonly key: string | undefined;
-      /** `core` and `context` together, in invocation order: a set that cannot be linearized. */
-      readonly operations: readonly Operation<Req, Res>[];
-      /**
-       * Operations that cannot be linearized even if every other operation of the key may or
-       * may not have taken effect; without any one of them, they can (1-minimal, unless
-       * shrinking ran out of budget).
-       */
-      readonly core: readonly Operation<Req, Res>[];
-      /** Other operations the core needs to be told as a story: typically the writes its reads saw. */
-      readonly context: readonly Operation<Req, Res>[];
-      readonly minimal: boolean;
-      readonly explanation: string;
-      readonly steps: number;
-    };
+    });
 
 const DEFAULT_MAX_STEPS = 2_000_000;
 

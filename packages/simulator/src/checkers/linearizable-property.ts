@@ -1,4 +1,4 @@
-import { eventually, type Property } from '@faultline/runtime';
+import { eventually, type History, type Property } from '@faultline/runtime';
 import { checkLinearizability, type LinearizabilityOptions, type LinearizabilityResult } from './linearizability.ts';
 import type { Model } from './model.ts';
 
@@ -23,21 +23,37 @@ export function linearizable<S, Req, Res, State = unknown>(
   model: Model<State, Req, Res>,
   options: LinearizablePropertyOptions<Req, Res> = {},
 ): Property<S, Req, Res> {
-  return eventually<S, Req, Res>(
+  return historyProperty<S, Req, Res, LinearizabilityResult<Req, Res>>(
     name,
     'the client history is linearizable: every operation appears to take effect at one instant between its invocation and its reply',
-    (view) => {
-      const result = checkLinearizability(view.history, model, options);
-      options.onResult?.(result);
-      switch (result.outcome) {
-        case 'ok':
-          return true;
-        case 'violation':
-          return result.explanation;
-        case 'unknown':
-          if (options.inconclusive === 'pass') return true;
-          return `inconclusive: ${result.reason} (not shown to be a violation; raise maxSteps or shorten the run)`;
-      }
-    },
+    (history) => checkLinearizability(history, model, options),
+    options,
   );
+}
+
+/**
+ * An `eventually` property that runs a bounded history check once the run is quiescent:
+ * a violation's explanation is the message; an inconclusive result fails with a message
+ * starting `inconclusive:` unless `options.inconclusive` is `pass`.
+ */
+export function historyProperty<S, Req, Res, R extends { outcome: 'ok' } | { outcome: 'violation'; explanation: string } | { outcome: 'unknown'; reason: string }>(
+  name: string,
+  description: string,
+  check: (history: History<Req, Res>) => R,
+  options: { readonly inconclusive?: 'violation' | 'pass'; readonly onResult?: (result: R) => void },
+  hint = 'not shown to be a violation; raise maxSteps or shorten the run',
+): Property<S, Req, Res> {
+  return eventually<S, Req, Res>(name, description, (view) => {
+    const result = check(view.history);
+    options.onResult?.(result);
+    switch (result.outcome) {
+      case 'ok':
+        return true;
+      case 'violation':
+        return result.explanation;
+      case 'unknown':
+        if (options.inconclusive === 'pass') return true;
+        return `inconclusive: ${result.reason} (${hint})`;
+    }
+  });
 }

@@ -1,4 +1,5 @@
-import { eventually, type Property } from '@faultline/runtime';
+import type { Property } from '@faultline/runtime';
+import { historyProperty } from './linearizable-property.ts';
 import type { Model } from './model.ts';
 import { checkSequential, type SequentialOptions, type SequentialResult } from './sequential.ts';
 
@@ -15,15 +16,10 @@ export function sequentiallyConsistent<S, Req, Res, State = unknown>(
   model: Model<State, Req, Res>,
   options: SequentialPropertyOptions<Req, Res> = {},
 ): Property<S, Req, Res> {
-  return eventually<S, Req, Res>(
+  return historyProperty<S, Req, Res, SequentialResult<Req, Res>>(
     name,
     "the client history is sequentially consistent: the operations fit one order that keeps each client's own order",
-    (view) => {
-      const result = checkSequential(view.history, model, options);
-      options.onResult?.(result);
-      if (result.outcome === 'ok') return true;
-      if (result.outcome === 'violation') return result.explanation;
-      return options.inconclusive === 'pass' || `inconclusive: ${result.reason} (not shown to be a violation; raise maxSteps or shorten the run)`;
-    },
+    (history) => checkSequential(history, model, options),
+    options,
   );
 }

@@ -1,6 +1,6 @@
 import type { History, Operation } from '@faultline/runtime';
 import { explainViolation, type ViolationWording } from './explain.ts';
-import { checkLinearizability, toSearchOp } from './linearizability.ts';
+import { checkLinearizability, toSearchOp, type ShrunkReport } from './linearizability.ts';
 import type { Model } from './model.ts';
 import { searchLinearization, type Budget } from './search.ts';
 import { searchSequential, type ClientSearchOp } from './sequential-search.ts';
@@ -19,18 +19,7 @@ export interface SequentialOptions {
 export type SequentialResult<Req = unknown, Res = unknown> =
   | { readonly outcome: 'ok'; readonly steps: number }
   | { readonly outcome: 'unknown'; readonly reason: string; readonly steps: number }
-  | {
-      readonly outcome: 'violation';
-      /** `core` and `context` together, in invocation order. */
-      readonly operations: readonly Operation<Req, Res>[];
-      /** Operations that cannot all be ordered, even if every other one may or may not have taken effect (1-minimal unless `minimal` is false). */
-      readonly core: readonly Operation<Req, Res>[];
-      /** Other operations the core needs to be told as a story: typically the writes its reads saw. */
-      readonly context: readonly Operation<Req, Res>[];
-      readonly minimal: boolean;
-      readonly explanation: string;
-      readonly steps: number;
-    };
+  | ShrunkReport<Req, Res>;
 
 const DEFAULT_MAX_STEPS = 2_000_000;
 
