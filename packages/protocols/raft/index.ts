@@ -10,16 +10,7 @@ export { Raft } from './service.ts';
 export { BUGS, TIMING, LIMITS, type Bug, type Options } from './config.ts';
 export type { Req, Res, Msg, Entry, Command, Timer } from './messages.ts';
 export type { State, Role, Session, PendingRequest } from './state.ts';
-export {
-  properties,
-  electionSafety,
-  logMatching,
-  leaderCompleteness,
-  electionsKeepCommitted,
-  stateMachineSafety,
-  leaderAfterHeal,
-  storesConverge,
-} from './properties.ts';
+export * from './properties.ts';
 export { workload } from './workload.ts';
 
 export const raft = defineProtocol<State, Req, Res>({

@@ -11,17 +11,20 @@ import type { State } from './state.ts';
 
 type View = SystemView<State, Req, Res>;
 
+/** The up nodes that believe they lead, with their states. */
+function leadersOf(view: View): { id: string; state: State }[] {
+  return liveStates(view).filter((n) => n.state.role === 'leader');
+}
+
 export const electionSafety: Property<State, Req, Res> = always<State, Req, Res>(
   'election-safety',
   'at most one node is ever leader of a given term',
   (view) => {
     const m = memoryOf(view);
-    for (const n of view.nodes) {
-      const s = n.state;
-      if (!n.up || s?.role !== 'leader') continue;
-      const seen = m.leaders.get(s.currentTerm);
-      if (seen === undefined) m.leaders.set(s.currentTerm, n.id);
-      else if (seen !== n.id) return `${n.id} and ${seen} have both been leader of term ${s.currentTerm}`;
+    for (const { id, state } of leadersOf(view)) {
+      const seen = m.leaders.get(state.currentTerm);
+      if (seen === undefined) m.leaders.set(state.currentTerm, id);
+      else if (seen !== id) return `${id} and ${seen} have both been leader of term ${state.currentTerm}`;
     }
     return true;
   },
@@ -55,9 +58,8 @@ export const leaderCompleteness: Property<State, Req, Res> = always<State, Req, 
   (view) => {
     const m = memoryOf(view);
     recordCommits(view, m);
-    for (const n of view.nodes) {
+    for (const n of leadersOf(view)) {
       const s = n.state;
-      if (!n.up || s?.role !== 'leader') continue;
       const key = `${n.id}@${s.currentTerm}`;
       // A leader never changes its own entries, so only commits recorded since the last check need a look.
       const from = m.leaderChecked.get(key) ?? 0;
@@ -110,9 +112,8 @@ export const stateMachineSafety: Property<State, Req, Res> = always<State, Req, 
     const m = memoryOf(view);
     const problem = recordCommits(view, m);
     if (problem !== undefined) return problem;
-    for (const n of view.nodes) {
+    for (const n of liveStates(view)) {
       const s = n.state;
-      if (!n.up || s === undefined) continue;
       // A node restored from an older checkpoint applies some entries again: look at them again.
       const from = Math.min(m.appliedChecked.get(n.id) ?? 0, s.lastApplied);
       for (let i = from; i < s.lastApplied && i < s.log.length; i++) {
@@ -132,7 +133,7 @@ export const leaderAfterHeal: Property<State, Req, Res> = eventually<State, Req,
   'after healing, one up node leads the newest term, and every up node has committed the same prefix of the same log',
   (view: View) => {
     const live = liveStates(view);
-    const leader = live.find((n) => n.state.role === 'leader');
+    const leader = leadersOf(view)[0];
     if (leader === undefined) return `no leader among ${live.map((n) => `${n.id} (${n.state.role}, term ${n.state.currentTerm})`).join(', ')}`;
     const l = leader.state;
     for (const n of live) {
