@@ -11,10 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { lazyReplication } from '../packages/protocols/lazy-replication/index.ts';
 
 describe('lazy-replication in the simulator', () => {
-  it('the correct version passes 15 seeds', () => {
-    const r = campaign({ protocol: lazyReplication, seeds: 15 });
+  it('the correct version passes 10 seeds', () => {
+    const r = campaign({ protocol: lazyReplication, seeds: 10 });
     expect(r.failures.map((f) => `seed ${f.seed}: ${f.property}: ${f.message}`)).toEqual([]);
-    expect(r.seedsRun).toBe(15);
+    expect(r.seedsRun).toBe(10);
   });
 
   it('each client\'s gets are served by several replicas, so the session guarantees are exercised', () => {
@@ -23,7 +23,9 @@ describe('lazy-replication in the simulator', () => {
     const servers = new Map<string, Set<string>>();
     for (const t of r.trace ?? []) {
       if (t.k !== 'send') continue;
-      const msg = t.msg as { type: string; client?: string };
+      // Under Ken a protocol message travels inside Ken's envelope.
+      const envelope = t.msg as { msg?: { type: string; client?: string } };
+      const msg = envelope.msg ?? (t.msg as { type: string; client?: string });
       if (msg.type === 'Served') servers.set(msg.client!, (servers.get(msg.client!) ?? new Set()).add(t.node));
     }
     expect(servers.size).toBe(4);
