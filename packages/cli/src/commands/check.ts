@@ -43,6 +43,7 @@ export const CHECK = {
     bug: { type: 'string', value: 'NAME', help: 'check the named seeded bug variant' },
     faults: { type: 'string', value: 'LIST', help: `fault kinds (default: the protocol's): drop, duplicate, reorder, crash\n(delay, pause, skew and partition add nothing untimed but drops)` },
     requests: { type: 'integer', value: 'N', min: 0, help: `client requests in flight at the start, one per client (default ${DEFAULT_CHECK_REQUESTS})` },
+    warmup: { type: 'integer', value: 'N', min: 0, help: 'first run the healed system, requests held back, until its\neventually-properties hold (at most N actions); search from there' },
     'max-states': { type: 'integer', value: 'N', min: 1, help: 'unique states, at most (default 200,000)' },
     walks: { type: 'integer', value: 'N', min: 0, help: 'random walks from the frontier (default 100)' },
     'walk-depth': { type: 'integer', value: 'M', min: 1, help: 'actions per walk, at most (default 200)' },
@@ -86,7 +87,7 @@ export async function runCheck(out: Output, argv: readonly string[]): Promise<nu
     const rate = t > started ? Math.round((p.statesExplored * 1000) / (t - started)) : 0;
     out.io.stderr.write(`\r\x1b[2Kdepth ${p.depth}: ${grouped(p.statesExplored)} states, ${grouped(p.statesUnique)} unique, frontier ${grouped(p.frontier)} (${grouped(rate)}/s)`);
   };
-  const result = check({ ...model, depth: flags.depth, maxStates: flags['max-states'], walks: flags.walks, walkDepth: flags['walk-depth'], onProgress });
+  const result = check({ ...model, depth: flags.depth, maxStates: flags['max-states'], warmup: flags.warmup, walks: flags.walks, walkDepth: flags['walk-depth'], onProgress });
   if (draw) out.io.stderr.write('\r\x1b[2K');
   const wallMs = out.now() - started;
   const failure = result.violation ?? (result.liveness?.verdict === 'violated' ? result.liveness : undefined);
@@ -137,6 +138,7 @@ function report(out: Output, r: CheckResult, wallMs: number, replay: string | un
   if (replay) lines.push(`  ${c.dim('replay:')} ${c.cyan(replay)}`);
   if (lines.length > 0) lines.push('');
   if (r.ok) lines.push(c.green.bold(`✓ ${name}: no property violated within depth ${r.depth}`));
+  if (r.warmup) lines.push(`  ${c.dim('warm-up')} ${grouped(r.warmup.steps)} actions${r.warmup.reached ? ', to a state where the eventually-properties hold' : ' (the eventually-properties never held: the search starts where it stopped)'}`);
   const coverage = r.violation?.foundBy === 'search' ? 'stopped at the violation' : r.coverage === 'exhausted' ? 'every reachable state' : r.coverage === 'budget' ? 'stopped at --max-states' : `every state within depth ${r.depth}`;
   lines.push(
     `  ${c.dim('states ')} ${grouped(r.statesExplored)} explored, ${grouped(r.statesUnique)} unique (${coverage})`,

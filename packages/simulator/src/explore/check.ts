@@ -1,7 +1,7 @@
 import { Rng } from '../rng.ts';
 import { CheckModel, type Action, type ModelOptions, type ModelState } from './check-model.ts';
 import { criticalTransition, type CriticalTransition } from './critical.ts';
-import { randomWalk } from './walk.ts';
+import { randomWalk, warmUp } from './walk.ts';
 
 /** One step of a path: the index of the action among those enabled (the replayable part) and what it did. */
 export interface Choice {
@@ -18,6 +18,8 @@ export interface CheckOptions extends ModelOptions {
   readonly walks?: number;
   /** Actions per walk, at most (default 200). */
   readonly walkDepth?: number;
+  /** Before the search, run the healed system with requests held back until its eventually-properties hold, for at most this many actions (default 0: none). */
+  readonly warmup?: number;
   /** Walks tried from each state while looking for the critical transition (default 20). */
   readonly walksPerPrefix?: number;
   /** Called every `PROGRESS_EVERY` states and at the end of each depth. */
@@ -34,7 +36,7 @@ export interface CheckProgress {
 export interface CheckViolation {
   readonly property: string;
   readonly message: string;
-  /** Actions from the initial state to the violating state. */
+  /** Actions of the search (after the warm-up, if any) to the violating state. */
   readonly depth: number;
   /** `search`: the bounded exhaustive search; `walk`: a random walk from its frontier. */
   readonly foundBy: 'search' | 'walk';
@@ -69,6 +71,8 @@ export interface CheckResult {
   readonly violation: CheckViolation | undefined;
   readonly walks: { readonly run: number; readonly failed: number };
   readonly liveness: LivenessFailure | undefined;
+  /** The warm-up's length (its steps begin every path), and whether it reached the eventually-properties. */
+  readonly warmup: { readonly steps: number; readonly reached: boolean } | undefined;
 }
 
 export const DEFAULT_MAX_STATES = 200_000;
@@ -105,18 +109,27 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
   const maxStates = o.maxStates ?? DEFAULT_MAX_STATES;
   if (!Number.isInteger(o.depth) || o.depth < 0) throw new RangeError(`depth must be an integer >= 0, not ${o.depth}`);
   const visits: Visit[] = [{ parent: -1, choice: undefined }];
+  let warm: Choice[] = [];
   const pathTo = (v: number): Choice[] => {
     const out: Choice[] = [];
     for (let k = v; visits[k]!.parent >= 0; k = visits[k]!.parent) out.push(visits[k]!.choice!);
-    return out.reverse();
+    return [...warm, ...out.reverse()];
   };
-  const base = { protocol: o.protocol.name, bug: o.bug, walks: { run: 0, failed: 0 }, liveness: undefined };
-  const init = model.initial();
+  const first = model.initial();
+  let init = first;
+  let warmup: CheckResult['warmup'];
+  if (o.warmup !== undefined && o.warmup > 0 && first.error === undefined) {
+    const w = warmUp(model, first.state, o.warmup, new Rng(`${o.seed ?? 'check'}/warmup`));
+    warm = w.choices;
+    warmup = { steps: w.choices.length, reached: w.reached };
+    init = { state: w.state, error: w.failure };
+  }
+  const base = { protocol: o.protocol.name, bug: o.bug, walks: { run: 0, failed: 0 }, liveness: undefined, warmup };
   let explored = 1;
   const seen = new Set<string>([model.hash(init.state)]);
   const failed = init.error ?? model.failing(init.state, model.always, 'running');
   if (failed !== undefined)
-    return { ...base, ok: false, statesExplored: 1, statesUnique: 1, depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: [] } };
+    return { ...base, ok: false, statesExplored: 1, statesUnique: 1, depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: warm } };
   let level: Entry[] = [{ state: init.state, visit: 0 }];
   let depth = 0;
   let coverage: CheckResult['coverage'] = 'complete';

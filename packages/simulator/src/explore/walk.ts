@@ -28,6 +28,8 @@ export function isFair(model: CheckModel, s: ModelState, a: Action): boolean {
   }
 }
 
+const CLIENT_ACTIONS: ReadonlySet<Action['k']> = new Set(['request', 'lose-request', 'respond', 'lose-response', 'retry']);
+
 /**
  * The actions a walk picks from: the healed network is prompt, so while anything is in
  * flight (or a node can restart) one of those goes, picked at random; only when nothing
@@ -35,13 +37,13 @@ export function isFair(model: CheckModel, s: ModelState, a: Action): boolean {
  * fires timers as often as it delivers makes every message look late, and a protocol
  * with failure detectors suspects everyone forever.
  */
-function healedChoices(model: CheckModel, s: ModelState, all: readonly Action[]): number[] {
+function healedChoices(model: CheckModel, s: ModelState, all: readonly Action[], clients = true): number[] {
   const prompt: number[] = [];
   const timers: number[] = [];
   let dueMs = Infinity;
   for (let i = 0; i < all.length; i++) {
     const a = all[i]!;
-    if (!isFair(model, s, a)) continue;
+    if (!isFair(model, s, a) || (!clients && CLIENT_ACTIONS.has(a.k))) continue;
     if (a.k !== 'timer') {
       prompt.push(i);
       continue;
@@ -82,4 +84,28 @@ export function randomWalk(model: CheckModel, from: ModelState, maxSteps: number
     if (missing === undefined) return { outcome: 'reached', choices };
   }
   return { outcome: 'unreached', choices, failure: missing };
+}
+
+/**
+ * A warm-up before the search: the healed system runs (as in a walk) with the clients'
+ * requests held back, until its `eventually` properties hold (it has, say, formed a view)
+ * or `maxSteps` pass. The search then starts there, so its depth goes to the requests
+ * and faults instead of to the protocol's start-up.
+ */
+export function warmUp(model: CheckModel, from: ModelState, maxSteps: number, rng: Rng): { state: ModelState; choices: Choice[]; reached: boolean; failure: { property: string; message: string } | undefined } {
+  const choices: Choice[] = [];
+  let s = from;
+  for (let step = 0; step <= maxSteps; step++) {
+    if (model.failing(s, model.eventually, 'quiescent') === undefined) return { state: s, choices, reached: true, failure: undefined };
+    const all = model.actions(s);
+    const options = healedChoices(model, s, all, false);
+    if (options.length === 0 || step === maxSteps) break;
+    const i = rng.pick(options);
+    choices.push({ i, label: model.label(s, all[i]!) });
+    const r = model.apply(s, all[i]!);
+    s = r.state;
+    const bad = r.error ?? model.failing(s, model.always, 'running');
+    if (bad !== undefined) return { state: s, choices, reached: false, failure: bad };
+  }
+  return { state: s, choices, reached: false, failure: undefined };
 }
