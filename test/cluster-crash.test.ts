@@ -59,7 +59,7 @@ it('survives 20 SIGKILLs and restarts with Ken: no acknowledged write lost or do
     await cluster.crashAndRestart(target);
     if (process.env.CLUSTER_TEST_VERBOSE) console.error(`crash ${k}: ${target} restarted; ${answered} answered`);
     const goal = answered + OPS_BETWEEN_CRASHES;
-    while (answered < goal) await new Promise((r) => setTimeout(r, 20));
+    while (answered < goal) await new Promise((r) => setTimeout(r, 20)); // det-ok: a real clock for a real cluster
   }
   running = false;
   await Promise.all(loops);

@@ -97,7 +97,7 @@ it(`keeps serving after ${FUZZ_MESSAGES.toLocaleString('en-US')} hostile message
   const rng = new Rng('cluster-security');
   for (let i = 0; i < FUZZ_MESSAGES; i++) {
     expect(fuzzer.send({ kind: 'node', id: 'n1' }, hostileMessage(rng, i))).toBe(true);
-    if (i % 500 === 499) await new Promise((r) => setTimeout(r, 10));
+    if (i % 500 === 499) await new Promise((r) => setTimeout(r, 10)); // det-ok: a real clock for a real cluster
   }
   await fuzzer.close();
   // Raw bytes at the TLS port: refused before any of them is decoded.

@@ -54,7 +54,7 @@ it('primary-backup ends in the same state in the simulator and on the real runti
   for (const req of REQUESTS) await client.request(req);
   let real = nodes.map((n) => storeOf(n.state()));
   for (let i = 0; i < 100 && !real.every((s) => JSON.stringify(s) === JSON.stringify(real[0])); i++) {
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 50)); // det-ok: a real clock for a real cluster
     real = nodes.map((n) => storeOf(n.state()));
   }
   expect(real).toEqual(simStores);

@@ -25,7 +25,7 @@ export interface ExampleOptions {
   readonly seconds?: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)); // det-ok: a real clock for a real cluster
 
 export async function runExample(o: ExampleOptions): Promise<number> {
   fs.mkdirSync(DATA, { recursive: true });
@@ -46,7 +46,7 @@ export async function runExample(o: ExampleOptions): Promise<number> {
   let answered = 0;
   const stop = new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
-    if (o.seconds !== undefined) setTimeout(resolve, o.seconds * 1000);
+    if (o.seconds !== undefined) setTimeout(resolve, o.seconds * 1000); // det-ok: a real clock for a real cluster
   });
   void stop.then(() => (running = false));
 
@@ -58,9 +58,9 @@ export async function runExample(o: ExampleOptions): Promise<number> {
     clients.push(client);
     const log = emptyLog();
     logs.push(log);
-    loops.push(runKvClient(client, { random: Math.random, keepGoing: () => running, log, onOp: () => answered++ }));
+    loops.push(runKvClient(client, { random: Math.random, keepGoing: () => running, log, onOp: () => answered++ })); // det-ok: the demo needs no seed
   }
-  const status = setInterval(() => {
+  const status = setInterval(() => { // det-ok: a real clock for a real cluster
     const acked = logs.reduce((n, l) => n + l.ackedPuts.length, 0);
     const gets = logs.reduce((n, l) => n + l.gets, 0);
     const timeouts = logs.reduce((n, l) => n + l.timeouts, 0);
@@ -72,7 +72,7 @@ export async function runExample(o: ExampleOptions): Promise<number> {
         while (running) {
           await sleep(CHAOS_PAUSE_MS);
           if (!running) break;
-          const id = ids[Math.floor(Math.random() * ids.length)]!;
+          const id = ids[Math.floor(Math.random() * ids.length)]!; // det-ok: the demo needs no seed
           console.log(`chaos: kill -9 ${id}, then restart it from its data dir`);
           await cluster.crashAndRestart(id);
         }

@@ -71,7 +71,7 @@ export async function settledStores(client: ClusterClient, ids: readonly string[
     stores = {};
     for (const id of ids) stores[id] = ((await client.inspect(id)).state as { store: KvStore }).store;
     if (new Set(Object.values(stores).map((s) => JSON.stringify(s.data))).size === 1) break;
-    await new Promise((r) => setTimeout(r, pauseMs));
+    await new Promise((r) => setTimeout(r, pauseMs)); // det-ok: a real clock for a real cluster
   }
   return stores;
 }

@@ -74,7 +74,7 @@ export class NodeProcess {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const failed = new Promise<never>((_, reject) => {
       child.once('exit', (code, signal) => reject(new Error(`${o.id} exited (${signal ?? code}) before listening:\n${this.lines.slice(-20).join('\n')}`)));
-      timer = setTimeout(() => reject(new Error(`${o.id} did not listen within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`${o.id} did not listen within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS); // det-ok: a real clock for a real cluster
     });
     failed.catch(() => {});
     try {

@@ -140,8 +140,7 @@ export class ClusterClient {
     }
     p.attempts++;
     this.transport.send({ kind: 'node', id: p.target }, encodeWire(p.wire));
-    p.timer = setTimeout(() => {
-      // det-ok: a real client's timeout
+    p.timer = setTimeout(() => { // det-ok: a real client's timeout
       if (failover) p.target = this.after(p.target);
       this.attempt(requestId, p, failover);
     }, this.timeoutMs);

@@ -216,8 +216,7 @@ class NodeHost {
           const old = this.timers.get(out.tag);
           if (old !== undefined) clearTimeout(old);
           const tag = out.tag;
-          const t = setTimeout(() => {
-            // det-ok: real timers
+          const t = setTimeout(() => { // det-ok: real timers
             this.timers.delete(tag);
             this.input(`timer ${tag}`, () => this.layer.timer(tag));
           }, out.delayMs);

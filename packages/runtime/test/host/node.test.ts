@@ -65,7 +65,7 @@ describe('startNode', () => {
     expect(await client.request<number>({ add: 3 })).toMatchObject({ result: 5, node: 'n1', attempts: 1 });
     expect((nodes[0]!.state() as S).total).toBe(5);
     // n2's note to n1 travels on another connection than the client's retry: it may come later.
-    for (let i = 0; i < 250 && (nodes[0]!.state() as S).heard === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && (nodes[0]!.state() as S).heard === 0; i++) await new Promise((r) => setTimeout(r, 20)); // det-ok: a real clock for a real cluster
     expect((nodes[0]!.state() as S).heard).toBe(1);
     expect(nodes[1]!.peers()).toEqual([{ peer: 'n1', connected: true, queuedBytes: 0, unacked: 0 }]);
     expect(nodes[0]!.stats()).toMatchObject({ requests: 2, replies: 2, handlerErrors: 0 });
