@@ -55,7 +55,7 @@ function writtenValue(op: Operation<KvReq, KvRes>): string | undefined {
 /** Builds the graph, or names the first problem that makes the check impossible (a reused value) or fails it outright (a thin-air read). */
 export function causalGraph(history: History<KvReq, KvRes>): CausalGraph | GraphProblem {
   const writer = new Map<string, Operation<KvReq, KvRes>>();
-  const slot = (key: string, value: string) => JSON.stringify([key, value]);
+  const slot = (key: string, value: string) => `${key}\u0000${value}`;
   for (const op of history) {
     const value = writtenValue(op);
     if (value === undefined) continue;

@@ -108,6 +108,7 @@ function findCycle(graph: CausalGraph, order: readonly number[]): Op[] {
  * per chain, the last write of its key causally before it (the only one that matters).
  */
 function findReadAnomaly(graph: CausalGraph, order: readonly number[]): CausalResult | undefined {
+  // `order` holds every node (the graph is acyclic): reads are then checked in history order.
   const { nodes, chains } = graph;
   const clock = new Int32Array(nodes.length * chains).fill(-1);
   for (const v of order) {
@@ -118,18 +119,16 @@ function findReadAnomaly(graph: CausalGraph, order: readonly number[]): CausalRe
   const before = (a: number, b: number) => a !== b && clock[b * chains + nodes[a]!.chain]! >= nodes[a]!.index;
 
   // Per (chain, key): the writes in chain order, as [index, node].
-  const writesOf = new Map<string, [number, number][]>();
+  const keyIndex = new Map<string, number>();
+  for (const node of nodes) if (!keyIndex.has(node.key)) keyIndex.set(node.key, keyIndex.size);
+  const keys = keyIndex.size;
+  const writesOf: [number, number][][] = Array.from({ length: chains * keys }, () => []);
   nodes.forEach((node, v) => {
-    if (node.writes === undefined) return;
-    const k = `${node.chain}\u0000${node.key}`;
-    let list = writesOf.get(k);
-    if (list === undefined) writesOf.set(k, (list = []));
-    list.push([node.index, v]);
+    if (node.writes !== undefined) writesOf[node.chain * keys + keyIndex.get(node.key)!]!.push([node.index, v]);
   });
-  /** The last write of `key` in chain `s` at index <= `upTo`, other than `self`. */
-  const lastWrite = (s: number, key: string, upTo: number, self: number): number | undefined => {
-    const list = writesOf.get(`${s}\u0000${key}`);
-    if (list === undefined) return undefined;
+  /** The last write of key number `k` in chain `s` at index <= `upTo`, other than `self`. */
+  const lastWrite = (s: number, k: number, upTo: number, self: number): number | undefined => {
+    const list = writesOf[s * keys + k]!;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
@@ -141,14 +140,15 @@ function findReadAnomaly(graph: CausalGraph, order: readonly number[]): CausalRe
     return undefined;
   };
 
-  for (const r of [...order].sort((a, b) => a - b)) {
+  for (let r = 0; r < nodes.length; r++) {
     const node = nodes[r]!;
     if (node.reads === undefined) continue;
     const source = graph.readsFrom.get(r);
+    const k = keyIndex.get(node.key)!;
     for (let s = 0; s < chains; s++) {
       const upTo = clock[r * chains + s]!;
       if (upTo < 0) continue;
-      const w = lastWrite(s, node.key, upTo, r);
+      const w = lastWrite(s, k, upTo, r);
       if (w === undefined || w === source) continue;
       if (source !== undefined && !before(source, w)) continue;
       return explainHidden(graph, before, r, w, source);
