@@ -46,7 +46,7 @@ export const CHECK = {
     warmup: { type: 'integer', value: 'N', min: 0, help: 'first run the healed system, requests held back, until its\neventually-properties hold (at most N actions); search from there' },
     'max-states': { type: 'integer', value: 'N', min: 1, help: 'unique states, at most (default 200,000)' },
     walks: { type: 'integer', value: 'N', min: 0, help: 'random walks from the frontier (default 100)' },
-    'walk-depth': { type: 'integer', value: 'M', min: 1, help: 'actions per walk, at most (default 200)' },
+    'walk-depth': { type: 'integer', value: 'M', min: 1, help: 'actions per walk, at most (default 500)' },
     seed: { type: 'string', value: 'S', help: 'seeds the workload, the nodes\' random draws and the walks (default check)' },
     out: { type: 'string', value: 'FILE', help: `where a violation's path is written (default ./${DEFAULT_CHECKS_DIR}/<protocol>.json)` },
     json: { type: 'boolean', help: 'print { ok, statesExplored, statesUnique, depth, violation, ... }' },

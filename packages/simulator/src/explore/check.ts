@@ -16,7 +16,7 @@ export interface CheckOptions extends ModelOptions {
   readonly maxStates?: number;
   /** Random walks from the frontier for `eventually` properties (default 100; 0: none). */
   readonly walks?: number;
-  /** Actions per walk, at most (default 200). */
+  /** Actions per walk, at most (default 500). */
   readonly walkDepth?: number;
   /** Before the search, run the healed system with requests held back until its eventually-properties hold, for at most this many actions (default 0: none). */
   readonly warmup?: number;
@@ -77,7 +77,7 @@ export interface CheckResult {
 
 export const DEFAULT_MAX_STATES = 200_000;
 export const DEFAULT_WALKS = 100;
-export const DEFAULT_WALK_DEPTH = 200;
+export const DEFAULT_WALK_DEPTH = 500;
 export const DEFAULT_WALKS_PER_PREFIX = 20;
 const PROGRESS_EVERY = 2_000;
 /** Failing walks whose critical transition is looked for, at most (each costs up to log2(path) + 2 probes). */
@@ -174,7 +174,7 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
   }
   progress();
   const counts = { statesExplored: explored, statesUnique: seen.size, depth, coverage };
-  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo) };
+  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo, warmup?.reached === true ? warm.length : undefined) };
 }
 
 function walkFrontier(
@@ -182,6 +182,7 @@ function walkFrontier(
   o: CheckOptions,
   frontier: readonly Entry[],
   pathTo: (v: number) => Choice[],
+  liveFrom: number | undefined,
 ): Pick<CheckResult, 'ok' | 'violation' | 'walks' | 'liveness'> {
   const walks = o.walks ?? DEFAULT_WALKS;
   const walkDepth = o.walkDepth ?? DEFAULT_WALK_DEPTH;
@@ -202,7 +203,7 @@ function walkFrontier(
     if (liveness?.verdict !== 'violated' && analysed < MAX_ANALYSED_WALKS && model.eventually.length > 0) {
       analysed++;
       const path = [...prefix, ...walk.choices];
-      const critical = criticalTransition(model, path, { walkDepth, walksPerPrefix: o.walksPerPrefix ?? DEFAULT_WALKS_PER_PREFIX, seed: o.seed ?? 'check' });
+      const critical = criticalTransition(model, path, { walkDepth, walksPerPrefix: o.walksPerPrefix ?? DEFAULT_WALKS_PER_PREFIX, seed: o.seed ?? 'check', liveFrom });
       if (critical.found || liveness === undefined)
         liveness = { ...walk.failure, path, walkFrom: prefix.length, critical, verdict: critical.found ? 'violated' : 'inconclusive' };
     }

@@ -14,13 +14,16 @@ export interface CriticalOptions {
   /** Walks tried from each probed state (bounded: probes are at most log2(path) + 2). */
   readonly walksPerPrefix: number;
   readonly seed: string;
+  /** A state along the path known to be live (the end of a warm-up, where the properties held): the search starts there. */
+  readonly liveFrom?: number;
 }
 
 /**
  * MaceMC's critical transition: on a path whose end no longer reaches the `eventually`
  * properties, the last step after which random walks cannot make them true. A state is
- * live when one of `walksPerPrefix` walks from it reaches them; the initial state is
- * expected live and the last state dead, and a binary search over the path's prefixes
+ * live when one of `walksPerPrefix` walks from it reaches them; the initial state (or
+ * the end of a warm-up, where they held, and which is not probed) is expected live and
+ * the last state dead, and a binary search over the path's prefixes
  * finds a live state followed by a dead one. (Liveness along a path is assumed monotone,
  * as in MaceMC; the walks make "dead" a probable, not a proven, verdict.)
  */
@@ -33,9 +36,9 @@ export function criticalTransition(model: CheckModel, path: readonly Choice[], o
       if (randomWalk(model, states[k]!, o.walkDepth, new Rng(`${o.seed}/probe/${k}/${w}`)).outcome === 'reached') return true;
     return false;
   };
-  let lo = 0;
+  let lo = o.liveFrom ?? 0;
   let hi = states.length - 1;
-  if (!live(lo)) return { found: false, reason: 'dead-at-start', probes };
+  if (o.liveFrom === undefined && !live(lo)) return { found: false, reason: 'dead-at-start', probes };
   if (live(hi)) return { found: false, reason: 'live-at-end', probes };
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
