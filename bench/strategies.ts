@@ -9,8 +9,8 @@ const MAX_SEEDS = 300;
 const MAX_EVENTS = 50_000;
 /** The whole bench stops starting new measurements after this wall time (the lead adds protocols). */
 const TOTAL_BUDGET_MS = 28_000;
-/** The check's bounds: node crashes as its only fault (a drop or duplicate per message multiplies the states), a warm-up, seed 2. */
-const CHECK = { depth: 8, maxStates: 2_000, walks: 20, warmup: 2_000, seed: '2' } as const;
+/** The check's bounds: node crashes as its only fault (a drop or duplicate per message multiplies the states), a warm-up, seed 2, 5 walks per probe of the critical transition. */
+const CHECK = { depth: 8, maxStates: 2_000, walks: 20, walksPerPrefix: 5, warmup: 2_000, seed: '2' } as const;
 
 interface Found {
   /** The 1-based count of seeds run up to and including the first failing one; `seedsRun + 1` when none failed. */
