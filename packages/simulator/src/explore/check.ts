@@ -174,7 +174,7 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
   }
   progress();
   const counts = { statesExplored: explored, statesUnique: seen.size, depth, coverage };
-  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo, warmup?.reached === true ? warm.length : undefined) };
+  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo, warm.length, warmup?.reached === true) };
 }
 
 function walkFrontier(
@@ -182,7 +182,8 @@ function walkFrontier(
   o: CheckOptions,
   frontier: readonly Entry[],
   pathTo: (v: number) => Choice[],
-  liveFrom: number | undefined,
+  warmSteps: number,
+  warmReached: boolean,
 ): Pick<CheckResult, 'ok' | 'violation' | 'walks' | 'liveness'> {
   const walks = o.walks ?? DEFAULT_WALKS;
   const walkDepth = o.walkDepth ?? DEFAULT_WALK_DEPTH;
@@ -197,13 +198,13 @@ function walkFrontier(
     const prefix = pathTo(from.visit);
     if (walk.outcome === 'unsafe') {
       const path = [...prefix, ...walk.choices];
-      return { ok: false, violation: { ...walk.failure, depth: path.length, foundBy: 'walk', path }, walks: { run: w + 1, failed: failedWalks }, liveness };
+      return { ok: false, violation: { ...walk.failure, depth: path.length - warmSteps, foundBy: 'walk', path }, walks: { run: w + 1, failed: failedWalks }, liveness };
     }
     failedWalks++;
     if (liveness?.verdict !== 'violated' && analysed < MAX_ANALYSED_WALKS && model.eventually.length > 0) {
       analysed++;
       const path = [...prefix, ...walk.choices];
-      const critical = criticalTransition(model, path, { walkDepth, walksPerPrefix: o.walksPerPrefix ?? DEFAULT_WALKS_PER_PREFIX, seed: o.seed ?? 'check', liveFrom });
+      const critical = criticalTransition(model, path, { walkDepth, walksPerPrefix: o.walksPerPrefix ?? DEFAULT_WALKS_PER_PREFIX, seed: o.seed ?? 'check', liveFrom: warmReached ? warmSteps : undefined });
       if (critical.found || liveness === undefined)
         liveness = { ...walk.failure, path, walkFrom: prefix.length, critical, verdict: critical.found ? 'violated' : 'inconclusive' };
     }
