@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { groupCommunication, type State } from '../packages/protocols/group-communication/index.ts';
 
 describe('group-communication in the simulator', () => {
-  it('the correct version passes 60 seeds', () => {
-    const r = campaign({ protocol: groupCommunication, seeds: 60 });
+  it('the correct version passes 100 seeds', () => {
+    const r = campaign({ protocol: groupCommunication, seeds: 100 });
     expect(r.failures.map((f) => `seed ${f.seed}: ${f.property}: ${f.message}`)).toEqual([]);
-    expect(r.seedsRun).toBe(60);
+    expect(r.seedsRun).toBe(100);
   });
 
   it('finds sequencer-skips-safe-check (it breaks safe-delivery) within 20 seeds', () => {
