@@ -2,22 +2,33 @@
  * `npm run bench`: every figure, measured in this run on this machine. Prints a table, or
  * with `--json` one flat JSON object of figure name -> number.
  */
+import { campaignFigures } from './campaign.ts';
+import { checkFigures } from './check.ts';
+import { clusterFigures } from './cluster.ts';
+import { consistencyFigures } from './consistency.ts';
 import { kenFigures } from './ken.ts';
 import { linFigures } from './lin.ts';
+import { netFigures } from './net.ts';
 import { simFigures } from './sim.ts';
+import { strategyFigures } from './strategies.ts';
 
 const json = process.argv.includes('--json');
-const sections: [string, () => Record<string, number>][] = [
+const sections: [string, () => Record<string, number> | Promise<Record<string, number>>][] = [
   ['simulator', simFigures],
   ['ken', kenFigures],
   ['linearizability', linFigures],
-  ['campaign', await import('./campaign.ts').then(async ({ campaignFigures }) => { const f = await campaignFigures(); return () => f; })],
+  ['consistency', consistencyFigures],
+  ['campaign', campaignFigures],
+  ['exploration strategies', strategyFigures],
+  ['exhaustive check', checkFigures],
+  ['network', netFigures],
+  ['cluster', clusterFigures],
 ];
 
 const figures: Record<string, number> = {};
 for (const [name, measure] of sections) {
   if (!json) process.stderr.write(`measuring ${name}...\n`);
-  Object.assign(figures, measure());
+  Object.assign(figures, await measure());
 }
 const ratio = (a: string, b: string) => figures[a]! / figures[b]!;
 figures['sim.pingpong.overheadVsRaw'] = ratio('sim.rawLoop.eventsPerSec', 'sim.pingpong.eventsPerSec');
