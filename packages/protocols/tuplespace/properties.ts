@@ -72,7 +72,14 @@ interface ReplicaMemory {
 
 const takenMonitors = new WeakMap<History<Req, Res>, Map<string, ReplicaMemory>>();
 
-/** Once a replica knows a tuple was taken, the tuple is never present (readable) there again. */
+/**
+ * Once a replica knows a tuple was taken, the tuple is never present (readable) there
+ * again. "Knows" is measured from the replica's last restart: with Ken, a node that
+ * crashes comes back in the state of its last durable turn, so turns it ran but had not
+ * yet made durable (whose messages and replies were never released, so nobody saw them)
+ * are undone, and it learns those takes again from the log. The memory of a node is
+ * therefore dropped whenever it is seen down.
+ */
 export const takenNeverReappears: Property<State, Req, Res> = always<State, Req, Res>(
   'taken-never-reappears',
   'once a replica has learned that a tuple was taken, no rd, rdp or in can find it there again',
@@ -81,7 +88,10 @@ export const takenNeverReappears: Property<State, Req, Res> = always<State, Req,
     if (memory === undefined) takenMonitors.set(view.history, (memory = new Map()));
     for (const n of view.nodes) {
       const s = n.state;
-      if (s === undefined) continue;
+      if (s === undefined || !n.up) {
+        memory.delete(n.id);
+        continue;
+      }
       let m = memory.get(n.id);
       if (m === undefined || m.incarnation !== s.incarnation) memory.set(n.id, (m = { incarnation: s.incarnation, state: undefined, taken: new Set() }));
       if (m.state === s) continue;
