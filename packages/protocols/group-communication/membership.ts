@@ -8,9 +8,18 @@ import { TIMING } from './config.ts';
 import type { Member, Msg } from './messages.ts';
 import { deliverReady, isSequencer } from './ordering.ts';
 import { sameMembers, type Ctx, type State } from './state.ts';
-import { startProposal } from './viewchange.ts';
+import { installView, startProposal } from './viewchange.ts';
 
 type M<T extends Msg['type']> = Extract<Msg, { type: T }>;
+
+export function startIncarnation(ctx: Ctx): void {
+  const s = ctx.state;
+  s.incarnation = 1 + ctx.randomInt(2 ** 30);
+  const me = { node: s.self, inc: s.incarnation };
+  installView(ctx, { id: { epoch: 0, coord: s.self, inc: s.incarnation }, members: [me] });
+  ctx.setTimer('tick', TIMING.tickMs);
+  ctx.setTimer('hb', ctx.randomInt(TIMING.heartbeatMs));
+}
 
 export function sendHeartbeat(ctx: Ctx): void {
   const s = ctx.state;

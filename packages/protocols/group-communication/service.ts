@@ -51,12 +51,12 @@
  */
 import type { ClientId, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
 import { Service } from '@faultline/runtime';
-import { TIMING, type Options } from './config.ts';
-import { membershipTick, onHeartbeat, sendHeartbeat } from './membership.ts';
+import { TIMING, type Bug, type Options } from './config.ts';
+import { membershipTick, onHeartbeat, sendHeartbeat, startIncarnation } from './membership.ts';
 import type { Msg, Req, Res, Timer } from './messages.ts';
 import { onAck, onClientRequest, onOrdered, onStable, onSubmit, orderingTick } from './ordering.ts';
 import { initialState, type Ctx, type State } from './state.ts';
-import { installView, onFlush, onInstall, onInstallAck, onNack, onPropose, proposalTick } from './viewchange.ts';
+import { onFlush, onInstall, onInstallAck, onNack, onPropose, proposalTick } from './viewchange.ts';
 
 type Handler<T extends Msg> = (ctx: Ctx, from: NodeId, msg: T) => void;
 
@@ -75,20 +75,20 @@ const HANDLERS: { readonly [K in Msg['type']]: Handler<Extract<Msg, { type: K }>
 };
 
 export class GroupCommunication extends Service<State, Msg, Req, Res, Timer> {
-  constructor(private readonly options: Options = {}) {
+  private readonly bug: Bug | undefined;
+
+  constructor(options: Options = {}) {
     super();
+    this.bug = options.bug;
   }
 
   initialState(node: NodeInfo): State {
-    return initialState(node, this.options);
+    return initialState(node, { bug: this.bug });
   }
 
+  /** A new incarnation: alone in a view of its own, heartbeating at a random phase. */
   override onStart(ctx: Ctx): void {
-    const s = ctx.state;
-    s.incarnation = 1 + ctx.randomInt(2 ** 30);
-    installView(ctx, { id: { epoch: 0, coord: s.self, inc: s.incarnation }, members: [{ node: s.self, inc: s.incarnation }] });
-    ctx.setTimer('tick', TIMING.tickMs);
-    ctx.setTimer('hb', ctx.randomInt(TIMING.heartbeatMs));
+    startIncarnation(ctx);
   }
 
   override onRequest(ctx: Ctx, req: Req, requestId: RequestId, client: ClientId): void {
