@@ -12,7 +12,13 @@ import { copy, type Template } from './tuples.ts';
 export function onTake(ctx: Ctx, id: RequestId, template: Template, blocking: boolean): void {
   const s = ctx.state;
   const done = s.log.find((t) => t.by === id);
-  if (done !== undefined) return ctx.reply(id, { type: 'tuple', id: done.id, tuple: copy(s.tuples[done.id]!) }); // a retry
+  if (done !== undefined) {
+    // A retry. A sequencer holds every tuple it took; only a replica serving takes itself
+    // (the bug) can have a log entry, from another taker, for a tuple it never received.
+    const tuple = s.tuples[done.id];
+    if (tuple !== undefined) ctx.reply(id, { type: 'tuple', id: done.id, tuple: copy(tuple) });
+    return;
+  }
   if (s.blocked.some((w) => w.requestId === id)) return;
   const match = firstMatch(s, template);
   if (match !== undefined) return take(ctx, id, match);
