@@ -3,7 +3,7 @@ import { FAULT_KINDS } from '@faultline/runtime';
 import { run, runJson } from './helpers.ts';
 
 describe('faultline list', () => {
-  it('--json prints exactly { protocols: [{ name, description, bugs, properties, faults }] }', async () => {
+  it('--json prints exactly { protocols: [{ name, description, bugs, properties, faults, ken }] }', async () => {
     const { code, json } = await runJson(['list', '--json']);
     expect(code).toBe(0);
     expect(json).toEqual({
@@ -17,6 +17,7 @@ describe('faultline list', () => {
             { name: 'counted', kind: 'eventually', description: "n1's count covers every acknowledged increment" },
           ],
           faults: ['drop', 'duplicate', 'delay'],
+          ken: false,
         },
       ],
     });
@@ -41,12 +42,20 @@ describe('faultline list', () => {
     expect(r.stdout).toMatch(/No built-in protocols/);
   });
 
+  it("lists a protocol's declared consistency level among its properties, and whether it runs under Ken", async () => {
+    const { json } = await runJson(['list', 'raft', 'lazy-replication', '--json'], { protocols: undefined });
+    const [raft, lazy] = json.protocols;
+    expect(raft.properties.at(-1)).toMatchObject({ name: 'linearizable', kind: 'eventually' });
+    expect(lazy.properties.at(-1)).toMatchObject({ name: 'causal', kind: 'eventually' });
+    expect([raft.ken, lazy.ken]).toEqual([true, true]);
+  });
+
   it('works with the real protocol library (whatever it holds today)', async () => {
     const { code, json } = await runJson(['list', '--json'], { protocols: undefined });
     expect(code).toBe(0);
     expect(Array.isArray(json.protocols)).toBe(true);
     for (const p of json.protocols) {
-      expect(Object.keys(p)).toEqual(['name', 'description', 'bugs', 'properties', 'faults']);
+      expect(Object.keys(p)).toEqual(['name', 'description', 'bugs', 'properties', 'faults', 'ken']);
       for (const f of p.faults) expect(FAULT_KINDS).toContain(f);
     }
   });

@@ -1,4 +1,5 @@
 import { FAULT_DESCRIPTIONS, type ProtocolDefinition } from '@faultline/runtime';
+import { protocolProperties } from '@faultline/simulator';
 import { parseArgs, table, type CommandSpec } from '../args.ts';
 import { EXIT_OK } from '../errors.ts';
 import type { Output } from '../io.ts';
@@ -14,7 +15,7 @@ export const LIST = {
     'claims to tolerate (the default fault model of `faultline test`).',
   positionals: [{ name: 'protocol', required: false, variadic: true, help: 'only these protocols (names or module paths)' }],
   flags: {
-    json: { type: 'boolean', help: 'print { protocols: [{ name, description, bugs, properties, faults }] }' },
+    json: { type: 'boolean', help: 'print { protocols: [{ name, description, bugs, properties, faults, ken }] }' },
   },
   examples: ['faultline list', 'faultline list --json', 'faultline list ./my-protocol.ts'],
 } as const satisfies CommandSpec;
@@ -26,6 +27,8 @@ export interface ProtocolListing {
   readonly bugs: { name: string; description: string }[];
   readonly properties: { name: string; kind: 'always' | 'eventually'; description: string }[];
   readonly faults: string[];
+  /** Whether runs use Ken unless `--no-ken`. */
+  readonly ken: boolean;
 }
 
 export function listing(p: ProtocolDefinition): ProtocolListing {
@@ -33,8 +36,9 @@ export function listing(p: ProtocolDefinition): ProtocolListing {
     name: p.name,
     description: p.description,
     bugs: p.bugs.map((b) => ({ name: b.name, description: b.description })),
-    properties: p.properties.map((q) => ({ name: q.name, kind: q.kind, description: q.description })),
+    properties: protocolProperties(p).map((q) => ({ name: q.name, kind: q.kind, description: q.description })),
     faults: [...p.faults],
+    ken: p.ken === true,
   };
 }
 
@@ -55,14 +59,16 @@ export async function runList(out: Output, argv: readonly string[]): Promise<num
   const c = out.c;
   const blocks = protocols.map((p) => {
     const lines = [`${c.bold(p.name)}  ${p.description}`];
-    if (p.properties.length > 0) {
+    const properties = protocolProperties(p);
+    if (properties.length > 0) {
       lines.push(c.dim('  properties'));
-      lines.push(...table(p.properties.map((q) => [`  ${q.kind.padEnd(10)}  ${q.name}`, q.description])));
+      lines.push(...table(properties.map((q) => [`  ${q.kind.padEnd(10)}  ${q.name}`, q.description])));
     }
     lines.push(c.dim('  bug variants'));
     if (p.bugs.length === 0) lines.push('    (none)');
     else lines.push(...table(p.bugs.map((b) => [`  ${b.name}`, b.description])));
     lines.push(`${c.dim('  faults')}  ${p.faults.length ? p.faults.join(', ') : 'none'}`);
+    if (p.ken === true) lines.push(`${c.dim('  ken')}     on (state survives crashes through Ken checkpoints; --no-ken turns it off)`);
     return lines.join('\n');
   });
   out.out(blocks.join('\n\n'));
