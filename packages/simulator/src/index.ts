@@ -35,4 +35,5 @@ export { DEFAULT_PCT_DEPTH, STRATEGIES, resolveStrategy, type StrategyOptions, t
 export { PctQueue, type EventQueue, type PctEventClass, type PctQueueOptions } from './explore/pct-queue.ts';
 export { check, statesAlong, type CheckOptions, type CheckResult, type CheckProgress, type CheckViolation, type LivenessFailure, type Choice } from './explore/check.ts';
 export { CheckModel, DEFAULT_CHECK_REQUESTS, type ModelOptions, type ModelState, type Action } from './explore/check-model.ts';
+export { PathMonitor } from './explore/path-monitor.ts';
 export type { CriticalTransition } from './explore/critical.ts';

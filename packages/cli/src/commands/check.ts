@@ -4,6 +4,7 @@ import { FAULT_KINDS, type FaultKind } from '@faultline/runtime';
 import {
   CheckModel,
   DEFAULT_CHECK_REQUESTS,
+  PathMonitor,
   check,
   statesAlong,
   type CheckProgress,
@@ -65,6 +66,8 @@ export interface ChoicesFile {
   readonly seed: string;
   readonly property: string;
   readonly kind: 'safety' | 'liveness';
+  /** How many of `choices` are the warm-up's: the properties are shown the path from there on, as in the search. */
+  readonly warmupSteps: number;
   readonly choices: readonly Choice[];
 }
 
@@ -103,6 +106,7 @@ export async function runCheck(out: Output, argv: readonly string[]): Promise<nu
       seed: model.seed!,
       property: failure.property,
       kind: result.violation ? 'safety' : 'liveness',
+      warmupSteps: result.warmup?.steps ?? 0,
       choices: failure.path,
     };
     const path = writeChoices(out, flags.out ?? join(DEFAULT_CHECKS_DIR, `${def.name.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`), file);
@@ -172,7 +176,8 @@ export async function runChoicesReplay(out: Output, protocolArg: string, path: s
     throw new UsageError(`choices ${path}: ${errorMessage(err)}`);
   }
   const last = along.states[along.states.length - 1]!;
-  const violation = along.error ?? model.failing(last, model.always, 'running') ?? (file.kind === 'liveness' ? model.failing(last, model.eventually, 'quiescent') : undefined);
+  const monitor = PathMonitor.along(model, along.states.slice(file.warmupSteps, -1));
+  const violation = along.error ?? monitor.check(last, model.always, 'running') ?? (file.kind === 'liveness' ? monitor.check(last, model.eventually, 'quiescent') : undefined);
   if (json) {
     out.out(JSON.stringify({ ok: violation === undefined, protocol: file.protocol, steps: file.choices.length, violation: violation ?? null }, null, 2));
   } else {
@@ -200,6 +205,7 @@ function readChoices(path: string, cwd: string): ChoicesFile {
     if (v.faultline !== 'choices' || v.version !== 1) problems.push('"faultline" must be "choices" and "version" 1');
     if (!Array.isArray(v.choices) || !v.choices.every((c) => Number.isInteger(c?.i) && typeof c?.label === 'string')) problems.push('"choices" must be a list of { i, label }');
     if (typeof v.protocol !== 'string' || typeof v.seed !== 'string' || !Number.isInteger(v.requests)) problems.push('"protocol", "seed" and "requests" are required');
+    if (!(Number.isInteger(v.warmupSteps) && v.warmupSteps! >= 0 && v.warmupSteps! <= (v.choices?.length ?? 0))) problems.push('"warmupSteps" must be an integer from 0 to the number of choices');
     if (v.faults !== null && !(Array.isArray(v.faults) && v.faults.every((f) => (FAULT_KINDS as readonly unknown[]).includes(f)))) problems.push('"faults" must be null or fault kinds');
   }
   if (problems.length > 0) throw new UsageError(`choices ${path}: ${problems.join('; ')}`);

@@ -316,19 +316,23 @@ export class CheckModel {
   }
 
   /** The view properties see: started nodes, the history, the logical clock. */
-  view(s: ModelState, phase: SystemView['phase']): SystemView {
+  view(s: ModelState, phase: SystemView['phase'], history: SystemView['history'] = s.ops): SystemView {
     const nodes: NodeView<unknown>[] = [];
     for (const n of s.nodes) if (n.started) nodes.push({ id: n.id, up: n.up, paused: false, state: n.state });
-    return { nowMs: s.step, nodes, history: s.ops, phase };
+    return { nowMs: s.step, nodes, history, phase };
   }
 
-  /** The first of `props` that fails in `s`, or undefined. */
-  failing(s: ModelState, props: readonly Property[], phase: SystemView['phase']): { property: string; message: string } | undefined {
-    return props.length === 0 ? undefined : this.guarded(() => this.failingUnguarded(s, props, phase));
+  /**
+   * The first of `props` that fails in `s`, or undefined. `history` is the array the
+   * properties see as the history (default: the state's own); a path's checks go through
+   * a `PathMonitor`, which passes one array per path.
+   */
+  failing(s: ModelState, props: readonly Property[], phase: SystemView['phase'], history?: SystemView['history']): { property: string; message: string } | undefined {
+    return props.length === 0 ? undefined : this.guarded(() => this.failingUnguarded(s, props, phase, history));
   }
 
-  private failingUnguarded(s: ModelState, props: readonly Property[], phase: SystemView['phase']): { property: string; message: string } | undefined {
-    const view = this.view(s, phase);
+  private failingUnguarded(s: ModelState, props: readonly Property[], phase: SystemView['phase'], history: SystemView['history'] | undefined): { property: string; message: string } | undefined {
+    const view = this.view(s, phase, history);
     for (const p of props) {
       let r;
       try {

@@ -1,6 +1,7 @@
 import { Rng } from '../rng.ts';
 import { CheckModel, type Action, type ModelOptions, type ModelState } from './check-model.ts';
 import { criticalTransition, type CriticalTransition } from './critical.ts';
+import { PathMonitor } from './path-monitor.ts';
 import { randomWalk, warmUp } from './walk.ts';
 
 /** One step of a path: the index of the action among those enabled (the replayable part) and what it did. */
@@ -86,6 +87,8 @@ const MAX_ANALYSED_WALKS = 3;
 interface Visit {
   readonly parent: number;
   readonly choice: Choice | undefined;
+  /** The state reached, so that a path's states can be shown to its properties in order (see PathMonitor). */
+  readonly state: ModelState;
 }
 
 interface Entry {
@@ -108,7 +111,7 @@ export function check(options: CheckOptions): CheckResult {
 function search(model: CheckModel, o: CheckOptions): CheckResult {
   const maxStates = o.maxStates ?? DEFAULT_MAX_STATES;
   if (!Number.isInteger(o.depth) || o.depth < 0) throw new RangeError(`depth must be an integer >= 0, not ${o.depth}`);
-  const visits: Visit[] = [{ parent: -1, choice: undefined }];
+  const visits: Visit[] = [];
   let warm: Choice[] = [];
   const pathTo = (v: number): Choice[] => {
     const out: Choice[] = [];
@@ -125,9 +128,16 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
     init = { state: w.state, error: w.failure };
   }
   const base = { protocol: o.protocol.name, bug: o.bug, walks: { run: 0, failed: 0 }, liveness: undefined, warmup };
+  visits.push({ parent: -1, choice: undefined, state: init.state });
+  /** A monitor that has seen the states from the search's start up to (not including) visit `v`'s. */
+  const monitorBefore = (v: number): PathMonitor => {
+    const states: ModelState[] = [];
+    for (let k = visits[v]!.parent; k >= 0; k = visits[k]!.parent) states.push(visits[k]!.state);
+    return PathMonitor.along(model, states.reverse());
+  };
   let explored = 1;
   const seen = new Set<string>([model.hash(init.state)]);
-  const failed = init.error ?? model.failing(init.state, model.always, 'running');
+  const failed = init.error ?? new PathMonitor(model).check(init.state, model.always, 'running');
   if (failed !== undefined)
     return { ...base, ok: false, statesExplored: 1, statesUnique: 1, depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: warm } };
   let level: Entry[] = [{ state: init.state, visit: 0 }];
@@ -145,14 +155,14 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
         if (explored % PROGRESS_EVERY === 0) progress();
         const choice = { i, label: model.label(e.state, a) };
         if (r.error !== undefined) {
-          visits.push({ parent: e.visit, choice });
+          visits.push({ parent: e.visit, choice, state: r.state });
           return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...r.error, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
         }
         const h = model.hash(r.state);
         if (seen.has(h)) continue;
         seen.add(h);
-        visits.push({ parent: e.visit, choice });
-        const v = model.failing(r.state, model.always, 'running');
+        visits.push({ parent: e.visit, choice, state: r.state });
+        const v = monitorBefore(visits.length - 1).check(r.state, model.always, 'running');
         if (v !== undefined)
           return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...v, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
         next.push({ state: r.state, visit: visits.length - 1 });
@@ -174,7 +184,7 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
   }
   progress();
   const counts = { statesExplored: explored, statesUnique: seen.size, depth, coverage };
-  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo, warm.length, warmup?.reached === true) };
+  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo, monitorBefore, warm.length, warmup?.reached === true) };
 }
 
 function walkFrontier(
@@ -182,6 +192,7 @@ function walkFrontier(
   o: CheckOptions,
   frontier: readonly Entry[],
   pathTo: (v: number) => Choice[],
+  monitorBefore: (v: number) => PathMonitor,
   warmSteps: number,
   warmReached: boolean,
 ): Pick<CheckResult, 'ok' | 'violation' | 'walks' | 'liveness'> {
@@ -193,7 +204,7 @@ function walkFrontier(
   const pick = new Rng(`${o.seed ?? 'check'}/frontier`);
   for (let w = 0; w < walks && frontier.length > 0; w++) {
     const from = pick.pick(frontier);
-    const walk = randomWalk(model, from.state, walkDepth, new Rng(`${o.seed ?? 'check'}/walk/${w}`));
+    const walk = randomWalk(model, from.state, walkDepth, new Rng(`${o.seed ?? 'check'}/walk/${w}`), monitorBefore(from.visit));
     if (walk.outcome === 'reached') continue;
     const prefix = pathTo(from.visit);
     if (walk.outcome === 'unsafe') {

@@ -1,6 +1,7 @@
 import { Rng } from '../rng.ts';
 import { statesAlong, type Choice } from './check.ts';
 import type { CheckModel } from './check-model.ts';
+import { PathMonitor } from './path-monitor.ts';
 import { randomWalk } from './walk.ts';
 
 export type CriticalTransition =
@@ -30,10 +31,14 @@ export interface CriticalOptions {
 export function criticalTransition(model: CheckModel, path: readonly Choice[], o: CriticalOptions): CriticalTransition {
   const { states } = statesAlong(model, path);
   let probes = 0;
+  // A probe's walk continues the path: its properties are shown the path up to the probed
+  // state first (from the warm-up's end, where the search's paths start too).
   const live = (k: number): boolean => {
     probes++;
-    for (let w = 0; w < o.walksPerPrefix; w++)
-      if (randomWalk(model, states[k]!, o.walkDepth, new Rng(`${o.seed}/probe/${k}/${w}`)).outcome === 'reached') return true;
+    for (let w = 0; w < o.walksPerPrefix; w++) {
+      const monitor = PathMonitor.along(model, states.slice(o.liveFrom ?? 0, k));
+      if (randomWalk(model, states[k]!, o.walkDepth, new Rng(`${o.seed}/probe/${k}/${w}`), monitor).outcome === 'reached') return true;
+    }
     return false;
   };
   let lo = o.liveFrom ?? 0;

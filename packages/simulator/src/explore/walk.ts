@@ -1,6 +1,7 @@
 import type { Rng } from '../rng.ts';
 import type { Choice } from './check.ts';
 import type { Action, CheckModel, ModelState } from './check-model.ts';
+import { PathMonitor } from './path-monitor.ts';
 
 export type WalkResult =
   /** Every `eventually` property held at some state of the walk. */
@@ -63,10 +64,10 @@ function healedChoices(model: CheckModel, s: ModelState, all: readonly Action[],
  * system is quiescent, in every state including the first). Choices index the full list
  * of enabled actions, so the walk replays like a search path.
  */
-export function randomWalk(model: CheckModel, from: ModelState, maxSteps: number, rng: Rng): WalkResult {
+export function randomWalk(model: CheckModel, from: ModelState, maxSteps: number, rng: Rng, monitor: PathMonitor): WalkResult {
   const choices: Choice[] = [];
   let s = from;
-  let missing = model.failing(s, model.eventually, 'quiescent');
+  let missing = monitor.check(s, model.eventually, 'quiescent');
   if (missing === undefined) return { outcome: 'reached', choices };
   for (let step = 0; step < maxSteps; step++) {
     const all = model.actions(s);
@@ -78,9 +79,9 @@ export function randomWalk(model: CheckModel, from: ModelState, maxSteps: number
     const r = model.apply(s, a);
     if (r.error !== undefined) return { outcome: 'unsafe', choices, failure: r.error };
     s = r.state;
-    const bad = model.failing(s, model.always, 'running');
+    const bad = monitor.check(s, model.always, 'running');
     if (bad !== undefined) return { outcome: 'unsafe', choices, failure: bad };
-    missing = model.failing(s, model.eventually, 'quiescent');
+    missing = monitor.check(s, model.eventually, 'quiescent');
     if (missing === undefined) return { outcome: 'reached', choices };
   }
   return { outcome: 'unreached', choices, failure: missing };
@@ -94,9 +95,10 @@ export function randomWalk(model: CheckModel, from: ModelState, maxSteps: number
  */
 export function warmUp(model: CheckModel, from: ModelState, maxSteps: number, rng: Rng): { state: ModelState; choices: Choice[]; reached: boolean; failure: { property: string; message: string } | undefined } {
   const choices: Choice[] = [];
+  const monitor = new PathMonitor(model);
   let s = from;
   for (let step = 0; step <= maxSteps; step++) {
-    if (model.failing(s, model.eventually, 'quiescent') === undefined) return { state: s, choices, reached: true, failure: undefined };
+    if (monitor.check(s, model.eventually, 'quiescent') === undefined) return { state: s, choices, reached: true, failure: undefined };
     const all = model.actions(s);
     const options = healedChoices(model, s, all, false);
     if (options.length === 0 || step === maxSteps) break;
@@ -104,7 +106,7 @@ export function warmUp(model: CheckModel, from: ModelState, maxSteps: number, rn
     choices.push({ i, label: model.label(s, all[i]!) });
     const r = model.apply(s, all[i]!);
     s = r.state;
-    const bad = r.error ?? model.failing(s, model.always, 'running');
+    const bad = r.error ?? monitor.check(s, model.always, 'running');
     if (bad !== undefined) return { state: s, choices, reached: false, failure: bad };
   }
   return { state: s, choices, reached: false, failure: undefined };
