@@ -1,0 +1,214 @@
+/**
+ * The front end: takes client requests one at a time and turns each into back-end
+ * operations, acting as one client of the back end (one request in flight, numbered, resent
+ * on a timer to the next back end, following redirects).
+ *
+ * - At start it claims a new generation: it reads `gen/<self>#1`, `#2`, ... up to the first
+ *   empty one and writes it. Client requests wait until then.
+ * - post/follow: append to this generation's log and write the whole log; answer once the
+ *   write is acknowledged.
+ * - timeline: for every other front end, probe for generations newer than known; then read
+ *   every generation's log (this one's is in memory) and answer with their union.
+ */
+import type { ClientId, Context, RequestId } from '@faultline/runtime';
+import type { Req as PbReq, Res as PbRes } from '../../packages/protocols/primary-backup/index.ts';
+import { genKey, logKey, parseLog, timelineOf, type GenLog } from './log.ts';
+import type { Msg, Req, Res, Timer } from './messages.ts';
+import type { Call, FrontState, Job, Purpose, State } from './state.ts';
+
+type Ctx = Context<State, Msg, Res, Timer>;
+
+export const FRONT_TIMING = {
+  /** The front end's timer: resends of a back-end call. */
+  tickMs: 50,
+  /** A back-end call unanswered this long goes to the next back end. */
+  callTimeoutMs: 250,
+} as const;
+
+export const FRONT_LIMITS = {
+  /** Sends of one back-end call before the front end gives up on it (and on the client's request, which the client retries). */
+  maxCallSends: 40,
+  /** Client requests waiting behind the current one; more are dropped (the client retries). */
+  maxQueue: 32,
+  /** Answered client requests remembered for retries. */
+  maxDone: 64,
+  /** Generations per front end (restarts); past it a front end stops serving and says so. */
+  maxGenerations: 64,
+} as const;
+
+/** True for the `front-end-cache` bug: timelines come from generations read once and never read again. */
+export type CacheBug = boolean;
+
+function front(ctx: Ctx): FrontState {
+  const f = ctx.state.front;
+  if (f === null) throw new Error(`${ctx.self} is not a front end`);
+  return f as FrontState;
+}
+
+export function startFront(ctx: Ctx, cacheBug: CacheBug): void {
+  const f = front(ctx);
+  f.pbClient = `${ctx.self}/${ctx.randomInt(1_000_000_000)}`;
+  ctx.setTimer('fe:tick', FRONT_TIMING.tickMs);
+  advance(ctx, cacheBug);
+}
+
+export function frontRequest(ctx: Ctx, req: Req, requestId: RequestId, client: ClientId, cacheBug: CacheBug): void {
+  const f = front(ctx);
+  const done = f.done.find((d) => d.requestId === requestId);
+  if (done !== undefined) return ctx.reply(requestId, done.result);
+  if (f.job?.requestId === requestId || f.queue.some((j) => j.requestId === requestId)) return; // a retry: the answer will come
+  if (f.queue.length >= FRONT_LIMITS.maxQueue) return; // full: the client retries
+  f.queue.push({ requestId, client, req, applied: false, probed: [], toRead: null });
+  advance(ctx, cacheBug);
+}
+
+export function frontTick(ctx: Ctx, cacheBug: CacheBug): void {
+  ctx.setTimer('fe:tick', FRONT_TIMING.tickMs);
+  const f = front(ctx);
+  const call = f.call;
+  if (call === null) return advance(ctx, cacheBug);
+  if (ctx.now() - call.sentMs < FRONT_TIMING.callTimeoutMs) return;
+  if (call.sends >= FRONT_LIMITS.maxCallSends) {
+    // The back end is unreachable for now: forget the call and the client request (the
+    // client retries it); a new call gets a new number, so the old one, if it is applied
+    // late, is either applied first or dropped as older.
+    ctx.log(`back-end call ${call.requestId} unanswered after ${call.sends} sends; giving up on ${f.job?.requestId ?? 'it'}`);
+    f.call = null;
+    f.job = null;
+    return advance(ctx, cacheBug);
+  }
+  const i = f.backEnds.indexOf(call.target);
+  call.target = f.backEnds[(i + 1) % f.backEnds.length]!;
+  resend(ctx, call);
+}
+
+export function frontMessage(ctx: Ctx, msg: Msg, cacheBug: CacheBug): void {
+  const f = front(ctx);
+  const call = f.call;
+  if (call === null || (msg.type !== 'answer' && msg.type !== 'moved') || msg.requestId !== call.requestId) return;
+  if (msg.type === 'moved') {
+    if (!f.backEnds.includes(msg.to) || call.sends >= FRONT_LIMITS.maxCallSends) return; // the tick resends or gives up
+    call.target = msg.to;
+    f.target = msg.to;
+    return resend(ctx, call);
+  }
+  f.call = null;
+  f.target = call.target;
+  understand(ctx, call.purpose, msg.result);
+  advance(ctx, cacheBug);
+}
+
+function resend(ctx: Ctx, call: Call): void {
+  call.sends++;
+  call.sentMs = ctx.now();
+  ctx.send(call.target, { type: 'call', requestId: call.requestId, client: front(ctx).pbClient, req: call.req });
+}
+
+function startCall(ctx: Ctx, purpose: Purpose, req: { type: 'put'; key: string; value: string } | { type: 'get'; key: string }): void {
+  const f = front(ctx);
+  const seq = f.nextSeq++;
+  const call: Call = { requestId: `${f.pbClient}/${seq}`, req: { ...req, seq } as PbReq, purpose, target: f.target, sentMs: 0, sends: 0 };
+  f.call = call;
+  resend(ctx, f.call);
+}
+
+/** Takes in the answer of a back-end call. */
+function understand(ctx: Ctx, purpose: Purpose, result: PbRes): void {
+  const f = front(ctx);
+  const value = result.type === 'get-ok' ? result.value : null;
+  switch (purpose.kind) {
+    case 'probe':
+      if (value !== null) f.known[purpose.frontEnd] = Math.max(f.known[purpose.frontEnd] ?? 0, purpose.k);
+      else if (purpose.frontEnd === ctx.self) startCall(ctx, { kind: 'claim', k: purpose.k }, { type: 'put', key: genKey(ctx.self, purpose.k), value: f.pbClient });
+      else f.job?.probed.push(purpose.frontEnd);
+      return;
+    case 'claim':
+      f.gen = purpose.k;
+      f.known[ctx.self] = purpose.k;
+      return;
+    case 'read':
+      f.logs[logKey(purpose.frontEnd, purpose.k)] = parseLog(value);
+      return;
+    case 'write':
+      return finish(ctx, f.job!.req.type === 'post' ? { type: 'posted' } : { type: 'followed' });
+  }
+}
+
+/** Starts the next back-end call, or answers the current request, or takes the next one. */
+function advance(ctx: Ctx, cacheBug: CacheBug): void {
+  const f = front(ctx);
+  if (f.call !== null) return;
+  if (f.gen === 0) {
+    const k = (f.known[ctx.self] ?? 0) + 1;
+    if (k > FRONT_LIMITS.maxGenerations) return ctx.log(`${ctx.self} has had ${FRONT_LIMITS.maxGenerations} generations: not serving`);
+    return startCall(ctx, { kind: 'probe', frontEnd: ctx.self, k }, { type: 'get', key: genKey(ctx.self, k) });
+  }
+  for (let guard = 0; guard <= FRONT_LIMITS.maxQueue; guard++) {
+    if (f.job === null) {
+      const next = f.queue.shift();
+      if (next === undefined) return;
+      f.job = next;
+    }
+    if (step(ctx, f.job, cacheBug)) return;
+  }
+}
+
+/** One step of `job`: true if it started a back-end call (or is waiting), false if it finished. */
+function step(ctx: Ctx, job: Job, cacheBug: CacheBug): boolean {
+  const f = front(ctx);
+  const req = job.req;
+  if (req.type === 'post' || req.type === 'follow') {
+    if (!job.applied) {
+      job.applied = true;
+      if (req.type === 'post') {
+        if (!f.log.posts.some((p) => p.id === job.requestId)) f.log.posts.push({ id: job.requestId, author: req.user, text: req.text, atMs: ctx.now() });
+      } else if (!f.log.follows.some((x) => x.user === req.user && x.whom === req.whom)) {
+        f.log.follows.push({ user: req.user, whom: req.whom });
+      }
+    }
+    startCall(ctx, { kind: 'write' }, { type: 'put', key: logKey(ctx.self, f.gen), value: JSON.stringify(f.log) });
+    return true;
+  }
+  if (job.toRead === null) {
+    for (const fe of f.frontEnds) {
+      if (fe === ctx.self || job.probed.includes(fe)) continue;
+      const known = f.known[fe] ?? 0;
+      if (cacheBug && known > 0) continue; // BUG: a front end's generations are looked for only until one is found
+      const k = known + 1;
+      if (k > FRONT_LIMITS.maxGenerations) continue;
+      startCall(ctx, { kind: 'probe', frontEnd: fe, k }, { type: 'get', key: genKey(fe, k) });
+      return true;
+    }
+    job.toRead = [];
+    for (const fe of f.frontEnds) {
+      for (let k = 1; k <= (f.known[fe] ?? 0); k++) {
+        if (fe === ctx.self && k === f.gen) continue;
+        if (cacheBug && logKey(fe, k) in f.logs) continue; // BUG: a log read once is never read again
+        job.toRead.push([fe, k]);
+      }
+    }
+  }
+  const next = job.toRead.shift();
+  if (next !== undefined) {
+    startCall(ctx, { kind: 'read', frontEnd: next[0], k: next[1] }, { type: 'get', key: logKey(next[0], next[1]) });
+    return true;
+  }
+  const logs: GenLog[] = [f.log as GenLog];
+  for (const fe of f.frontEnds) {
+    for (let k = 1; k <= (f.known[fe] ?? 0); k++) {
+      const log = f.logs[logKey(fe, k)];
+      if (log !== undefined && !(fe === ctx.self && k === f.gen)) logs.push(log as GenLog);
+    }
+  }
+  finish(ctx, { type: 'timeline', user: req.user, posts: timelineOf(req.user, logs) });
+  return false;
+}
+
+function finish(ctx: Ctx, result: Res): void {
+  const f = front(ctx);
+  const job = f.job!;
+  f.job = null;
+  f.done.push({ requestId: job.requestId, result });
+  if (f.done.length > FRONT_LIMITS.maxDone) f.done.shift();
+  ctx.reply(job.requestId, result);
+}

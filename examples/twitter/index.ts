@@ -1,0 +1,92 @@
+/**
+ * twitter: the course assignment's service on faultline. Front ends take posts, follows
+ * and timeline requests from clients; replicated back ends keep the data.
+ *
+ * Composition. One Service class, `Twitter`, runs on every node and dispatches on the
+ * node's role, given by the `backEnds` option (every other node is a front end). A back
+ * end runs primary-backup's `PrimaryBackup` unchanged, with a context adapted for it
+ * (backend-context.ts): its state is the `back` field of the composite state, its cluster
+ * is the back ends, its messages and timers are wrapped, and its `reply` and `redirect`
+ * become messages to the front end that asked (named by the request id). A front end is
+ * the back end's client: one request in flight, with its own request ids and numbers,
+ * resent on a timer to the next back end and following redirects, all bounded.
+ *
+ * Why primary-backup. Its gets are ordered with its puts and answered only once every
+ * member has the op (linearizable reads and writes), so a timeline read through any front
+ * end sees every post acknowledged before it: read-your-writes holds across front ends,
+ * not only within one client's session. Lazy replication would answer sooner and survive
+ * partitions, but gives read-your-writes only through the client's own session; a user
+ * whose requests go to different front ends would need the front ends to share it.
+ *
+ * Why one log per front-end generation. Primary-backup offers put and get, no
+ * compare-and-set, and registers cannot make concurrent appends to one list safe: two
+ * front ends appending to a user's post list at once would lose one. So every key has a
+ * single writer: a front end, each time it starts (a generation: state is volatile),
+ * claims the next free `gen/<fe>#<k>` and then keeps everything that generation is asked
+ * to do (posts and follows) in one log under `log/<fe>#<k>`, rewritten whole on every
+ * change. A late copy of an older write of that log is dropped by primary-backup's
+ * per-client request numbers; a write from an earlier generation, arriving late, goes to
+ * that generation's own key. Generations are numbered without gaps, and a `gen` key once
+ * written is never empty again, so a reader finds them all by reading up to the first
+ * empty one. A timeline is the union of every generation's log: the user's posts and
+ * those of everyone the user follows (log.ts).
+ *
+ * Properties: `read-your-posts` (a timeline shows every post of its user acknowledged
+ * before it was asked for, whichever front end took it), `no-invented-posts` (only posts
+ * some client asked for, by the user or someone the user asked to follow),
+ * `follower-timelines-converge` (after healing, the back ends derive the same timelines,
+ * each with every acknowledged post of the user and of those it follows), and
+ * primary-backup's own `one-primary-per-view` and `converges-after-heal`, on the back ends.
+ *
+ * Bug `front-end-cache`: a front end looks for another front end's generations only
+ * until it has found one, and reads each generation's log only once; timelines then miss
+ * what other front ends took later.
+ *
+ * Weak points: every write rewrites a generation's whole log (O(log) bytes), and a
+ * timeline reads every generation's log, one back-end call at a time; a front end takes
+ * client requests one at a time; the back end is primary-backup's volatile one, so
+ * partitions are outside the fault model (as in primary-backup).
+ */
+import { defineProtocol, type NodeSpec } from '@faultline/runtime';
+import { BUGS as PB_BUGS } from '../../packages/protocols/primary-backup/index.ts';
+import type { Req, Res } from './messages.ts';
+import { properties } from './properties.ts';
+import { Twitter } from './service.ts';
+import type { State } from './state.ts';
+import { workload } from './workload.ts';
+
+export const FRONT_ENDS = ['f1', 'f2'] as const;
+/**
+ * Five back ends, for the reason primary-backup gives for its five founders: its state is
+ * volatile, so with three a crash while another node is still being readmitted leaves one
+ * voter of three and the back end stuck.
+ */
+export const BACK_ENDS = ['b1', 'b2', 'b3', 'b4', 'b5'] as const;
+const NODES: readonly NodeSpec[] = [...FRONT_ENDS, ...BACK_ENDS].map((id) => ({ id }));
+
+const BUGS: Record<string, string> = {
+  'front-end-cache': "a front end answers timelines from the other front ends' logs as it first read them, never reading them again",
+};
+
+export const twitter = defineProtocol<State, Req, Res>({
+  name: 'twitter',
+  description: 'front ends that post, follow and fetch timelines, over back ends replicated by primary-backup',
+  // `backEnds` (an option of a deployment's cluster config) replaces the simulator's five.
+  create({ bug, backEnds }: { bug?: string; backEnds?: unknown }) {
+    if (bug !== undefined && !(bug in BUGS) && !(bug in PB_BUGS)) throw new Error(`twitter has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
+    if (backEnds !== undefined && !(Array.isArray(backEnds) && backEnds.length > 0 && backEnds.every((b) => typeof b === 'string'))) {
+      throw new Error('option backEnds must be a non-empty array of node ids');
+    }
+    return new Twitter({ bug, backEnds: (backEnds as string[] | undefined) ?? BACK_ENDS });
+  },
+  bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
+  properties: properties(BACK_ENDS),
+  faults: ['drop', 'duplicate', 'reorder', 'delay', 'crash', 'pause', 'skew'],
+  nodes: NODES,
+  maxFaultyNodes: 1,
+  workload: workload(FRONT_ENDS),
+  durationMs: 10_000,
+  quietMs: 5_000,
+});
+
+export default twitter;

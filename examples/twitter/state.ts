@@ -1,0 +1,83 @@
+import type { ClientId, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
+import type { Req as PbReq, State as PbState } from '../../packages/protocols/primary-backup/index.ts';
+import { emptyLog, type GenLog } from './log.ts';
+import type { Req, Res } from './messages.ts';
+
+/** What a back-end call is for, so its answer can be understood. */
+export type Purpose =
+  | { readonly kind: 'probe'; readonly frontEnd: NodeId; readonly k: number }
+  | { readonly kind: 'claim'; readonly k: number }
+  | { readonly kind: 'read'; readonly frontEnd: NodeId; readonly k: number }
+  | { readonly kind: 'write' };
+
+/** The one back-end request a front end has in flight. */
+export interface Call {
+  readonly requestId: RequestId;
+  readonly req: PbReq;
+  readonly purpose: Purpose;
+  target: NodeId;
+  sentMs: number;
+  sends: number;
+}
+
+/** A client request the front end is working on (one at a time) or has queued. */
+export interface Job {
+  readonly requestId: RequestId;
+  readonly client: ClientId;
+  readonly req: Req;
+  /** post/follow: added to the generation's log already. */
+  applied: boolean;
+  /** timeline: front ends whose newest generation has been probed for this request. */
+  probed: NodeId[];
+  /** timeline: generations still to read, as [front end, k]. */
+  toRead: [NodeId, number][] | null;
+}
+
+export interface FrontState {
+  readonly frontEnds: readonly NodeId[];
+  readonly backEnds: readonly NodeId[];
+  /** This incarnation's client id at the back end: `<self>/<random>`, drawn at start. */
+  pbClient: string;
+  /** The generation number this incarnation claimed (0 while claiming). */
+  gen: number;
+  /** The back-end request number (primary-backup's per-client `seq`). */
+  nextSeq: number;
+  /** This generation's log, of which this node is the only writer. */
+  log: GenLog;
+  /** Per front end, how many generations are known to exist (they are numbered 1, 2, ... without gaps). */
+  known: Record<NodeId, number>;
+  /** The last value read of each generation's log, by log key. */
+  logs: Record<string, GenLog>;
+  job: Job | null;
+  queue: Job[];
+  call: Call | null;
+  /** The back end believed to be primary. */
+  target: NodeId;
+  /** Recently answered client requests, so a retry is answered again, not redone. */
+  done: { requestId: RequestId; result: Res }[];
+}
+
+/** A node is a front end or a back end; the other field is null. */
+export interface State {
+  readonly front: FrontState | null;
+  readonly back: PbState | null;
+}
+
+export function frontState(node: NodeInfo, backEnds: readonly NodeId[]): FrontState {
+  const frontEnds = node.cluster.filter((n) => !backEnds.includes(n));
+  return {
+    frontEnds,
+    backEnds,
+    pbClient: '',
+    gen: 0,
+    nextSeq: 0,
+    log: emptyLog(),
+    known: Object.fromEntries(frontEnds.map((f) => [f, 0])),
+    logs: {},
+    job: null,
+    queue: [],
+    call: null,
+    target: backEnds[0]!,
+    done: [],
+  };
+}
