@@ -94,6 +94,7 @@ export class ClusterClient {
   /** Sends `req` (to `target`, or the node that answered last) and resolves with the reply. */
   request<Res = unknown>(req: unknown, opts: { target?: NodeId; requestId?: RequestId } = {}): Promise<ClientReply<Res>> {
     const requestId = opts.requestId ?? `${this.id}/${this.next++}`;
+    if (!requestId.startsWith(`${this.id}/`)) throw new RangeError(`request id '${requestId}' must start with this client's id '${this.id}/' (nodes drop any other)`);
     return new Promise((resolve, reject) => {
       this.begin(requestId, { t: 'req', id: requestId, req }, opts.target ?? this.preferred, (w, node, attempts) => {
         if (w.t === 'rep') resolve({ result: w.result as Res, requestId, node, attempts });

@@ -153,6 +153,8 @@ class NodeHost {
     }
     switch (w.t) {
       case 'req':
+        // A request id is its client's: a client may not answer for, or collide with, another's requests.
+        if (!w.id.startsWith(`${from.id}/`)) return this.badFrame(from, `request id '${w.id.slice(0, 80)}' does not start with the client's id '${from.id}/'`);
         this.counters.requests++;
         this.clients.note(w.id, from.id);
         return this.input('request', () => this.layer.request(w.id, from.id, w.req));

@@ -81,6 +81,25 @@ describe('startNode', () => {
     open.push({ stop: () => client.close() });
     await expect(client.request(null)).rejects.toThrow(/no reply after 1 attempts/);
     expect(logs.some((l) => /n1: request dropped: Counter\.onRequest on n1 threw/.test(l))).toBe(true);
-    expect(await client.request<number>({ add: 1 }, { requestId: 'again/1' })).toMatchObject({ result: 1 });
+    expect(await client.request<number>({ add: 1 }, { requestId: `${client.id}/again` })).toMatchObject({ result: 1 });
+  });
+
+  it("drops a request whose id is not its client's, with a log line; the client library refuses to send one", async () => {
+    const config = await cluster(['n1']);
+    const logs: string[] = [];
+    const node = await startNode({ config, nodeId: 'n1', service: new Counter(), onLog: (l) => logs.push(l) });
+    open.push(node);
+    const client = await ClusterClient.connect({ config, id: 'mallory', timeoutMs: 300, attemptsMax: 1 });
+    open.push({ stop: () => client.close() });
+    expect(() => client.request({ add: 1 }, { requestId: 'alice/1' })).toThrow(/must start with this client's id 'mallory\/'/);
+    // Around the library's check: the frame itself, as a hostile client would send it.
+    (client as unknown as { transport: { send(to: unknown, b: Uint8Array): boolean } }).transport.send(
+      { kind: 'node', id: 'n1' },
+      Buffer.from(JSON.stringify({ t: 'req', id: 'alice/1', req: { add: 1 } })),
+    );
+    for (let i = 0; i < 100 && !logs.some((l) => l.includes("request id 'alice/1'")); i++) await new Promise((r) => setTimeout(r, 20)); // det-ok: a real clock for a real cluster
+    expect(logs.some((l) => l.includes("request id 'alice/1' does not start with the client's id 'mallory/'"))).toBe(true);
+    expect((node.state() as S).total).toBe(0);
+    expect(await client.request<number>({ add: 4 })).toMatchObject({ result: 4 });
   });
 });
