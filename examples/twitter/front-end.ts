@@ -20,14 +20,14 @@ type Ctx = Context<State, Msg, Res, Timer>;
 
 export const FRONT_TIMING = {
   /** The front end's timer: resends of a back-end call. */
-  tickMs: 50,
+  tickMs: 40,
   /** A back-end call unanswered this long goes to the next back end. */
-  callTimeoutMs: 250,
+  callTimeoutMs: 120,
 } as const;
 
 export const FRONT_LIMITS = {
   /** Sends of one back-end call before the front end gives up on it (and on the client's request, which the client retries). */
-  maxCallSends: 40,
+  maxCallSends: 60,
   /** Client requests waiting behind the current one; more are dropped (the client retries). */
   maxQueue: 32,
   /** Answered client requests remembered for retries. */
