@@ -64,25 +64,37 @@ const LOCK_FILE = 'LOCK';
 
 /**
  * Claims `dir` for this process (a `LOCK` file holding its pid): two live processes over
- * one data directory would interleave their logs. A lock left by a process that is gone
- * (killed with SIGKILL) is taken over. Returns the release function.
+ * one data directory would interleave their logs, and so would two nodes in one process.
+ * A lock left by a process that is gone (killed with SIGKILL) is taken over by renaming a
+ * fresh lock file over it and reading it back: of two processes taking over at once, the
+ * one whose pid is not read back gives up. (A process that took the lock over and one that
+ * created it anew between the other's read and rename can still both proceed: the window is
+ * one rename wide, and only opens when a stale lock is left.) Returns the release function.
  */
 function lockDataDir(dir: string): () => void {
   const file = path.join(dir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
-      return () => fs.rmSync(file, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(fs.readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
-        throw new KenUsageError(`ken: data directory ${dir} is in use by process ${pid} (its ${LOCK_FILE} file); one node per directory`);
-      }
-      fs.rmSync(file, { force: true });
-    }
+  const mine = `${process.pid}\n`;
+  const release = () => fs.rmSync(file, { force: true });
+  try {
+    fs.writeFileSync(file, mine, { flag: 'wx' });
+    return release;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  throw new KenUsageError(`ken: could not lock data directory ${dir}`);
+  const holder = Number(fs.readFileSync(file, 'utf8').trim());
+  if (Number.isInteger(holder) && holder > 0 && (holder === process.pid || processAlive(holder)))
+    throw inUse(dir, holder);
+  const fresh = `${file}.${process.pid}`;
+  fs.writeFileSync(fresh, mine);
+  fs.renameSync(fresh, file);
+  const now = fs.readFileSync(file, 'utf8');
+  if (now !== mine) throw inUse(dir, Number(now.trim()));
+  return release;
+}
+
+function inUse(dir: string, pid: number): KenUsageError {
+  const who = pid === process.pid ? 'this process (another node)' : `process ${pid}`;
+  return new KenUsageError(`ken: data directory ${dir} is in use by ${who} (its ${LOCK_FILE} file); one node per directory`);
 }
 
 function processAlive(pid: number): boolean {

@@ -30,7 +30,9 @@ describe('kenHostLayer', () => {
     expect(a.flushPending).toBe(true);
     expect(a.flush()).toContainEqual({ kind: 'reply', requestId: 'c1/0', result: 5 });
     expect(a.flushPending).toBe(false);
-    // A "crash": the layer is dropped without close; a new one over the same directory recovers.
+    // A "crash": the layer is dropped without close, its LOCK left behind as by a process now
+    // gone; a new one over the same directory recovers.
+    fs.writeFileSync(path.join(dir, 'LOCK'), '999999999\n');
     const b = layerIn(dir);
     b.start();
     expect((b.appState as PingState).total).toBe(5);
@@ -61,6 +63,9 @@ describe('kenHostLayer', () => {
     fs.writeFileSync(path.join(dir, 'LOCK'), '999999999\n');
     const a = layerIn(dir);
     expect(fs.readFileSync(path.join(dir, 'LOCK'), 'utf8')).toBe(`${process.pid}\n`);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('LOCK'))).toEqual(['LOCK']);
+    // A second node in this same process is refused too.
+    expect(() => layerIn(dir)).toThrow(/is in use by this process \(another node\)/);
     a.close();
     expect(fs.existsSync(path.join(dir, 'LOCK'))).toBe(false);
   });
