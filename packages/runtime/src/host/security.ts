@@ -1,9 +1,6 @@
 import * as fs from 'node:fs';
-import type { Endpoint, Security } from '../net/index.ts';
+import { PSK_MIN_CHARS, type Endpoint, type Security } from '../net/index.ts';
 import { ClusterConfigError, type SecurityConfig } from './config.ts';
-
-/** The PSK a key file may hold at least: shorter keys are refused. */
-const PSK_CHARS_MIN = 16;
 
 /**
  * The transport's security settings for `self`, with the key and certificate files read.
@@ -16,7 +13,7 @@ export function transportSecurity(security: SecurityConfig, self: Endpoint): Sec
       return { kind: 'plaintext' };
     case 'psk': {
       const key = readFile('security.psk', security.keyFile).trim();
-      if (key.length < PSK_CHARS_MIN) throw new ClusterConfigError(`security.psk: the key in ${security.keyFile} is shorter than ${PSK_CHARS_MIN} characters`);
+      if (key.length < PSK_MIN_CHARS) throw new ClusterConfigError(`security.psk: the key in ${security.keyFile} is shorter than ${PSK_MIN_CHARS} characters`);
       return { kind: 'psk', key };
     }
     case 'tls': {

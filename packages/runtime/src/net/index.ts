@@ -9,3 +9,4 @@ export {
   DEFAULT_MAX_QUEUE_BYTES_PER_PEER,
 } from './types.ts';
 export { createTransport } from './transport.ts';
+export { PSK_MIN_CHARS } from './wire.ts';
