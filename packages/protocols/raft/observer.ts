@@ -4,7 +4,7 @@
  * seen), and what was applied at each index. Also digests of log prefixes, so that two
  * logs can be compared at an index in constant time.
  */
-import type { History, NodeId, SystemView } from '@faultline/runtime';
+import { fnv1a, type History, type NodeId, type SystemView } from '@faultline/runtime';
 import { entryKey } from './log.ts';
 import type { Entry, Req, Res } from './messages.ts';
 import type { State } from './state.ts';
@@ -51,16 +51,10 @@ const logDigests = new WeakMap<readonly Entry[], number[]>();
 function keyHash(e: Entry): number {
   let h = keyHashes.get(e);
   if (h === undefined) {
-    h = hashString(entryKey(e));
+    h = fnv1a(entryKey(e));
     keyHashes.set(e, h);
   }
   return h;
-}
-
-function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
 
 /** The digest of a prefix that ends with an entry hashing to `h` after a prefix digesting to `prev`. */

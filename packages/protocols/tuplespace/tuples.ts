@@ -1,4 +1,4 @@
-import type { NodeId } from '@faultline/runtime';
+import { fnv1a, type NodeId } from '@faultline/runtime';
 import { GROUP_SIZE } from './config.ts';
 
 export type Field = string | number;
@@ -22,11 +22,7 @@ export function matches(template: readonly (Field | null)[], tuple: readonly Fie
  * same on every node and every platform.
  */
 export function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+  let h = fnv1a(text);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -27,3 +27,4 @@ export {
   type ConsistencySpec,
   type ConsistencyLevel,
 } from './protocol.ts';
+export { fnv1a } from './hash.ts';

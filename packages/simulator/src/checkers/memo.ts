@@ -1,3 +1,4 @@
+import { fnv1a } from '@faultline/runtime';
 import type { Bitset } from './bitset.ts';
 
 /**
@@ -24,11 +25,7 @@ export class SearchMemo<State> {
 
 /** A hash of a primitive state (strings by FNV-1a); 0 for objects, which the memo compares one by one. */
 export function stateHash(state: unknown): number {
-  if (typeof state === 'string') {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < state.length; i++) h = Math.imul(h ^ state.charCodeAt(i), 0x01000193);
-    return h;
-  }
+  if (typeof state === 'string') return fnv1a(state);
   if (typeof state === 'number') return Math.imul(state | 0, 0x9e3779b1) ^ (state * 1000) | 0;
   if (typeof state === 'boolean') return state ? 1 : 2;
   return 0;
