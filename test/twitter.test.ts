@@ -12,8 +12,11 @@ import { ClusterClient, loadClusterConfig } from '@faultline/runtime/host';
 import { campaign } from '@faultline/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePorts, LocalCluster } from '../examples/kv-cluster/processes.ts';
-import type { Res } from '../examples/twitter/messages.ts';
+import type { Operation, SystemView } from '@faultline/runtime';
+import type { Req, Res } from '../examples/twitter/messages.ts';
 import twitter from '../examples/twitter/index.ts';
+import { followerTimelinesConverge, noInventedPosts, readYourPosts } from '../examples/twitter/properties.ts';
+import type { State } from '../examples/twitter/state.ts';
 
 describe('twitter in the simulator', () => {
   it('the correct version passes 8 seeds', () => {
@@ -27,6 +30,44 @@ describe('twitter in the simulator', () => {
     const r = campaign({ protocol: twitter, bug: 'front-end-cache', seeds: 5, failFast: true });
     expect(r.failures).toHaveLength(1);
     expect(r.failures[0]!.property).toBe('read-your-posts');
+  });
+});
+
+describe('the twitter properties', () => {
+  let at = 0;
+  const op = (client: string, req: Req, result?: Res): Operation<Req, Res> => {
+    at += 10;
+    return { id: `${client}:${at}`, client, req, invokeMs: at, status: result === undefined ? 'timeout' : 'ok', completeMs: at + 5, result, node: 'f1', attempts: 1 };
+  };
+  const view = (history: Operation<Req, Res>[], data: Record<string, string[]> = {}): SystemView<State, Req, Res> => ({
+    nowMs: at + 100,
+    phase: 'quiescent',
+    history,
+    nodes: [{ id: 'b1', up: true, paused: false, state: { front: null, back: { store: { data } } } as unknown as State }],
+  });
+  const log = (posts: { id: string; author: string; text: string }[], follows: { user: string; whom: string }[] = []) =>
+    JSON.stringify({ posts: posts.map((p) => ({ ...p, atMs: 0 })), follows });
+
+  it('read-your-posts fails on a timeline without an earlier acknowledged post of its user', () => {
+    const history = [op('c1', { type: 'post', user: 'al', text: 'x' }, { type: 'posted' }), op('c2', { type: 'timeline', user: 'al' }, { type: 'timeline', user: 'al', posts: [] })];
+    expect(readYourPosts.check(view(history))).toMatch(/lacks post .* "x"/);
+    history[1]!.result = { type: 'timeline', user: 'al', posts: [{ author: 'al', text: 'x' }] };
+    expect(readYourPosts.check(view([...history]))).toBe(true);
+  });
+
+  it('no-invented-posts fails on a post nobody made, or by someone not followed', () => {
+    const post = op('c1', { type: 'post', user: 'bo', text: 'y' });
+    const invented = op('c2', { type: 'timeline', user: 'al' }, { type: 'timeline', user: 'al', posts: [{ author: 'al', text: 'z' }] });
+    expect(noInventedPosts.check(view([post, invented]))).toMatch(/nobody posted/);
+    const unfollowed = op('c2', { type: 'timeline', user: 'al' }, { type: 'timeline', user: 'al', posts: [{ author: 'bo', text: 'y' }] });
+    expect(noInventedPosts.check(view([post, unfollowed]))).toMatch(/never asked to follow/);
+  });
+
+  it('follower-timelines-converge fails when a back end lacks an acknowledged post of a followed user', () => {
+    const history = [op('c1', { type: 'follow', user: 'al', whom: 'bo' }, { type: 'followed' }), op('c2', { type: 'post', user: 'bo', text: 'y' }, { type: 'posted' })];
+    const p = followerTimelinesConverge(['b1']);
+    expect(p.check(view(history, { 'log/f1#1': [log([], [{ user: 'al', whom: 'bo' }])] }))).toMatch(/gives al a timeline without "y"/);
+    expect(p.check(view(history, { 'log/f1#1': [log([{ id: 'r', author: 'bo', text: 'y' }], [{ user: 'al', whom: 'bo' }])] }))).toBe(true);
   });
 });
 
