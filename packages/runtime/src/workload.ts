@@ -1,3 +1,4 @@
+import type { Operation } from './history.ts';
 import type { ClientId, NodeId } from './ids.ts';
 
 /** The deterministic randomness a workload generator may draw from. */
@@ -17,8 +18,13 @@ export interface WorkloadSpec<Req = unknown> {
   readonly thinkMs: number;
   readonly timeoutMs: number;
   readonly retries: number;
-  /** The `n`th request (from 0) of `client`. */
-  next(rng: WorkloadRandom, client: ClientId, n: number): Req;
+  /**
+   * The `n`th request (from 0) of `client`. `previous` is the client's last operation,
+   * finished: with its `result` when it was answered (status `ok`), or given up on (status
+   * `timeout`); undefined for the first. A client that carries something from a reply into
+   * its next request (a session token, the newest timestamp it has seen) reads it here.
+   */
+  next(rng: WorkloadRandom, client: ClientId, n: number, previous?: Operation<Req>): Req;
   /** The node a client first sends to (default: spread over the initial nodes). */
   target?(client: ClientId, clientIndex: number, cluster: readonly NodeId[]): NodeId;
 }

@@ -116,6 +116,8 @@ interface SimClient {
   issued: number;
   target: NodeId;
   op: Operation | undefined;
+  /** The client's last finished operation (answered or given up), for the workload's next request. */
+  previous: Operation | undefined;
   attempt: number;
   redirects: number;
 }
@@ -229,7 +231,7 @@ export class Simulation {
       const initial = c.nodes.filter((n) => n.startMs === 0).map((n) => n.id);
       const target = c.workload.target?.(id, i, initial) ?? initial[i % initial.length]!;
       if (!this.nodes.has(target)) throw new Error(`workload.target chose unknown node ${target}`);
-      const client: SimClient = { id, index: i, issued: 0, target, op: undefined, attempt: 0, redirects: 0 };
+      const client: SimClient = { id, index: i, issued: 0, target, op: undefined, previous: undefined, attempt: 0, redirects: 0 };
       this.clients.set(id, client);
       this.clientList.push(client);
     }
@@ -740,7 +742,7 @@ export class Simulation {
     if (!this.workloadOpen) return;
     if (this.config.maxRequests !== undefined && this.history.length >= this.config.maxRequests) return;
     const n = client.issued++;
-    const req = this.config.workload.next(this.workloadRng, client.id, n);
+    const req = this.config.workload.next(this.workloadRng, client.id, n, client.previous);
     const op: Operation = { id: `${client.id}:${n + 1}`, client: client.id, req, invokeMs: this.now, status: 'pending', attempts: 0 };
     this.history.push(op);
     this.requestClient.set(op.id, client.id);
@@ -833,6 +835,7 @@ export class Simulation {
   }
 
   private finishOp(client: SimClient): void {
+    client.previous = client.op;
     client.op = undefined;
     if (this.workloadOpen) this.push({ t: this.now + this.config.workload.thinkMs, seq: 0, k: 'client-next', client: client.id });
   }
