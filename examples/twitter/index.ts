@@ -40,7 +40,8 @@
  *
  * Bug `front-end-cache`: a front end looks for another front end's generations only
  * until it has found one, and reads each generation's log only once; timelines then miss
- * what other front ends took later.
+ * what other front ends took later. Primary-backup's own bugs run on the back ends as
+ * `back-end:<name>`, to see what the twitter properties make of a broken back end.
  *
  * Weak points: every write rewrites a generation's whole log (O(log) bytes), and a
  * timeline reads every generation's log, one back-end call at a time; a front end takes
@@ -51,7 +52,7 @@ import { defineProtocol, type NodeSpec } from '@faultline/runtime';
 import { BUGS as PB_BUGS } from '../../packages/protocols/primary-backup/index.ts';
 import type { Req, Res } from './messages.ts';
 import { properties } from './properties.ts';
-import { Twitter } from './service.ts';
+import { BACK_END_BUG, Twitter } from './service.ts';
 import type { State } from './state.ts';
 import { workload } from './workload.ts';
 
@@ -64,8 +65,10 @@ export const FRONT_ENDS = ['f1', 'f2'] as const;
 export const BACK_ENDS = ['b1', 'b2', 'b3', 'b4', 'b5'] as const;
 const NODES: readonly NodeSpec[] = [...FRONT_ENDS, ...BACK_ENDS].map((id) => ({ id }));
 
+/** The front end's bug, and primary-backup's own, run on the back ends (`back-end:<name>`). */
 const BUGS: Record<string, string> = {
   'front-end-cache': "a front end answers timelines from the other front ends' logs as it first read them, never reading them again",
+  ...Object.fromEntries(Object.entries(PB_BUGS).map(([name, description]) => [`${BACK_END_BUG}${name}`, `primary-backup's bug on the back ends: ${description}`])),
 };
 
 export const twitter = defineProtocol<State, Req, Res>({
@@ -73,7 +76,7 @@ export const twitter = defineProtocol<State, Req, Res>({
   description: 'front ends that post, follow and fetch timelines, over back ends replicated by primary-backup',
   // `backEnds` (an option of a deployment's cluster config) replaces the simulator's five.
   create({ bug, backEnds }: { bug?: string; backEnds?: unknown }) {
-    if (bug !== undefined && !(bug in BUGS) && !(bug in PB_BUGS)) throw new Error(`twitter has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
+    if (bug !== undefined && !(bug in BUGS)) throw new Error(`twitter has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
     if (backEnds !== undefined && !(Array.isArray(backEnds) && backEnds.length > 0 && backEnds.every((b) => typeof b === 'string'))) {
       throw new Error('option backEnds must be a non-empty array of node ids');
     }

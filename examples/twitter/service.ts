@@ -7,10 +7,13 @@ import { frontState, type State } from './state.ts';
 
 type Ctx = Context<State, Msg, Res, Timer>;
 
+/** The prefix of a bug name that selects one of primary-backup's bugs for the back ends. */
+export const BACK_END_BUG = 'back-end:';
+
 export interface TwitterOptions {
   /** The back-end nodes; every other node of the cluster is a front end. */
   readonly backEnds: readonly NodeId[];
-  /** `front-end-cache`, or a primary-backup bug to run the back ends with. */
+  /** `front-end-cache`, or `back-end:<name>` for a primary-backup bug run on the back ends. */
   readonly bug?: string;
 }
 
@@ -21,7 +24,7 @@ export class Twitter extends Service<State, Msg, Req, Res, Timer> {
 
   constructor(private readonly options: TwitterOptions) {
     super();
-    const pbBug = options.bug !== undefined && options.bug !== 'front-end-cache' ? (options.bug as PbBug) : undefined;
+    const pbBug = options.bug?.startsWith(BACK_END_BUG) ? (options.bug.slice(BACK_END_BUG.length) as PbBug) : undefined;
     this.back = new PrimaryBackup({ founders: options.backEnds, bug: pbBug });
     this.cacheBug = options.bug === 'front-end-cache';
   }
