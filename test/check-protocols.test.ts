@@ -1,4 +1,4 @@
-import { raft } from '@faultline/protocols';
+import { epidemicCollection, raft } from '@faultline/protocols';
 import { check } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
 
@@ -15,5 +15,15 @@ describe('faultline check on protocols with memory', () => {
     expect(r.violation).toBeUndefined();
     expect(r.ok).toBe(true);
     expect(r.statesUnique).toBeGreaterThan(100);
+  });
+
+  it('the correct epidemic collection passes a search with crashes, walks included (a walk starts from a state its properties have seen)', () => {
+    // Before, a walk's first state was shown only to the eventually-properties: a replica's
+    // crash there went unseen by no-resurrection, which then took the empty restarted
+    // replica for the old one that had lost an element.
+    const r = check({ protocol: epidemicCollection, depth: 8, maxStates: 2_000, walks: 20, walksPerPrefix: 5, warmup: 2_000, seed: '2', faults: ['crash'] });
+    expect(r.violation).toBeUndefined();
+    expect(r.ok).toBe(true);
+    expect(r.walks.run).toBe(20);
   });
 });

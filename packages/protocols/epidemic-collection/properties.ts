@@ -37,7 +37,11 @@ export const noResurrection: Property<State, Req, Res> = always<State, Req, Res>
     if (memory === undefined) monitors.set(view.history, (memory = new Map()));
     for (const n of view.nodes) {
       const s = n.state;
-      if (s === undefined) continue;
+      if (s === undefined) {
+        // Down: whatever comes up next is a new replica (its random incarnation could repeat).
+        memory.delete(n.id);
+        continue;
+      }
       let m = memory.get(n.id);
       if (m === undefined || m.incarnation !== s.incarnation) {
         m = { incarnation: s.incarnation, state: undefined, present: new Map(), removed: new Map() };

@@ -129,10 +129,10 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
   }
   const base = { protocol: o.protocol.name, bug: o.bug, walks: { run: 0, failed: 0 }, liveness: undefined, warmup };
   visits.push({ parent: -1, choice: undefined, state: init.state });
-  /** A monitor that has seen the states from the search's start up to (not including) visit `v`'s. */
-  const monitorBefore = (v: number): PathMonitor => {
+  /** A monitor that has seen the states from the search's start up to visit `v`'s, that one included when `through`. */
+  const monitorAlong = (v: number, through: boolean): PathMonitor => {
     const states: ModelState[] = [];
-    for (let k = visits[v]!.parent; k >= 0; k = visits[k]!.parent) states.push(visits[k]!.state);
+    for (let k = through ? v : visits[v]!.parent; k >= 0; k = visits[k]!.parent) states.push(visits[k]!.state);
     return PathMonitor.along(model, states.reverse());
   };
   let explored = 1;
@@ -162,7 +162,7 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
         if (seen.has(h)) continue;
         seen.add(h);
         visits.push({ parent: e.visit, choice, state: r.state });
-        const v = monitorBefore(visits.length - 1).check(r.state, model.always, 'running');
+        const v = monitorAlong(visits.length - 1, false).check(r.state, model.always, 'running');
         if (v !== undefined)
           return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...v, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
         next.push({ state: r.state, visit: visits.length - 1 });
@@ -184,7 +184,7 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
   }
   progress();
   const counts = { statesExplored: explored, statesUnique: seen.size, depth, coverage };
-  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo, monitorBefore, warm.length, warmup?.reached === true) };
+  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo, monitorAlong, warm.length, warmup?.reached === true) };
 }
 
 function walkFrontier(
@@ -192,7 +192,7 @@ function walkFrontier(
   o: CheckOptions,
   frontier: readonly Entry[],
   pathTo: (v: number) => Choice[],
-  monitorBefore: (v: number) => PathMonitor,
+  monitorAlong: (v: number, through: boolean) => PathMonitor,
   warmSteps: number,
   warmReached: boolean,
 ): Pick<CheckResult, 'ok' | 'violation' | 'walks' | 'liveness'> {
@@ -204,7 +204,7 @@ function walkFrontier(
   const pick = new Rng(`${o.seed ?? 'check'}/frontier`);
   for (let w = 0; w < walks && frontier.length > 0; w++) {
     const from = pick.pick(frontier);
-    const walk = randomWalk(model, from.state, walkDepth, new Rng(`${o.seed ?? 'check'}/walk/${w}`), monitorBefore(from.visit));
+    const walk = randomWalk(model, from.state, walkDepth, new Rng(`${o.seed ?? 'check'}/walk/${w}`), monitorAlong(from.visit, true));
     if (walk.outcome === 'reached') continue;
     const prefix = pathTo(from.visit);
     if (walk.outcome === 'unsafe') {

@@ -36,7 +36,7 @@ export function criticalTransition(model: CheckModel, path: readonly Choice[], o
   const live = (k: number): boolean => {
     probes++;
     for (let w = 0; w < o.walksPerPrefix; w++) {
-      const monitor = PathMonitor.along(model, states.slice(o.liveFrom ?? 0, k));
+      const monitor = PathMonitor.along(model, states.slice(o.liveFrom ?? 0, k + 1));
       if (randomWalk(model, states[k]!, o.walkDepth, new Rng(`${o.seed}/probe/${k}/${w}`), monitor).outcome === 'reached') return true;
     }
     return false;

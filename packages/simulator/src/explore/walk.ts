@@ -62,7 +62,8 @@ function healedChoices(model: CheckModel, s: ModelState, all: readonly Action[],
 /**
  * A random walk of at most `maxSteps` fair actions from `from` (see `healedChoices`), until the `eventually` properties all hold (checked, as once the
  * system is quiescent, in every state including the first). Choices index the full list
- * of enabled actions, so the walk replays like a search path.
+ * of enabled actions, so the walk replays like a search path. `monitor` has been shown the
+ * path up to `from`, `from` included.
  */
 export function randomWalk(model: CheckModel, from: ModelState, maxSteps: number, rng: Rng, monitor: PathMonitor): WalkResult {
   const choices: Choice[] = [];
