@@ -54,6 +54,11 @@ describe('--strategy pct', () => {
     const words = f.replay.split(' ').slice(1);
     const r = await runJson([...words, '--json']);
     expect(r.json.traceHash).toBe(f.traceHash);
+    // It is shrunk under the same strategy, and its schedule replays under it too.
+    expect(f.shrunk.replay).toMatch(/--schedule /);
+    const shrunk = await runJson([...f.shrunk.replay.split(' ').slice(1), '--json']);
+    expect(shrunk.code).toBe(1);
+    expect(shrunk.json.events).toBe(f.shrunk.events);
   });
 
   it('gives the same results on worker threads', async () => {

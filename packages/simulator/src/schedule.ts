@@ -1,5 +1,6 @@
 import type { ProtocolDefinition } from '@faultline/runtime';
 import { ConfigError } from './config-error.ts';
+import type { StrategyOptions } from './explore/strategy.ts';
 import type { Scenario, SimOptions } from './scenario.ts';
 
 /**
@@ -18,11 +19,13 @@ export interface Schedule {
   /** The violated property the schedule reproduces, for the reader (replay checks nothing). */
   readonly property?: string;
   readonly scenario: Scenario;
+  /** How the run picked its events, when not `random` (e.g. a PCT failure's depth and steps). */
+  readonly strategy?: StrategyOptions;
 }
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const KEYS = ['faultline', 'version', 'protocol', 'seed', 'bug', 'property', 'scenario'];
+const KEYS = ['faultline', 'version', 'protocol', 'seed', 'bug', 'property', 'scenario', 'strategy'];
 
 /** Every way `value` is not shaped like a `Schedule` (its scenario's fields are checked when it runs). */
 export function scheduleProblems(value: unknown): string[] {
@@ -35,6 +38,7 @@ export function scheduleProblems(value: unknown): string[] {
   if (value.bug !== null && typeof value.bug !== 'string') out.push('"bug" must be a bug variant name or null');
   if (value.property !== undefined && typeof value.property !== 'string') out.push('"property" must be a string');
   if (!isObject(value.scenario)) out.push('"scenario" must be an object');
+  if (value.strategy !== undefined && !isObject(value.strategy)) out.push('"strategy" must be an object such as { "kind": "pct", "depth": 3, "steps": 2000 }');
   for (const k of Object.keys(value)) if (!KEYS.includes(k)) out.push(`unknown field '${k}'`);
   return out;
 }
@@ -43,5 +47,11 @@ export function scheduleProblems(value: unknown): string[] {
 export function scheduleOptions(protocol: ProtocolDefinition, schedule: Schedule): Omit<SimOptions, 'trace'> {
   if (schedule.protocol !== protocol.name)
     throw new ConfigError(`the schedule is for protocol ${schedule.protocol}, not ${protocol.name}`);
-  return { protocol, seed: schedule.seed, ...(schedule.bug !== null ? { bug: schedule.bug } : {}), scenario: schedule.scenario };
+  return {
+    protocol,
+    seed: schedule.seed,
+    ...(schedule.bug !== null ? { bug: schedule.bug } : {}),
+    scenario: schedule.scenario,
+    ...(schedule.strategy !== undefined ? { strategy: schedule.strategy } : {}),
+  };
 }

@@ -56,6 +56,8 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
   const maxRuns = shrinkOptions.maxRuns ?? DEFAULT_MAX_RUNS;
   if (!Number.isInteger(maxRuns) || maxRuns < 2) throw new RangeError(`maxRuns must be an integer >= 2, not ${maxRuns}`);
   const { protocol, seed, bug } = options;
+  // The strategy stays as it was: under PCT the same scenario is another run.
+  const strategy = options.strategy?.kind === 'pct' ? options.strategy : undefined;
   const property = violation.property;
   const notes: string[] = [];
   let runs = 0;
@@ -66,13 +68,13 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
       return undefined;
     }
     try {
-      resolveConfig({ protocol, seed, bug, scenario });
+      resolveConfig({ protocol, seed, bug, scenario, strategy });
     } catch (err) {
       if (err instanceof ConfigError) return undefined;
       throw err;
     }
     runs++;
-    return simulate({ protocol, seed, bug, scenario, trace: 'none' });
+    return simulate({ protocol, seed, bug, scenario, strategy, trace: 'none' });
   };
   const fails = (r: SimResult | undefined): r is SimResult => r?.violation?.property === property;
 
@@ -124,14 +126,14 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
   }
 
   runs++;
-  const final = simulate({ protocol, seed, bug, scenario: best.scenario, trace: 'hash' });
+  const final = simulate({ protocol, seed, bug, scenario: best.scenario, strategy, trace: 'hash' });
   if (!fails(final)) throw new Error(`shrink: the shrunk run of seed ${seed} of ${protocol.name} did not fail again (nondeterminism)`);
   if (exhausted) notes.push(`the budget of ${maxRuns} runs ran out`);
   return {
     property,
     original,
     shrunk: sizeOf(final),
-    schedule: { faultline: 'schedule', version: 1, protocol: protocol.name, seed, bug: bug ?? null, property, scenario: best.scenario },
+    schedule: { faultline: 'schedule', version: 1, protocol: protocol.name, seed, bug: bug ?? null, property, scenario: best.scenario, ...(strategy ? { strategy } : {}) },
     violation: final.violation!,
     traceHash: final.traceHash!,
     runs,

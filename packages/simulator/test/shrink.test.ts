@@ -33,6 +33,24 @@ describe('shrink', () => {
     expect(replayed.events).toBe(result.shrunk.events);
   });
 
+  it('shrinks a PCT run under the same strategy and writes the strategy into the schedule', () => {
+    const strategy = { kind: 'pct' as const, depth: 3, steps: 2_000 };
+    const pct = { ...failing, strategy };
+    const run = simulate({ ...pct, trace: 'none' });
+    expect(run.violation?.property).toBe('increasing');
+    const r = shrink(pct, run.violation!, { maxRuns: 60 });
+    expect(r.schedule.strategy).toEqual(strategy);
+    expect(r.shrunk.events).toBeLessThanOrEqual(r.original.events);
+    const schedule = JSON.parse(JSON.stringify(r.schedule)) as unknown;
+    expect(scheduleProblems(schedule)).toEqual([]);
+    const replayed = simulate({ ...scheduleOptions(protocol, r.schedule), trace: 'hash' });
+    expect(replayed.traceHash).toBe(r.traceHash);
+    // The same scenario under the default strategy is another run.
+    const { strategy: _s, ...randomOptions } = scheduleOptions(protocol, r.schedule);
+    expect(simulate({ ...randomOptions, trace: 'hash' }).traceHash).not.toBe(r.traceHash);
+    expect(result.schedule.strategy).toBeUndefined();
+  });
+
   it('leaves nodes alone when the protocol declares no minNodes', () => {
     const r = shrink({ protocol: amnesia(), seed: 7 }, { property: 'increasing' }, { maxRuns: 40 });
     expect(r.schedule.scenario.nodes).toBeUndefined();

@@ -89,8 +89,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
   } finally {
     bar?.finish();
   }
-  // Schedule files do not hold the strategy yet, so a PCT failure is not shrunk (its replay command is exact).
-  const failures: FailureReport[] = flags['no-shrink'] || setup.config.strategy.kind === 'pct'
+  const failures: FailureReport[] = flags['no-shrink']
     ? result.failures
     : shrinkFailures(setup, result.failures, flags['schedules-dir'] ?? out.io.schedulesDir ?? DEFAULT_SCHEDULES_DIR, out.cwd);
   const wallMs = out.now() - started;
