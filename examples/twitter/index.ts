@@ -40,8 +40,8 @@
  *
  * Bug `front-end-cache`: a front end looks for another front end's generations only
  * until it has found one, and reads each generation's log only once; timelines then miss
- * what other front ends took later. Primary-backup's own bugs run on the back ends as
- * `back-end:<name>`, to see what the twitter properties make of a broken back end.
+ * what other front ends took later. `back-end:no-state-transfer` runs primary-backup's
+ * bug of that name on the back ends.
  *
  * Weak points: every write rewrites a generation's whole log (O(log) bytes), and a
  * timeline reads every generation's log, one back-end call at a time; a front end takes
@@ -65,10 +65,17 @@ export const FRONT_ENDS = ['f1', 'f2'] as const;
 export const BACK_ENDS = ['b1', 'b2', 'b3', 'b4', 'b5'] as const;
 const NODES: readonly NodeSpec[] = [...FRONT_ENDS, ...BACK_ENDS].map((id) => ({ id }));
 
-/** The front end's bug, and primary-backup's own, run on the back ends (`back-end:<name>`). */
+/**
+ * The front end's bug, and one of primary-backup's run on the back ends. Its other two are
+ * left out because this workload does not catch them (0 of 100 seeds for
+ * `reply-before-replicate`, 0 of 400 for `stale-primary-reads`). For the first, plausibly
+ * because a front end rewrites its whole log on every change, so a write the back end lost
+ * comes back with the next one; the second was not traced.
+ */
+const BACK_END_BUGS = ['no-state-transfer'] as const;
 const BUGS: Record<string, string> = {
   'front-end-cache': "a front end answers timelines from the other front ends' logs as it first read them, never reading them again",
-  ...Object.fromEntries(Object.entries(PB_BUGS).map(([name, description]) => [`${BACK_END_BUG}${name}`, `primary-backup's bug on the back ends: ${description}`])),
+  ...Object.fromEntries(BACK_END_BUGS.map((name) => [`${BACK_END_BUG}${name}`, `primary-backup's bug on the back ends: ${PB_BUGS[name]}`])),
 };
 
 export const twitter = defineProtocol<State, Req, Res>({
