@@ -1,4 +1,4 @@
-import type { NodeId, RequestId } from '@faultline/runtime';
+import type { Effect, NodeId, RequestId } from '@faultline/runtime';
 import type { KenFrame } from './frames.ts';
 
 /**
@@ -6,13 +6,7 @@ import type { KenFrame } from './frames.ts';
  * the turn that produced them is durable; timers and logs are local and leave at once.
  * Timer tags that start with `ken:` are Ken's own; hand them back through `timer()`.
  */
-export type KenOutput =
-  | { readonly kind: 'frame'; readonly to: NodeId; readonly frame: KenFrame }
-  | { readonly kind: 'reply'; readonly requestId: RequestId; readonly result: unknown }
-  | { readonly kind: 'redirect'; readonly requestId: RequestId; readonly to: NodeId }
-  | { readonly kind: 'setTimer'; readonly tag: string; readonly delayMs: number }
-  | { readonly kind: 'cancelTimer'; readonly tag: string }
-  | { readonly kind: 'log'; readonly text: string };
+export type KenOutput = { readonly kind: 'frame'; readonly to: NodeId; readonly frame: KenFrame } | Exclude<Effect, { kind: 'send' }>;
 
 /**
  * For transparency checkers. `app-deliver` is reported when the turn runs: if the node

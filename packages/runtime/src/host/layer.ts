@@ -1,3 +1,4 @@
+import type { Effect } from '../effects.ts';
 import type { ClientId, NodeId, RequestId } from '../ids.ts';
 import type { AnyService } from '../service.ts';
 import type { TurnHost } from '../turn.ts';
@@ -7,13 +8,7 @@ import type { TurnHost } from '../turn.ts';
  * layer on `to` (an app message without Ken, a Ken frame with it); timers with tags the
  * layer chose come back through `timer()`.
  */
-export type LayerOutput =
-  | { readonly kind: 'send'; readonly to: NodeId; readonly payload: unknown }
-  | { readonly kind: 'reply'; readonly requestId: RequestId; readonly result: unknown }
-  | { readonly kind: 'redirect'; readonly requestId: RequestId; readonly to: NodeId }
-  | { readonly kind: 'setTimer'; readonly tag: string; readonly delayMs: number }
-  | { readonly kind: 'cancelTimer'; readonly tag: string }
-  | { readonly kind: 'log'; readonly text: string };
+export type LayerOutput = { readonly kind: 'send'; readonly to: NodeId; readonly payload: unknown } | Exclude<Effect, { kind: 'send' }>;
 
 /**
  * What drives one node's Service between the host (network, timers) and the turns: the
