@@ -28,3 +28,4 @@ export {
   type ConsistencyLevel,
 } from './protocol.ts';
 export { fnv1a } from './hash.ts';
+export { canonicalJson } from './canonical.ts';

@@ -1,3 +1,4 @@
+import { canonicalJson } from './canonical.ts';
 import type { History } from './history.ts';
 import type { NodeId } from './ids.ts';
 
@@ -69,24 +70,13 @@ export function converges<S, Req = unknown, Res = unknown>(
     const live = liveStates(view as SystemView<S, unknown, unknown>);
     const first = live[0];
     if (first === undefined) return true;
-    const expected = JSON.stringify(canonical(project(first.state)));
+    const expected = canonicalJson(project(first.state));
     for (const n of live.slice(1)) {
-      const got = JSON.stringify(canonical(project(n.state)));
+      const got = canonicalJson(project(n.state));
       if (got !== expected) return `${first.id} and ${n.id} differ: ${clip(expected)} vs ${clip(got)}`;
     }
     return true;
   });
-}
-
-/** A JSON-like value with object keys and set members sorted, so that equal values print the same. */
-function canonical(v: unknown): unknown {
-  if (v instanceof Map) return canonical(Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), x])));
-  if (v instanceof Set) return [...v].map(canonical).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v === null || typeof v !== 'object') return v;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v).sort()) out[k] = canonical((v as Record<string, unknown>)[k]);
-  return out;
 }
 
 function clip(text: string): string {

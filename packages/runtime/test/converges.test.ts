@@ -21,7 +21,7 @@ describe('converges', () => {
   it('names the first pair that differs', () => {
     const a: S = { items: new Set(['x']), meta: { a: 1, b: 2 } };
     const b: S = { items: new Set(['x', 'z']), meta: { a: 1, b: 2 } };
-    expect(same.check(view(a, a, b))).toBe('n1 and n3 differ: {"items":["x"],"meta":{"a":1,"b":2}} vs {"items":["x","z"],"meta":{"a":1,"b":2}}');
+    expect(same.check(view(a, a, b))).toBe('n1 and n3 differ: {"items":{"$set":["x"]},"meta":{"a":1,"b":2}} vs {"items":{"$set":["x","z"]},"meta":{"a":1,"b":2}}');
   });
 
   it('compares only what the projection keeps', () => {

@@ -1,6 +1,7 @@
 import {
   HandlerError,
   TurnExecutor,
+  canonicalJson,
   type Effect,
   type FaultKind,
   type NodeView,
@@ -13,7 +14,7 @@ import {
 import { withDeterminismGuard } from '../guard.ts';
 import { Rng } from '../rng.ts';
 import { resolveConfig } from '../scenario.ts';
-import { canonicalDigest, canonicalJson, hashTexts } from './canonical.ts';
+import { canonicalDigest, hashTexts } from './canonical.ts';
 
 /**
  * The untimed model that `check` searches. A state is every node (up or down, its
