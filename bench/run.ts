@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every figure, measured in this run on this machine. Prints a table, or
- * with `--json` one flat JSON object of figure name -> number.
+ * with `--json` one flat JSON object of figure name -> number. `--only a,b` measures only
+ * the sections with those keys (see `sections`).
  */
 import { campaignFigures } from './campaign.ts';
 import { checkFigures } from './check.ts';
@@ -12,28 +13,45 @@ import { netFigures } from './net.ts';
 import { simFigures } from './sim.ts';
 import { strategyFigures } from './strategies.ts';
 
-const json = process.argv.includes('--json');
-const sections: [string, () => Record<string, number> | Promise<Record<string, number>>][] = [
-  ['simulator', simFigures],
-  ['ken', kenFigures],
-  ['linearizability', linFigures],
-  ['consistency', consistencyFigures],
-  ['campaign', campaignFigures],
-  ['exploration strategies', strategyFigures],
-  ['exhaustive check', checkFigures],
-  ['network', netFigures],
-  ['cluster', clusterFigures],
-];
+type Figures = Record<string, number>;
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt === -1 ? undefined : (args[onlyAt + 1] ?? '').split(',').filter((s) => s !== '');
 
-const figures: Record<string, number> = {};
-for (const [name, measure] of sections) {
+/** [key for --only, what the progress line says, how to measure it]. */
+const sections: [string, string, () => Figures | Promise<Figures>][] = [
+  ['sim', 'simulator', simFigures],
+  ['ken', 'ken', kenFigures],
+  ['lin', 'linearizability', linFigures],
+  ['consistency', 'consistency', consistencyFigures],
+  ['campaign', 'campaign', campaignFigures],
+  ['strategies', 'exploration strategies', strategyFigures],
+  ['check', 'exhaustive check', checkFigures],
+  ['net', 'network', netFigures],
+  ['cluster', 'cluster', clusterFigures],
+];
+if (only !== undefined) {
+  const unknown = only.filter((k) => !sections.some(([key]) => key === k));
+  if (only.length === 0 || unknown.length > 0) {
+    process.stderr.write(`bench: --only takes a comma list of ${sections.map(([k]) => k).join(', ')}${unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : ''}\n`);
+    process.exit(2);
+  }
+}
+
+const figures: Figures = {};
+for (const [key, name, measure] of sections) {
+  if (only !== undefined && !only.includes(key)) continue;
   if (!json) process.stderr.write(`measuring ${name}...\n`);
   Object.assign(figures, await measure());
 }
-const ratio = (a: string, b: string) => figures[a]! / figures[b]!;
-figures['sim.pingpong.overheadVsRaw'] = ratio('sim.rawLoop.eventsPerSec', 'sim.pingpong.eventsPerSec');
-figures['ken.sim.vsOff'] = ratio('ken.sim.turnsPerSec', 'ken.off.turnsPerSec');
-figures['ken.fileGroup.vsOff'] = ratio('ken.fileGroup.turnsPerSec', 'ken.off.turnsPerSec');
+/** A figure derived from two others measured in this run (skipped when a section was left out). */
+const ratio = (name: string, a: string, b: string) => {
+  if (figures[a] !== undefined && figures[b] !== undefined) figures[name] = figures[a] / figures[b];
+};
+ratio('sim.pingpong.overheadVsRaw', 'sim.rawLoop.eventsPerSec', 'sim.pingpong.eventsPerSec');
+ratio('ken.sim.vsOff', 'ken.sim.turnsPerSec', 'ken.off.turnsPerSec');
+ratio('ken.fileGroup.vsOff', 'ken.fileGroup.turnsPerSec', 'ken.off.turnsPerSec');
 
 if (json) {
   console.log(JSON.stringify(figures));
