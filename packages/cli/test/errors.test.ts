@@ -107,7 +107,7 @@ describe('error paths', () => {
     expect(line).toMatch(/^faultline: \.\/invalid-protocol\.ts: the default export is not a valid protocol: /);
     expect(line).toContain('create must be a function');
     expect(line).toContain('unknown fault kind "meteor"');
-    expect(line).toContain('workload is required');
+    expect(line).toContain('workload.timeoutMs must be a positive number');
   });
 
   it('a missing protocol file, and one that throws while loading', async () => {
