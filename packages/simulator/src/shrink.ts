@@ -98,6 +98,7 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
     const r = run(scenario);
     if (!fails(r)) return false;
     const b = best.result;
+    if (r.events > original.events) return false;
     if (r.events > b.events && !(r.plan.length < b.plan.length && r.history.length <= b.history.length)) return false;
     best = { scenario, result: r };
     return true;
@@ -125,6 +126,12 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
     if (sizeKey(best.result) === before) break;
   }
 
+  // Never a "shrunk" run bigger than the one it came from: the explicit plan may replay
+  // a little longer than the generated faults did, and nothing after it found less.
+  if (best.result.events > original.events) {
+    best = { scenario: folded, result: first };
+    notes.push('no smaller failing run was found: the original run is reported');
+  }
   runs++;
   const final = simulate({ protocol, seed, bug, scenario: best.scenario, strategy, trace: 'hash' });
   if (!fails(final)) throw new Error(`shrink: the shrunk run of seed ${seed} of ${protocol.name} did not fail again (nondeterminism)`);
