@@ -31,6 +31,8 @@ export interface TestReport {
   readonly simulatedMs: number;
   readonly wallMs: number;
   readonly failures: readonly FailureReport[];
+  /** Under `--strategy pct`: its depth, its step count and where that came from. */
+  readonly pct?: { readonly depth: number; readonly steps: number; readonly stepsFrom: string };
 }
 
 /** Simulated time as reported: whole microseconds, so that sums in any grouping agree. */

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { campaign, simulate, type CampaignFailure, type CampaignOptions, type CampaignResult, type RunSize } from '@faultline/simulator';
+import { DEFAULT_PCT_DEPTH, campaign, simulate, type CampaignFailure, type CampaignOptions, type CampaignResult, type RunSize } from '@faultline/simulator';
 import { parseArgs, type CommandSpec, type Flags } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
 import { count, duration, grouped, simMs } from '../format.ts';
@@ -118,6 +118,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
         replay: f.replay,
         ...(f.shrunk ? { shrunk: f.shrunk } : {}),
       })),
+      ...pctReport(setup),
     };
     out.out(JSON.stringify(report, null, 2));
   } else printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), wallMs, result.seedsRun < seeds, shard);
@@ -159,6 +160,19 @@ function runStringSeed(setup: RunSetup, seed: string): CampaignResult {
 /** "3 faults, 12 requests, 340 events" */
 function sizeText(s: RunSize): string {
   return `${count(s.faults, 'fault')}, ${count(s.requests, 'request')}, ${count(s.events, 'event')}`;
+}
+
+/** `test --json`'s `pct` field, under PCT. */
+function pctReport(setup: RunSetup): Pick<TestReport, 'pct'> {
+  const s = setup.options.strategy;
+  if (s?.kind !== 'pct' || s.steps === undefined) return {};
+  return { pct: { depth: s.depth ?? DEFAULT_PCT_DEPTH, steps: s.steps, stepsFrom: setup.pctStepsFrom ?? 'given' } };
+}
+
+/** The summary's strategy line, under PCT: the steps used and where they came from. */
+function pctLine(setup: RunSetup): string[] {
+  const p = pctReport(setup).pct;
+  return p ? [`pct, depth ${p.depth}, ${grouped(p.steps)} steps (${p.stepsFrom})`] : [];
 }
 
 function printReport(
@@ -203,6 +217,7 @@ function printReport(
     `  ${c.dim('seeds    ')} ${grouped(r.seedsRun)} (${range})${shard ? `, shard ${shard.index}/${shard.count}` : ''}${stoppedEarly ? '; stopped at the first failure (--fail-fast)' : ''}`,
     `  ${c.dim('failures ')} ${r.failures.length ? c.red(grouped(r.failures.length)) : c.green('0')}`,
     `  ${c.dim('faults   ')} ${faults}`,
+    ...pctLine(setup).map((l) => `  ${c.dim('strategy ')} ${l}`),
     `  ${c.dim('events   ')} ${grouped(r.events)}`,
     `  ${c.dim('time     ')} ${duration(r.simulatedMs)} simulated in ${duration(wallMs)} wall${speedup}`,
   );
