@@ -29,7 +29,10 @@ export interface TestReport {
   readonly seedsRun: number;
   readonly events: number;
   readonly simulatedMs: number;
+  /** Wall time of the whole command, shrinking included. */
   readonly wallMs: number;
+  /** Of `wallMs`, the part spent shrinking failures. */
+  readonly shrinkMs: number;
   readonly failures: readonly FailureReport[];
   /** Under `--strategy pct`: its depth, its step count and where that came from. */
   readonly pct?: { readonly depth: number; readonly steps: number; readonly stepsFrom: string };

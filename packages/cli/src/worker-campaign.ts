@@ -18,6 +18,8 @@ export interface WorkerCampaignOptions {
   readonly workers: number;
   /** Called after every seed, in the order workers report them. */
   readonly onProgress?: (progress: CampaignProgress) => void;
+  /** Called with each failure as a worker reports it (in the order they arrive, not by seed). */
+  readonly onFailure?: (failure: CampaignFailure) => void;
 }
 
 /** A worker that could not set the run up, or that failed or died while running seeds. */
@@ -95,6 +97,8 @@ export async function workerCampaign(options: WorkerCampaignOptions): Promise<Ca
         if (m.failure) {
           failures.set(i, m.failure);
           if (run.failFast) stopAt = Math.min(stopAt, i);
+          // With fail-fast, a failure above the lowest one found is not part of the result.
+          if (!run.failFast || i <= stopAt) options.onFailure?.(m.failure);
         }
         onProgress?.({ done: doneCount, total: seeds, failures: failures.size, events: eventsSoFar });
         if (complete()) end();

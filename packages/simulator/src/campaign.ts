@@ -11,6 +11,8 @@ export interface CampaignOptions extends Omit<SimOptions, 'seed' | 'trace'> {
   readonly replayCommand?: (seed: string) => string;
   /** Called after every seed. */
   readonly onProgress?: (progress: CampaignProgress) => void;
+  /** Called with each failure as it is found (confirmed), before the campaign ends. */
+  readonly onFailure?: (failure: CampaignFailure) => void;
 }
 
 export interface CampaignProgress {
@@ -67,7 +69,11 @@ export function campaign(options: CampaignOptions): CampaignResult {
     run++;
     events += result.events;
     simulatedMs += result.endMs;
-    if (!result.ok) failures.push(confirmFailure(options, seed, result, replay));
+    if (!result.ok) {
+      const failure = confirmFailure(options, seed, result, replay);
+      failures.push(failure);
+      options.onFailure?.(failure);
+    }
     onProgress?.({ done: run, total: seeds, failures: failures.length, events });
     if (failFast && failures.length > 0) break;
   }
