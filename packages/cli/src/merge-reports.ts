@@ -56,6 +56,7 @@ export function mergeReports(inputs: readonly NamedReport[]): TestReport {
   let simulatedMs = 0;
   let wallMs = 0;
   let shrinkMs = 0;
+  const warnings: string[] = [];
   const failures: FailureReport[] = [];
   for (let i = 1; i <= campaign.count; i++) {
     const r = byIndex.get(i)!.report;
@@ -64,6 +65,7 @@ export function mergeReports(inputs: readonly NamedReport[]): TestReport {
     simulatedMs += r.simulatedMs;
     wallMs += r.wallMs;
     shrinkMs += r.shrinkMs ?? 0; // absent in the reports of older versions
+    warnings.push(...(r.warnings ?? []));
     failures.push(...r.failures);
     if (campaign.failFast && r.failures.length > 0) break;
   }
@@ -79,6 +81,7 @@ export function mergeReports(inputs: readonly NamedReport[]): TestReport {
     simulatedMs: reportedMs(simulatedMs),
     wallMs,
     shrinkMs,
+    ...(warnings.length > 0 ? { warnings } : {}),
     failures,
   };
 }

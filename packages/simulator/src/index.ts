@@ -4,6 +4,9 @@ export { TransparencyChecker } from './ken-transparency.ts';
 export {
   campaign,
   defaultReplayCommand,
+  largerOutboxPeak,
+  outboxPeakOf,
+  type OutboxPeak,
   type CampaignOptions,
   type CampaignResult,
   type CampaignFailure,

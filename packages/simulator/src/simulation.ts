@@ -63,6 +63,9 @@ export interface KenReport {
   readonly recoveries: number;
   /** Crashes that left a torn record behind. */
   readonly tornWrites: number;
+  /** The most messages it ever had unacknowledged to one peer (`outboxPeakPeer`), after a turn. */
+  readonly outboxPeak: number;
+  readonly outboxPeakPeer?: NodeId;
 }
 
 export interface SimStats {
@@ -496,6 +499,7 @@ export class Simulation {
     }
     this.applyKenOutputs(node, out);
     if (this.violation !== undefined) return;
+    k.noteOutbox();
     const sync = k.beginSync(this.now);
     if (sync !== undefined) this.push({ t: sync.atMs, seq: 0, k: 'fsync', node: node.id, sync });
     if (node.tearPending && k.disk.appendedUpTo > k.disk.durableUpTo) {
@@ -879,7 +883,16 @@ function pctClass(ev: Ev): PctEventClass {
 }
 
 function kenReport(k: KenSimNode): KenReport {
-  return { node: k.id, records: k.recordsWritten, fsyncs: k.disk.counters.syncs, crashes: k.disk.counters.crashes, recoveries: k.recoveries, tornWrites: k.disk.counters.tears };
+  return {
+    node: k.id,
+    records: k.recordsWritten,
+    fsyncs: k.disk.counters.syncs,
+    crashes: k.disk.counters.crashes,
+    recoveries: k.recoveries,
+    tornWrites: k.disk.counters.tears,
+    outboxPeak: k.outboxPeak,
+    ...(k.outboxPeakPeer !== undefined ? { outboxPeakPeer: k.outboxPeakPeer } : {}),
+  };
 }
 
 /** Runs one seed of a protocol under a scenario. */

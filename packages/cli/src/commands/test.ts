@@ -4,6 +4,7 @@ import { parseArgs, type CommandSpec, type Flags } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
 import { count, duration, grouped, simMs } from '../format.ts';
 import type { Output } from '../io.ts';
+import { outboxWarning } from '../outbox-warning.ts';
 import { ProgressBar } from '../progress.ts';
 import { RUN_FLAGS, seedValue, setUpRun, type RunSetup } from '../run-setup.ts';
 import { parseShard, shardRange, type Shard } from '../shard.ts';
@@ -130,6 +131,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
       simulatedMs: reportedMs(result.simulatedMs),
       wallMs: Math.round(wallMs),
       shrinkMs: Math.round(shrinkMs),
+      ...warningsOf(result),
       failures: failures.map((f) => ({
         seed: f.seed,
         property: f.property,
@@ -177,6 +179,12 @@ function runStringSeed(setup: RunSetup, seed: string): CampaignResult {
     ? [{ seed, property: v.property, message: v.message, atMs: v.atMs, events: r.events, traceHash: r.traceHash!, replay: setup.replay(seed) }]
     : [];
   return { ok: r.ok, protocol: r.protocol, bug: r.bug, seedsRun: 1, failures, events: r.events, simulatedMs: r.endMs };
+}
+
+/** `test --json`'s `warnings`, when there are any. */
+function warningsOf(r: Pick<CampaignResult, 'kenOutboxPeak'>): Pick<TestReport, 'warnings'> {
+  const outbox = outboxWarning(r.kenOutboxPeak);
+  return outbox !== undefined ? { warnings: [outbox] } : {};
 }
 
 /** One line for a failure as it is found, on stderr (above the progress bar on a terminal). */
@@ -258,6 +266,7 @@ function printReport(
     `  ${c.dim('events   ')} ${grouped(r.events)}`,
     `  ${c.dim('time     ')} ${duration(r.simulatedMs)} simulated in ${duration(campaignMs)} wall${speedup}`,
     ...(shrunk.length > 0 ? [`  ${c.dim('shrinking')} ${count(shrunk.length, 'failure')} in ${duration(shrinkMs)} (${count(shrinkRuns, 'run')})`] : []),
+    ...(warningsOf(r).warnings ?? []).map((w) => c.yellow(`⚠ ${w}`)),
   );
   out.out(...lines);
 }
