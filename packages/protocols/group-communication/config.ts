@@ -44,6 +44,12 @@ export const LIMITS = {
   maxBatch: 16,
   /** Request ids remembered to drop duplicated client requests. */
   maxRecentRequests: 64,
-  /** A node refuses new multicasts once its delivery log is this long. */
-  maxLog: 4_000,
+  /**
+   * The delivery stream kept in a node's state: once it is this long, its older half is
+   * dropped (`logBase` counts what was dropped), so a node runs forever in bounded memory.
+   * One turn appends far fewer entries than half of it (a flush delivers at most the
+   * bounded buffers above), so the simulator's checker, which reads the stream after
+   * every event, has always read what is dropped.
+   */
+  logWindow: 2_048,
 } as const;
