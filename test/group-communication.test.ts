@@ -29,6 +29,13 @@ describe('group-communication in the simulator', () => {
     expect(r.failures.map((f) => f.property)).toContain('virtual-synchrony');
   });
 
+  it('finds flush-drops-unordered (views agree, but senders never deliver their own messages) by self-delivery within 10 seeds', () => {
+    const r = campaign({ protocol: groupCommunication, bug: 'flush-drops-unordered', seeds: 10, failFast: true });
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0]!.property).toBe('self-delivery');
+    expect(r.failures[0]!.message).toMatch(/multicast \d+ messages as incarnation \d+ but delivered only \d+ of them/);
+  });
+
   it('a partition splits the group into two views and the heal merges them, with view changes in the stream', () => {
     const r = simulate({
       protocol: groupCommunication,

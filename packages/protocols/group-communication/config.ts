@@ -2,6 +2,8 @@
 export const BUGS = {
   'sequencer-skips-safe-check':
     'the sequencer declares every message stable as soon as it orders it, so members deliver safe messages before every member of the view has them',
+  'flush-drops-unordered':
+    'the flush delivers the old view\'s ordered messages but drops the ones members had sent and the sequencer had not yet ordered, the same at every member: views agree, but those senders never deliver their own messages',
   'no-flush':
     'a view change installs the new view without agreeing on the old view\'s messages: each member just drops what it had not yet delivered, so members that move together from one view to the next delivered different sets in it',
 } as const;

@@ -156,6 +156,7 @@ export function deliver(ctx: Ctx, msg: AppMsg, gseq: number | null, trans: boole
   const s = ctx.state;
   appendDelivery(s, { k: 'msg', view: s.viewKey, id: msg.id, sender: msg.sender, inc: msg.inc, n: msg.n, service: msg.service, gseq, trans });
   if (msg.sender === s.self && msg.inc === s.incarnation) {
+    s.ownDelivered++;
     const i = s.pending.findIndex((m) => m.id === msg.id);
     if (i >= 0) s.pending.splice(i, 1);
     ctx.reply(msg.requestId, { type: 'delivered', id: msg.id, view: s.viewKey });

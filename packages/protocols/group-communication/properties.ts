@@ -52,6 +52,24 @@ export const oneViewAfterHeal: P = eventually<State, Req, Res>(
   },
 );
 
+/**
+ * Reliable delivery, as its sender sees it: a sender that stays up delivers every message
+ * it multicast (self-delivery), whatever views it went through. With virtual synchrony,
+ * every member that moves on with it then delivered it too.
+ */
+export const selfDelivery: P = eventually<State, Req, Res>(
+  'self-delivery',
+  'once faults heal, every up node has delivered every message it multicast in its current incarnation',
+  (view) => {
+    for (const n of view.nodes) {
+      const s = n.state;
+      if (!n.up || s === undefined) continue;
+      if (s.ownDelivered < s.nextN) return `${n.id} multicast ${s.nextN} messages as incarnation ${s.incarnation} but delivered only ${s.ownDelivered} of them`;
+    }
+    return true;
+  },
+);
+
 export const properties: readonly P[] = [
   agreedOrder,
   fifo,
@@ -60,4 +78,5 @@ export const properties: readonly P[] = [
   noDuplicates,
   viewAgreement,
   oneViewAfterHeal,
+  selfDelivery,
 ];

@@ -78,6 +78,8 @@ export interface State {
   proposal: Proposal | null;
   // Sending.
   nextN: number;
+  /** Own messages of this incarnation delivered back to it (every one of the `nextN` sent must be). */
+  ownDelivered: number;
   /** Own messages submitted in this view and not yet delivered, by `n`. */
   pending: AppMsg[];
   /** Highest own `n` seen in this view's order (no need to resubmit up to here). */
@@ -143,6 +145,7 @@ export function initialState(node: NodeInfo, options: Options = {}): State {
     unsettledSinceMs: null,
     proposal: null,
     nextN: 0,
+    ownDelivered: 0,
     pending: [],
     ownOrderedN: -1,
     queued: [],

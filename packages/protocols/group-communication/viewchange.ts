@@ -92,7 +92,7 @@ export function onInstall(ctx: Ctx, from: NodeId, msg: M<'Install'>): void {
   if (s.bug !== 'no-flush') {
     appendDelivery(s, { k: 'trans', view: s.viewKey, members: plan.trans });
     for (const item of plan.ordered) if (item.gseq > s.delivered && item.gseq <= plan.upTo) deliver(ctx, item.msg, item.gseq, true);
-    for (const m of plan.appended) deliver(ctx, m, null, true);
+    if (s.bug !== 'flush-drops-unordered') for (const m of plan.appended) deliver(ctx, m, null, true);
   }
   installView(ctx, { id: msg.proposal, members: msg.members });
   if (from !== s.self) ctx.send(from, { type: 'InstallAck', proposal: msg.proposal });
