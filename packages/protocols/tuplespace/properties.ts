@@ -1,6 +1,7 @@
 import { always, eventually, liveStates, type History, type Property, type SystemView } from '@faultline/runtime';
 import type { Req, Res, TupleId } from './messages.ts';
 import { firstMatch, type State } from './state.ts';
+import { matches } from './tuples.ts';
 
 type View = SystemView<State, Req, Res>;
 
@@ -164,4 +165,49 @@ export const blockedServed: Property<State, Req, Res> = eventually<State, Req, R
   },
 );
 
-export const properties: readonly Property<State, Req, Res>[] = [noDoubleTake, takenNeverReappears, weakOpsConverge, blockedServed];
+/** What the answer monitor has seen so far in one run: the tuples written, and where it is in the history. */
+interface AnswerMonitor {
+  written: Map<TupleId, string>;
+  next: number;
+  open: number[];
+}
+
+const answerMonitors = new WeakMap<History<Req, Res>, AnswerMonitor>();
+
+/**
+ * Every tuple a client got back from rd, rdp, in or inp matches the template it asked
+ * with, and is the tuple that its id's `out` wrote (field for field). Read from the client
+ * history alone, incrementally.
+ */
+export const answersMatch: Property<State, Req, Res> = always<State, Req, Res>(
+  'answers-match',
+  'every tuple returned by rd, rdp, in or inp matches its template and is exactly the tuple its out wrote',
+  (view: View) => {
+    let m = answerMonitors.get(view.history);
+    if (m === undefined) answerMonitors.set(view.history, (m = { written: new Map(), next: 0, open: [] }));
+    const h = view.history;
+    const look = [...m.open];
+    for (; m.next < h.length; m.next++) {
+      const op = h[m.next]!;
+      if (op.req.type === 'out') m.written.set(op.id, JSON.stringify(op.req.tuple)); // an out's id is its tuple's id
+      look.push(m.next);
+    }
+    m.open = [];
+    for (const i of look) {
+      const op = h[i]!;
+      if (op.status === 'pending') {
+        m.open.push(i);
+        continue;
+      }
+      if (op.status !== 'ok' || op.req.type === 'out' || op.result?.type !== 'tuple') continue;
+      const { template } = op.req;
+      const got = op.result.tuple;
+      if (!matches(template, got)) return `${op.id} (${op.req.type} ${JSON.stringify(template)}) got tuple ${op.result.id} ${JSON.stringify(got)}, which does not match its template`;
+      const wrote = m.written.get(op.result.id);
+      if (wrote !== undefined && wrote !== JSON.stringify(got)) return `${op.id} got tuple ${op.result.id} as ${JSON.stringify(got)}, but its out wrote ${wrote}`;
+    }
+    return true;
+  },
+);
+
+export const properties: readonly Property<State, Req, Res>[] = [noDoubleTake, takenNeverReappears, weakOpsConverge, blockedServed, answersMatch];
