@@ -6,14 +6,27 @@ import { matches } from './tuples.ts';
 type View = SystemView<State, Req, Res>;
 
 /** What the take monitor has seen so far in one run. */
-interface TakeMonitor {
+interface TakeMonitor extends HistoryCursor {
   /** Every take seen in any node's log, or in an acknowledged in/inp: tuple to taker. */
   takers: Map<TupleId, string>;
   /** Per node, how much of its log has been looked at (and the log it was, to notice a reset). */
   scanned: Map<string, { log: State['log']; length: number }>;
-  /** History entries looked at, and those still open then. */
+}
+
+/** Where an incremental monitor is in the history: entries looked at, and those still open then. */
+interface HistoryCursor {
   next: number;
   open: number[];
+}
+
+/** The history entries that finished (are no longer pending) since the cursor last looked; moves it on. */
+function newlyFinished(h: History<Req, Res>, cursor: HistoryCursor): number[] {
+  const look = [...cursor.open];
+  for (; cursor.next < h.length; cursor.next++) look.push(cursor.next);
+  cursor.open = [];
+  const done: number[] = [];
+  for (const i of look) (h[i]!.status === 'pending' ? cursor.open : done).push(i);
+  return done;
 }
 
 const takeMonitors = new WeakMap<History<Req, Res>, TakeMonitor>();
@@ -48,15 +61,8 @@ export const noDoubleTake: Property<State, Req, Res> = always<State, Req, Res>(
       m.scanned.set(n.id, { log, length: log.length });
     }
     const h = view.history;
-    const look = [...m.open];
-    for (; m.next < h.length; m.next++) look.push(m.next);
-    m.open = [];
-    for (const i of look) {
+    for (const i of newlyFinished(h, m)) {
       const op = h[i]!;
-      if (op.status === 'pending') {
-        m.open.push(i);
-        continue;
-      }
       if (op.status !== 'ok' || (op.req.type !== 'in' && op.req.type !== 'inp') || op.result?.type !== 'tuple') continue;
       const ok = record(m, op.result.id, op.id, `answered to the client by ${op.node}`);
       if (ok !== true) return ok;
@@ -166,10 +172,8 @@ export const blockedServed: Property<State, Req, Res> = eventually<State, Req, R
 );
 
 /** What the answer monitor has seen so far in one run: the tuples written, and where it is in the history. */
-interface AnswerMonitor {
+interface AnswerMonitor extends HistoryCursor {
   written: Map<TupleId, string>;
-  next: number;
-  open: number[];
 }
 
 const answerMonitors = new WeakMap<History<Req, Res>, AnswerMonitor>();
@@ -186,19 +190,12 @@ export const answersMatch: Property<State, Req, Res> = always<State, Req, Res>(
     let m = answerMonitors.get(view.history);
     if (m === undefined) answerMonitors.set(view.history, (m = { written: new Map(), next: 0, open: [] }));
     const h = view.history;
-    const look = [...m.open];
-    for (; m.next < h.length; m.next++) {
-      const op = h[m.next]!;
-      if (op.req.type === 'out') m.written.set(op.id, JSON.stringify(op.req.tuple)); // an out's id is its tuple's id
-      look.push(m.next);
-    }
-    m.open = [];
-    for (const i of look) {
+    for (let i = m.next; i < h.length; i++) {
       const op = h[i]!;
-      if (op.status === 'pending') {
-        m.open.push(i);
-        continue;
-      }
+      if (op.req.type === 'out') m.written.set(op.id, JSON.stringify(op.req.tuple)); // an out's id is its tuple's id
+    }
+    for (const i of newlyFinished(h, m)) {
+      const op = h[i]!;
       if (op.status !== 'ok' || op.req.type === 'out' || op.result?.type !== 'tuple') continue;
       const { template } = op.req;
       const got = op.result.tuple;
