@@ -11,7 +11,8 @@ const PORCUPINE_STEPS_PER_SEC = 7_000_000;
  * store): operations checked per wall second. And a heavy etcd-like CAS-register history
  * (1,500 ops, 16 clients, 10% open ops, one key: about 0.9M search steps): search steps
  * per second, the ratio to Porcupine's published rate, and the heap in use right after
- * the search (before any forced collection, so an upper bound on what it kept alive).
+ * the search, typed arrays included (before any forced collection, so an upper bound on
+ * what it kept alive).
  */
 export function linFigures(): Record<string, number> {
   const history = randomKvHistory({ seed: 'bench', operations: OPERATIONS, clients: 8, keys: 5 });
@@ -27,9 +28,9 @@ export function linFigures(): Record<string, number> {
   let heapMB = 0;
   const stepsPerSec = medianOf(3, () =>
     ratePerSec(() => {
-      const before = process.memoryUsage().heapUsed;
+      const before = inUse();
       const r = checkLinearizability(cas, kvModel, { maxSteps: 5_000_000 });
-      heapMB = Math.max(heapMB, (process.memoryUsage().heapUsed - before) / 2 ** 20);
+      heapMB = Math.max(heapMB, (inUse() - before) / 2 ** 20);
       if (r.outcome !== 'ok') throw new Error(`the heavy CAS history should be linearizable, got ${r.outcome}`);
       steps = r.steps;
       return r.steps;
@@ -42,4 +43,10 @@ export function linFigures(): Record<string, number> {
     'lin.cas.porcupineOverUs': PORCUPINE_STEPS_PER_SEC / stepsPerSec,
     'lin.cas.heapGrowthMB': heapMB,
   };
+}
+
+/** Bytes in use by the JS heap and by array buffers (where typed arrays keep their data). */
+function inUse(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }
