@@ -224,3 +224,10 @@ describe('the linearizable property', () => {
     expect(seen.map((r) => r.outcome)).toEqual(['unknown']);
   });
 });
+
+describe('the kv model on a completed op without a result', () => {
+  it('says what is wrong instead of throwing a TypeError', () => {
+    const op: Op = { id: 'r0', client: 'c0', req: { type: 'get', key: 'k' }, invokeMs: 0, completeMs: 1, status: 'ok', attempts: 1 };
+    expect(() => checkLinearizability([op], kvModel)).toThrow(/completed \(status ok\) with no result/);
+  });
+});
