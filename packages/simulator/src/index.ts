@@ -26,6 +26,7 @@ export { linearizable, type LinearizablePropertyOptions } from './checkers/linea
 export { deepEqual, type Model } from './checkers/model.ts';
 export { kvModel, type KvReq, type KvRes, type KvState } from './checkers/kv-model.ts';
 export { randomKvHistory, type KvHistoryOptions } from './checkers/kv-history.ts';
+export { randomCasHistory, type CasHistoryOptions } from './checkers/cas-history.ts';
 export { checkSequential, type SequentialOptions, type SequentialResult } from './checkers/sequential.ts';
 export { sequentiallyConsistent, type SequentialPropertyOptions } from './checkers/sequential-property.ts';
 export { checkCausal, type CausalResult, type CausalAnomaly } from './checkers/causal.ts';

@@ -76,7 +76,7 @@ describe('linearizability: histories that are not', () => {
         `  c2 ${c2} [40.000 ms .. 50.000 ms] get a -> 1`,
         'given these operations (each may have taken effect inside its window, or not at all):',
         `  c1 ${c0} [0.000 ms .. 10.000 ms] put a=1 -> put-ok`,
-        'Without any one of the first 2 operations, the rest can be linearized.',
+        'If any one of the first 2 operations may or may not have taken effect (its result set aside), the rest can be linearized.',
       ].join('\n'),
     );
   });
@@ -222,5 +222,12 @@ describe('the linearizable property', () => {
     const lenient = linearizable('lin', kvModel, { maxSteps: 1_000, inconclusive: 'pass', onResult: (r) => seen.push(r) });
     expect(lenient.check(view(history))).toBe(true);
     expect(seen.map((r) => r.outcome)).toEqual(['unknown']);
+  });
+});
+
+describe('the kv model on a completed op without a result', () => {
+  it('says what is wrong instead of throwing a TypeError', () => {
+    const op: Op = { id: 'r0', client: 'c0', req: { type: 'get', key: 'k' }, invokeMs: 0, completeMs: 1, status: 'ok', attempts: 1 };
+    expect(() => checkLinearizability([op], kvModel)).toThrow(/completed \(status ok\) with no result/);
   });
 });

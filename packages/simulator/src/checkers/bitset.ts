@@ -25,15 +25,11 @@ export class Bitset {
     this.hash ^= zobrist(i);
   }
 
-  /** Whether `words` (a snapshot taken with `snapshot`) holds the same members. */
-  equals(words: Uint32Array): boolean {
+  /** Whether the words stored in `pool` from `offset` on hold the same members. */
+  equalsAt(pool: Uint32Array, offset: number): boolean {
     const mine = this.words;
-    for (let w = 0; w < mine.length; w++) if (mine[w] !== words[w]) return false;
+    for (let w = 0; w < mine.length; w++) if (mine[w] !== pool[offset + w]) return false;
     return true;
-  }
-
-  snapshot(): Uint32Array {
-    return this.words.slice();
   }
 }
 

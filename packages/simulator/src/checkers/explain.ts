@@ -45,7 +45,7 @@ export function explainViolation<Req, Res>(
   if (context.length > 0) parts.push('given these operations (each may have taken effect inside its window, or not at all):', ...context.map(line));
   parts.push(
     minimal
-      ? `Without any one of the first ${n === 1 ? '' : `${n} `}operation${n === 1 ? '' : 's'}, the rest can be ${wording.fits}.`
+      ? `If any one of the first ${n === 1 ? '' : `${n} `}operation${n === 1 ? '' : 's'} may or may not have taken effect (its result set aside), the rest can be ${wording.fits}.`
       : 'Shrinking stopped at its budget: a smaller set may exist.',
   );
   return parts.join('\n');

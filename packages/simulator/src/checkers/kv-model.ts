@@ -36,8 +36,11 @@ export const kvModel: Model<KvState, KvReq, KvRes> = {
         return state === req.expected ? { state: req.value, result: { type: 'cas-ok' } } : { state, result: { type: 'cas-fail' } };
     }
   },
-  equalResults: (model, actual) =>
-    model.type === actual.type && (model.type !== 'get-ok' || model.value === (actual as { value?: unknown }).value),
+  equalResults(model, actual) {
+    if (actual === undefined || actual === null)
+      throw new Error('kv model: an operation completed (status ok) with no result; give it its result, or status timeout if the result is unknown');
+    return model.type === actual.type && (model.type !== 'get-ok' || model.value === (actual as { value?: unknown }).value);
+  },
   equalStates: (a, b) => a === b,
   key: (req) => req.key,
   describe(req, result) {

@@ -77,16 +77,21 @@ export function shrinkViolation<T>(
     const kept = new Set(keep);
     return all.filter((i) => !kept.has(i));
   };
+  // Both stages read "without a core operation" the same way: its result is set aside, so
+  // it may or may not have taken effect, like the context; operations outside the
+  // explanation are deleted.
   const core = shrinkWhile(all, (subset) => check(all, new Set(rest(subset))) === 'violation', total);
   const others = rest(core.items);
-  const context = shrinkWhile(
-    others,
-    (subset) => core.items.every((dropped) => check([...core.items.filter((i) => i !== dropped), ...subset].sort((a, b) => a - b), new Set(subset)) === 'ok'),
-    total,
-  );
+  const claimHolds = (subset: readonly number[]) =>
+    core.items.every((dropped) => check([...core.items, ...subset].sort((a, b) => a - b), new Set([...subset, dropped])) === 'ok');
+  // The claim must be shown by the search; a check cut short by its budget shows nothing,
+  // so the context is then left empty rather than whole, and the explanation is not called
+  // minimal.
+  const proven = claimHolds(others);
+  const context = proven ? shrinkWhile(others, claimHolds, total) : { items: [], minimal: false };
   return {
     core: core.items.map((i) => ops[i]!),
     context: context.items.map((i) => ops[i]!),
-    minimal: core.minimal && context.minimal,
+    minimal: core.minimal && context.minimal && proven,
   };
 }
