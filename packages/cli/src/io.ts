@@ -9,7 +9,7 @@ export interface Io {
   readonly isTTY: boolean;
   /** Colour the human-readable output (default: `isTTY`, unless NO_COLOR is set). */
   readonly color?: boolean;
-  /** Width for trace lines and the progress bar (default 120; at least 40). */
+  /** The terminal's width, for trace lines and the progress bar (default 120; at least 40). Not given when stdout is piped. */
   readonly columns?: number;
   /** Directory that relative paths are resolved against (default: the process's). */
   readonly cwd?: string;
@@ -34,6 +34,11 @@ export interface Output {
   readonly io: Io;
   readonly isTTY: boolean;
   readonly columns: number;
+  /**
+   * Where trace lines are cut: the terminal's width; when piped, `COLUMNS` if set, else
+   * never (whole records, for reading and grepping). Commands' `--width` overrides it.
+   */
+  readonly traceWidth: number;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => number;
@@ -60,6 +65,7 @@ export function makeOutput(io: Io): Output {
     io,
     isTTY: io.isTTY,
     columns: io.columns !== undefined && io.columns > 0 ? Math.max(40, io.columns) : DEFAULT_COLUMNS,
+    traceWidth: traceWidthOf(io.columns, env.COLUMNS),
     cwd: io.cwd ?? process.cwd(),
     env,
     now,
@@ -68,4 +74,11 @@ export function makeOutput(io: Io): Output {
     out: (...lines) => void io.stdout.write(lines.map((l) => `${l}\n`).join('')),
     err: (...lines) => void io.stderr.write(lines.map((l) => `${l}\n`).join('')),
   };
+}
+
+/** The terminal's width if known, else a positive `COLUMNS`, else no limit; at least 40. */
+function traceWidthOf(columns: number | undefined, envColumns: string | undefined): number {
+  if (columns !== undefined && columns > 0) return Math.max(40, columns);
+  const n = envColumns !== undefined && /^\d+$/.test(envColumns.trim()) ? Number(envColumns) : 0;
+  return n > 0 ? Math.max(40, n) : Number.POSITIVE_INFINITY;
 }

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { isKenFrame } from '@faultline/ken-checkpoint';
 import type { FaultEvent, TraceRecord } from '@faultline/simulator';
 import { showJson, simMs, truncate } from './format.ts';
 
@@ -7,7 +8,9 @@ import { showJson, simMs, truncate } from './format.ts';
  * (fixed decimals) and the event index, then places the record's text in a column: one
  * fixed-width column per node, in cluster order, after a first column for the clients
  * and for what belongs to no node (configuration, partitions, quiescence, violations).
- * Text may run on past its column; a line is cut at the width. Dim rules mark the
+ * Text may run on past its column; a line is cut at the width (piped output passes no
+ * limit: whole records). A message in Ken's framing shows the app's message first, then
+ * the frame's sequence numbers, so a cut line loses the framing, not the message. Dim rules mark the
  * columns to the left of the text, so the eye can follow one node down the page.
  */
 
@@ -173,7 +176,7 @@ export class TraceFormatter {
         return { lane: r.node, text: r.incarnation > 1 ? `start (restart, incarnation ${r.incarnation})` : 'start', style: 'start' };
       case 'send':
         this.messages.set(r.m, r.msg);
-        return { lane: r.node, text: `send ${r.node} -> ${r.to} #${r.m} ${showJson(r.msg)}`, style: 'plain' };
+        return { lane: r.node, text: `send ${r.node} -> ${r.to} #${r.m} ${messageJson(r.msg)}`, style: 'plain' };
       case 'deliver':
         return { lane: r.to, text: `recv ${r.from} -> ${r.to} #${r.m} ${this.messageText(r.m)}`, style: 'net' };
       case 'drop': {
@@ -248,10 +251,16 @@ export class TraceFormatter {
   }
 
   private messageText(m: number): string {
-    return this.messages.has(m) ? showJson(this.messages.get(m)) : '';
+    return this.messages.has(m) ? messageJson(this.messages.get(m)) : '';
   }
 
   private requestText(id: string): string {
     return this.requests.has(id) ? showJson(this.requests.get(id)) : '';
   }
+}
+
+/** A message as JSON; one in Ken's framing as the app's message, then the frame's numbers. */
+export function messageJson(msg: unknown): string {
+  if (!isKenFrame(msg)) return showJson(msg);
+  return msg.ken === 'data' ? `${showJson(msg.msg)} (ken seq ${msg.seq}, ack ${msg.ack})` : `(ken ack ${msg.ack})`;
 }

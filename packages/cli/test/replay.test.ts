@@ -53,7 +53,7 @@ describe('faultline replay', () => {
   });
 
   it('--trace prints one line per record, a column per node, every node named', async () => {
-    const r = await run(['replay', 'counter', '--seed', '2', '--scenario', 'small.json', '--trace']);
+    const r = await run(['replay', 'counter', '--seed', '2', '--scenario', 'small.json', '--trace'], { columns: 120 });
     const lines = r.stdout.split('\n');
     const header = lines[0]!;
     for (const n of ['n1', 'n2', 'n3', 'n4', 'n5']) expect(header).toContain(n);
@@ -92,6 +92,27 @@ describe('faultline replay', () => {
     const lines = r.stdout.split('\n').slice(0, 40);
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(60);
     expect(r.stdout).toContain('…');
+  });
+
+  it('piped --trace prints whole records; COLUMNS and --width cut them', async () => {
+    const whole = await run(['replay', 'counter', '--seed', '2', '--trace']);
+    expect(whole.stdout).not.toContain('…');
+    expect(Math.max(...whole.stdout.split('\n').map((l) => l.length))).toBeGreaterThan(120);
+    const env = await run(['replay', 'counter', '--seed', '2', '--trace'], { env: { COLUMNS: '70' } });
+    for (const l of env.stdout.split('\n').slice(0, 40)) expect(l.length).toBeLessThanOrEqual(70);
+    expect(env.stdout).toContain('…');
+    const flag = await run(['replay', 'counter', '--seed', '2', '--trace', '--width', '50'], { env: { COLUMNS: '70' } });
+    for (const l of flag.stdout.split('\n').slice(0, 40)) expect(l.length).toBeLessThanOrEqual(50);
+    expect((await run(['replay', 'counter', '--seed', '2', '--trace', '--width', '10'])).stderr).toMatch(/--width must be an integer >= 40/);
+  });
+
+  it("--trace under Ken shows the app's message before Ken's framing", async () => {
+    const r = await run(['replay', 'counter', '--seed', '3', '--ken', '--trace'], { columns: 100 });
+    const sends = r.stdout.split('\n').filter((l) => / send n\d -> n\d #\d+ /.test(l));
+    expect(sends.length).toBeGreaterThan(0);
+    for (const l of sends) expect(l).toMatch(/#\d+ (\{"type"|\(ken ack)/);
+    expect(r.stdout).toMatch(/\(ken seq \d+, ack \d+\)/);
+    expect(r.stdout).not.toContain('"ken":"data"');
   });
 
   it('--out writes the trace as JSON lines, one record per line', async () => {

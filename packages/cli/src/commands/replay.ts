@@ -31,6 +31,7 @@ export const REPLAY = {
     json: { type: 'boolean', help: 'print { ok, traceHash, events, violation }' },
     around: { type: 'string', value: 'EVENT', help: "print only the trace around EVENT: an event index (the # column),\n'violation', or a record kind such as crash, restart, partition,\ntimeout, drop (its first one); implies --trace" },
     window: { type: 'integer', value: 'K', min: 0, help: 'with --around, the records shown either side (default 20)' },
+    width: { type: 'integer', value: 'W', min: 40, help: 'cut trace lines at W characters (default: the terminal\'s width;\npiped: COLUMNS if set, else whole records)' },
     node: { type: 'string', value: 'N[,N...]', help: 'print only these nodes\' records (and messages to them, and\nwhat concerns the whole run); implies --trace' },
     html: { type: 'string', value: 'FILE', help: 'write an interactive space-time diagram to FILE: one\nself-contained HTML page (see docs/visualizer.md)' },
     shiviz: { type: 'string', value: 'FILE', help: 'write the trace as a ShiViz log with vector clocks to FILE' },

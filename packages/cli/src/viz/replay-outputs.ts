@@ -29,7 +29,7 @@ export function writeReplayOutputs(out: Output, result: SimResult, files: { html
 }
 
 /** The terminal trace, whole or only where `--around` / `--node` point. */
-export function replayTraceLines(out: Output, result: SimResult, flags: { around?: string; window?: number; node?: string }): string[] {
+export function replayTraceLines(out: Output, result: SimResult, flags: { around?: string; window?: number; node?: string; width?: number }): string[] {
   const trace = result.trace ?? [];
   const nodes = flags.node?.split(',').map((n) => n.trim()).filter((n) => n !== '');
   if (nodes !== undefined) {
@@ -45,7 +45,7 @@ export function replayTraceLines(out: Output, result: SimResult, flags: { around
     if (err instanceof TraceWindowError) throw new UsageError(`faultline replay: ${err.message}`);
     throw err;
   }
-  return formatTraceWindow(trace, kept, out.c, out.columns, nodes);
+  return formatTraceWindow(trace, kept, out.c, flags.width ?? out.traceWidth, nodes);
 }
 
 function writeText(out: Output, file: string, text: string): void {
