@@ -25,6 +25,11 @@ export interface DiagramModel {
   /** Message bodies by message id. */
   readonly messages: Readonly<Record<number, { from: string; to: string; body: unknown; send: number }>>;
   readonly columns: number;
+  /**
+   * Record indices (`i`) to highlight, everything else faded: a causal slice of the run, say.
+   * Null when nothing is singled out.
+   */
+  readonly highlight: readonly number[] | null;
 }
 
 export interface DiagramLane {
@@ -83,7 +88,7 @@ export interface DiagramMark {
 }
 
 /** The diagram of a run made with `trace: 'full'`; `describe` gives each record's text, in order. */
-export function diagramModel(result: SimResult, describe: (r: TraceRecord) => string): DiagramModel {
+export function diagramModel(result: SimResult, describe: (r: TraceRecord) => string, highlight?: Iterable<number>): DiagramModel {
   const records = result.trace ?? [];
   const { nodes, clients } = lanesOf(records);
   const lanes: DiagramLane[] = [...nodes.map((id) => ({ id, kind: 'node' as const })), ...clients.map((id) => ({ id, kind: 'client' as const }))];
@@ -194,5 +199,6 @@ export function diagramModel(result: SimResult, describe: (r: TraceRecord) => st
     states: turns.states,
     messages,
     columns: column,
+    highlight: highlight === undefined ? null : [...new Set(highlight)].sort((a, b) => a - b),
   };
 }

@@ -31,6 +31,12 @@ describe('the space-time diagram page', () => {
     expect(/id="faultline-data">(.*?)<\/script>/s.exec(html)![1]).not.toContain('<');
   });
 
+  it('carries the records to highlight, once each and in order, or null when none are given', () => {
+    expect(data.highlight).toBeNull();
+    const lit = diagramModel(result, describer(trace), [9, 3, 9, 1]);
+    expect(pageData(diagramHtml(lit)).highlight).toEqual([1, 3, 9]);
+  });
+
   it('carries one lane per node and per client, and every event on a lane', () => {
     const config = trace[0]!;
     expect(config.k).toBe('config');
