@@ -60,7 +60,7 @@ describe('the space-time diagram in a real browser (headless Chromium)', () => {
     await expect.poll(() => page.locator('#verdict').textContent()).toContain(`${result.violation!.property} violated`);
     // It opens at the violation: the last event before it selected, and scrolled into view.
     const before = data.events.findLastIndex((e) => e.c < data.violation!.column);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { faultlineDiagram: { selected(): number } }).faultlineDiagram.selected())).toBe(before);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { faultlineDiagram: { selected(): number } }).faultlineDiagram.selected())).toBe(before);
     expect(await page.locator('#summary').textContent()).toContain(`· #${data.events[before]!.i} at`);
     expect(await page.locator('#scroller').evaluate((s: { scrollLeft: number }) => s.scrollLeft)).toBeGreaterThan(0);
 

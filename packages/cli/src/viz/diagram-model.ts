@@ -1,6 +1,8 @@
 import type { SimResult, TraceRecord, Violation } from '@faultline/simulator';
 import { lanesOf, laneOf } from './lanes.ts';
 import { bodyOf, destinationOf, isReceive, isSend } from './messages.ts';
+import { toPlain } from './json-safe.ts';
+import { storeStates, type StoredState } from './state-diff.ts';
 import { turnStates } from './turn-states.ts';
 
 /**
@@ -21,7 +23,8 @@ export interface DiagramModel {
   readonly arrows: readonly DiagramArrow[];
   readonly regions: readonly DiagramRegion[];
   readonly marks: readonly DiagramMark[];
-  readonly states: readonly unknown[];
+  /** Node states, each stored as changes from the same node's previous one (see state-diff.ts). */
+  readonly states: readonly StoredState[];
   /** Message bodies by message id. */
   readonly messages: Readonly<Record<number, { from: string; to: string; body: unknown; send: number }>>;
   readonly columns: number;
@@ -196,7 +199,7 @@ export function diagramModel(result: SimResult, describe: (r: TraceRecord) => st
     arrows,
     regions,
     marks,
-    states: turns.states,
+    states: storeStates(turns.states.map(toPlain), turns.parents),
     messages,
     columns: column,
     highlight: highlight === undefined ? null : [...new Set(highlight)].sort((a, b) => a - b),

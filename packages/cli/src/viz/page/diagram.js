@@ -213,7 +213,27 @@
   // ---- selection and details ----
   function pretty(v) { return JSON.stringify(v, null, 2); }
   var prettyState = {}; // state id -> its JSON, made once
-  function stateText(id) { return prettyState[id] || (prettyState[id] = pretty(D.states[id])); }
+  function stateText(id) { return prettyState[id] || (prettyState[id] = pretty(stateOf(id))); }
+  // States are stored as changes from the same node's previous state (state-diff.ts); rebuilt on demand.
+  var built = {};
+  function stateOf(id) {
+    if (id in built) return built[id];
+    var s = D.states[id];
+    return (built[id] = 'f' in s ? s.f : applyChange(stateOf(s.p), s.d));
+  }
+  function applyChange(a, c) {
+    if ('v' in c) return c.v;
+    var out, k;
+    if ('n' in c) {
+      out = a.slice(0, c.n);
+      for (k in c.s) out[Number(k)] = applyChange(out[Number(k)], c.s[k]);
+      return out;
+    }
+    out = {};
+    for (k in a) if (!(c.x && c.x.indexOf(k) >= 0)) out[k] = a[k];
+    for (k in c.o) out[k] = applyChange(a[k], c.o[k]);
+    return out;
+  }
   function stateHtml(id, other) {
     if (id < 0) return '<span class="none">(no state: the node is down or not started)</span>';
     var text = stateText(id);
