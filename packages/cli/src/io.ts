@@ -9,7 +9,11 @@ export interface Io {
   readonly isTTY: boolean;
   /** Colour the human-readable output (default: `isTTY`, unless NO_COLOR is set). */
   readonly color?: boolean;
-  /** The terminal's width, for trace lines and the progress bar (default 120; at least 40). Not given when stdout is piped. */
+  /**
+   * The terminal's width, when stdout is one: the progress bar's width (default 120; at
+   * least 40) and where trace lines are cut. Piped output (no `columns`) is for reading
+   * and grepping: trace lines are printed whole unless `COLUMNS` or `--width` says a width.
+   */
   readonly columns?: number;
   /** Directory that relative paths are resolved against (default: the process's). */
   readonly cwd?: string;
@@ -34,10 +38,7 @@ export interface Output {
   readonly io: Io;
   readonly isTTY: boolean;
   readonly columns: number;
-  /**
-   * Where trace lines are cut: the terminal's width; when piped, `COLUMNS` if set, else
-   * never (whole records, for reading and grepping). Commands' `--width` overrides it.
-   */
+  /** Where trace lines are cut: `COLUMNS`, else the terminal's width, else never (Infinity). */
   readonly traceWidth: number;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -65,7 +66,7 @@ export function makeOutput(io: Io): Output {
     io,
     isTTY: io.isTTY,
     columns: io.columns !== undefined && io.columns > 0 ? Math.max(40, io.columns) : DEFAULT_COLUMNS,
-    traceWidth: traceWidthOf(io.columns, env.COLUMNS),
+    traceWidth: traceWidth(env.COLUMNS, io.columns),
     cwd: io.cwd ?? process.cwd(),
     env,
     now,
@@ -76,9 +77,10 @@ export function makeOutput(io: Io): Output {
   };
 }
 
-/** The terminal's width if known, else a positive `COLUMNS`, else no limit; at least 40. */
-function traceWidthOf(columns: number | undefined, envColumns: string | undefined): number {
-  if (columns !== undefined && columns > 0) return Math.max(40, columns);
-  const n = envColumns !== undefined && /^\d+$/.test(envColumns.trim()) ? Number(envColumns) : 0;
-  return n > 0 ? Math.max(40, n) : Number.POSITIVE_INFINITY;
+/** `COLUMNS` when it is a positive integer, else the terminal's width, else no cut. */
+function traceWidth(columnsEnv: string | undefined, terminal: number | undefined): number {
+  const fromEnv = columnsEnv !== undefined && /^\d+$/.test(columnsEnv.trim()) ? Number(columnsEnv) : 0;
+  if (fromEnv > 0) return Math.max(40, fromEnv);
+  if (terminal !== undefined && terminal > 0) return Math.max(40, terminal);
+  return Number.POSITIVE_INFINITY;
 }

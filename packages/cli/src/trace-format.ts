@@ -1,5 +1,5 @@
-import type { ChalkInstance } from 'chalk';
 import { isKenFrame } from '@faultline/ken-checkpoint';
+import type { ChalkInstance } from 'chalk';
 import type { FaultEvent, TraceRecord } from '@faultline/simulator';
 import { showJson, simMs, truncate } from './format.ts';
 
@@ -8,9 +8,7 @@ import { showJson, simMs, truncate } from './format.ts';
  * (fixed decimals) and the event index, then places the record's text in a column: one
  * fixed-width column per node, in cluster order, after a first column for the clients
  * and for what belongs to no node (configuration, partitions, quiescence, violations).
- * Text may run on past its column; a line is cut at the width (piped output passes no
- * limit: whole records). A message in Ken's framing shows the app's message first, then
- * the frame's sequence numbers, so a cut line loses the framing, not the message. Dim rules mark the
+ * Text may run on past its column; a line is cut at the width. Dim rules mark the
  * columns to the left of the text, so the eye can follow one node down the page.
  */
 
@@ -259,8 +257,13 @@ export class TraceFormatter {
   }
 }
 
-/** A message as JSON; one in Ken's framing as the app's message, then the frame's numbers. */
+/**
+ * A message as the trace shows it: the protocol's own message first, then Ken's framing
+ * (`{"type":"fwd",...} [ken seq 4 ack 2]`), so a cut line or a grep shows what the
+ * application sent rather than the frame around it.
+ */
 export function messageJson(msg: unknown): string {
   if (!isKenFrame(msg)) return showJson(msg);
-  return msg.ken === 'data' ? `${showJson(msg.msg)} (ken seq ${msg.seq}, ack ${msg.ack})` : `(ken ack ${msg.ack})`;
+  if (msg.ken === 'ack') return `[ken ack ${msg.ack}]`;
+  return `${showJson(msg.msg)} [ken seq ${msg.seq} ack ${msg.ack}]`;
 }

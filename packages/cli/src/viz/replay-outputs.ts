@@ -45,7 +45,8 @@ export function replayTraceLines(out: Output, result: SimResult, flags: { around
     if (err instanceof TraceWindowError) throw new UsageError(`faultline replay: ${err.message}`);
     throw err;
   }
-  return formatTraceWindow(trace, kept, out.c, flags.width ?? out.traceWidth, nodes);
+  const width = flags.width === undefined ? out.traceWidth : flags.width === 0 ? Number.POSITIVE_INFINITY : Math.max(40, flags.width);
+  return formatTraceWindow(trace, kept, out.c, width, nodes);
 }
 
 function writeText(out: Output, file: string, text: string): void {
