@@ -1,9 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TraceRecord } from '@faultline/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describer } from '../../packages/cli/src/viz/describe.ts';
+import { diagramModel } from '../../packages/cli/src/viz/diagram-model.ts';
+import { diagramHtml } from '../../packages/cli/src/viz/html-page.ts';
 import { toPlain } from '../../packages/cli/src/viz/json-safe.ts';
 import { caughtBugRun } from '../../packages/cli/test/viz/caught-bug.ts';
 import { pageData } from '../../packages/cli/test/viz/page-data.ts';
@@ -55,17 +58,20 @@ describe('the space-time diagram in a real browser (headless Chromium)', () => {
     await page.goto(pathToFileURL(file).href);
     await expect.poll(() => page.locator('#title').textContent()).toBe(data.title);
     await expect.poll(() => page.locator('#verdict').textContent()).toContain(`${result.violation!.property} violated`);
-    expect(await page.locator('#summary').textContent()).toMatch(/^Click an event/);
+    // It opens at the violation: the last event before it selected, and scrolled into view.
+    const before = data.events.findLastIndex((e) => e.c < data.violation!.column);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { faultlineDiagram: { selected(): number } }).faultlineDiagram.selected())).toBe(before);
+    expect(await page.locator('#summary').textContent()).toContain(`· #${data.events[before]!.i} at`);
+    expect(await page.locator('#scroller').evaluate((s: { scrollLeft: number }) => s.scrollLeft)).toBeGreaterThan(0);
 
-    // Go to the violation, as a reader would, then scroll the clicked turn into view.
-    await page.keyboard.press('v');
+    // Scroll the clicked turn into view.
     await page.locator('#scroller').evaluate((s: { scrollLeft: number; clientWidth: number }, x: number) => {
       s.scrollLeft = Math.max(0, x - s.clientWidth / 2);
     }, 104 + data.events[target]!.c * 18);
     const dot = page.locator(`[data-ev="${target}"]`);
     await dot.click();
 
-    await expect.poll(() => page.locator('#summary').textContent()).toContain(`simulation event #${changed.i} `);
+    await expect.poll(() => page.locator('#summary').textContent()).toContain(`· #${changed.i} at`);
     expect(await page.locator('#summary').textContent()).toContain(`${changed.node} ·`);
     expect(JSON.parse((await page.locator('#state-after').textContent())!)).toEqual(expectedAfter);
     expect(JSON.parse((await page.locator('#state-before').textContent())!)).toEqual(expectedBefore);
@@ -80,7 +86,7 @@ describe('the space-time diagram in a real browser (headless Chromium)', () => {
     await expect.poll(() => page.locator('#slider').inputValue()).not.toBe(String(target));
     const next = Number(await page.locator('#slider').inputValue());
     expect(next).toBeGreaterThan(target);
-    expect(await page.locator('#summary').textContent()).toContain(`simulation event #${data.events[next]!.i} `);
+    expect(await page.locator('#summary').textContent()).toContain(`· #${data.events[next]!.i} at`);
 
     // Hiding a lane takes it out of the diagram.
     const hidden = data.lanes[0]!.id;
@@ -96,6 +102,23 @@ describe('the space-time diagram in a real browser (headless Chromium)', () => {
     expect(existsSync(shot) && statSync(shot).size).toBeGreaterThan(20_000);
     expect(errors).toEqual([]);
     expect(browser.remoteRequests).toEqual([]);
+  });
+
+  it('highlights the records it is given (a causal slice) and fades everything else', async () => {
+    const browser = await browserFor();
+    // The violation and the five records before it, as a stand-in for a slice.
+    const end = trace.findIndex((r) => r.k === 'violation');
+    const lit = new Set(trace.slice(end - 5, end + 1).map((r) => r.i));
+    const file = join(mkdtempSync(join(tmpdir(), 'faultline-slice-')), 'slice.html');
+    writeFileSync(file, diagramHtml(diagramModel(result, describer(trace), lit)));
+    const page = await browser.context.newPage();
+    await page.goto(pathToFileURL(file).href);
+    await expect.poll(() => page.locator('.ev.faded').count()).toBeGreaterThan(0);
+    const shown = await page.locator('.ev:not(.faded) title').allTextContents();
+    expect(shown.length).toBeGreaterThan(0);
+    for (const t of shown) expect(lit.has(Number(/^#(\d+) /.exec(t)![1]))).toBe(true);
+    const faded = await page.locator('.ev.faded title').allTextContents();
+    for (const t of faded) expect(lit.has(Number(/^#(\d+) /.exec(t)![1]))).toBe(false);
   });
 
   it('stays usable on a trace of thousands of events: only what is in view is drawn', async () => {

@@ -1,6 +1,8 @@
 import type { SimResult, TraceRecord, Violation } from '@faultline/simulator';
 import { lanesOf, laneOf } from './lanes.ts';
 import { bodyOf, destinationOf, isReceive, isSend } from './messages.ts';
+import { toPlain } from './json-safe.ts';
+import { storeStates, type StoredState } from './state-diff.ts';
 import { turnStates } from './turn-states.ts';
 
 /**
@@ -21,10 +23,16 @@ export interface DiagramModel {
   readonly arrows: readonly DiagramArrow[];
   readonly regions: readonly DiagramRegion[];
   readonly marks: readonly DiagramMark[];
-  readonly states: readonly unknown[];
+  /** Node states, each stored as changes from the same node's previous one (see state-diff.ts). */
+  readonly states: readonly StoredState[];
   /** Message bodies by message id. */
   readonly messages: Readonly<Record<number, { from: string; to: string; body: unknown; send: number }>>;
   readonly columns: number;
+  /**
+   * Record indices (`i`) to highlight, everything else faded: a causal slice of the run, say.
+   * Null when nothing is singled out.
+   */
+  readonly highlight: readonly number[] | null;
 }
 
 export interface DiagramLane {
@@ -83,7 +91,7 @@ export interface DiagramMark {
 }
 
 /** The diagram of a run made with `trace: 'full'`; `describe` gives each record's text, in order. */
-export function diagramModel(result: SimResult, describe: (r: TraceRecord) => string): DiagramModel {
+export function diagramModel(result: SimResult, describe: (r: TraceRecord) => string, highlight?: Iterable<number>): DiagramModel {
   const records = result.trace ?? [];
   const { nodes, clients } = lanesOf(records);
   const lanes: DiagramLane[] = [...nodes.map((id) => ({ id, kind: 'node' as const })), ...clients.map((id) => ({ id, kind: 'client' as const }))];
@@ -191,8 +199,9 @@ export function diagramModel(result: SimResult, describe: (r: TraceRecord) => st
     arrows,
     regions,
     marks,
-    states: turns.states,
+    states: storeStates(turns.states.map(toPlain), turns.parents),
     messages,
     columns: column,
+    highlight: highlight === undefined ? null : [...new Set(highlight)].sort((a, b) => a - b),
   };
 }

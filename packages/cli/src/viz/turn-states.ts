@@ -17,6 +17,8 @@ export const NO_STATE = -1;
  */
 export interface TurnStates {
   readonly states: readonly unknown[];
+  /** For each state, the number of the same node's state before it (NO_STATE for none). */
+  readonly parents: readonly number[];
   readonly before: readonly number[];
   readonly after: readonly number[];
 }
@@ -29,17 +31,19 @@ interface Turn {
 export function turnStates(records: readonly TraceRecord[], nodes: ReadonlySet<string>): TurnStates {
   const ids = new Map<unknown, number>();
   const states: unknown[] = [];
-  const idOf = (s: unknown): number => {
+  const parents: number[] = [];
+  const current = new Map<string, number>();
+  const idOf = (s: unknown, node: string): number => {
     if (s === undefined) return NO_STATE;
     let k = ids.get(s);
     if (k === undefined) {
       k = states.length;
       ids.set(s, k);
       states.push(s);
+      parents.push(current.get(node) ?? NO_STATE);
     }
     return k;
   };
-  const current = new Map<string, number>();
   const turns: (Turn | undefined)[] = [];
   let open = new Map<string, Turn>();
   let openEvent = -1;
@@ -52,18 +56,19 @@ export function turnStates(records: readonly TraceRecord[], nodes: ReadonlySet<s
     }
     let turn = open.get(node);
     if (turn === undefined) {
-      turn = { before: r.k === 'start' ? idOf(r.state) : (current.get(node) ?? NO_STATE), after: NO_STATE };
+      turn = { before: r.k === 'start' ? idOf(r.state, node) : (current.get(node) ?? NO_STATE), after: NO_STATE };
       open.set(node, turn);
     }
     // A restart's fault record opens the turn; its start record says what the handler saw.
-    if (r.k === 'start') turn.before = idOf(r.state);
-    if (r.k === 'start' || r.k === 'state') current.set(node, idOf(r.state));
+    if (r.k === 'start') turn.before = idOf(r.state, node);
+    if (r.k === 'start' || r.k === 'state') current.set(node, idOf(r.state, node));
     else if (r.k === 'fault' && r.fault.kind === 'crash') current.set(node, NO_STATE);
     turn.after = current.get(node) ?? NO_STATE;
     turns[k] = turn;
   });
   return {
     states,
+    parents,
     before: records.map((_r, k) => turns[k]?.before ?? NO_STATE),
     after: records.map((_r, k) => turns[k]?.after ?? NO_STATE),
   };

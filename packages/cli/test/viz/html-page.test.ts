@@ -11,7 +11,7 @@ import { laneOf } from '../../src/viz/lanes.ts';
 import { run } from '../helpers.ts';
 import { counter } from '../fixtures/counter.ts';
 import { caughtBugRun } from './caught-bug.ts';
-import { pageData } from './page-data.ts';
+import { pageData, stateOf } from './page-data.ts';
 
 describe('the space-time diagram page', () => {
   const result = caughtBugRun();
@@ -29,6 +29,12 @@ describe('the space-time diagram page', () => {
     expect(html).not.toMatch(/\bfetch\(|XMLHttpRequest|import\(/);
     // Data cannot close its script element early: every < in it is escaped.
     expect(/id="faultline-data">(.*?)<\/script>/s.exec(html)![1]).not.toContain('<');
+  });
+
+  it('carries the records to highlight, once each and in order, or null when none are given', () => {
+    expect(data.highlight).toBeNull();
+    const lit = diagramModel(result, describer(trace), [9, 3, 9, 1]);
+    expect(pageData(diagramHtml(lit)).highlight).toEqual([1, 3, 9]);
   });
 
   it('carries one lane per node and per client, and every event on a lane', () => {
@@ -65,7 +71,7 @@ describe('the space-time diagram page', () => {
       if (r.k !== 'state') return;
       const turn = data.events.filter((e) => e.i === r.i && data.lanes[e.l]!.id === r.node);
       expect(turn.length).toBeGreaterThan(0);
-      for (const e of turn) expect(data.states[e.a]).toEqual(toPlain(r.state));
+      for (const e of turn) expect(stateOf(data, e.a)).toEqual(toPlain(r.state));
       checked++;
     });
     expect(checked).toBeGreaterThan(20);
@@ -100,7 +106,7 @@ describe('regions', () => {
     expect(m.regions).toContainEqual({ l: lane('n2'), kind: 'paused', c0: columnAt('pause', 'n2')!, c1: columnAt('resume', 'n2')!, label: 'paused' });
     const restart = m.events.find((e) => e.k === 'start' && m.lanes[e.l]!.id === 'n3' && (e.r as { incarnation: number }).incarnation === 2)!;
     expect(m.regions).toContainEqual({ l: lane('n3'), kind: 'down', c0: columnAt('crash', 'n3')!, c1: restart.c, label: 'down' });
-    expect(m.states[restart.a]).toBeDefined();
+    expect(stateOf(m, restart.a)).toBeDefined();
     expect(restart.b).toBeGreaterThanOrEqual(0); // the initial state its start handler saw
   });
 });

@@ -17,6 +17,8 @@
   var laneRow = [];
   var selected = -1;
   var partner = {}; // event index -> the other end(s) of its message arrows
+  var lit = null; // record index -> true, when the page highlights some records (a causal slice) and fades the rest
+  if (D.highlight) { lit = {}; D.highlight.forEach(function (i) { lit[i] = true; }); }
   D.arrows.forEach(function (a, k) {
     (partner[a.from] = partner[a.from] || []).push(k);
     if (a.to >= 0) (partner[a.to] = partner[a.to] || []).push(k);
@@ -171,7 +173,7 @@
       var xs = x(s.c), ys = y(s.l), xt, yt;
       if (a.to >= 0) { var t = D.events[a.to]; xt = x(t.c); yt = y(t.l); } else { xt = xs + COL * 2.5; yt = ys + (y(a.toLane) - ys) * 0.45; }
       if (Math.max(xs, xt) < xa || Math.min(xs, xt) > xb) return;
-      var cls = 'arrow ' + a.kind + (hl[n] ? ' hl' : '') + (Math.abs(xt - xs) > width * 0.6 ? ' long' : '');
+      var cls = 'arrow ' + a.kind + (hl[n] ? ' hl' : '') + (lit && !(lit[s.i] && (a.to < 0 || lit[D.events[a.to].i])) ? ' faded' : '') + (Math.abs(xt - xs) > width * 0.6 ? ' long' : '');
       var marker = a.kind === 'msg' ? 'ah' : a.kind === 'dup' ? 'ah-warn' : '';
       if (hl[n]) marker = 'ah-hl';
       var dx = xt - xs, dy = yt - ys, len = Math.sqrt(dx * dx + dy * dy) || 1, cut = 6 / len;
@@ -195,7 +197,7 @@
       e = D.events[k];
       if (laneRow[e.l] < 0) continue;
       var ex = x(e.c), ey = y(e.l), label = labelOf(e);
-      out.push('<g class="ev" data-ev="' + k + '"><title>' + esc('#' + e.i + ' at ' + ms(e.t) + ' ms: ' + e.s) + '</title><circle class="hit" cx="' + ex + '" cy="' + ey + '" r="9" fill="transparent"/>' +
+      out.push('<g class="ev' + (lit && !lit[e.i] ? ' faded' : '') + '" data-ev="' + k + '"><title>' + esc('#' + e.i + ' at ' + ms(e.t) + ' ms: ' + e.s) + '</title><circle class="hit" cx="' + ex + '" cy="' + ey + '" r="9" fill="transparent"/>' +
         glyph(e.k, ex, ey, laneColour[e.l], e.b !== e.a && e.a >= 0) +
         (label ? '<text class="ev-label" x="' + (ex + 3) + '" y="' + (ey - 11) + '" transform="rotate(-28 ' + (ex + 3) + ' ' + (ey - 11) + ')">' + esc(label) + '</text>' : '') + '</g>');
       if (e.r.id !== undefined && blamed[e.r.id]) out.push('<circle class="blamed" cx="' + ex + '" cy="' + ey + '" r="9.5"/>');
@@ -211,7 +213,27 @@
   // ---- selection and details ----
   function pretty(v) { return JSON.stringify(v, null, 2); }
   var prettyState = {}; // state id -> its JSON, made once
-  function stateText(id) { return prettyState[id] || (prettyState[id] = pretty(D.states[id])); }
+  function stateText(id) { return prettyState[id] || (prettyState[id] = pretty(stateOf(id))); }
+  // States are stored as changes from the same node's previous state (state-diff.ts); rebuilt on demand.
+  var built = {};
+  function stateOf(id) {
+    if (id in built) return built[id];
+    var s = D.states[id];
+    return (built[id] = 'f' in s ? s.f : applyChange(stateOf(s.p), s.d));
+  }
+  function applyChange(a, c) {
+    if ('v' in c) return c.v;
+    var out, k;
+    if ('n' in c) {
+      out = a.slice(0, c.n);
+      for (k in c.s) out[Number(k)] = applyChange(out[Number(k)], c.s[k]);
+      return out;
+    }
+    out = {};
+    for (k in a) if (!(c.x && c.x.indexOf(k) >= 0)) out[k] = a[k];
+    for (k in c.o) out[k] = applyChange(a[k], c.o[k]);
+    return out;
+  }
   function stateHtml(id, other) {
     if (id < 0) return '<span class="none">(no state: the node is down or not started)</span>';
     var text = stateText(id);
@@ -229,8 +251,8 @@
     selected = k;
     var e = D.events[k], lane = D.lanes[e.l];
     $('slider').value = String(k);
-    $('position').textContent = 'event ' + (k + 1) + ' of ' + D.events.length + ' · ' + ms(e.t) + ' ms';
-    $('summary').innerHTML = '<span class="k">' + esc(lane.id) + '</span> · simulation event #' + e.i + ' at ' + ms(e.t) + ' ms · <code>' + esc(e.s) + '</code>' +
+    $('position').textContent = '#' + e.i + ' of ' + D.events[D.events.length - 1].i + ' · ' + ms(e.t) + ' ms';
+    $('summary').innerHTML = '<span class="k">' + esc(lane.id) + '</span> · #' + e.i + ' at ' + ms(e.t) + ' ms · <code>' + esc(e.s) + '</code>' +
       (lane.kind === 'node' ? (e.b === e.a ? ' · state unchanged' : ' · <b>state changed</b>') : '');
     $('event-record').textContent = pretty(e.r);
     var msg = e.m !== undefined ? D.messages[e.m] : undefined;
@@ -296,4 +318,5 @@
 
   window.faultlineDiagram = { data: D, select: function (k) { select(k, true); }, selected: function () { return selected; } };
   layout();
+  if (D.violation) gotoViolation();
 })();
