@@ -10,10 +10,11 @@ import { freePorts, LocalCluster, writeKvConfig } from '../examples/kv-cluster/p
  * Client operations per second on the kv-cluster example: three `faultline run --ken`
  * processes on loopback (primary-backup, PSK, a checkpoint fdatasynced per group commit on
  * every node), `CLIENTS` clients each with one request in flight, 70% puts. Counted over
- * `MEASURE_MS` after `WARM_MS` of warm-up; no faults.
+ * `MEASURE_MS` after `WARM_MS` of warm-up; no faults. Latency percentiles are over the
+ * requests answered in the measured window (from send to reply, retries included).
  */
 const IDS = ['n1', 'n2', 'n3'];
-const CLIENTS = 8;
+const CLIENTS = 32;
 const WARM_MS = 1_500;
 const MEASURE_MS = 6_000;
 
@@ -27,28 +28,50 @@ export async function clusterFigures(): Promise<Record<string, number>> {
     await cluster.start();
     let running = true;
     let answered = 0;
+    let measuring = false;
+    const latenciesMs: number[] = [];
     const loops: Promise<void>[] = [];
     for (let i = 0; i < CLIENTS; i++) {
       const client = await ClusterClient.connect({ config, id: `b${i}`, timeoutMs: 1000, attemptsMax: 8 });
       clients.push(client);
       let x = i + 1;
       const random = () => ((x = (x * 48271) % 2147483647) / 2147483647);
-      loops.push(runKvClient(client, { random, keepGoing: () => running, log: emptyLog(), onOp: () => answered++ }));
+      let sentAt = process.hrtime.bigint(); // det-ok: a real clock for a real cluster
+      const onOp = () => {
+        const now = process.hrtime.bigint(); // det-ok: a real clock for a real cluster
+        answered++;
+        if (measuring) latenciesMs.push(Number(now - sentAt) / 1e6);
+        sentAt = now;
+      };
+      loops.push(runKvClient(client, { random, keepGoing: () => running, log: emptyLog(), onOp }));
     }
     await new Promise((r) => setTimeout(r, WARM_MS)); // det-ok: a real clock for a real cluster
     const before = answered;
+    measuring = true;
     const t0 = process.hrtime.bigint(); // det-ok: a real clock for a real cluster
     await new Promise((r) => setTimeout(r, MEASURE_MS)); // det-ok: a real clock for a real cluster
     const ops = answered - before;
+    measuring = false;
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9; // det-ok: a real clock for a real cluster
     running = false;
     await Promise.all(loops);
-    return { 'cluster.kv.opsPerSec': ops / seconds };
+    latenciesMs.sort((a, b) => a - b);
+    return {
+      'cluster.kv.opsPerSec': ops / seconds,
+      'cluster.kv.p50Ms': percentile(latenciesMs, 0.5),
+      'cluster.kv.p99Ms': percentile(latenciesMs, 0.99),
+    };
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     await cluster.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The `q` quantile of ascending `sorted` (nearest rank); NaN when empty. */
+function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await clusterFigures()));

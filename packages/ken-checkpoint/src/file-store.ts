@@ -48,6 +48,8 @@ export class FileStore implements CheckpointStore {
   private snapshotNumber = 0;
   private appended = 0;
   private durable = 0;
+  /** A `syncAsync` is in flight. */
+  private syncing = false;
   private loaded = false;
   readonly counters = { appends: 0, syncs: 0, bytes: 0, compactions: 0, tailsDropped: 0 };
 
@@ -147,6 +149,30 @@ export class FileStore implements CheckpointStore {
       this.durable = this.appended;
     }
     return this.durable;
+  }
+
+  /**
+   * `sync` with the fdatasync off the event loop (pipelined output commit): the records
+   * appended so far are written now and resolve as durable once the disk has them; records
+   * appended meanwhile wait for the next call. One call at a time.
+   */
+  syncAsync(): Promise<number> {
+    const fd = this.fd;
+    if (fd === undefined) throw new KenUsageError(`FileStore(${this.dir}): call load() before syncAsync()`);
+    if (this.syncing) throw new KenUsageError(`FileStore(${this.dir}): syncAsync() while another is in flight`);
+    if (this.durable >= this.appended) return Promise.resolve(this.durable);
+    this.flush();
+    const upTo = this.appended;
+    this.syncing = true;
+    return new Promise((resolve, reject) => {
+      fs.fdatasync(fd, (err) => {
+        this.syncing = false;
+        if (err !== null) return reject(err);
+        this.counters.syncs++;
+        if (upTo > this.durable) this.durable = upTo;
+        resolve(this.durable);
+      });
+    });
   }
 
   compact(beforeRecord: number): void {

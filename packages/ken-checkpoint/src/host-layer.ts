@@ -18,7 +18,9 @@ export interface KenHostLayerOptions {
  * Ken for the real runtime: a `LayerFactory` for `startNode({ layer })`. Every turn is a
  * record in a `FileStore` in `dataDir`; at each flush (the host calls it once the inputs
  * that were ready have been handled: a group commit) the log is written and fdatasynced
- * and only then are that turn's messages, replies and redirects released. Between Ken
+ * and only then are that turn's messages, replies and redirects released. The host's
+ * pipelined flush runs the fdatasync off the event loop, so the next turns run (and are
+ * held) while the disk syncs the previous group. Between Ken
  * peers every message carries a sequence number and an ack and is retransmitted until
  * acknowledged, so a message the transport lost on a broken connection still arrives,
  * once. On a restart over the same `dataDir` the node comes back in the state of its last
@@ -40,6 +42,7 @@ export function kenHostLayer(o: KenHostLayerOptions): LayerFactory {
         store.sync();
         return toLayer(ken.durable(store.durableUpTo));
       },
+      flushAsync: async () => toLayer(ken.durable(await store.syncAsync())),
       get flushPending() {
         return store.appendedUpTo > store.durableUpTo;
       },

@@ -37,6 +37,24 @@ describe('FileStore', () => {
     t.close();
   });
 
+  it('syncAsync makes durable only what was appended before it, one call at a time', async () => {
+    const s = new FileStore(dir);
+    s.load();
+    s.append(rec('one'));
+    s.append(rec('two'));
+    const first = s.syncAsync();
+    expect(() => s.syncAsync()).toThrow(KenUsageError);
+    expect(s.append(rec('three'))).toBe(3); // appended while the sync is in flight
+    expect(await first).toBe(2);
+    expect(s.durableUpTo).toBe(2);
+    expect(s.counters.syncs).toBe(1);
+    expect(await s.syncAsync()).toBe(3);
+    expect(await s.syncAsync()).toBe(3); // nothing new: no fdatasync
+    expect(s.counters.syncs).toBe(2);
+    s.close();
+    expect(text(new FileStore(dir).load())).toEqual(['one', 'two', 'three']);
+  });
+
   it('drops a truncated tail and appends after the last valid record', () => {
     const s = new FileStore(dir);
     s.load();

@@ -29,6 +29,11 @@ export interface NodeLayer {
    * point): a Ken layer syncs its checkpoint and releases what became durable.
    */
   flush(): LayerOutput[];
+  /**
+   * `flush` pipelined (optional): the sync runs off the event loop while the host goes on
+   * handling inputs; resolves with what became durable. The host keeps one in flight.
+   */
+  flushAsync?(): Promise<LayerOutput[]>;
   /** Whether `flush` has work to do. */
   readonly flushPending: boolean;
   /** The app state after the last turn. */

@@ -102,6 +102,8 @@ class NodeHost {
   private readonly badFramesFrom = new Map<string, number>();
   private readonly wrongLayerFrom = new Set<NodeId>();
   private flushScheduled = false;
+  /** A pipelined flush in flight (it settles without throwing). */
+  private flushing: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
@@ -171,6 +173,7 @@ class NodeHost {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    await this.flushing; // its outputs go out before the last flush
     try {
       this.carryOut(this.layer.flush());
     } catch (err) {
@@ -189,7 +192,7 @@ class NodeHost {
       this.counters.handlerErrors++;
       this.log(`${this.self}: ${what} dropped: ${(err as Error).message}`);
     }
-    if (this.layer.flushPending && !this.flushScheduled) {
+    if (this.layer.flushPending && !this.flushScheduled && this.flushing === undefined) {
       this.flushScheduled = true;
       setImmediate(() => this.flush()); // det-ok: group commit once the ready inputs are handled
     }
@@ -198,7 +201,20 @@ class NodeHost {
   private flush(): void {
     this.flushScheduled = false;
     if (this.stopped) return;
-    this.input('flush', () => this.layer.flush());
+    if (this.layer.flushAsync === undefined) return this.input('flush', () => this.layer.flush());
+    this.flushing = this.layer.flushAsync().then(
+      (outs) => {
+        this.flushing = undefined;
+        if (this.stopped) this.carryOut(outs);
+        else this.input('flush', () => outs);
+      },
+      (err: unknown) => {
+        this.flushing = undefined;
+        this.input('flush', () => {
+          throw err;
+        });
+      },
+    );
   }
 
   private carryOut(outputs: readonly LayerOutput[]): void {
