@@ -44,6 +44,9 @@ export const LIMITS = {
   maxBatch: 16,
   /** Request ids remembered to drop duplicated client requests. */
   maxRecentRequests: 64,
-  /** A node refuses new multicasts once its delivery log is this long. */
-  maxLog: 4_000,
+  /**
+   * Delivery-log entries a node keeps: beyond this, the prefix that is stable (closed views,
+   * and this view's regular deliveries every member holds) is dropped (`logBase` counts them).
+   */
+  logKept: 512,
 } as const;

@@ -26,6 +26,7 @@ export type Property = 'agreed-order' | 'fifo' | 'virtual-synchrony' | 'safe-del
 interface NodeIndex {
   inc: number;
   log: readonly Delivery[] | null;
+  /** Entries read, counted from the start of the stream (dropped ones included). */
   seen: number;
   /** Every message delivered, with the view it was delivered in. */
   readonly delivered: Map<string, string>;
@@ -52,13 +53,16 @@ export function indexRun(view: View): RunIndex {
     const s = n.state;
     if (!n.up || s === undefined) continue;
     let idx = run.nodes.get(n.id);
-    if (idx === undefined || idx.inc !== s.incarnation || s.log.length < idx.seen) {
+    const end = s.logBase + s.log.length;
+    if (idx === undefined || idx.inc !== s.incarnation || end < idx.seen) {
       idx = { inc: s.incarnation, log: null, seen: 0, delivered: new Map(), lastBySender: new Map(), view: null, members: [], inView: [], regularCount: 0 };
       run.nodes.set(n.id, idx);
     }
     if (idx.log === s.log) continue;
     idx.log = s.log;
-    for (; idx.seen < s.log.length; idx.seen++) readEntry(run, n.id, idx, s.log[idx.seen]!, safeChecks);
+    if (idx.seen < s.logBase)
+      throw new Error(`${n.id} dropped delivery-log entries ${idx.seen}..${s.logBase - 1} before the properties read them: check the properties after every event`);
+    for (; idx.seen < end; idx.seen++) readEntry(run, n.id, idx, s.log[idx.seen - s.logBase]!, safeChecks);
   }
   for (const c of safeChecks) checkSafe(run, view, c.node, c.id, c.view, c.members);
   return run;

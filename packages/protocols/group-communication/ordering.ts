@@ -20,7 +20,7 @@ export function onClientRequest(ctx: Ctx, req: Req, requestId: RequestId, client
   if (s.recentRequests.includes(requestId)) return; // a duplicated request: the first copy is being handled
   s.recentRequests.push(requestId);
   if (s.recentRequests.length > LIMITS.maxRecentRequests) s.recentRequests.shift();
-  if (s.log.length >= LIMITS.maxLog || s.queued.length >= LIMITS.maxQueued) return ctx.reply(requestId, { type: 'busy' });
+  if (s.queued.length >= LIMITS.maxQueued) return ctx.reply(requestId, { type: 'busy' });
   s.queued.push({ requestId, client, req });
   submitQueued(ctx);
 }
@@ -149,6 +149,27 @@ export function deliverReady(ctx: Ctx): void {
   const gcTo = Math.min(s.stable, s.delivered);
   for (const key of Object.keys(s.buffer)) if (Number(key) <= gcTo) delete s.buffer[Number(key)];
   submitQueued(ctx);
+}
+
+/**
+ * Bounds the delivery log: once it is longer than `LIMITS.logKept`, drops its stable
+ * prefix, i.e. entries of closed views and this view's regular deliveries delivered here
+ * and held by every member. Dropping only when at least half the log can go keeps the
+ * copying amortised. Called first thing in a tick, so that every entry dropped was
+ * appended by an earlier event (and seen by the properties, which read after each event).
+ */
+export function truncateLog(s: State): void {
+  if (s.log.length <= LIMITS.logKept) return;
+  const stableTo = Math.min(s.stable, s.delivered);
+  let drop = 0;
+  for (const e of s.log) {
+    const stable = e.view !== s.viewKey || e.k === 'view' || (e.k === 'msg' && !e.trans && e.gseq !== null && e.gseq <= stableTo);
+    if (!stable) break;
+    drop++;
+  }
+  if (drop < s.log.length / 2) return;
+  s.log.splice(0, drop);
+  s.logBase += drop;
 }
 
 /** Appends one message to the delivery stream; answers the client if it is this node's own. */

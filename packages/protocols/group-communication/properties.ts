@@ -33,6 +33,7 @@ export const oneViewAfterHeal: P = eventually<State, Req, Res>(
   'one-view-after-heal',
   'once faults heal, every up node is in one view whose members are exactly the up nodes, has delivered all its own messages, and all delivered the same messages in that view',
   (view) => {
+    const run = indexRun(view);
     const up = view.nodes.filter((n) => n.up && n.state !== undefined);
     const members = up.map((n) => `${n.id}#${n.state!.incarnation}`).sort().join(',');
     let first: { id: string; key: string; stream: string } | null = null;
@@ -43,9 +44,8 @@ export const oneViewAfterHeal: P = eventually<State, Req, Res>(
       if (mine !== members) return `${n.id} is in view ${s.viewKey} of [${mine}], but the up nodes are [${members}]`;
       if (s.pending.length > 0 || s.queued.length > 0)
         return `${n.id} has ${s.pending.length} own messages undelivered and ${s.queued.length} requests queued`;
-      let start = s.log.length;
-      while (start > 0 && s.log[start - 1]!.k !== 'view') start--;
-      const stream = s.log.slice(start).map((e) => (e.k === 'msg' ? e.id : e.k)).join(' ');
+      // The node's log may have dropped the view's stable prefix: the index read all of it.
+      const stream = run.nodes.get(n.id)?.inView.join(' ') ?? '';
       if (first === null) first = { id: n.id, key: s.viewKey, stream };
       else if (first.key !== s.viewKey) return `${first.id} is in view ${first.key} but ${n.id} in ${s.viewKey}`;
       else if (first.stream !== stream) return `${first.id} and ${n.id} delivered different messages in the final view ${s.viewKey}`;

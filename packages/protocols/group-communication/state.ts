@@ -93,8 +93,10 @@ export interface State {
   /** Every member holds every gseq up to here. */
   stable: number;
   sequencer: SequencerRole | null;
-  /** The application-level delivery stream (what the properties look at). */
+  /** The application-level delivery stream (what the properties look at), from entry `logBase` on. */
   log: Delivery[];
+  /** How many entries at the start of the stream were dropped as stable (see `LIMITS.logKept`). */
+  logBase: number;
 }
 
 export type Ctx = Context<State, Msg, Res, Timer>;
@@ -147,5 +149,6 @@ export function initialState(node: NodeInfo, options: Options = {}): State {
     stable: 0,
     sequencer: null,
     log: [],
+    logBase: 0,
   };
 }
