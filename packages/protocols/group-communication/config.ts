@@ -2,6 +2,8 @@
 export const BUGS = {
   'sequencer-skips-safe-check':
     'the sequencer declares every message stable as soon as it orders it, so members deliver safe messages before every member of the view has them',
+  'flush-drops-unordered':
+    'the view-change coordinator\'s flush plan delivers the old view\'s ordered messages but drops the members\' messages that were never ordered, so their senders never deliver them',
   'no-flush':
     'a view change installs the new view without agreeing on the old view\'s messages: each member just drops what it had not yet delivered, so members that move together from one view to the next delivered different sets in it',
 } as const;

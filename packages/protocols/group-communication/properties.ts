@@ -9,6 +9,10 @@ function fromIndex(name: Checked, description: string): P {
   return always<State, Req, Res>(name, description, (view) => indexRun(view).violations.get(name) ?? true);
 }
 
+export const reliableDelivery = fromIndex(
+  'reliable-delivery',
+  'every message a node incarnation multicasts is delivered back to it (self-delivery) unless it crashes: it stays pending until then, and a view change delivers what is pending',
+);
 export const agreedOrder = fromIndex(
   'agreed-order',
   'within a view, every member delivers a prefix of one order (regular deliveries), and members that move together to the next view delivered the view\'s messages in the same order',
@@ -55,6 +59,7 @@ export const oneViewAfterHeal: P = eventually<State, Req, Res>(
 );
 
 export const properties: readonly P[] = [
+  reliableDelivery,
   agreedOrder,
   fifo,
   virtualSynchrony,

@@ -73,7 +73,9 @@ function maybeInstall(ctx: Ctx): void {
     if (r === undefined) return;
     reports.push(r);
   }
-  const install: M<'Install'> = { type: 'Install', proposal: p.id, members: p.members, plans: planInstall(reports) };
+  let plans = planInstall(reports);
+  if (s.bug === 'flush-drops-unordered') plans = plans.map((plan) => ({ ...plan, appended: [] }));
+  const install: M<'Install'> = { type: 'Install', proposal: p.id, members: p.members, plans };
   p.install = install;
   p.installAcked[s.self] = true;
   ctx.broadcast(install, p.members.map((m) => m.node));
