@@ -5,7 +5,7 @@ export const BUGS = {
   'sequencer-orders-on-arrival':
     'the sequencer orders a sender\'s submissions as they arrive instead of in the order sent, so a reordered network breaks fifo',
   'flush-drops-unordered':
-    'the view-change coordinator\'s flush plan delivers the old view\'s ordered messages but drops the members\' messages that were never ordered, so their senders never deliver them',
+    'the flush delivers the old view\'s ordered messages but drops the ones members had sent and the sequencer had not yet ordered, the same at every member: views agree, but those senders never deliver their own messages',
   'no-flush':
     'a view change installs the new view without agreeing on the old view\'s messages: each member just drops what it had not yet delivered, so members that move together from one view to the next delivered different sets in it',
 } as const;
@@ -49,8 +49,11 @@ export const LIMITS = {
   /** Request ids remembered to drop duplicated client requests. */
   maxRecentRequests: 64,
   /**
-   * Delivery-log entries a node keeps: beyond this, the prefix that is stable (closed views,
-   * and this view's regular deliveries every member holds) is dropped (`logBase` counts them).
+   * The delivery stream kept in a node's state: once it is this long, its older half is
+   * dropped (`logBase` counts what was dropped), so a node runs forever in bounded memory.
+   * One turn appends far fewer entries than half of it (a flush delivers at most the
+   * bounded buffers above), so the simulator's checker, which reads the stream after
+   * every event, has always read what is dropped.
    */
-  logKept: 512,
+  logWindow: 2_048,
 } as const;

@@ -7,7 +7,7 @@
 import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';
 import type { AppMsg, Msg, Ordered, Req } from './messages.ts';
-import type { Ctx, State } from './state.ts';
+import { appendDelivery, type Ctx, type State } from './state.ts';
 
 type M<T extends Msg['type']> = Extract<Msg, { type: T }>;
 
@@ -75,7 +75,7 @@ function orderReady(ctx: Ctx, sender: NodeId): void {
   const held = q.holdback[sender] ?? [];
   for (;;) {
     if (q.last - s.stable >= LIMITS.maxInFlight) return;
-    // The bug orders whatever submission arrived first, not the sender's next one.
+    // The bug orders whatever submission arrived last, not the sender's next one.
     const i = s.bug === 'sequencer-orders-on-arrival' ? held.length - 1 : held.findIndex((m) => m.n === q.expected[sender]);
     if (i < 0) return;
     const [msg] = held.splice(i, 1);
@@ -152,32 +152,12 @@ export function deliverReady(ctx: Ctx): void {
   submitQueued(ctx);
 }
 
-/**
- * Bounds the delivery log: once it is longer than `LIMITS.logKept`, drops its stable
- * prefix, i.e. entries of closed views and this view's regular deliveries delivered here
- * and held by every member. Dropping only when at least half the log can go keeps the
- * copying amortised. Called first thing in a tick, so that every entry dropped was
- * appended by an earlier event (and seen by the properties, which read after each event).
- */
-export function truncateLog(s: State): void {
-  if (s.log.length <= LIMITS.logKept) return;
-  const stableTo = Math.min(s.stable, s.delivered);
-  let drop = 0;
-  for (const e of s.log) {
-    const stable = e.view !== s.viewKey || e.k === 'view' || (e.k === 'msg' && !e.trans && e.gseq !== null && e.gseq <= stableTo);
-    if (!stable) break;
-    drop++;
-  }
-  if (drop < s.log.length / 2) return;
-  s.log.splice(0, drop);
-  s.logBase += drop;
-}
-
 /** Appends one message to the delivery stream; answers the client if it is this node's own. */
 export function deliver(ctx: Ctx, msg: AppMsg, gseq: number | null, trans: boolean): void {
   const s = ctx.state;
-  s.log.push({ k: 'msg', view: s.viewKey, id: msg.id, sender: msg.sender, inc: msg.inc, n: msg.n, service: msg.service, gseq, trans });
+  appendDelivery(s, { k: 'msg', view: s.viewKey, id: msg.id, sender: msg.sender, inc: msg.inc, n: msg.n, service: msg.service, gseq, trans });
   if (msg.sender === s.self && msg.inc === s.incarnation) {
+    s.ownDelivered++;
     const i = s.pending.findIndex((m) => m.id === msg.id);
     if (i >= 0) s.pending.splice(i, 1);
     ctx.reply(msg.requestId, { type: 'delivered', id: msg.id, view: s.viewKey });

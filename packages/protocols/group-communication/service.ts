@@ -47,17 +47,16 @@
  * not because the whole old view had it. State is volatile: a crash loses the node's
  * history, and its next incarnation joins as a new member. Buffers are bounded
  * (config.ts): a node with too many undelivered messages queues further requests, then
- * answers `busy`. The delivery log is bounded too, without a cap on how much a node
- * delivers: each tick drops its stable prefix (closed views, and this view's messages
- * delivered here and held by every member; `logBase` counts what was dropped), so a node
- * runs forever under load.
+ * answers `busy`. The delivery stream a node keeps for the properties is a sliding window
+ * (`LIMITS.logWindow`; `logBase` counts what slid out), so a node runs for ever in bounded
+ * memory: nothing caps how many messages a node may deliver.
  */
 import type { ClientId, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
 import { Service } from '@faultline/runtime';
 import { TIMING, type Bug, type Options } from './config.ts';
 import { membershipTick, onHeartbeat, sendHeartbeat, startIncarnation } from './membership.ts';
 import type { Msg, Req, Res, Timer } from './messages.ts';
-import { onAck, onClientRequest, onOrdered, onStable, onSubmit, orderingTick, truncateLog } from './ordering.ts';
+import { onAck, onClientRequest, onOrdered, onStable, onSubmit, orderingTick } from './ordering.ts';
 import { initialState, type Ctx, type State } from './state.ts';
 import { onFlush, onInstall, onInstallAck, onNack, onPropose, proposalTick } from './viewchange.ts';
 
@@ -106,7 +105,6 @@ export class GroupCommunication extends Service<State, Msg, Req, Res, Timer> {
     switch (tag) {
       case 'tick':
         ctx.setTimer('tick', TIMING.tickMs);
-        truncateLog(ctx.state);
         proposalTick(ctx);
         orderingTick(ctx);
         return membershipTick(ctx);

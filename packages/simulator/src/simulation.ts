@@ -63,6 +63,9 @@ export interface KenReport {
   readonly recoveries: number;
   /** Crashes that left a torn record behind. */
   readonly tornWrites: number;
+  /** The most messages it ever had unacknowledged to one peer (`outboxPeakPeer`), after a turn. */
+  readonly outboxPeak: number;
+  readonly outboxPeakPeer?: NodeId;
 }
 
 export interface SimStats {
@@ -160,7 +163,7 @@ export class Simulation {
   private violation: Violation | undefined;
   /** What is running, for the determinism guard's message: a turn or a property check. */
   private activeNode: SimNode | undefined;
-  private activeEvent: ServiceEvent['kind'] = 'start';
+  private activeEvent: ServiceEvent['kind'] | 'initialState' = 'start';
   private activeProperty: string | undefined;
   private readonly stats: SimStats = { turns: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0 };
   private readonly transparency: TransparencyChecker | undefined;
@@ -296,7 +299,10 @@ export class Simulation {
 
   private describeActivity(): string {
     if (this.activeProperty !== undefined) return `the check of property '${this.activeProperty}'`;
-    if (this.activeNode !== undefined) return `${this.protocol.name}.${handlerName({ kind: this.activeEvent } as ServiceEvent)} on ${this.activeNode.id}`;
+    if (this.activeNode !== undefined) {
+      const handler = this.activeEvent === 'initialState' ? 'initialState' : handlerName({ kind: this.activeEvent } as ServiceEvent);
+      return `${this.protocol.name}.${handler} on ${this.activeNode.id}`;
+    }
     return `the simulation of ${this.protocol.name}`;
   }
 
@@ -493,6 +499,7 @@ export class Simulation {
     }
     this.applyKenOutputs(node, out);
     if (this.violation !== undefined) return;
+    k.noteOutbox();
     const sync = k.beginSync(this.now);
     if (sync !== undefined) this.push({ t: sync.atMs, seq: 0, k: 'fsync', node: node.id, sync });
     if (node.tearPending && k.disk.appendedUpTo > k.disk.durableUpTo) {
@@ -631,7 +638,19 @@ export class Simulation {
     node.startedAtMs = this.now;
     node.view.up = true;
     node.view.paused = false;
-    node.view.state = node.ken === undefined ? node.executor.initialState() : undefined;
+    if (node.ken === undefined) {
+      // A throw here (the determinism guard's, say) is the protocol's mistake, reported
+      // as a violation like a handler's, not an error of the simulator.
+      this.activeNode = node;
+      this.activeEvent = 'initialState';
+      try {
+        node.view.state = node.executor.initialState();
+      } catch (err) {
+        return this.fail('handler-error', err instanceof HandlerError ? err.message : String(err));
+      } finally {
+        this.activeNode = undefined;
+      }
+    } else node.view.state = undefined;
     node.timers.clear();
     node.deferred = [];
     if (!node.started) {
@@ -864,7 +883,16 @@ function pctClass(ev: Ev): PctEventClass {
 }
 
 function kenReport(k: KenSimNode): KenReport {
-  return { node: k.id, records: k.recordsWritten, fsyncs: k.disk.counters.syncs, crashes: k.disk.counters.crashes, recoveries: k.recoveries, tornWrites: k.disk.counters.tears };
+  return {
+    node: k.id,
+    records: k.recordsWritten,
+    fsyncs: k.disk.counters.syncs,
+    crashes: k.disk.counters.crashes,
+    recoveries: k.recoveries,
+    tornWrites: k.disk.counters.tears,
+    outboxPeak: k.outboxPeak,
+    ...(k.outboxPeakPeer !== undefined ? { outboxPeakPeer: k.outboxPeakPeer } : {}),
+  };
 }
 
 /** Runs one seed of a protocol under a scenario. */
