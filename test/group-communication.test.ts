@@ -22,6 +22,12 @@ describe('group-communication in the simulator', () => {
     expect(r.failures[0]!.property).toBe('safe-delivery');
   });
 
+  it('finds sequencer-orders-on-arrival (it breaks fifo) within 20 seeds of the default workload', () => {
+    const r = campaign({ protocol: groupCommunication, bug: 'sequencer-orders-on-arrival', seeds: 20, failFast: true });
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0]!.property).toBe('fifo');
+  });
+
   it('finds no-flush (it breaks virtual-synchrony) within 40 seeds', () => {
     // Dropping the old view's undelivered messages can also surface first as a safe message
     // that a member had acknowledged and then dropped; over the range, virtual synchrony breaks.

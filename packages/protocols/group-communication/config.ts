@@ -2,6 +2,8 @@
 export const BUGS = {
   'sequencer-skips-safe-check':
     'the sequencer declares every message stable as soon as it orders it, so members deliver safe messages before every member of the view has them',
+  'sequencer-orders-on-arrival':
+    'the sequencer orders a sender\'s submissions as they arrive instead of in the order sent, so a reordered network breaks fifo',
   'flush-drops-unordered':
     'the flush delivers the old view\'s ordered messages but drops the ones members had sent and the sequencer had not yet ordered, the same at every member: views agree, but those senders never deliver their own messages',
   'no-flush':

@@ -75,10 +75,11 @@ function orderReady(ctx: Ctx, sender: NodeId): void {
   const held = q.holdback[sender] ?? [];
   for (;;) {
     if (q.last - s.stable >= LIMITS.maxInFlight) return;
-    const i = held.findIndex((m) => m.n === q.expected[sender]);
+    // The bug orders whatever submission arrived last, not the sender's next one.
+    const i = s.bug === 'sequencer-orders-on-arrival' ? held.length - 1 : held.findIndex((m) => m.n === q.expected[sender]);
     if (i < 0) return;
     const [msg] = held.splice(i, 1);
-    q.expected[sender] = q.expected[sender]! + 1;
+    q.expected[sender] = Math.max(q.expected[sender]!, msg!.n) + 1;
     const item: Ordered = { gseq: ++q.last, msg: msg! };
     // The bug: the sequencer claims the message is stable as soon as it has ordered it.
     const stable = s.bug === 'sequencer-skips-safe-check' ? item.gseq : s.stable;
