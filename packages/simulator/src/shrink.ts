@@ -93,11 +93,15 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
   if (faultsShrunk) best = { scenario: explicit, result: reproduced };
   else notes.push('the fault plan made explicit did not reproduce the failure: faults were not shrunk');
 
-  /** Kept when it fails the same way and is no longer (or has fewer faults and no more requests). */
+  /**
+   * Kept when it fails the same way and is no longer (or has fewer faults and no more requests),
+   * and never longer than the original: a shrunk run is never bigger than the one it came from.
+   */
   const attempt = (scenario: Scenario): boolean => {
     const r = run(scenario);
     if (!fails(r)) return false;
     const b = best.result;
+    if (r.events > original.events) return false;
     if (r.events > b.events && !(r.plan.length < b.plan.length && r.history.length <= b.history.length)) return false;
     best = { scenario, result: r };
     return true;
