@@ -89,10 +89,12 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
   } finally {
     bar?.finish();
   }
+  const campaignMs = out.now() - started;
   const failures: FailureReport[] = flags['no-shrink']
     ? result.failures
     : shrinkFailures(setup, result.failures, flags['schedules-dir'] ?? out.io.schedulesDir ?? DEFAULT_SCHEDULES_DIR, out.cwd);
   const wallMs = out.now() - started;
+  const shrinkMs = wallMs - campaignMs;
 
   if (flags.json) {
     const shardInfo: ShardInfo | undefined = shard && { ...shard, firstSeed: String(campaignFirst), seeds: campaignSeeds, failFast };
@@ -120,7 +122,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
       })),
     };
     out.out(JSON.stringify(report, null, 2));
-  } else printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), wallMs, result.seedsRun < seeds, shard);
+  } else printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), { campaignMs, shrinkMs }, result.seedsRun < seeds, shard);
   return result.ok ? EXIT_OK : EXIT_VIOLATION;
 }
 
@@ -166,7 +168,7 @@ function printReport(
   setup: RunSetup,
   r: Omit<CampaignResult, 'failures'> & { readonly failures: readonly FailureReport[] },
   firstSeed: string,
-  wallMs: number,
+  time: { readonly campaignMs: number; readonly shrinkMs: number },
   stoppedEarly: boolean,
   shard: Shard | undefined,
 ): void {
@@ -197,14 +199,17 @@ function printReport(
   const range = r.seedsRun === 1 ? `seed ${firstSeed}` : `${firstSeed}..${lastSeed}`;
   if (r.ok) lines.push(c.green.bold(`✓ ${name}: no property violated in ${count(r.seedsRun, 'seed')}`));
   else lines.push(c.red.bold(`✗ ${name}: ${grouped(r.failures.length)} of ${count(r.seedsRun, 'seed')} violated a property`));
-  const speedup = wallMs > 0 ? ` (${grouped(Math.round(r.simulatedMs / wallMs))}x real time)` : '';
+  // The speed is the campaign's: shrinking runs after it and is reported apart.
+  const speedup = time.campaignMs > 0 ? ` (${grouped(Math.round(r.simulatedMs / time.campaignMs))}x real time)` : '';
+  const shrunk = r.failures.filter((f) => f.shrunk !== undefined).length;
   const faults = setup.config.faults.length ? setup.config.faults.join(', ') : 'none';
   lines.push(
     `  ${c.dim('seeds    ')} ${grouped(r.seedsRun)} (${range})${shard ? `, shard ${shard.index}/${shard.count}` : ''}${stoppedEarly ? '; stopped at the first failure (--fail-fast)' : ''}`,
     `  ${c.dim('failures ')} ${r.failures.length ? c.red(grouped(r.failures.length)) : c.green('0')}`,
     `  ${c.dim('faults   ')} ${faults}`,
     `  ${c.dim('events   ')} ${grouped(r.events)}`,
-    `  ${c.dim('time     ')} ${duration(r.simulatedMs)} simulated in ${duration(wallMs)} wall${speedup}`,
+    `  ${c.dim('time     ')} ${duration(r.simulatedMs)} simulated in ${duration(time.campaignMs)} wall${speedup}` +
+      (shrunk > 0 ? `; shrinking ${count(shrunk, 'failure')} took ${duration(time.shrinkMs)} more` : ''),
   );
   out.out(...lines);
 }
