@@ -11,6 +11,7 @@ import { kenFigures } from './ken.ts';
 import { linFigures } from './lin.ts';
 import { netFigures } from './net.ts';
 import { simFigures } from './sim.ts';
+import { startupFigures } from './startup.ts';
 import { strategyFigures } from './strategies.ts';
 
 type Figures = Record<string, number>;
@@ -30,6 +31,7 @@ const sections: [string, string, () => Figures | Promise<Figures>][] = [
   ['check', 'exhaustive check', checkFigures],
   ['net', 'network', netFigures],
   ['cluster', 'cluster', clusterFigures],
+  ['startup', 'start-up', startupFigures],
 ];
 if (only !== undefined) {
   const unknown = only.filter((k) => !sections.some(([key]) => key === k));

@@ -7,7 +7,7 @@
  */
 import { campaign, simulate } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
-import { groupCommunication, type State } from '../packages/protocols/group-communication/index.ts';
+import { LIMITS, groupCommunication, oneViewAfterHeal, type State } from '../packages/protocols/group-communication/index.ts';
 
 describe('group-communication in the simulator', () => {
   it('the correct version passes 100 seeds', () => {
@@ -27,6 +27,13 @@ describe('group-communication in the simulator', () => {
     // that a member had acknowledged and then dropped; over the range, virtual synchrony breaks.
     const r = campaign({ protocol: groupCommunication, bug: 'no-flush', seeds: 40 });
     expect(r.failures.map((f) => f.property)).toContain('virtual-synchrony');
+  });
+
+  it('finds flush-drops-unordered (views agree, but senders never deliver their own messages) by self-delivery within 10 seeds', () => {
+    const r = campaign({ protocol: groupCommunication, bug: 'flush-drops-unordered', seeds: 10, failFast: true });
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0]!.property).toBe('self-delivery');
+    expect(r.failures[0]!.message).toMatch(/multicast \d+ messages as incarnation \d+ but delivered only \d+ of them/);
   });
 
   it('a partition splits the group into two views and the heal merges them, with view changes in the stream', () => {
@@ -56,5 +63,32 @@ describe('group-communication in the simulator', () => {
     // Messages flowed on both sides while they were apart, and every client got answers.
     const ok = r.history.filter((op) => op.status === 'ok').length;
     expect(ok).toBeGreaterThan(100);
+  });
+});
+
+describe('group-communication runs forever in bounded memory', () => {
+  it('20 s of heavy load: no busy storm, the stream window slides, every property holds', () => {
+    // With the old cap of 4,000 deliveries a node, this run answered 8,192 multicasts busy.
+    const r = simulate({ protocol: groupCommunication, seed: 1, faults: [], durationMs: 20_000, scenario: { workload: { clients: 6, thinkMs: 1 } }, trace: 'none' });
+    expect(r.violation).toBeUndefined();
+    const results = r.history.filter((o) => o.status === 'ok').map((o) => (o.result as { type: string }).type);
+    expect(results.filter((t) => t === 'busy')).toEqual([]);
+    expect(results.filter((t) => t === 'delivered').length).toBeGreaterThan(6_000);
+    for (const n of r.nodes) {
+      const s = n.state as State;
+      expect(s.logBase).toBeGreaterThan(0);
+      expect(s.log.length).toBeLessThan(LIMITS.logWindow);
+    }
+  });
+
+  it("one-view-after-heal compares the final view's deliveries by digest: two nodes with different streams fail it", () => {
+    const r = simulate({ protocol: groupCommunication, seed: 3, trace: 'none', scenario: { faults: [], durationMs: 2_000 } });
+    expect(r.violation).toBeUndefined();
+    const nodes = r.nodes.map((n) => ({ ...n, state: n.state as State }));
+    const view = { nodes, history: r.history, phase: 'quiescent' as const, now: r.endMs };
+    expect(oneViewAfterHeal.check(view as never)).toBe(true);
+    const s = nodes[1]!.state;
+    nodes[1] = { ...nodes[1]!, state: { ...s, viewStream: { count: s.viewStream.count, digest: s.viewStream.digest ^ 1 } } };
+    expect(oneViewAfterHeal.check(view as never)).toMatch(/delivered different messages in the final view/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { campaign } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
-import { groupsOf, hash, matches, NAMES, partitionOf, tuplespace } from '../packages/protocols/tuplespace/index.ts';
+import { answersMatch, groupsOf, hash, matches, NAMES, partitionOf, tuplespace } from '../packages/protocols/tuplespace/index.ts';
 
 describe('tuplespace pieces', () => {
   it('templates match exact fields and wildcards, and only tuples of their length', () => {
@@ -44,5 +44,24 @@ describe('tuplespace in the simulator', () => {
     const r = campaign({ protocol: tuplespace, bug: 'in-without-global-order', seeds: 10 });
     expect(r.failures.length).toBeGreaterThan(0);
     expect(r.failures.map((f) => f.property)).toContain('no-double-take');
+  });
+});
+
+describe('tuplespace answers-match', () => {
+  const op = (id: string, req: unknown, result?: unknown) => ({ id, client: 'c1', req, invokeMs: 0, completeMs: 1, status: 'ok' as const, result, attempts: 1 });
+  const check = (history: unknown[]) => answersMatch.check({ nodes: [], history, phase: 'running', now: 1 } as never);
+
+  it('holds when every returned tuple matches its template and is what its out wrote', () => {
+    expect(check([op('c1:1', { type: 'out', tuple: ['job', 1] }, { type: 'written', id: 'c1:1' }), op('c1:2', { type: 'in', template: ['job', null] }, { type: 'tuple', id: 'c1:1', tuple: ['job', 1] })])).toBe(true);
+  });
+
+  it('fails on an answer that does not match its template (a matcher that skips the first field)', () => {
+    const r = check([op('c1:2', { type: 'rd', template: ['job', null] }, { type: 'tuple', id: 'c9:1', tuple: ['log', 1] })]);
+    expect(r).toMatch(/c1:2 \(rd \["job",null\]\) got tuple c9:1 \["log",1\], which does not match its template/);
+  });
+
+  it('fails on an answer whose fields differ from what its out wrote', () => {
+    const r = check([op('c1:1', { type: 'out', tuple: ['job', 1] }, { type: 'written', id: 'c1:1' }), op('c1:2', { type: 'inp', template: ['job', null] }, { type: 'tuple', id: 'c1:1', tuple: ['job', 2] })]);
+    expect(r).toMatch(/but its out wrote \["job",1\]/);
   });
 });

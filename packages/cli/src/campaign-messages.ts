@@ -1,4 +1,4 @@
-import type { CampaignFailure } from '@faultline/simulator';
+import type { CampaignFailure, OutboxPeak } from '@faultline/simulator';
 import type { Flags } from './args.ts';
 import type { RUN_FLAGS } from './run-setup.ts';
 
@@ -35,7 +35,14 @@ export type WorkerMessage =
   /** The run is set up; chunks may come. */
   | { readonly type: 'ready'; readonly protocol: string }
   /** One seed's outcome, with its failure confirmed by a hashed replay. */
-  | { readonly type: 'seed'; readonly seed: number; readonly events: number; readonly simulatedMs: number; readonly failure?: CampaignFailure }
+  | {
+      readonly type: 'seed';
+      readonly seed: number;
+      readonly events: number;
+      readonly simulatedMs: number;
+      readonly failure?: CampaignFailure;
+      readonly kenOutboxPeak?: OutboxPeak;
+    }
   /** Every seed of the chunk is reported (or, with fail-fast, it stopped at a failure). */
   | { readonly type: 'chunk-done' }
   /** Setting up or running failed; the worker does nothing more. */

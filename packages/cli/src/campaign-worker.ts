@@ -31,7 +31,14 @@ function runChunk(setup: RunSetup, chunk: ChunkMessage): void {
   for (let seed = chunk.first; seed < chunk.first + chunk.count; seed++) {
     const r = campaign({ ...setup.options, seeds: 1, firstSeed: seed, replayCommand: setup.replay });
     const failure = r.failures[0];
-    post({ type: 'seed', seed, events: r.events, simulatedMs: r.simulatedMs, ...(failure ? { failure } : {}) });
+    post({
+      type: 'seed',
+      seed,
+      events: r.events,
+      simulatedMs: r.simulatedMs,
+      ...(failure ? { failure } : {}),
+      ...(r.kenOutboxPeak ? { kenOutboxPeak: r.kenOutboxPeak } : {}),
+    });
     if (failure && spec.failFast) break;
   }
   post({ type: 'chunk-done' });

@@ -9,7 +9,11 @@ export interface Io {
   readonly isTTY: boolean;
   /** Colour the human-readable output (default: `isTTY`, unless NO_COLOR is set). */
   readonly color?: boolean;
-  /** Width for trace lines and the progress bar (default 120; at least 40). */
+  /**
+   * The terminal's width, when stdout is one: the progress bar's width (default 120; at
+   * least 40) and where trace lines are cut. Piped output (no `columns`) is for reading
+   * and grepping: trace lines are printed whole unless `COLUMNS` or `--width` says a width.
+   */
   readonly columns?: number;
   /** Directory that relative paths are resolved against (default: the process's). */
   readonly cwd?: string;
@@ -34,6 +38,8 @@ export interface Output {
   readonly io: Io;
   readonly isTTY: boolean;
   readonly columns: number;
+  /** Where trace lines are cut: `COLUMNS`, else the terminal's width, else never (Infinity). */
+  readonly traceWidth: number;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => number;
@@ -60,6 +66,7 @@ export function makeOutput(io: Io): Output {
     io,
     isTTY: io.isTTY,
     columns: io.columns !== undefined && io.columns > 0 ? Math.max(40, io.columns) : DEFAULT_COLUMNS,
+    traceWidth: traceWidth(env.COLUMNS, io.columns),
     cwd: io.cwd ?? process.cwd(),
     env,
     now,
@@ -68,4 +75,12 @@ export function makeOutput(io: Io): Output {
     out: (...lines) => void io.stdout.write(lines.map((l) => `${l}\n`).join('')),
     err: (...lines) => void io.stderr.write(lines.map((l) => `${l}\n`).join('')),
   };
+}
+
+/** `COLUMNS` when it is a positive integer, else the terminal's width, else no cut. */
+function traceWidth(columnsEnv: string | undefined, terminal: number | undefined): number {
+  const fromEnv = columnsEnv !== undefined && /^\d+$/.test(columnsEnv.trim()) ? Number(columnsEnv) : 0;
+  if (fromEnv > 0) return Math.max(40, fromEnv);
+  if (terminal !== undefined && terminal > 0) return Math.max(40, terminal);
+  return Number.POSITIVE_INFINITY;
 }

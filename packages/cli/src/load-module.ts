@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError, errorMessage } from './errors.ts';
+import { UsageError } from './errors.ts';
+import { loadFailure } from './load-error.ts';
 
 /**
  * Imports a user's module (a protocol or a scenario) by path, relative to `cwd`. `.ts`
@@ -15,10 +16,6 @@ export async function importUserModule(path: string, cwd: string, what: string):
   try {
     return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`cannot load ${what} module ${path}: ${firstLine(errorMessage(err))}`);
+    throw new UsageError(`cannot load ${what} module ${path}: ${loadFailure(err, path, abs)}`);
   }
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s;
 }

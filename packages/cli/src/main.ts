@@ -31,8 +31,31 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await dispatch(out, argv);
   } catch (err) {
-    return report(out, err);
+    const code = report(out, err);
+    if (wantsJson(argv)) {
+      try {
+        out.out(JSON.stringify(jsonError(err, code), null, 2));
+      } catch {
+        // stdout itself failed (the error being reported, perhaps): stderr has the line.
+      }
+    }
+    return code;
   }
+}
+
+/** `--json` given as a flag (not after `--`): the caller reads stdout as JSON, errors too. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/**
+ * What a `--json` caller gets on stdout when the command fails before its report: `ok`
+ * false and the error (its kind, the same message as on stderr, and the exit code).
+ */
+function jsonError(err: unknown, exitCode: number): { ok: false; error: { kind: 'usage' | 'internal'; message: string; exitCode: number } } {
+  const kind = exitCode === EXIT_USAGE ? 'usage' : 'internal';
+  return { ok: false, error: { kind, message: errorMessage(err), exitCode } };
 }
 
 async function dispatch(out: Output, argv: readonly string[]): Promise<number> {

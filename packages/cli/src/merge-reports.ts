@@ -55,6 +55,8 @@ export function mergeReports(inputs: readonly NamedReport[]): TestReport {
   let events = 0;
   let simulatedMs = 0;
   let wallMs = 0;
+  let shrinkMs = 0;
+  const warnings: string[] = [];
   const failures: FailureReport[] = [];
   for (let i = 1; i <= campaign.count; i++) {
     const r = byIndex.get(i)!.report;
@@ -62,6 +64,8 @@ export function mergeReports(inputs: readonly NamedReport[]): TestReport {
     events += r.events;
     simulatedMs += r.simulatedMs;
     wallMs += r.wallMs;
+    shrinkMs += r.shrinkMs ?? 0; // absent in the reports of older versions
+    warnings.push(...(r.warnings ?? []));
     failures.push(...r.failures);
     if (campaign.failFast && r.failures.length > 0) break;
   }
@@ -76,6 +80,8 @@ export function mergeReports(inputs: readonly NamedReport[]): TestReport {
     events,
     simulatedMs: reportedMs(simulatedMs),
     wallMs,
+    shrinkMs,
+    ...(warnings.length > 0 ? { warnings } : {}),
     failures,
   };
 }

@@ -14,6 +14,8 @@ export class ProgressBar {
   private readonly startMs: number;
   private lastDrawMs = -Infinity;
   private drawn = false;
+  /** What the bar shows now, to redraw it under a line printed above it. */
+  private shown = '';
 
   constructor(
     private readonly write: (chunk: string) => void,
@@ -27,9 +29,26 @@ export class ProgressBar {
   update(p: CampaignProgress): void {
     const t = this.now();
     if (p.done < p.total && t - this.lastDrawMs < REDRAW_EVERY_MS) return;
+    this.draw(this.render(p, t - this.startMs), t);
+  }
+
+  /** Shows `text` in the bar's place (a later phase, such as shrinking), throttled like `update`. */
+  status(text: string): void {
+    const t = this.now();
+    if (t - this.lastDrawMs < REDRAW_EVERY_MS) return;
+    this.draw(text, t);
+  }
+
+  /** Prints `line` above the bar, which is drawn again under it. */
+  above(line: string): void {
+    this.write(`${this.drawn ? '\r\x1b[2K' : ''}${line}\n${this.drawn ? this.shown : ''}`);
+  }
+
+  private draw(text: string, t: number): void {
     this.lastDrawMs = t;
     this.drawn = true;
-    this.write(`\r\x1b[2K${this.render(p, t - this.startMs)}`);
+    this.shown = text;
+    this.write(`\r\x1b[2K${text}`);
   }
 
   /** Erases the bar, leaving the cursor at the start of an empty line. */

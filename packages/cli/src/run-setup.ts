@@ -1,8 +1,9 @@
 import { FAULT_KINDS } from '@faultline/runtime';
-import { DEFAULT_PCT_DEPTH, resolveConfig, simulate, type ResolvedConfig, type SimOptions, type StrategyOptions } from '@faultline/simulator';
+import { DEFAULT_PCT_DEPTH, resolveConfig, type ResolvedConfig, type SimOptions, type StrategyOptions } from '@faultline/simulator';
 import type { Flags } from './args.ts';
 import { UsageError } from './errors.ts';
 import { parseFaultList } from './fault-list.ts';
+import { estimatePctSteps } from './pct-steps.ts';
 import type { Output } from './io.ts';
 import { loadProtocol, type LoadedProtocol } from './protocol-loader.ts';
 import { replayCommand, type RunInputs } from './replay-command.ts';
@@ -22,7 +23,7 @@ export const RUN_FLAGS = {
   'no-ken': { type: 'boolean', help: 'run without Ken even if the protocol asks for it (e.g. raft keeps\nits term, vote and log through Ken)' },
   strategy: { type: 'string', value: 'S', help: 'how the next event is picked: random (default: earliest first) or\npct (node priorities with --pct-depth - 1 change points)' },
   'pct-depth': { type: 'integer', value: 'D', min: 1, help: `with --strategy pct: the bug depth targeted (default ${DEFAULT_PCT_DEPTH})` },
-  'pct-steps': { type: 'integer', value: 'K', min: 1, help: 'with --strategy pct: the events over which change points are drawn\n(default: the events of seed 1 run with random)' },
+  'pct-steps': { type: 'integer', value: 'K', min: 1, help: 'with --strategy pct: the events over which change points are drawn\n(default: the median events of passing random runs of seeds 1..5;\n`test` says the value used and where it came from)' },
 } as const;
 
 /** A protocol and everything else a run needs, checked, with how to replay any seed of it. */
@@ -36,6 +37,8 @@ export interface RunSetup {
   readonly config: ResolvedConfig;
   /** The exact command that replays `seed`. */
   replay(seed: string): string;
+  /** Under PCT: where its step count came from (given, or how it was estimated). */
+  readonly pctStepsFrom?: string;
 }
 
 /**
@@ -58,7 +61,7 @@ export async function setUpRun(out: Output, protocolArg: string, flags: Flags<ty
   // --ken turns Ken on and --no-ken off; otherwise a scenario's own ken settings, then the protocol's, decide.
   const ken = flags['no-ken'] === true ? false : flags.ken === true && (scenario?.ken === undefined || typeof scenario.ken === 'boolean') ? true : undefined;
   const base = { protocol: definition, bug, scenario, faults, durationMs, ken };
-  const strategy = strategyOf(flags, base);
+  const { strategy, stepsFrom } = strategyOf(flags, base);
   const options = { ...base, strategy };
   const config = resolveConfig({ ...options, seed: 1 });
   const inputs: RunInputs = { protocolArg, bug, faults, durationMs, scenario: flags.scenario, ken, strategy };
@@ -68,20 +71,28 @@ export async function setUpRun(out: Output, protocolArg: string, flags: Flags<ty
     options,
     config,
     replay: (seed) => replayCommand(inputs, seed),
+    ...(stepsFrom !== undefined ? { pctStepsFrom: stepsFrom } : {}),
   };
 }
 
-/** The strategy the flags ask for; PCT's steps, unless given, are the events of seed 1 run with random (so that every seed and its replay use the same). */
-function strategyOf(flags: Flags<typeof RUN_FLAGS>, base: Omit<SimOptions, 'seed'>): StrategyOptions {
+/**
+ * The strategy the flags ask for. PCT's steps, unless given, are estimated once from
+ * passing runs (`estimatePctSteps`) and written into every replay command, so that every
+ * seed and its replay use the same.
+ */
+function strategyOf(flags: Flags<typeof RUN_FLAGS>, base: Omit<SimOptions, 'seed'>): { strategy: StrategyOptions; stepsFrom?: string } {
   const kind = flags.strategy ?? 'random';
   if (kind !== 'random' && kind !== 'pct') throw new UsageError(`--strategy must be random or pct, not '${kind}'`);
   if (kind === 'random') {
     if (flags['pct-depth'] !== undefined || flags['pct-steps'] !== undefined) throw new UsageError('--pct-depth and --pct-steps go with --strategy pct');
-    return { kind };
+    return { strategy: { kind } };
   }
   resolveConfig({ ...base, seed: 1 }); // a bad input fails here, before the steps are measured
-  const steps = flags['pct-steps'] ?? simulate({ ...base, seed: 1, trace: 'none' }).events;
-  return { kind, depth: flags['pct-depth'] ?? DEFAULT_PCT_DEPTH, steps };
+  const depth = flags['pct-depth'] ?? DEFAULT_PCT_DEPTH;
+  const given = flags['pct-steps'];
+  if (given !== undefined) return { strategy: { kind, depth, steps: given }, stepsFrom: 'given with --pct-steps' };
+  const estimate = estimatePctSteps(base);
+  return { strategy: { kind, depth, steps: estimate.steps }, stepsFrom: estimate.from };
 }
 
 /** `--seed` as the simulator takes it: a number when it is a plain integer, else the string. */

@@ -29,8 +29,15 @@ export interface TestReport {
   readonly seedsRun: number;
   readonly events: number;
   readonly simulatedMs: number;
+  /** Wall time of the whole command, shrinking included. */
   readonly wallMs: number;
+  /** Of `wallMs`, the part spent shrinking failures. */
+  readonly shrinkMs: number;
+  /** Things that are not violations but that a user should know (a Ken outbox pile-up). */
+  readonly warnings?: readonly string[];
   readonly failures: readonly FailureReport[];
+  /** Under `--strategy pct`: its depth, its step count and where that came from. */
+  readonly pct?: { readonly depth: number; readonly steps: number; readonly stepsFrom: string };
 }
 
 /** Simulated time as reported: whole microseconds, so that sums in any grouping agree. */

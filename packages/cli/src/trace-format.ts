@@ -1,3 +1,4 @@
+import { isKenFrame } from '@faultline/ken-checkpoint';
 import type { ChalkInstance } from 'chalk';
 import type { FaultEvent, TraceRecord } from '@faultline/simulator';
 import { showJson, simMs, truncate } from './format.ts';
@@ -173,7 +174,7 @@ export class TraceFormatter {
         return { lane: r.node, text: r.incarnation > 1 ? `start (restart, incarnation ${r.incarnation})` : 'start', style: 'start' };
       case 'send':
         this.messages.set(r.m, r.msg);
-        return { lane: r.node, text: `send ${r.node} -> ${r.to} #${r.m} ${showJson(r.msg)}`, style: 'plain' };
+        return { lane: r.node, text: `send ${r.node} -> ${r.to} #${r.m} ${messageJson(r.msg)}`, style: 'plain' };
       case 'deliver':
         return { lane: r.to, text: `recv ${r.from} -> ${r.to} #${r.m} ${this.messageText(r.m)}`, style: 'net' };
       case 'drop': {
@@ -248,10 +249,21 @@ export class TraceFormatter {
   }
 
   private messageText(m: number): string {
-    return this.messages.has(m) ? showJson(this.messages.get(m)) : '';
+    return this.messages.has(m) ? messageJson(this.messages.get(m)) : '';
   }
 
   private requestText(id: string): string {
     return this.requests.has(id) ? showJson(this.requests.get(id)) : '';
   }
+}
+
+/**
+ * A message as the trace shows it: the protocol's own message first, then Ken's framing
+ * (`{"type":"fwd",...} [ken seq 4 ack 2]`), so a cut line or a grep shows what the
+ * application sent rather than the frame around it.
+ */
+export function messageJson(msg: unknown): string {
+  if (!isKenFrame(msg)) return showJson(msg);
+  if (msg.ken === 'ack') return `[ken ack ${msg.ack}]`;
+  return `${showJson(msg.msg)} [ken seq ${msg.seq} ack ${msg.ack}]`;
 }

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { CampaignFailure, CampaignProgress, CampaignResult } from '@faultline/simulator';
+import { largerOutboxPeak, type CampaignFailure, type CampaignProgress, type CampaignResult, type OutboxPeak } from '@faultline/simulator';
 import type { WorkerMessage, WorkerRunSpec } from './campaign-messages.ts';
 
 export type { WorkerRunSpec } from './campaign-messages.ts';
@@ -18,6 +18,8 @@ export interface WorkerCampaignOptions {
   readonly workers: number;
   /** Called after every seed, in the order workers report them. */
   readonly onProgress?: (progress: CampaignProgress) => void;
+  /** Called with each failure as a worker reports it (in the order they arrive, not by seed). */
+  readonly onFailure?: (failure: CampaignFailure) => void;
 }
 
 /** A worker that could not set the run up, or that failed or died while running seeds. */
@@ -47,6 +49,7 @@ export async function workerCampaign(options: WorkerCampaignOptions): Promise<Ca
 
   const events: number[] = new Array<number>(seeds).fill(0);
   const simulatedMs: number[] = new Array<number>(seeds).fill(0);
+  const outboxPeaks = new Map<number, OutboxPeak>();
   const done: boolean[] = new Array<boolean>(seeds).fill(false);
   const failures = new Map<number, CampaignFailure>();
   let doneCount = 0;
@@ -88,6 +91,7 @@ export async function workerCampaign(options: WorkerCampaignOptions): Promise<Ca
         const i = m.seed - firstSeed;
         events[i] = m.events;
         simulatedMs[i] = m.simulatedMs;
+        if (m.kenOutboxPeak) outboxPeaks.set(i, m.kenOutboxPeak);
         done[i] = true;
         doneCount++;
         eventsSoFar += m.events;
@@ -95,6 +99,8 @@ export async function workerCampaign(options: WorkerCampaignOptions): Promise<Ca
         if (m.failure) {
           failures.set(i, m.failure);
           if (run.failFast) stopAt = Math.min(stopAt, i);
+          // With fail-fast, a failure above the lowest one found is not part of the result.
+          if (!run.failFast || i <= stopAt) options.onFailure?.(m.failure);
         }
         onProgress?.({ done: doneCount, total: seeds, failures: failures.size, events: eventsSoFar });
         if (complete()) end();
@@ -127,12 +133,23 @@ export async function workerCampaign(options: WorkerCampaignOptions): Promise<Ca
   let eventsTotal = 0;
   let simulatedTotal = 0;
   const found: CampaignFailure[] = [];
+  let kenOutboxPeak: OutboxPeak | undefined;
   for (let i = 0; i <= last; i++) {
+    kenOutboxPeak = largerOutboxPeak(kenOutboxPeak, outboxPeaks.get(i)); // in seed order, as one thread takes them
     eventsTotal += events[i]!;
     simulatedTotal += simulatedMs[i]!;
     const f = failures.get(i);
     if (f) found.push(f);
   }
   const bug = run.flags.bug;
-  return { ok: found.length === 0, protocol, bug, seedsRun: last + 1, failures: found, events: eventsTotal, simulatedMs: simulatedTotal };
+  return {
+    ok: found.length === 0,
+    protocol,
+    bug,
+    seedsRun: last + 1,
+    failures: found,
+    events: eventsTotal,
+    simulatedMs: simulatedTotal,
+    ...(kenOutboxPeak !== undefined ? { kenOutboxPeak } : {}),
+  };
 }

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run, runJson } from './helpers.ts';
+import { simulate } from '@faultline/simulator';
+import { counter } from './fixtures/counter.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'faultline-check-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -59,6 +61,21 @@ describe('--strategy pct', () => {
     const shrunk = await runJson([...f.shrunk.replay.split(' ').slice(1), '--json']);
     expect(shrunk.code).toBe(1);
     expect(shrunk.json.events).toBe(f.shrunk.events);
+  });
+
+  it("sizes PCT's steps from passing runs when seed 1 fails early, and says the value used", async () => {
+    // With its bug the counter fails within about 20 events; passing runs are about 200.
+    const passing = [1, 2, 3, 4, 5].map((seed) => simulate({ protocol: counter, seed, trace: 'none' }).events);
+    const typical = [...passing].sort((a, b) => a - b)[2]!;
+    expect(simulate({ protocol: counter, seed: 1, bug: 'local-count', trace: 'none' }).events).toBeLessThan(typical / 4);
+    const t = await runJson(['test', 'counter', '--bug', 'local-count', '--strategy', 'pct', '--seeds', '2', '--no-shrink', '--json']);
+    const steps = Number(/--pct-steps (\d+)/.exec(t.json.failures[0].replay)![1]);
+    expect(steps).toBe(t.json.pct.steps);
+    expect(steps).toBeGreaterThanOrEqual(typical / 2);
+    expect(steps).toBeLessThanOrEqual(typical * 2);
+    expect(t.json.pct.stepsFrom).toMatch(/correct version/);
+    const human = await run(['test', 'counter', '--bug', 'local-count', '--strategy', 'pct', '--seeds', '2', '--no-shrink']);
+    expect(human.stdout).toMatch(new RegExp(`strategy +pct, depth 3, ${steps} steps \\(median events`));
   });
 
   it('gives the same results on worker threads', async () => {

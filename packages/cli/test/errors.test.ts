@@ -33,7 +33,9 @@ describe('error paths', () => {
 
   it('missing flag value', async () => {
     expect(await usageError(['test', 'counter', '--seeds'])).toBe('faultline test: --seeds needs a value (N)');
-    expect(await usageError(['test', 'counter', '--bug', '--json'])).toBe('faultline test: --bug needs a value (NAME)');
+    const r = await run(['test', 'counter', '--bug', '--json']);
+    expect([r.code, r.stderr]).toEqual([2, 'faultline test: --bug needs a value (NAME)\n']);
+    expect(JSON.parse(r.stdout).error.message).toBe('faultline test: --bug needs a value (NAME)');
   });
 
   it('bad numbers', async () => {
@@ -107,7 +109,7 @@ describe('error paths', () => {
     expect(line).toMatch(/^faultline: \.\/invalid-protocol\.ts: the default export is not a valid protocol: /);
     expect(line).toContain('create must be a function');
     expect(line).toContain('unknown fault kind "meteor"');
-    expect(line).toContain('workload is required');
+    expect(line).toContain('workload.timeoutMs must be a positive number');
   });
 
   it('a missing protocol file, and one that throws while loading', async () => {
@@ -136,5 +138,23 @@ describe('error paths', () => {
     expect(r.stderr).toMatch(/^faultline: unexpected error: disk on fire\n\(set FAULTLINE_DEBUG=1/);
     const debug = await run(['list', '--json'], { ...throwing, env: { FAULTLINE_DEBUG: '1' } });
     expect(debug.stderr).toMatch(/at /);
+  });
+});
+
+describe('errors for --json callers', () => {
+  it('a usage error with --json prints a JSON error object on stdout, and the line on stderr', async () => {
+    const r = await run(['test', 'nope', '--json']);
+    expect(r.code).toBe(2);
+    const json = JSON.parse(r.stdout);
+    expect(json).toEqual({ ok: false, error: { kind: 'usage', message: expect.stringMatching(/unknown protocol 'nope'/), exitCode: 2 } });
+    expect(r.stderr).toMatch(/^faultline: unknown protocol 'nope'/);
+    const flag = await run(['replay', 'counter', '--json', '--seed']);
+    expect(JSON.parse(flag.stdout).error.kind).toBe('usage');
+  });
+
+  it('--json after -- is not a flag', async () => {
+    const r = await run(['test', 'nope', '--', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
   });
 });

@@ -84,6 +84,14 @@ describe('help and version', () => {
     }
   });
 
+  it('help --help and help help describe the help command itself', async () => {
+    for (const argv of [['help', '--help'], ['help', '-h'], ['help', 'help']]) {
+      const r = await run(argv);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Usage: faultline help [command]');
+    }
+  });
+
   it('--version', async () => {
     const r = await run(['--version']);
     expect(r.code).toBe(0);

@@ -53,7 +53,7 @@ describe('faultline replay', () => {
   });
 
   it('--trace prints one line per record, a column per node, every node named', async () => {
-    const r = await run(['replay', 'counter', '--seed', '2', '--scenario', 'small.json', '--trace']);
+    const r = await run(['replay', 'counter', '--seed', '2', '--scenario', 'small.json', '--trace'], { columns: 120 });
     const lines = r.stdout.split('\n');
     const header = lines[0]!;
     for (const n of ['n1', 'n2', 'n3', 'n4', 'n5']) expect(header).toContain(n);
@@ -92,6 +92,28 @@ describe('faultline replay', () => {
     const lines = r.stdout.split('\n').slice(0, 40);
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(60);
     expect(r.stdout).toContain('…');
+  });
+
+  it('piped --trace output (no terminal) prints whole records; COLUMNS and --width cut them', async () => {
+    const longest = (out: string) => Math.max(...out.split('\n').map((l) => l.length));
+    const piped = await run(['replay', 'counter', '--seed', '2', '--trace']);
+    expect(piped.stdout).not.toContain('…');
+    expect(longest(piped.stdout)).toBeGreaterThan(120);
+    const env = await run(['replay', 'counter', '--seed', '2', '--trace'], { env: { COLUMNS: '70' } });
+    expect(longest(env.stdout.split('\n').slice(0, 40).join('\n'))).toBeLessThanOrEqual(70);
+    expect(env.stdout).toContain('…');
+    const flag = await run(['replay', 'counter', '--seed', '2', '--trace', '--width', '50'], { env: { COLUMNS: '70' } });
+    for (const l of flag.stdout.split('\n').slice(0, 40)) expect(l.length).toBeLessThanOrEqual(50);
+    const whole = await run(['replay', 'counter', '--seed', '2', '--trace', '--width', '0'], { columns: 60 });
+    expect(whole.stdout).not.toContain('…');
+  });
+
+  it("under Ken a message shows the protocol's own message before Ken's framing", async () => {
+    const r = await run(['replay', './ken-counter.ts', '--seed', '1', '--trace']);
+    const sends = r.stdout.split('\n').filter((l) => / send n\d -> n\d #/.test(l));
+    expect(sends.length).toBeGreaterThan(0);
+    expect(sends.some((l) => /#\d+ \{.*\} \[ken seq \d+ ack \d+\]$/.test(l))).toBe(true);
+    for (const l of sends) expect(l).not.toMatch(/\{"ken":"data"/);
   });
 
   it('--out writes the trace as JSON lines, one record per line', async () => {

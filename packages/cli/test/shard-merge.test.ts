@@ -15,7 +15,7 @@ function save(json: unknown, name = `r${++files}.json`): string {
 }
 
 function withoutWall(json: Record<string, unknown>): Record<string, unknown> {
-  const { wallMs: _, ...rest } = json;
+  const { wallMs: _, shrinkMs: __, ...rest } = json;
   return rest;
 }
 

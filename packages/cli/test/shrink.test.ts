@@ -33,15 +33,6 @@ describe('test: shrinking failures', () => {
     expect(stdout).toMatch(/shrunk: \d+ faults?, \d+ requests?, [\d,]+ events? \(from \d+ faults?, \d+ requests?, [\d,]+ events?\): faultline replay counter --schedule \S+counter-seed\d+\.json/);
   });
 
-  it('reports the shrinking time apart from the campaign time', async () => {
-    const shrunk = await run(TEST);
-    expect(shrunk.stdout).toMatch(/simulated in .* wall/);
-    expect(shrunk.stdout).toMatch(/simulated in .+ wall \(\d+x real time\); shrinking \d+ failures? took .+ more/);
-    const unshrunk = await run([...TEST, '--no-shrink']);
-    expect(unshrunk.stdout).toMatch(/simulated in .* wall/);
-    expect(unshrunk.stdout).not.toMatch(/shrinking/);
-  });
-
   it('--no-shrink omits it', async () => {
     const { json } = await runJson([...TEST, '--json', '--no-shrink']);
     expect(json.failures.length).toBeGreaterThan(0);

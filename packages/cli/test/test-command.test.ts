@@ -47,13 +47,44 @@ describe('faultline test', () => {
   it('prints the failure: property, message, seed, time, event and the replay command', async () => {
     const r = await run(['test', 'counter', '--bug', 'local-count', '--seeds', '8']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('');
+    // Each failure is told on stderr as it is found, then in full in the report.
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(8);
+    expect(r.stderr).toMatch(/^✗ seed 1: 'unique-results' violated at \d+\.\d{3} ms \(event \d+\); faultline replay counter --seed 1 --bug local-count\n/);
     expect(r.stdout).toMatch(/✗ seed 1: 'unique-results' violated at \d+\.\d{3} ms \(event \d+\)/);
     expect(r.stdout).toMatch(/both returned/);
     expect(r.stdout).toContain('replay: faultline replay counter --seed 1 --bug local-count');
     expect(r.stdout).toMatch(/8 of 8 seeds violated a property/);
     expect(r.stdout).toMatch(/simulated in .* wall/);
     expect(r.stdout).not.toMatch(/\x1b\[/); // no colour when not a terminal
+  });
+
+  it('on a terminal, failures appear above the bar as found, shrinking shows its progress, and its time is told apart', async () => {
+    let clock = 0;
+    const r = await run(['test', 'counter', '--bug', 'local-count', '--seeds', '30'], { isTTY: true, now: () => (clock += 50) });
+    expect(r.code).toBe(1);
+    const err = r.stderr.replace(/\x1b\[\d+m/g, '');
+    // The first failure is printed while the campaign still runs: a bar frame comes after it.
+    const firstFound = err.indexOf("✗ seed 1: 'unique-results'");
+    expect(firstFound).toBeGreaterThanOrEqual(0);
+    expect(err.slice(firstFound)).toMatch(/seeds/);
+    expect(err).toMatch(/shrinking failure 1\/5 \(seed 1\): \d+\/200 runs, best \d+ events \(from \d+\)/);
+    expect(r.stdout.replace(/\x1b\[\d+m/g, '')).toMatch(/shrinking +\d+ failures? in .* \(\d+ runs\)/);
+    // The speed is the campaign's: the summary's wall time is less than the whole command's.
+    const json = await runJson(['test', 'counter', '--bug', 'local-count', '--seeds', '30', '--json'], { now: () => (clock += 50) });
+    expect(json.json.shrinkMs).toBeGreaterThan(0);
+    expect(json.json.shrinkMs).toBeLessThan(json.json.wallMs);
+  });
+
+  it('--shrink-budget-ms bounds the wall time of shrinking: the first failure is shrunk, later ones only while time is left', async () => {
+    let clock = 0;
+    const r = await runJson(['test', 'counter', '--bug', 'local-count', '--seeds', '10', '--shrink-budget-ms', '300', '--json'], { now: () => (clock += 10) });
+    const shrunk = r.json.failures.filter((f: { shrunk?: unknown }) => f.shrunk !== undefined);
+    expect(r.json.failures[0].shrunk).toBeDefined();
+    expect(shrunk.length).toBeLessThan(5);
+    expect(r.json.failures[0].shrunk.notes?.join() ?? '').toMatch(/wall budget of \d+ ms ran out|^$/);
+    const none = await runJson(['test', 'counter', '--bug', 'local-count', '--seeds', '3', '--shrink-budget-ms', '0', '--json'], { now: () => (clock += 10) });
+    expect(none.json.failures[0].shrunk.notes.join()).toMatch(/wall budget of 0 ms ran out/);
+    expect(none.json.failures.filter((f: { shrunk?: unknown }) => f.shrunk !== undefined)).toHaveLength(1);
   });
 
   it('a passing summary', async () => {

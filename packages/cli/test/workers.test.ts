@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { run, runJson } from './helpers.ts';
 
-/** A `test --json` report without its wall time, the one field that may differ between runs. */
+/** A `test --json` report without its wall times, the fields that may differ between runs. */
 function outcome(json: Record<string, unknown>): Record<string, unknown> {
-  const { wallMs, ...rest } = json;
+  const { wallMs, shrinkMs, ...rest } = json;
   expect(typeof wallMs).toBe('number');
+  expect(typeof shrinkMs).toBe('number');
   return rest;
 }
 
@@ -45,7 +46,7 @@ describe('faultline test --workers', () => {
   it('prints the same human report, and draws the progress bar from the workers', async () => {
     const one = await run(['test', './counter.ts', '--faults', 'crash', '--seeds', '30', '--workers', '1']);
     const two = await run(['test', './counter.ts', '--faults', 'crash', '--seeds', '30', '--workers', '2']);
-    const withoutWall = (s: string) => s.replace(/simulated in .*/, '');
+    const withoutWall = (s: string) => s.replace(/simulated in .*/, '').replace(/(shrinking .* failures? in ).*( \()/, '$1$2');
     expect(withoutWall(two.stdout)).toBe(withoutWall(one.stdout));
     let clock = 0;
     const tty = await run(['test', 'counter', '--seeds', '40', '--workers', '2'], { isTTY: true, now: () => (clock += 7) });

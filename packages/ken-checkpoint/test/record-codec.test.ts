@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CheckpointCorruptError, crc32, crc32Update, frameRecord, readRecord, scanRecords } from '../src/index.ts';
+import { crc32UpdateFallback } from '../src/crc32.ts';
 import { mulberry32 } from './rng.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -25,6 +26,17 @@ describe('crc32', () => {
     const data = bytes('The quick brown fox jumps over the lazy dog');
     expect(crc32(data)).toBe(0x414fa339);
     expect(crc32Update(crc32Update(0, data, 0, 10), data, 10)).toBe(crc32(data));
+  });
+
+  it('the table-driven fallback agrees with the native CRC on random pieces', () => {
+    let x = 12345;
+    const data = Uint8Array.from({ length: 4096 }, () => ((x = (x * 1103515245 + 12345) >>> 0) >>> 24));
+    expect(crc32UpdateFallback(0, bytes('123456789'))).toBe(0xcbf43926);
+    for (const cut of [0, 1, 7, 1000, 4095, 4096]) {
+      const piecewise = crc32UpdateFallback(crc32UpdateFallback(0, data, 0, cut), data, cut);
+      expect(piecewise).toBe(crc32(data));
+      expect(crc32Update(crc32Update(0, data, 0, cut), data, cut)).toBe(crc32(data));
+    }
   });
 });
 

@@ -2,6 +2,8 @@
 export const BUGS = {
   'sequencer-skips-safe-check':
     'the sequencer declares every message stable as soon as it orders it, so members deliver safe messages before every member of the view has them',
+  'flush-drops-unordered':
+    'the flush delivers the old view\'s ordered messages but drops the ones members had sent and the sequencer had not yet ordered, the same at every member: views agree, but those senders never deliver their own messages',
   'no-flush':
     'a view change installs the new view without agreeing on the old view\'s messages: each member just drops what it had not yet delivered, so members that move together from one view to the next delivered different sets in it',
 } as const;
@@ -44,6 +46,12 @@ export const LIMITS = {
   maxBatch: 16,
   /** Request ids remembered to drop duplicated client requests. */
   maxRecentRequests: 64,
-  /** A node refuses new multicasts once its delivery log is this long. */
-  maxLog: 4_000,
+  /**
+   * The delivery stream kept in a node's state: once it is this long, its older half is
+   * dropped (`logBase` counts what was dropped), so a node runs forever in bounded memory.
+   * One turn appends far fewer entries than half of it (a flush delivers at most the
+   * bounded buffers above), so the simulator's checker, which reads the stream after
+   * every event, has always read what is dropped.
+   */
+  logWindow: 2_048,
 } as const;

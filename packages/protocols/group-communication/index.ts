@@ -10,7 +10,7 @@ export { GroupCommunication } from './service.ts';
 export { BUGS, TIMING, LIMITS, type Bug, type Options } from './config.ts';
 export type { Req, Res, Msg, AppMsg, Member, View, ViewId, ServiceLevel, Timer } from './messages.ts';
 export type { State, Delivery } from './state.ts';
-export { properties, agreedOrder, fifo, virtualSynchrony, safeDelivery, noDuplicates, viewAgreement, oneViewAfterHeal } from './properties.ts';
+export { properties, agreedOrder, fifo, virtualSynchrony, safeDelivery, noDuplicates, viewAgreement, oneViewAfterHeal, selfDelivery } from './properties.ts';
 export { workload } from './workload.ts';
 
 export const groupCommunication = defineProtocol<State, Req, Res>({

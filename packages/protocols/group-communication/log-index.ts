@@ -5,7 +5,8 @@ import type { Delivery, State } from './state.ts';
 /**
  * The nodes' delivery streams, read incrementally: properties run after every simulated
  * event, so each node's log is read only from where it was read last time (a log is
- * append-only within an incarnation; a new incarnation is read from the start). What one
+ * append-only within an incarnation, positions counted from its start although its state
+ * keeps only a recent window; a new incarnation is read from the start). What one
  * incarnation delivered stays on record after it crashes, so a later delivery is also
  * compared with what crashed nodes delivered. The index is kept per run (per history
  * array) and records the first violation of each property.
@@ -52,13 +53,16 @@ export function indexRun(view: View): RunIndex {
     const s = n.state;
     if (!n.up || s === undefined) continue;
     let idx = run.nodes.get(n.id);
-    if (idx === undefined || idx.inc !== s.incarnation || s.log.length < idx.seen) {
+    const end = s.logBase + s.log.length;
+    if (idx === undefined || idx.inc !== s.incarnation || end < idx.seen) {
       idx = { inc: s.incarnation, log: null, seen: 0, delivered: new Map(), lastBySender: new Map(), view: null, members: [], inView: [], regularCount: 0 };
       run.nodes.set(n.id, idx);
     }
     if (idx.log === s.log) continue;
     idx.log = s.log;
-    for (; idx.seen < s.log.length; idx.seen++) readEntry(run, n.id, idx, s.log[idx.seen]!, safeChecks);
+    if (idx.seen < s.logBase)
+      throw new Error(`group-communication: ${n.id} dropped delivery entries ${idx.seen}..${s.logBase - 1} before they were checked (LIMITS.logWindow is too small for one turn)`);
+    for (; idx.seen < end; idx.seen++) readEntry(run, n.id, idx, s.log[idx.seen - s.logBase]!, safeChecks);
   }
   for (const c of safeChecks) checkSafe(run, view, c.node, c.id, c.view, c.members);
   return run;

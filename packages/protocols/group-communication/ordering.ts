@@ -7,7 +7,7 @@
 import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';
 import type { AppMsg, Msg, Ordered, Req } from './messages.ts';
-import type { Ctx, State } from './state.ts';
+import { appendDelivery, type Ctx, type State } from './state.ts';
 
 type M<T extends Msg['type']> = Extract<Msg, { type: T }>;
 
@@ -20,7 +20,7 @@ export function onClientRequest(ctx: Ctx, req: Req, requestId: RequestId, client
   if (s.recentRequests.includes(requestId)) return; // a duplicated request: the first copy is being handled
   s.recentRequests.push(requestId);
   if (s.recentRequests.length > LIMITS.maxRecentRequests) s.recentRequests.shift();
-  if (s.log.length >= LIMITS.maxLog || s.queued.length >= LIMITS.maxQueued) return ctx.reply(requestId, { type: 'busy' });
+  if (s.queued.length >= LIMITS.maxQueued) return ctx.reply(requestId, { type: 'busy' });
   s.queued.push({ requestId, client, req });
   submitQueued(ctx);
 }
@@ -154,8 +154,9 @@ export function deliverReady(ctx: Ctx): void {
 /** Appends one message to the delivery stream; answers the client if it is this node's own. */
 export function deliver(ctx: Ctx, msg: AppMsg, gseq: number | null, trans: boolean): void {
   const s = ctx.state;
-  s.log.push({ k: 'msg', view: s.viewKey, id: msg.id, sender: msg.sender, inc: msg.inc, n: msg.n, service: msg.service, gseq, trans });
+  appendDelivery(s, { k: 'msg', view: s.viewKey, id: msg.id, sender: msg.sender, inc: msg.inc, n: msg.n, service: msg.service, gseq, trans });
   if (msg.sender === s.self && msg.inc === s.incarnation) {
+    s.ownDelivered++;
     const i = s.pending.findIndex((m) => m.id === msg.id);
     if (i >= 0) s.pending.splice(i, 1);
     ctx.reply(msg.requestId, { type: 'delivered', id: msg.id, view: s.viewKey });

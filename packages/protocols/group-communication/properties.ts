@@ -35,7 +35,7 @@ export const oneViewAfterHeal: P = eventually<State, Req, Res>(
   (view) => {
     const up = view.nodes.filter((n) => n.up && n.state !== undefined);
     const members = up.map((n) => `${n.id}#${n.state!.incarnation}`).sort().join(',');
-    let first: { id: string; key: string; stream: string } | null = null;
+    let first: { id: string; key: string; stream: string } | null = null; // stream: count and digest of the view's deliveries
     for (const n of up) {
       const s = n.state!;
       if (s.blocked) return `${n.id} is still changing views`;
@@ -43,12 +43,28 @@ export const oneViewAfterHeal: P = eventually<State, Req, Res>(
       if (mine !== members) return `${n.id} is in view ${s.viewKey} of [${mine}], but the up nodes are [${members}]`;
       if (s.pending.length > 0 || s.queued.length > 0)
         return `${n.id} has ${s.pending.length} own messages undelivered and ${s.queued.length} requests queued`;
-      let start = s.log.length;
-      while (start > 0 && s.log[start - 1]!.k !== 'view') start--;
-      const stream = s.log.slice(start).map((e) => (e.k === 'msg' ? e.id : e.k)).join(' ');
+      const stream = `${s.viewStream.count}:${s.viewStream.digest}`;
       if (first === null) first = { id: n.id, key: s.viewKey, stream };
       else if (first.key !== s.viewKey) return `${first.id} is in view ${first.key} but ${n.id} in ${s.viewKey}`;
       else if (first.stream !== stream) return `${first.id} and ${n.id} delivered different messages in the final view ${s.viewKey}`;
+    }
+    return true;
+  },
+);
+
+/**
+ * Reliable delivery, as its sender sees it: a sender that stays up delivers every message
+ * it multicast (self-delivery), whatever views it went through. With virtual synchrony,
+ * every member that moves on with it then delivered it too.
+ */
+export const selfDelivery: P = eventually<State, Req, Res>(
+  'self-delivery',
+  'once faults heal, every up node has delivered every message it multicast in its current incarnation',
+  (view) => {
+    for (const n of view.nodes) {
+      const s = n.state;
+      if (!n.up || s === undefined) continue;
+      if (s.ownDelivered < s.nextN) return `${n.id} multicast ${s.nextN} messages as incarnation ${s.incarnation} but delivered only ${s.ownDelivered} of them`;
     }
     return true;
   },
@@ -62,4 +78,5 @@ export const properties: readonly P[] = [
   noDuplicates,
   viewAgreement,
   oneViewAfterHeal,
+  selfDelivery,
 ];

@@ -47,7 +47,9 @@
  * not because the whole old view had it. State is volatile: a crash loses the node's
  * history, and its next incarnation joins as a new member. Buffers are bounded
  * (config.ts): a node with too many undelivered messages queues further requests, then
- * answers `busy`.
+ * answers `busy`. The delivery stream a node keeps for the properties is a sliding window
+ * (`LIMITS.logWindow`; `logBase` counts what slid out), so a node runs for ever in bounded
+ * memory: nothing caps how many messages a node may deliver.
  */
 import type { ClientId, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
 import { Service } from '@faultline/runtime';

@@ -1,5 +1,5 @@
 import type { ClientId, Context, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
-import type { Bug, Options } from './config.ts';
+import { LIMITS, type Bug, type Options } from './config.ts';
 import type { AppMsg, FlushReport, Member, Msg, Ordered, Req, Res, Timer, View, ViewId } from './messages.ts';
 
 /**
@@ -78,6 +78,8 @@ export interface State {
   proposal: Proposal | null;
   // Sending.
   nextN: number;
+  /** Own messages of this incarnation delivered back to it (every one of the `nextN` sent must be). */
+  ownDelivered: number;
   /** Own messages submitted in this view and not yet delivered, by `n`. */
   pending: AppMsg[];
   /** Highest own `n` seen in this view's order (no need to resubmit up to here). */
@@ -93,8 +95,14 @@ export interface State {
   /** Every member holds every gseq up to here. */
   stable: number;
   sequencer: SequencerRole | null;
-  /** The application-level delivery stream (what the properties look at). */
+  /**
+   * The application-level delivery stream (what the properties look at): its most recent
+   * entries, `logBase` of them having been dropped before `log[0]` (see `LIMITS.logWindow`).
+   */
   log: Delivery[];
+  logBase: number;
+  /** The messages delivered in the installed view: how many, and a digest of their ids in order. */
+  viewStream: { count: number; digest: number };
 }
 
 export type Ctx = Context<State, Msg, Res, Timer>;
@@ -137,6 +145,7 @@ export function initialState(node: NodeInfo, options: Options = {}): State {
     unsettledSinceMs: null,
     proposal: null,
     nextN: 0,
+    ownDelivered: 0,
     pending: [],
     ownOrderedN: -1,
     queued: [],
@@ -147,5 +156,31 @@ export function initialState(node: NodeInfo, options: Options = {}): State {
     stable: 0,
     sequencer: null,
     log: [],
+    logBase: 0,
+    viewStream: { count: 0, digest: DIGEST_SEED },
   };
+}
+
+const DIGEST_SEED = 0x811c9dc5;
+
+/** Chains `id` into a stream digest (32-bit FNV-1a over its characters, then a separator). */
+function chain(digest: number, id: string): number {
+  let h = digest;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return Math.imul(h ^ 0x2c, 0x01000193) >>> 0;
+}
+
+/**
+ * Appends one entry to the delivery stream, keeps the installed view's digest, and drops
+ * the older half of the stream once it reaches `LIMITS.logWindow` entries.
+ */
+export function appendDelivery(s: State, e: Delivery): void {
+  s.log.push(e);
+  if (e.k === 'view') s.viewStream = { count: 0, digest: DIGEST_SEED };
+  else if (e.k === 'msg') s.viewStream = { count: s.viewStream.count + 1, digest: chain(s.viewStream.digest, e.id) };
+  if (s.log.length >= LIMITS.logWindow) {
+    const drop = s.log.length - LIMITS.logWindow / 2;
+    s.log.splice(0, drop);
+    s.logBase += drop;
+  }
 }

@@ -9,7 +9,7 @@ import { TIMING } from './config.ts';
 import { planInstall } from './flush-plan.ts';
 import type { FlushReport, Member, Msg, View } from './messages.ts';
 import { deliver, submitQueued } from './ordering.ts';
-import { compareViewIds, viewKey, type Ctx, type State } from './state.ts';
+import { appendDelivery, compareViewIds, viewKey, type Ctx, type State } from './state.ts';
 
 type M<T extends Msg['type']> = Extract<Msg, { type: T }>;
 
@@ -90,9 +90,9 @@ export function onInstall(ctx: Ctx, from: NodeId, msg: M<'Install'>): void {
   const plan = msg.plans.find((p) => p.view === s.viewKey);
   if (plan === undefined) return;
   if (s.bug !== 'no-flush') {
-    s.log.push({ k: 'trans', view: s.viewKey, members: plan.trans });
+    appendDelivery(s, { k: 'trans', view: s.viewKey, members: plan.trans });
     for (const item of plan.ordered) if (item.gseq > s.delivered && item.gseq <= plan.upTo) deliver(ctx, item.msg, item.gseq, true);
-    for (const m of plan.appended) deliver(ctx, m, null, true);
+    if (s.bug !== 'flush-drops-unordered') for (const m of plan.appended) deliver(ctx, m, null, true);
   }
   installView(ctx, { id: msg.proposal, members: msg.members });
   if (from !== s.self) ctx.send(from, { type: 'InstallAck', proposal: msg.proposal });
@@ -117,7 +117,7 @@ export function installView(ctx: Ctx, view: View): void {
     view.id.coord === s.self && view.id.inc === s.incarnation
       ? { last: 0, expected: {}, holdback: {}, acked: Object.fromEntries(view.members.map((m) => [m.node, 0])) }
       : null;
-  s.log.push({ k: 'view', view: s.viewKey, members: view.members });
+  appendDelivery(s, { k: 'view', view: s.viewKey, members: view.members });
   submitQueued(ctx);
 }
 

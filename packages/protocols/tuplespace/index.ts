@@ -11,7 +11,7 @@ export { BUGS, TIMING, LIMITS, GROUP_SIZE, type Bug, type Options } from './conf
 export type { Req, Res, Msg, Take, TupleId, OutBatch, Timer } from './messages.ts';
 export type { State, Waiting } from './state.ts';
 export { matches, hash, partitionOf, groupsOf, type Field, type Tuple, type Template } from './tuples.ts';
-export { properties, noDoubleTake, takenNeverReappears, weakOpsConverge, blockedServed } from './properties.ts';
+export { properties, noDoubleTake, takenNeverReappears, weakOpsConverge, blockedServed, answersMatch } from './properties.ts';
 export { workload, NAMES } from './workload.ts';
 
 function isBug(name: string): name is Bug {

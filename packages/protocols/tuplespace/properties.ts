@@ -1,18 +1,32 @@
 import { always, eventually, liveStates, type History, type Property, type SystemView } from '@faultline/runtime';
 import type { Req, Res, TupleId } from './messages.ts';
 import { firstMatch, type State } from './state.ts';
+import { matches } from './tuples.ts';
 
 type View = SystemView<State, Req, Res>;
 
 /** What the take monitor has seen so far in one run. */
-interface TakeMonitor {
+interface TakeMonitor extends HistoryCursor {
   /** Every take seen in any node's log, or in an acknowledged in/inp: tuple to taker. */
   takers: Map<TupleId, string>;
   /** Per node, how much of its log has been looked at (and the log it was, to notice a reset). */
   scanned: Map<string, { log: State['log']; length: number }>;
-  /** History entries looked at, and those still open then. */
+}
+
+/** Where an incremental monitor is in the history: entries looked at, and those still open then. */
+interface HistoryCursor {
   next: number;
   open: number[];
+}
+
+/** The history entries that finished (are no longer pending) since the cursor last looked; moves it on. */
+function newlyFinished(h: History<Req, Res>, cursor: HistoryCursor): number[] {
+  const look = [...cursor.open];
+  for (; cursor.next < h.length; cursor.next++) look.push(cursor.next);
+  cursor.open = [];
+  const done: number[] = [];
+  for (const i of look) (h[i]!.status === 'pending' ? cursor.open : done).push(i);
+  return done;
 }
 
 const takeMonitors = new WeakMap<History<Req, Res>, TakeMonitor>();
@@ -47,15 +61,8 @@ export const noDoubleTake: Property<State, Req, Res> = always<State, Req, Res>(
       m.scanned.set(n.id, { log, length: log.length });
     }
     const h = view.history;
-    const look = [...m.open];
-    for (; m.next < h.length; m.next++) look.push(m.next);
-    m.open = [];
-    for (const i of look) {
+    for (const i of newlyFinished(h, m)) {
       const op = h[i]!;
-      if (op.status === 'pending') {
-        m.open.push(i);
-        continue;
-      }
       if (op.status !== 'ok' || (op.req.type !== 'in' && op.req.type !== 'inp') || op.result?.type !== 'tuple') continue;
       const ok = record(m, op.result.id, op.id, `answered to the client by ${op.node}`);
       if (ok !== true) return ok;
@@ -164,4 +171,40 @@ export const blockedServed: Property<State, Req, Res> = eventually<State, Req, R
   },
 );
 
-export const properties: readonly Property<State, Req, Res>[] = [noDoubleTake, takenNeverReappears, weakOpsConverge, blockedServed];
+/** What the answer monitor has seen so far in one run: the tuples written, and where it is in the history. */
+interface AnswerMonitor extends HistoryCursor {
+  written: Map<TupleId, string>;
+}
+
+const answerMonitors = new WeakMap<History<Req, Res>, AnswerMonitor>();
+
+/**
+ * Every tuple a client got back from rd, rdp, in or inp matches the template it asked
+ * with, and is the tuple that its id's `out` wrote (field for field). Read from the client
+ * history alone, incrementally.
+ */
+export const answersMatch: Property<State, Req, Res> = always<State, Req, Res>(
+  'answers-match',
+  'every tuple returned by rd, rdp, in or inp matches its template and is exactly the tuple its out wrote',
+  (view: View) => {
+    let m = answerMonitors.get(view.history);
+    if (m === undefined) answerMonitors.set(view.history, (m = { written: new Map(), next: 0, open: [] }));
+    const h = view.history;
+    for (let i = m.next; i < h.length; i++) {
+      const op = h[i]!;
+      if (op.req.type === 'out') m.written.set(op.id, JSON.stringify(op.req.tuple)); // an out's id is its tuple's id
+    }
+    for (const i of newlyFinished(h, m)) {
+      const op = h[i]!;
+      if (op.status !== 'ok' || op.req.type === 'out' || op.result?.type !== 'tuple') continue;
+      const { template } = op.req;
+      const got = op.result.tuple;
+      if (!matches(template, got)) return `${op.id} (${op.req.type} ${JSON.stringify(template)}) got tuple ${op.result.id} ${JSON.stringify(got)}, which does not match its template`;
+      const wrote = m.written.get(op.result.id);
+      if (wrote !== undefined && wrote !== JSON.stringify(got)) return `${op.id} got tuple ${op.result.id} as ${JSON.stringify(got)}, but its out wrote ${wrote}`;
+    }
+    return true;
+  },
+);
+
+export const properties: readonly Property<State, Req, Res>[] = [noDoubleTake, takenNeverReappears, weakOpsConverge, blockedServed, answersMatch];

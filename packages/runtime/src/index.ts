@@ -18,6 +18,7 @@ export {
 export { FAULT_KINDS, FAULT_DESCRIPTIONS, isFaultKind, type FaultKind } from './faults.ts';
 export { nodeIds, type NodeSpec } from './cluster.ts';
 export type { WorkloadSpec, WorkloadRandom } from './workload.ts';
+export { NO_WORKLOAD, workloadProblems } from './workload.ts';
 export {
   defineProtocol,
   protocolProblems,

@@ -2,7 +2,7 @@ import type { NodeSpec } from './cluster.ts';
 import { FAULT_KINDS, type FaultKind } from './faults.ts';
 import type { Property } from './properties.ts';
 import type { AnyService } from './service.ts';
-import type { WorkloadSpec } from './workload.ts';
+import { workloadProblems, type WorkloadSpec } from './workload.ts';
 
 /**
  * A consistency level the whole client history must meet, checked by the simulator once
@@ -44,7 +44,8 @@ export interface ProtocolDefinition<S = any, Req = any, Res = any> {
   readonly minNodes?: number;
   /** At most this many nodes are down or paused at once (default: a minority). */
   readonly maxFaultyNodes?: number;
-  readonly workload: WorkloadSpec<Req>;
+  /** The simulated clients; leave it out for a protocol that has none (`NO_WORKLOAD`). */
+  readonly workload?: WorkloadSpec<Req>;
   /** Simulated time with workload and faults (default 10,000 ms). */
   readonly durationMs?: number;
   /** Quiet time after healing before `eventually` properties are checked (default 5,000 ms). */
@@ -89,12 +90,6 @@ export function protocolProblems(def: unknown): string[] {
     if (c === null || typeof c !== 'object' || c.model !== 'kv' || !(CONSISTENCY_LEVELS as readonly unknown[]).includes(c.level))
       out.push(`consistency must be { model: 'kv', level: ${CONSISTENCY_LEVELS.map((l) => `'${l}'`).join(' | ')} }`);
   }
-  const w = d.workload as Partial<WorkloadSpec> | undefined;
-  if (w === null || typeof w !== 'object') out.push('workload is required');
-  else {
-    if (typeof w.next !== 'function') out.push('workload.next must be a function');
-    for (const k of ['clients', 'thinkMs', 'timeoutMs', 'retries'] as const)
-      if (typeof w[k] !== 'number' || !(w[k] >= 0)) out.push(`workload.${k} must be a number >= 0`);
-  }
+  if (d.workload !== undefined) out.push(...workloadProblems(d.workload));
   return out;
 }

@@ -72,8 +72,13 @@ export class TurnExecutor<S = unknown> {
     this.ctx = new TurnContext<S>(self, cluster, this.peers, host);
   }
 
+  /** The service's initial state. Throws `HandlerError` (handler `initialState`) if it throws. */
   initialState(): S {
-    return this.service.initialState({ self: this.self, cluster: this.cluster }) as S;
+    try {
+      return this.service.initialState({ self: this.self, cluster: this.cluster }) as S;
+    } catch (err) {
+      throw new HandlerError(this.service.name, 'initialState', this.self, err);
+    }
   }
 
   /** Runs `event` against `state`. Throws `HandlerError` if the handler throws. */

@@ -132,10 +132,10 @@ describe('defineProtocol', () => {
       workload: { clients: 1, thinkMs: 1, timeoutMs: 1, retries: 0, next: () => 'get' },
     };
     expect(defineProtocol(ok)).toBe(ok);
-    expect(protocolProblems({ ...ok, faults: ['lava'], workload: undefined, name: '' })).toEqual([
+    expect(protocolProblems({ ...ok, faults: ['lava'], workload: { ...ok.workload, timeoutMs: 0 }, name: '' })).toEqual([
       'name must be a non-empty string',
       'unknown fault kind "lava"',
-      'workload is required',
+      'workload.timeoutMs must be a positive number (a client waits that long for a reply), not 0',
     ]);
     expect(protocolProblems(42)).toEqual(['it is not an object']);
   });

@@ -11,6 +11,8 @@ export interface CampaignOptions extends Omit<SimOptions, 'seed' | 'trace'> {
   readonly replayCommand?: (seed: string) => string;
   /** Called after every seed. */
   readonly onProgress?: (progress: CampaignProgress) => void;
+  /** Called with each failure as it is found (confirmed), before the campaign ends. */
+  readonly onFailure?: (failure: CampaignFailure) => void;
 }
 
 export interface CampaignProgress {
@@ -30,6 +32,29 @@ export interface CampaignFailure {
   readonly replay: string;
 }
 
+/** The largest Ken outbox of a campaign: `entries` unacknowledged messages from `node` to `peer` in `seed`. */
+export interface OutboxPeak {
+  readonly seed: string;
+  readonly node: string;
+  readonly peer: string;
+  readonly entries: number;
+}
+
+/** The larger of two outbox peaks; on a tie the one seen first (the lower seed) stays. */
+export function largerOutboxPeak(a: OutboxPeak | undefined, b: OutboxPeak | undefined): OutboxPeak | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return b.entries > a.entries ? b : a;
+}
+
+/** A run's largest Ken outbox, if it ran under Ken. */
+export function outboxPeakOf(seed: string, result: SimResult): OutboxPeak | undefined {
+  let peak: OutboxPeak | undefined;
+  for (const k of result.ken ?? [])
+    if (k.outboxPeakPeer !== undefined) peak = largerOutboxPeak(peak, { seed, node: k.node, peer: k.outboxPeakPeer, entries: k.outboxPeak });
+  return peak;
+}
+
 export interface CampaignResult {
   readonly ok: boolean;
   readonly protocol: string;
@@ -40,6 +65,8 @@ export interface CampaignResult {
   readonly events: number;
   /** Simulated ms over all seeds. */
   readonly simulatedMs: number;
+  /** Under Ken: the largest outbox any node had to one peer, over all seeds run. */
+  readonly kenOutboxPeak?: OutboxPeak;
 }
 
 /** The command line that replays `seed` of a campaign, for failure reports. */
@@ -61,17 +88,32 @@ export function campaign(options: CampaignOptions): CampaignResult {
   let events = 0;
   let simulatedMs = 0;
   let run = 0;
+  let kenOutboxPeak: OutboxPeak | undefined;
   for (let i = 0; i < seeds; i++) {
     const seed = firstSeed + i;
     const result = simulate({ ...options, seed, trace: 'none' });
     run++;
     events += result.events;
     simulatedMs += result.endMs;
-    if (!result.ok) failures.push(confirmFailure(options, seed, result, replay));
+    kenOutboxPeak = largerOutboxPeak(kenOutboxPeak, outboxPeakOf(String(seed), result));
+    if (!result.ok) {
+      const failure = confirmFailure(options, seed, result, replay);
+      failures.push(failure);
+      options.onFailure?.(failure);
+    }
     onProgress?.({ done: run, total: seeds, failures: failures.length, events });
     if (failFast && failures.length > 0) break;
   }
-  return { ok: failures.length === 0, protocol: options.protocol.name, bug: options.bug, seedsRun: run, failures, events, simulatedMs };
+  return {
+    ok: failures.length === 0,
+    protocol: options.protocol.name,
+    bug: options.bug,
+    seedsRun: run,
+    failures,
+    events,
+    simulatedMs,
+    ...(kenOutboxPeak !== undefined ? { kenOutboxPeak } : {}),
+  };
 }
 
 function confirmFailure(

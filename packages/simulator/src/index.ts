@@ -4,6 +4,9 @@ export { TransparencyChecker } from './ken-transparency.ts';
 export {
   campaign,
   defaultReplayCommand,
+  largerOutboxPeak,
+  outboxPeakOf,
+  type OutboxPeak,
   type CampaignOptions,
   type CampaignResult,
   type CampaignFailure,
@@ -28,7 +31,7 @@ export { sequentiallyConsistent, type SequentialPropertyOptions } from './checke
 export { checkCausal, type CausalResult, type CausalAnomaly } from './checkers/causal.ts';
 export { causallyConsistent, type CausalPropertyOptions } from './checkers/causal-property.ts';
 export { consistencyProperty, protocolProperties } from './checkers/consistency-property.ts';
-export { shrink, type ShrinkOptions, type ShrinkResult, type RunSize } from './shrink.ts';
+export { shrink, type ShrinkOptions, type ShrinkProgress, type ShrinkResult, type RunSize } from './shrink.ts';
 export { scheduleOptions, scheduleProblems, type Schedule } from './schedule.ts';
 export { faultUnits } from './fault-units.ts';
 export { DEFAULT_PCT_DEPTH, STRATEGIES, resolveStrategy, type StrategyOptions, type PctOptions, type ResolvedStrategy } from './explore/strategy.ts';

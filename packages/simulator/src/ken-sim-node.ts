@@ -22,6 +22,9 @@ export class KenSimNode {
   /** The most records the disk held before any crash (a crash loses unsynced ones, and they are written again). */
   private writtenBeforeCrashes = 0;
   recoveries = 0;
+  /** The most messages this node ever had unacknowledged to one peer, and that peer. */
+  outboxPeak = 0;
+  outboxPeakPeer: NodeId | undefined;
 
   constructor(
     readonly id: NodeId,
@@ -38,6 +41,20 @@ export class KenSimNode {
   /** Records written over the whole run, across incarnations (a record lost and rewritten counts once). */
   get recordsWritten(): number {
     return Math.max(this.writtenBeforeCrashes, this.disk.appendedUpTo);
+  }
+
+  /** Notes the outbox's size after a turn, for the run's report (a pile-up warning). */
+  noteOutbox(): void {
+    const k = this.ken;
+    if (k === undefined) return;
+    for (const peer of this.cluster) {
+      if (peer === this.id) continue;
+      const n = k.unackedTo(peer);
+      if (n > this.outboxPeak) {
+        this.outboxPeak = n;
+        this.outboxPeakPeer = peer;
+      }
+    }
   }
 
   get node(): KenNode {

@@ -1,4 +1,6 @@
 import {
+  NO_WORKLOAD,
+  workloadProblems,
   isFaultKind,
   nodeIds,
   type FaultKind,
@@ -158,12 +160,11 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
   const planIssues = planProblems(explicitPlan, nodes.map((n) => n.id));
   if (planIssues.length > 0) throw new ConfigError(planIssues.join('; '));
   const { maxRequests, ...workloadOverrides } = s.workload ?? {};
-  const workload: WorkloadSpec = { ...p.workload, ...workloadOverrides };
+  const workload: WorkloadSpec = { ...(p.workload ?? NO_WORKLOAD), ...workloadOverrides };
   if (maxRequests !== undefined && !(Number.isInteger(maxRequests) && maxRequests >= 0))
     throw new ConfigError(`workload.maxRequests must be an integer >= 0, not ${JSON.stringify(maxRequests)}`);
-  for (const k of ['clients', 'thinkMs', 'timeoutMs', 'retries'] as const) positive(`workload.${k}`, workload[k], k !== 'timeoutMs');
-  if (!Number.isInteger(workload.clients) || !Number.isInteger(workload.retries))
-    throw new ConfigError('workload.clients and workload.retries must be integers');
+  const workloadIssues = workloadProblems(workload);
+  if (workloadIssues.length > 0) throw new ConfigError(workloadIssues.join('; '));
   const maxFaultyNodes = s.maxFaultyNodes ?? p.maxFaultyNodes ?? Math.floor((nodes.length - 1) / 2);
   positive('maxFaultyNodes', maxFaultyNodes, true);
   const ken = resolveKen(o.ken ?? s.ken ?? p.ken, nodes.map((n) => n.id));

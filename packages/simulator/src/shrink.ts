@@ -9,6 +9,23 @@ import type { Violation } from './trace.ts';
 export interface ShrinkOptions {
   /** Candidate runs at most (default 200); the original run and the final hashed run count too. */
   readonly maxRuns?: number;
+  /**
+   * A wall-time budget in ms, measured with `clock` (both or neither): no candidate starts
+   * after it has run out. The simulator never reads a clock itself; the caller lends one.
+   */
+  readonly budgetMs?: number;
+  readonly clock?: () => number;
+  /** Called after every candidate run, for a progress display. */
+  readonly onProgress?: (progress: ShrinkProgress) => void;
+}
+
+export interface ShrinkProgress {
+  readonly runs: number;
+  readonly maxRuns: number;
+  /** The smallest failing run so far. */
+  readonly best: RunSize;
+  /** The original run's size. */
+  readonly original: RunSize;
 }
 
 /** How big a run is. `faults` counts fault events (a crash and its restart are two). */
@@ -55,6 +72,11 @@ interface Candidate {
 export function shrink(options: SimOptions, violation: Pick<Violation, 'property'>, shrinkOptions: ShrinkOptions = {}): ShrinkResult {
   const maxRuns = shrinkOptions.maxRuns ?? DEFAULT_MAX_RUNS;
   if (!Number.isInteger(maxRuns) || maxRuns < 2) throw new RangeError(`maxRuns must be an integer >= 2, not ${maxRuns}`);
+  const { budgetMs, clock, onProgress } = shrinkOptions;
+  if ((budgetMs === undefined) !== (clock === undefined)) throw new RangeError('budgetMs and clock go together');
+  if (budgetMs !== undefined && !(budgetMs >= 0)) throw new RangeError(`budgetMs must be >= 0, not ${budgetMs}`);
+  const deadline = clock !== undefined && budgetMs !== undefined ? clock() + budgetMs : Infinity;
+  let outOfTime = false;
   const { protocol, seed, bug } = options;
   // The strategy stays as it was: under PCT the same scenario is another run.
   const strategy = options.strategy?.kind === 'pct' ? options.strategy : undefined;
@@ -65,6 +87,11 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
   const run = (scenario: Scenario): SimResult | undefined => {
     if (runs >= maxRuns - 1) {
       exhausted = true;
+      return undefined;
+    }
+    // The first two runs (the original, its explicit plan) always run: there is no result without them.
+    if (runs >= 2 && clock !== undefined && clock() >= deadline) {
+      exhausted = outOfTime = true;
       return undefined;
     }
     try {
@@ -93,19 +120,21 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
   if (faultsShrunk) best = { scenario: explicit, result: reproduced };
   else notes.push('the fault plan made explicit did not reproduce the failure: faults were not shrunk');
 
-  /**
-   * Kept when it fails the same way and is no longer (or has fewer faults and no more requests),
-   * and never longer than the original: a shrunk run is never bigger than the one it came from.
-   */
+  /** Kept when it fails the same way and is no longer (or has fewer faults and no more requests). */
   const attempt = (scenario: Scenario): boolean => {
     const r = run(scenario);
-    if (!fails(r)) return false;
+    const kept = fails(r) && smallerThanBest(r);
+    if (kept) best = { scenario, result: r };
+    if (r !== undefined) onProgress?.({ runs, maxRuns, best: sizeOf(best.result), original });
+    return kept;
+  };
+  /** No longer than the original, and no longer than the best (or fewer faults and no more requests). */
+  const smallerThanBest = (r: SimResult): boolean => {
     const b = best.result;
     if (r.events > original.events) return false;
-    if (r.events > b.events && !(r.plan.length < b.plan.length && r.history.length <= b.history.length)) return false;
-    best = { scenario, result: r };
-    return true;
+    return !(r.events > b.events && !(r.plan.length < b.plan.length && r.history.length <= b.history.length));
   };
+
   /** The smallest value in [lo, hi) that still fails, by bisection (failure need not be monotone: this is a heuristic). */
   const bisect = (lo: number, hi: number, make: (v: number) => Scenario): void => {
     while (lo < hi && !exhausted) {
@@ -129,10 +158,17 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
     if (sizeKey(best.result) === before) break;
   }
 
+  // Never a "shrunk" run bigger than the one it came from: the explicit plan may replay
+  // a little longer than the generated faults did, and nothing after it found less.
+  if (best.result.events > original.events) {
+    best = { scenario: folded, result: first };
+    notes.push('no smaller failing run was found: the original run is reported');
+  }
   runs++;
   const final = simulate({ protocol, seed, bug, scenario: best.scenario, strategy, trace: 'hash' });
   if (!fails(final)) throw new Error(`shrink: the shrunk run of seed ${seed} of ${protocol.name} did not fail again (nondeterminism)`);
-  if (exhausted) notes.push(`the budget of ${maxRuns} runs ran out`);
+  if (outOfTime) notes.push(`the wall budget of ${budgetMs} ms ran out`);
+  else if (exhausted) notes.push(`the budget of ${maxRuns} runs ran out`);
   return {
     property,
     original,

@@ -30,6 +30,7 @@ export abstract class SimulationKen extends SimulationState {
     }
     this.applyKenOutputs(node, out);
     if (this.violation !== undefined) return;
+    k.noteOutbox();
     const sync = k.beginSync(this.now);
     if (sync !== undefined) this.push({ t: sync.atMs, seq: 0, k: 'fsync', node: node.id, sync });
     if (node.tearPending && k.disk.appendedUpTo > k.disk.durableUpTo) {

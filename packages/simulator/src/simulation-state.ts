@@ -58,7 +58,7 @@ export abstract class SimulationState {
   protected violation: Violation | undefined;
   /** What is running, for the determinism guard's message: a turn or a property check. */
   protected activeNode: SimNode | undefined;
-  protected activeEvent: ServiceEvent['kind'] = 'start';
+  protected activeEvent: ServiceEvent['kind'] | 'initialState' = 'start';
   protected activeProperty: string | undefined;
   protected readonly stats: SimStats = { turns: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0, messagesDuplicated: 0 };
   protected readonly transparency: TransparencyChecker | undefined;

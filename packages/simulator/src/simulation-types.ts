@@ -41,6 +41,9 @@ export interface KenReport {
   readonly recoveries: number;
   /** Crashes that left a torn record behind. */
   readonly tornWrites: number;
+  /** The most messages it ever had unacknowledged to one peer (`outboxPeakPeer`), after a turn. */
+  readonly outboxPeak: number;
+  readonly outboxPeakPeer?: NodeId;
 }
 
 export interface SimStats {
@@ -119,5 +122,14 @@ export function pctClass(ev: Ev): PctEventClass {
 }
 
 export function kenReport(k: KenSimNode): KenReport {
-  return { node: k.id, records: k.recordsWritten, fsyncs: k.disk.counters.syncs, crashes: k.disk.counters.crashes, recoveries: k.recoveries, tornWrites: k.disk.counters.tears };
+  return {
+    node: k.id,
+    records: k.recordsWritten,
+    fsyncs: k.disk.counters.syncs,
+    crashes: k.disk.counters.crashes,
+    recoveries: k.recoveries,
+    tornWrites: k.disk.counters.tears,
+    outboxPeak: k.outboxPeak,
+    ...(k.outboxPeakPeer !== undefined ? { outboxPeakPeer: k.outboxPeakPeer } : {}),
+  };
 }

@@ -68,7 +68,10 @@ export class Simulation extends SimulationClients {
 
   protected describeActivity(): string {
     if (this.activeProperty !== undefined) return `the check of property '${this.activeProperty}'`;
-    if (this.activeNode !== undefined) return `${this.protocol.name}.${handlerName({ kind: this.activeEvent } as ServiceEvent)} on ${this.activeNode.id}`;
+    if (this.activeNode !== undefined) {
+      const handler = this.activeEvent === 'initialState' ? 'initialState' : handlerName({ kind: this.activeEvent } as ServiceEvent);
+      return `${this.protocol.name}.${handler} on ${this.activeNode.id}`;
+    }
     return `the simulation of ${this.protocol.name}`;
   }
 
@@ -273,7 +276,19 @@ export class Simulation extends SimulationClients {
     node.startedAtMs = this.now;
     node.view.up = true;
     node.view.paused = false;
-    node.view.state = node.ken === undefined ? node.executor.initialState() : undefined;
+    if (node.ken === undefined) {
+      // A throw here (the determinism guard's, say) is the protocol's mistake, reported
+      // as a violation like a handler's, not an error of the simulator.
+      this.activeNode = node;
+      this.activeEvent = 'initialState';
+      try {
+        node.view.state = node.executor.initialState();
+      } catch (err) {
+        return this.fail('handler-error', err instanceof HandlerError ? err.message : String(err));
+      } finally {
+        this.activeNode = undefined;
+      }
+    } else node.view.state = undefined;
     node.timers.clear();
     node.deferred = [];
     if (!node.started) {

@@ -1,7 +1,7 @@
 import { always, eventually } from '@faultline/runtime';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../src/index.ts';
-import { probe, type ProbeState } from './fixtures/probe.ts';
+import { Probe, probe, type ProbeState } from './fixtures/probe.ts';
 
 describe('properties', () => {
   it('an always property is checked after every event and stops the run at the first violation', () => {
@@ -72,6 +72,19 @@ describe('the determinism guard', () => {
 
   it('Date.now inside a handler fails the run', () => {
     expect(misbehave('date').violation?.message).toMatch(/Date\.now\(\) called during probe\.onRequest on n1; use ctx\.now\(\)/);
+  });
+
+  it('Date.now inside initialState fails the run like a handler, with Ken off and on', () => {
+    class DatedProbe extends Probe {
+      override initialState() {
+        return { ...super.initialState(), startedAt: Date.now() };
+      }
+    }
+    for (const ken of [false, true]) {
+      const r = simulate({ protocol: probe({ create: () => new DatedProbe() }), seed: 1, ken });
+      expect(r.violation?.property, `ken ${ken}`).toBe('handler-error');
+      expect(r.violation?.message, `ken ${ken}`).toMatch(/Probe\.initialState on n1 threw: determinism guard: Date\.now\(\) called during probe\.\w+ on n1; use ctx\.now\(\)/);
+    }
   });
 
   it('a handler that throws fails the run with the error', () => {

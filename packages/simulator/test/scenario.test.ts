@@ -39,3 +39,16 @@ describe('scenario validation', () => {
     expect(c.seed).toBe('abc');
   });
 });
+
+describe('workload', () => {
+  it('a scenario override of timeoutMs 0 is rejected by the same check as the definition', () => {
+    expect(bad({ scenario: { workload: { timeoutMs: 0 } } })).toThrow(/workload.timeoutMs must be a positive number/);
+  });
+
+  it('a protocol without a workload runs with no clients', () => {
+    const { workload: _none, ...rest } = probe();
+    const r = simulate({ protocol: rest, seed: 1 });
+    expect(r.history).toEqual([]);
+    expect(resolveConfig({ protocol: rest, seed: 1 }).workload.clients).toBe(0);
+  });
+});

@@ -65,6 +65,26 @@ describe('shrink', () => {
     expect(r.notes.join()).toMatch(/budget of 6 runs/);
   });
 
+  it('respects a wall budget measured with the clock it is lent, and reports progress', () => {
+    let now = 0;
+    const seen: number[] = [];
+    // Each candidate "takes" 10 ms on the fake clock: a 35 ms budget admits a few.
+    const r = shrink(failing, original.violation!, {
+      budgetMs: 35,
+      clock: () => (now += 10),
+      onProgress: (p) => {
+        seen.push(p.runs);
+        expect(p.best.events).toBeLessThanOrEqual(p.original.events);
+      },
+    });
+    expect(r.budgetExhausted).toBe(true);
+    expect(r.notes.join()).toMatch(/wall budget of 35 ms ran out/);
+    expect(r.runs).toBeLessThan(result.runs);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(() => shrink(failing, original.violation!, { budgetMs: 5 })).toThrow(/budgetMs and clock go together/);
+  });
+
   it('refuses a run that does not fail the property', () => {
     expect(() => shrink({ protocol, seed: 1 }, { property: 'increasing' })).toThrow(/does not fail 'increasing'/);
   });

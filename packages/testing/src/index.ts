@@ -1,5 +1,5 @@
-export { simTest } from './sim-test.ts';
-export { runSimTest, assertSimTest, type SimTestOptions, type SimCheck, type SimTestReport, type SimTestFailure } from './run-sim-test.ts';
+export { simTest, userFrames } from './sim-test.ts';
+export { runSimTest, assertSimTest, SimTestError, type SimTestOptions, type SimCheck, type SimTestReport, type SimTestFailure } from './run-sim-test.ts';
 export {
   arbFaultPlan,
   arbWorkload,

@@ -43,6 +43,8 @@ export interface SimTestFailure {
   readonly events: number;
   /** The exact `faultline replay ...` command for this seed. */
   readonly replay: string;
+  /** What the check callback threw, as it threw it (an `expect` failure keeps its diff and stack). */
+  readonly error?: unknown;
 }
 
 export interface SimTestReport {
@@ -102,11 +104,32 @@ export async function runSimTest(options: SimTestOptions, check?: SimCheck): Pro
     : { ok: false, seedsRun: seeds, failure: undefined, message: `${what}: expected a violation, but seeds ${range} all pass` };
 }
 
-/** Runs the seeds and throws an `Error` carrying the report's message unless the test passes. */
+/** A seed violated a property (or none did, expecting one): the report's message. */
+export class SimTestError extends Error {
+  constructor(
+    message: string,
+    readonly report: SimTestReport,
+  ) {
+    super(message);
+    this.name = 'SimTestError';
+  }
+}
+
+/**
+ * Runs the seeds and throws unless the test passes. A check callback's own error is
+ * rethrown as it was (its stack points at the user's `expect`, and vitest still shows its
+ * expected/received diff), with the seed and the replay command put before its message;
+ * anything else is a `SimTestError` carrying the report's message.
+ */
 export async function assertSimTest(options: SimTestOptions, check?: SimCheck): Promise<SimTestReport> {
   const report = await runSimTest(options, check);
-  if (!report.ok) throw new Error(report.message);
-  return report;
+  if (report.ok) return report;
+  const thrown = report.failure?.error;
+  if (thrown instanceof Error) {
+    thrown.message = `${report.message.split('\n')[0]}\n  replay: ${report.failure!.replay}\n\n${thrown.message}`;
+    throw thrown;
+  }
+  throw new SimTestError(report.message, report);
 }
 
 /** The failing seed, replayed with its trace hashed by the simulator's own campaign. */
@@ -121,7 +144,7 @@ function checkFailure(check: SimCheck, result: SimResult, seed: number, replay: 
     return undefined;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { seed: String(seed), property: 'check', message, atMs: result.endMs, events: result.events, replay: replay(String(seed)) };
+    return { seed: String(seed), property: 'check', message, atMs: result.endMs, events: result.events, replay: replay(String(seed)), error: err };
   }
 }
 

@@ -1,13 +1,37 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
-import { assertSimTest, type SimCheck, type SimTestOptions } from './run-sim-test.ts';
+import { SimTestError, assertSimTest, type SimCheck, type SimTestOptions } from './run-sim-test.ts';
+
+/** This package's own directory: its frames are left out of a failure's stack. */
+const LIBRARY_DIR = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The frames of `stack` outside this library: where the user called `simTest`, so that
+ * vitest's code frame shows the user's test rather than faultline's internals.
+ */
+export function userFrames(stack: string | undefined, libraryDir = LIBRARY_DIR): string[] {
+  return (stack ?? '')
+    .split('\n')
+    .slice(1)
+    .filter((line) => /^\s+at /.test(line) && !line.includes(libraryDir) && !line.includes('node:internal'));
+}
 
 type Register = typeof test | typeof test.only | typeof test.skip;
 
 function register(it: Register, name: string, options: SimTestOptions, check?: SimCheck): void {
+  const site = userFrames(new Error().stack);
   it(
     name,
     async ({ annotate }) => {
-      const report = await assertSimTest(options, check);
+      let report;
+      try {
+        report = await assertSimTest(options, check);
+      } catch (err) {
+        // A violation found inside the library: point at the user's simTest call instead.
+        if (err instanceof SimTestError && site.length > 0) err.stack = `${err.name}: ${err.message}\n${site.join('\n')}`;
+        throw err;
+      }
       // A caught violation passes the test; say which seed caught it and how to replay it.
       if (report.failure !== undefined) await annotate(report.message);
     },

@@ -5,7 +5,7 @@ import { splitCommand } from '@faultline/cli';
 import { simulate } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
 import counter from '../../../examples/tutorial/counter.ts';
-import { runSimTest } from '../src/index.ts';
+import { SimTestError, assertSimTest, runSimTest, userFrames } from '../src/index.ts';
 
 const base = { protocol: counter, durationMs: 2000, replayAs: 'examples/tutorial/counter.ts' } as const;
 
@@ -64,5 +64,33 @@ describe('runSimTest', () => {
     expect(fromFile.failure?.replay).toBe(`faultline replay counter --seed 1 --duration-ms 2000 --scenario '${file}' --ken`);
     const inCode = await runSimTest({ ...base, bug: 'gossip-once', seeds: 10, scenario: { network: { dropRate: 0.3 }, faults: [] } });
     expect(inCode.failure?.replay).toMatch(/--duration-ms 2000 {2}\(the scenario was given in code: save it as JSON and add --scenario FILE\)$/);
+  });
+});
+
+describe('assertSimTest failures keep what vitest needs', () => {
+  it("rethrows a check's own expect failure: its diff (actual, expected) and its stack, with the seed and replay first", async () => {
+    let thrown: unknown;
+    try {
+      await assertSimTest({ ...base, seeds: 3 }, (result) => {
+        expect(result.seed).toBe('1-not');
+      });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    const e = thrown as Error & { actual?: unknown; expected?: unknown };
+    expect([e.actual, e.expected]).toEqual(['1', '1-not']);
+    expect(e.message).toMatch(/^counter: seed 1 of 1..3: the check failed \(event \d+\)\n {2}replay: faultline replay examples\/tutorial\/counter.ts --seed 1/);
+    expect(e.message).toMatch(/expected '1' to be '1-not'/);
+    expect(e.stack).toContain('run-sim-test.test.ts');
+  });
+
+  it('a violation is a SimTestError carrying the report', async () => {
+    await expect(assertSimTest({ ...base, bug: 'gossip-once', seeds: 20 })).rejects.toBeInstanceOf(SimTestError);
+  });
+
+  it("userFrames keeps the frames outside the library: where the user's test called simTest", () => {
+    const stack = ['Error', '    at register (/lib/testing/src/sim-test.ts:10:3)', '    at simTest (/lib/testing/src/sim-test.ts:40:3)', '    at /home/me/proj/test/counter.test.ts:7:1', '    at node:internal/modules/esm:1:1'].join('\n');
+    expect(userFrames(stack, '/lib/testing/src')).toEqual(['    at /home/me/proj/test/counter.test.ts:7:1']);
   });
 });

@@ -145,6 +145,7 @@ function report(out: Output, r: CheckResult, wallMs: number, replay: string | un
   if (r.warmup) lines.push(`  ${c.dim('warm-up')} ${grouped(r.warmup.steps)} actions${r.warmup.reached ? ', to a state where the eventually-properties hold' : ' (the eventually-properties never held: the search starts where it stopped)'}`);
   const coverage = r.violation?.foundBy === 'search' ? 'stopped at the violation' : r.coverage === 'exhausted' ? 'every reachable state' : r.coverage === 'budget' ? 'stopped at --max-states' : `every state within depth ${r.depth}`;
   lines.push(
+    `  ${c.dim('model  ')} ${r.model}`,
     `  ${c.dim('states ')} ${grouped(r.statesExplored)} explored, ${grouped(r.statesUnique)} unique (${coverage})`,
     `  ${c.dim('walks  ')} ${grouped(r.walks.run)} from the frontier, ${grouped(r.walks.failed)} never reached the eventually-properties`,
     `  ${c.dim('time   ')} ${duration(wallMs)}`,

@@ -49,7 +49,21 @@ export function unknownCommand(name: string): UsageError {
   return new UsageError(`unknown command '${name}'${near ? ` (did you mean '${near}'?)` : ''} (commands: ${names.join(', ')})`);
 }
 
+/** The help of the `help` command itself. */
+function helpOfHelp(): string {
+  return [
+    'Usage: faultline help [command]',
+    '',
+    'Shows the top-level help, or the flags of one command.',
+    `Commands: ${COMMANDS.map((c) => c.name).join(', ')}`,
+  ].join('\n');
+}
+
 export function runHelp(out: Output, argv: readonly string[]): number {
+  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    out.out(helpOfHelp());
+    return 0;
+  }
   if (argv.length > 1) throw new UsageError(`faultline help: unexpected argument '${argv[1]}'`);
   out.out(helpText(argv[0]));
   return 0;

@@ -30,6 +30,7 @@ export const REPLAY = {
     out: { type: 'string', value: 'FILE', help: 'write the trace to FILE as JSON lines (one record per line)' },
     json: { type: 'boolean', help: 'print { ok, traceHash, events, violation }' },
     around: { type: 'string', value: 'EVENT', help: "print only the trace around EVENT: an event index (the # column),\n'violation', or a record kind such as crash, restart, partition,\ntimeout, drop (its first one); implies --trace" },
+    width: { type: 'integer', value: 'W', min: 0, help: "cut trace lines at W characters (at least 40); 0 prints them whole.\nDefault: COLUMNS, else the terminal's width; piped output is not cut" },
     window: { type: 'integer', value: 'K', min: 0, help: 'with --around, the records shown either side (default 20)' },
     node: { type: 'string', value: 'N[,N...]', help: 'print only these nodes\' records (and messages to them, and\nwhat concerns the whole run); implies --trace' },
     html: { type: 'string', value: 'FILE', help: 'write an interactive space-time diagram to FILE: one\nself-contained HTML page (see docs/visualizer.md)' },

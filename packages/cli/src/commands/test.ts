@@ -1,14 +1,15 @@
 import { availableParallelism } from 'node:os';
-import { campaign, simulate, type CampaignFailure, type CampaignOptions, type CampaignResult, type RunSize } from '@faultline/simulator';
+import { DEFAULT_PCT_DEPTH, campaign, simulate, type CampaignFailure, type CampaignOptions, type CampaignResult, type RunSize, type ShrinkProgress } from '@faultline/simulator';
 import { parseArgs, type CommandSpec, type Flags } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError } from '../errors.ts';
 import { count, duration, grouped, simMs } from '../format.ts';
 import type { Output } from '../io.ts';
+import { outboxWarning } from '../outbox-warning.ts';
 import { ProgressBar } from '../progress.ts';
 import { RUN_FLAGS, seedValue, setUpRun, type RunSetup } from '../run-setup.ts';
 import { parseShard, shardRange, type Shard } from '../shard.ts';
 import { DEFAULT_SCHEDULES_DIR } from '../schedule-file.ts';
-import { shrinkFailures } from '../shrink-failures.ts';
+import { DEFAULT_SHRINK_BUDGET_MS, shrinkFailures } from '../shrink-failures.ts';
 import { reportedMs, type FailureReport, type ShardInfo, type TestReport } from '../test-report.ts';
 import { workerCampaign } from '../worker-campaign.ts';
 
@@ -41,6 +42,12 @@ export const TEST = {
     workers: { type: 'integer', value: 'N', min: 1, help: 'worker threads running seeds (default: one per core; 1 runs\nin this thread)' },
     shard: { type: 'string', value: 'i/n', help: 'run only the i-th of n contiguous slices of the seed range' },
     'no-shrink': { type: 'boolean', help: 'do not shrink failures (by default the first 5 are shrunk and\ntheir schedules saved for faultline replay --schedule)' },
+    'shrink-budget-ms': {
+      type: 'integer',
+      value: 'MS',
+      min: 0,
+      help: `wall time for all shrinking (default ${DEFAULT_SHRINK_BUDGET_MS}); spent on the first\nfailure first, later ones only while some is left`,
+    },
     'schedules-dir': { type: 'string', value: 'DIR', help: `where shrunk schedules are written (default ./${DEFAULT_SCHEDULES_DIR})` },
     json: { type: 'boolean', help: 'print one JSON object: { ok, protocol, seedsRun, failures: [...] }' },
   },
@@ -79,6 +86,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
       failFast,
       replayCommand: setup.replay,
       onProgress: bar ? (p) => bar.update(p) : undefined,
+      onFailure: flags.json ? undefined : (f) => foundLine(out, bar, f),
     };
     result =
       typeof seed === 'string'
@@ -86,13 +94,25 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
         : workers > 1 && seeds > 1
           ? await runOnWorkers(out, positionals[0]!, flags, setup, options, workers)
           : campaign(options);
+  } catch (err) {
+    bar?.finish();
+    throw err;
+  }
+  const campaignMs = out.now() - started;
+  let failures: FailureReport[];
+  try {
+    failures = flags['no-shrink']
+      ? result.failures
+      : shrinkFailures(setup, result.failures, {
+          dir: flags['schedules-dir'] ?? out.io.schedulesDir ?? DEFAULT_SCHEDULES_DIR,
+          cwd: out.cwd,
+          clock: out.now,
+          ...(flags['shrink-budget-ms'] !== undefined ? { budgetMs: flags['shrink-budget-ms'] } : {}),
+          ...(bar ? { onProgress: (k, total, f, p) => bar.status(shrinkStatus(k, total, f.seed, p)) } : {}),
+        });
   } finally {
     bar?.finish();
   }
-  const campaignMs = out.now() - started;
-  const failures: FailureReport[] = flags['no-shrink']
-    ? result.failures
-    : shrinkFailures(setup, result.failures, flags['schedules-dir'] ?? out.io.schedulesDir ?? DEFAULT_SCHEDULES_DIR, out.cwd);
   const wallMs = out.now() - started;
   const shrinkMs = wallMs - campaignMs;
 
@@ -110,6 +130,8 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
       events: result.events,
       simulatedMs: reportedMs(result.simulatedMs),
       wallMs: Math.round(wallMs),
+      shrinkMs: Math.round(shrinkMs),
+      ...warningsOf(result),
       failures: failures.map((f) => ({
         seed: f.seed,
         property: f.property,
@@ -120,6 +142,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
         replay: f.replay,
         ...(f.shrunk ? { shrunk: f.shrunk } : {}),
       })),
+      ...pctReport(setup),
     };
     out.out(JSON.stringify(report, null, 2));
   } else printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), { campaignMs, shrinkMs }, result.seedsRun < seeds, shard);
@@ -158,9 +181,40 @@ function runStringSeed(setup: RunSetup, seed: string): CampaignResult {
   return { ok: r.ok, protocol: r.protocol, bug: r.bug, seedsRun: 1, failures, events: r.events, simulatedMs: r.endMs };
 }
 
+/** `test --json`'s `warnings`, when there are any. */
+function warningsOf(r: Pick<CampaignResult, 'kenOutboxPeak'>): Pick<TestReport, 'warnings'> {
+  const outbox = outboxWarning(r.kenOutboxPeak);
+  return outbox !== undefined ? { warnings: [outbox] } : {};
+}
+
+/** One line for a failure as it is found, on stderr (above the progress bar on a terminal). */
+function foundLine(out: Output, bar: ProgressBar | undefined, f: CampaignFailure): void {
+  const line = `${out.cErr.red('✗ seed ' + f.seed)}: '${f.property}' violated at ${simMs(f.atMs)} ms (event ${grouped(f.events)}); ${f.replay}`;
+  if (bar) bar.above(line);
+  else out.err(line);
+}
+
+/** The progress line while failure `k` of `total` is shrunk. */
+function shrinkStatus(k: number, total: number, seed: string, p: ShrinkProgress): string {
+  return `shrinking failure ${k + 1}/${total} (seed ${seed}): ${p.runs}/${p.maxRuns} runs, best ${count(p.best.events, 'event')} (from ${grouped(p.original.events)})`;
+}
+
 /** "3 faults, 12 requests, 340 events" */
 function sizeText(s: RunSize): string {
   return `${count(s.faults, 'fault')}, ${count(s.requests, 'request')}, ${count(s.events, 'event')}`;
+}
+
+/** `test --json`'s `pct` field, under PCT. */
+function pctReport(setup: RunSetup): Pick<TestReport, 'pct'> {
+  const s = setup.options.strategy;
+  if (s?.kind !== 'pct' || s.steps === undefined) return {};
+  return { pct: { depth: s.depth ?? DEFAULT_PCT_DEPTH, steps: s.steps, stepsFrom: setup.pctStepsFrom ?? 'given' } };
+}
+
+/** The summary's strategy line, under PCT: the steps used and where they came from. */
+function pctLine(setup: RunSetup): string[] {
+  const p = pctReport(setup).pct;
+  return p ? [`pct, depth ${p.depth}, ${grouped(p.steps)} steps (${p.stepsFrom})`] : [];
 }
 
 function printReport(
@@ -168,7 +222,7 @@ function printReport(
   setup: RunSetup,
   r: Omit<CampaignResult, 'failures'> & { readonly failures: readonly FailureReport[] },
   firstSeed: string,
-  time: { readonly campaignMs: number; readonly shrinkMs: number },
+  times: { readonly campaignMs: number; readonly shrinkMs: number },
   stoppedEarly: boolean,
   shard: Shard | undefined,
 ): void {
@@ -199,17 +253,20 @@ function printReport(
   const range = r.seedsRun === 1 ? `seed ${firstSeed}` : `${firstSeed}..${lastSeed}`;
   if (r.ok) lines.push(c.green.bold(`✓ ${name}: no property violated in ${count(r.seedsRun, 'seed')}`));
   else lines.push(c.red.bold(`✗ ${name}: ${grouped(r.failures.length)} of ${count(r.seedsRun, 'seed')} violated a property`));
-  // The speed is the campaign's: shrinking runs after it and is reported apart.
-  const speedup = time.campaignMs > 0 ? ` (${grouped(Math.round(r.simulatedMs / time.campaignMs))}x real time)` : '';
-  const shrunk = r.failures.filter((f) => f.shrunk !== undefined).length;
+  const { campaignMs, shrinkMs } = times;
+  const speedup = campaignMs > 0 ? ` (${grouped(Math.round(r.simulatedMs / campaignMs))}x real time)` : '';
+  const shrunk = r.failures.filter((f) => f.shrunk !== undefined);
+  const shrinkRuns = shrunk.reduce((n, f) => n + f.shrunk!.runs, 0);
   const faults = setup.config.faults.length ? setup.config.faults.join(', ') : 'none';
   lines.push(
     `  ${c.dim('seeds    ')} ${grouped(r.seedsRun)} (${range})${shard ? `, shard ${shard.index}/${shard.count}` : ''}${stoppedEarly ? '; stopped at the first failure (--fail-fast)' : ''}`,
     `  ${c.dim('failures ')} ${r.failures.length ? c.red(grouped(r.failures.length)) : c.green('0')}`,
     `  ${c.dim('faults   ')} ${faults}`,
+    ...pctLine(setup).map((l) => `  ${c.dim('strategy ')} ${l}`),
     `  ${c.dim('events   ')} ${grouped(r.events)}`,
-    `  ${c.dim('time     ')} ${duration(r.simulatedMs)} simulated in ${duration(time.campaignMs)} wall${speedup}` +
-      (shrunk > 0 ? `; shrinking ${count(shrunk, 'failure')} took ${duration(time.shrinkMs)} more` : ''),
+    `  ${c.dim('time     ')} ${duration(r.simulatedMs)} simulated in ${duration(campaignMs)} wall${speedup}`,
+    ...(shrunk.length > 0 ? [`  ${c.dim('shrinking')} ${count(shrunk.length, 'failure')} in ${duration(shrinkMs)} (${count(shrinkRuns, 'run')})`] : []),
+    ...(warningsOf(r).warnings ?? []).map((w) => c.yellow(`⚠ ${w}`)),
   );
   out.out(...lines);
 }

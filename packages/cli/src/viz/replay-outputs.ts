@@ -29,7 +29,7 @@ export function writeReplayOutputs(out: Output, result: SimResult, files: { html
 }
 
 /** The terminal trace, whole or only where `--around` / `--node` point. */
-export function replayTraceLines(out: Output, result: SimResult, flags: { around?: string; window?: number; node?: string }): string[] {
+export function replayTraceLines(out: Output, result: SimResult, flags: { around?: string; window?: number; node?: string; width?: number }): string[] {
   const trace = result.trace ?? [];
   const nodes = flags.node?.split(',').map((n) => n.trim()).filter((n) => n !== '');
   if (nodes !== undefined) {
@@ -45,7 +45,8 @@ export function replayTraceLines(out: Output, result: SimResult, flags: { around
     if (err instanceof TraceWindowError) throw new UsageError(`faultline replay: ${err.message}`);
     throw err;
   }
-  return formatTraceWindow(trace, kept, out.c, out.columns, nodes);
+  const width = flags.width === undefined ? out.traceWidth : flags.width === 0 ? Number.POSITIVE_INFINITY : Math.max(40, flags.width);
+  return formatTraceWindow(trace, kept, out.c, width, nodes);
 }
 
 function writeText(out: Output, file: string, text: string): void {

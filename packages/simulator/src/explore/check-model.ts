@@ -127,6 +127,17 @@ export class CheckModel {
   private incomingRedirects = 0;
   private readonly reorder: boolean;
   private readonly lossy: boolean;
+  /**
+   * The protocol runs under Ken: node-to-node links are what Ken makes of the network,
+   * reliable and FIFO (a lost or duplicated frame is retransmitted or dropped by Ken, never
+   * seen by the service), and a crash restarts a node from its last durable turn, which in
+   * this untimed model (every turn durable) changes nothing the service sees: crashes, drops,
+   * duplicates and reorders between nodes are left out. Clients are not Ken peers: their
+   * requests and replies may still be lost.
+   */
+  readonly ken: boolean;
+  /** Which network and fault model the search uses, in words (`check` prints it). */
+  readonly description: string;
   private readonly initialNodes: readonly { id: string; startMs: number }[];
   private readonly initialReqs: ClientRequest[] = [];
 
@@ -137,8 +148,12 @@ export class CheckModel {
     this.faults = p.ken === true ? c.faults.filter((f) => f !== 'crash') : c.faults;
     this.nodeIds = c.nodes.map((n) => n.id);
     this.maxFaultyNodes = c.maxFaultyNodes;
-    this.reorder = this.faults.includes('reorder');
+    this.ken = p.ken === true;
+    this.reorder = !this.ken && this.faults.includes('reorder');
     this.lossy = this.faults.includes('drop') || this.faults.includes('partition');
+    this.description = this.ken
+      ? `Ken: reliable FIFO links between nodes, no crashes (a restart resumes the last durable turn); client requests and replies${this.lossy ? ' may be lost' : ' reliable'}`
+      : `${this.reorder ? 'reordering' : 'FIFO'} links; faults: ${this.faults.filter((f) => ['drop', 'duplicate', 'reorder', 'crash', 'partition'].includes(f)).join(', ') || 'none'}`;
     this.always = p.properties.filter((q) => q.kind === 'always');
     this.eventually = p.properties.filter((q) => q.kind === 'eventually');
     // One request per client, each client its own: no more requests than the workload has clients.
@@ -202,6 +217,7 @@ export class CheckModel {
       const to = this.nodeIndex(m.to);
       const up = s.nodes[to]!.up;
       if (up) out.push({ k: 'deliver', i });
+      if (this.ken) return; // Ken delivers it, once, in order: a node not up yet gets it when it is
       if (!fair && up && !m.copy && this.faults.includes('duplicate')) out.push({ k: 'duplicate', i });
       if (!up || (!fair && this.lossy)) out.push({ k: 'drop', i });
     });

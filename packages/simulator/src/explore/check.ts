@@ -74,6 +74,8 @@ export interface CheckResult {
   readonly liveness: LivenessFailure | undefined;
   /** The warm-up's length (its steps begin every path), and whether it reached the eventually-properties. */
   readonly warmup: { readonly steps: number; readonly reached: boolean } | undefined;
+  /** The network and fault model searched, in words: under Ken, reliable FIFO links and no crashes. */
+  readonly model: string;
 }
 
 export const DEFAULT_MAX_STATES = 200_000;
@@ -127,7 +129,7 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
     warmup = { steps: w.choices.length, reached: w.reached };
     init = { state: w.state, error: w.failure };
   }
-  const base = { protocol: o.protocol.name, bug: o.bug, walks: { run: 0, failed: 0 }, liveness: undefined, warmup };
+  const base = { protocol: o.protocol.name, bug: o.bug, walks: { run: 0, failed: 0 }, liveness: undefined, warmup, model: model.description };
   visits.push({ parent: -1, choice: undefined, state: init.state });
   /** A monitor that has seen the states from the search's start up to visit `v`'s, that one included when `through`. */
   const monitorAlong = (v: number, through: boolean): PathMonitor => {

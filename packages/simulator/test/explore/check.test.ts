@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CheckModel, check, statesAlong } from '../../src/index.ts';
 import { relayRace } from './fixtures/relay-race.ts';
 import { tokenRing } from './fixtures/token-ring.ts';
+import { kenHandoff } from './fixtures/ken-handoff.ts';
 
 describe('faultline check', () => {
   it('finds the relay-race ordering bug at depth 3, by a path that replays to it', () => {
@@ -71,5 +72,23 @@ describe('faultline check', () => {
     const ring = check({ protocol: tokenRing, faults: ['drop'], depth: 1, warmup: 50, walks: 0 });
     expect(ring.warmup).toMatchObject({ reached: true });
     expect(ring.warmup!.steps).toBeGreaterThan(0);
+  });
+});
+
+describe('faultline check under Ken', () => {
+  it('models what Ken provides: a protocol that never resends passes at depth 8, and says which model it used', () => {
+    const r = check({ protocol: kenHandoff, depth: 8 });
+    expect(r.violation).toBeUndefined();
+    expect(r.liveness?.verdict).not.toBe('violated');
+    expect(r.ok).toBe(true);
+    expect(r.model).toMatch(/^Ken: reliable FIFO links between nodes, no crashes/);
+  });
+
+  it('the same code without Ken is a liveness bug the checker finds (a drop or a crash loses the token)', () => {
+    const r = check({ protocol: { ...kenHandoff, ken: false }, depth: 8 });
+    expect(r.ok).toBe(false);
+    expect(r.liveness?.verdict).toBe('violated');
+    expect(r.liveness!.critical.found && r.liveness!.critical.label).toMatch(/^(drop n[12]->n[23]|crash n[23])/); // a lost token or a lost holder
+    expect(r.model).toMatch(/faults: drop, duplicate, reorder, crash/);
   });
 });

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { shrink, simulate } from '@faultline/simulator';
+import { protocols } from '@faultline/protocols';
+
+const gc = protocols.find((p) => p.name === 'group-communication')!;
+const bug = 'sequencer-skips-safe-check';
+
+describe('shrinking never reports a bigger run', () => {
+  it('on failures whose explicit fault plan replays longer than the original (group-communication seed 1 grew 200 -> 243)', () => {
+    for (const seed of [1, 3, 4, 10]) {
+      const r = simulate({ protocol: gc, seed, bug, trace: 'none' });
+      expect(r.violation).toBeDefined();
+      const s = shrink({ protocol: gc, seed, bug }, r.violation!);
+      expect(s.original.events).toBe(r.events);
+      expect(s.shrunk.events).toBeLessThanOrEqual(s.original.events);
+      expect(s.violation.property).toBe(r.violation!.property);
+    }
+  });
+});
