@@ -1,0 +1,135 @@
+import type { ClientId, NodeId, NodeView, Operation, RequestId, TurnExecutor } from '@faultline/runtime';
+import type { PctEventClass } from './explore/pct-queue.ts';
+import type { FaultEvent } from './fault-plan.ts';
+import type { KenSimNode, PendingSync } from './ken-sim-node.ts';
+import type { Rng } from './rng.ts';
+import type { ResolvedNode } from './scenario.ts';
+import type { TraceRecord, Violation } from './trace.ts';
+
+/** Everything a run produced. The same options give the same result, bit for bit. */
+export interface SimResult {
+  readonly ok: boolean;
+  readonly protocol: string;
+  readonly seed: string;
+  readonly bug: string | undefined;
+  readonly violation: Violation | undefined;
+  /** Hash of the whole trace; undefined when the run was made with `trace: 'none'`. */
+  readonly traceHash: string | undefined;
+  /** Simulation events processed. */
+  readonly events: number;
+  /** Simulated time at the end, in ms. */
+  readonly endMs: number;
+  readonly history: readonly Operation[];
+  /** Every node that started, as it was at the end. */
+  readonly nodes: readonly NodeView<unknown>[];
+  /** The fault plan that was run (generated and explicit). */
+  readonly plan: readonly FaultEvent[];
+  /** Every trace record, with `trace: 'full'`. */
+  readonly trace: readonly TraceRecord[] | undefined;
+  readonly stats: SimStats;
+  /** Per node, what its Ken layer did; undefined when Ken was off. */
+  readonly ken: readonly KenReport[] | undefined;
+}
+
+export interface KenReport {
+  readonly node: NodeId;
+  /** Checkpoint records written over the run (a record lost in a crash and rewritten counts once). */
+  readonly records: number;
+  readonly fsyncs: number;
+  readonly crashes: number;
+  /** Restarts that found checkpoint records (a crash before the first fsync leaves none). */
+  readonly recoveries: number;
+  /** Crashes that left a torn record behind. */
+  readonly tornWrites: number;
+  /** The most messages it ever had unacknowledged to one peer (`outboxPeakPeer`), after a turn. */
+  readonly outboxPeak: number;
+  readonly outboxPeakPeer?: NodeId;
+}
+
+export interface SimStats {
+  turns: number;
+  messagesSent: number;
+  messagesDelivered: number;
+  messagesDropped: number;
+  messagesDuplicated: number;
+}
+
+export type Ev = { t: number; seq: number } & (
+  | { k: 'deliver'; from: NodeId; to: NodeId; m: number; msg: unknown }
+  | { k: 'timer'; node: NodeId; tag: string; id: number; inc: number }
+  | { k: 'request'; client: ClientId; node: NodeId; id: RequestId; m: number; req: unknown }
+  | { k: 'response'; client: ClientId; node: NodeId; id: RequestId; m: number; result: unknown; redirect: NodeId | undefined }
+  | { k: 'client-timeout'; client: ClientId; id: RequestId; attempt: number }
+  | { k: 'client-next'; client: ClientId }
+  | { k: 'fault'; fault: FaultEvent }
+  | { k: 'fsync'; node: NodeId; sync: PendingSync }
+  | { k: 'join'; node: NodeId }
+  | { k: 'quiesce' }
+  | { k: 'end' }
+);
+
+export interface SimNode {
+  readonly id: NodeId;
+  readonly index: number;
+  readonly spec: ResolvedNode;
+  readonly executor: TurnExecutor;
+  /** The Ken layer, when the run has Ken on; then `executor` is unused. */
+  readonly ken: KenSimNode | undefined;
+  readonly rng: Rng;
+  readonly view: { id: NodeId; up: boolean; paused: boolean; state: unknown };
+  started: boolean;
+  incarnation: number;
+  readonly timers: Map<string, number>;
+  deferred: Ev[];
+  /** An fsync that completed while the node was paused: it takes effect on resume. */
+  deferredSync: Extract<Ev, { k: 'fsync' }> | undefined;
+  /** A disk fault waiting for the node's next write, to crash it mid-write. */
+  tearPending: boolean;
+  /** When the node last started (or restarted). */
+  startedAtMs: number;
+  offsetMs: number;
+  rate: number;
+}
+
+export interface SimClient {
+  readonly id: ClientId;
+  readonly index: number;
+  issued: number;
+  target: NodeId;
+  op: Operation | undefined;
+  /** The client's last finished operation (answered or given up), for the workload's next request. */
+  previous: Operation | undefined;
+  attempt: number;
+  redirects: number;
+}
+
+/** Redirects a client follows for one operation before it waits for a timeout instead. */
+export const MAX_REDIRECTS_PER_OP = 8;
+
+/** How PCT sees an event: messages and requests in flight are windowed and belong to their sender; timers and fsyncs are pinned to their node; the rest is the environment. */
+export function pctClass(ev: Ev): PctEventClass {
+  switch (ev.k) {
+    case 'deliver':
+      return { owner: ev.from, windowed: true };
+    case 'request':
+      return { owner: ev.client, windowed: true };
+    case 'timer':
+    case 'fsync':
+      return { owner: ev.node, windowed: false };
+    default:
+      return { owner: undefined, windowed: false };
+  }
+}
+
+export function kenReport(k: KenSimNode): KenReport {
+  return {
+    node: k.id,
+    records: k.recordsWritten,
+    fsyncs: k.disk.counters.syncs,
+    crashes: k.disk.counters.crashes,
+    recoveries: k.recoveries,
+    tornWrites: k.disk.counters.tears,
+    outboxPeak: k.outboxPeak,
+    ...(k.outboxPeakPeer !== undefined ? { outboxPeakPeer: k.outboxPeakPeer } : {}),
+  };
+}
