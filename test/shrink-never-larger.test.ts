@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shrink, simulate } from '@faultline/simulator';
+import { scheduleOptions, shrink, simulate } from '@faultline/simulator';
 import { protocols } from '@faultline/protocols';
 
 const gc = protocols.find((p) => p.name === 'group-communication')!;
@@ -14,6 +14,10 @@ describe('shrinking never reports a bigger run', () => {
       expect(s.original.events).toBe(r.events);
       expect(s.shrunk.events).toBeLessThanOrEqual(s.original.events);
       expect(s.violation.property).toBe(r.violation!.property);
+      // The run reported (the original, when nothing smaller failed) replays from its schedule.
+      const replayed = simulate({ ...scheduleOptions(gc, s.schedule), trace: 'hash' });
+      expect(replayed.traceHash).toBe(s.traceHash);
+      expect(replayed.violation?.property).toBe(r.violation!.property);
     }
   });
 });
