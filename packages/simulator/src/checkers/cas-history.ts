@@ -1,5 +1,6 @@
 import type { Operation } from '@faultline/runtime';
 import { Rng } from '../rng.ts';
+import { timedOperations } from './op-windows.ts';
 import type { KvReq, KvRes } from './kv-model.ts';
 
 export interface CasHistoryOptions {
@@ -29,23 +30,11 @@ export function randomCasHistory(o: CasHistoryOptions): Operation<KvReq, KvRes>[
   const values = o.values ?? 5;
   const latencyMsMax = o.latencyMsMax ?? 10;
   const key = 'r';
-  const clock = new Array<number>(o.clients).fill(0);
-  const ops: { op: Operation<KvReq, KvRes>; atMs: number; applies: boolean }[] = [];
   const value = () => String(rng.int(values));
-  for (let n = 0; n < o.operations; n++) {
-    const c = rng.int(o.clients);
-    const invokeMs = clock[c]! + rng.between(0, latencyMsMax / 2);
-    const completeMs = invokeMs + rng.between(1, latencyMsMax);
+  const ops = timedOperations<KvReq, KvRes>(rng, { operations: o.operations, clients: o.clients, openRatio, latencyMsMax }, () => {
     const pick = rng.random();
-    const req: KvReq =
-      pick < 0.4 ? { type: 'get', key } : pick < 0.7 ? { type: 'put', key, value: value() } : { type: 'cas', key, expected: value(), value: value() };
-    const open = rng.chance(openRatio);
-    const op: Operation<KvReq, KvRes> = { id: `r${n}`, client: `c${c}`, req, invokeMs, status: open ? 'timeout' : 'ok', attempts: 1 };
-    if (!open) op.completeMs = completeMs;
-    ops.push({ op, atMs: rng.between(invokeMs, completeMs), applies: !open || rng.chance(0.5) });
-    // A client whose op is open moves on as a new process would (Jepsen's rule), later.
-    clock[c] = open ? completeMs + latencyMsMax : completeMs;
-  }
+    return pick < 0.4 ? { type: 'get', key } : pick < 0.7 ? { type: 'put', key, value: value() } : { type: 'cas', key, expected: value(), value: value() };
+  });
   let held: string | null = null;
   const heldAt: { atMs: number; value: string | null }[] = [{ atMs: -Infinity, value: null }];
   for (const { op, atMs, applies } of ops.slice().sort((a, b) => a.atMs - b.atMs)) {

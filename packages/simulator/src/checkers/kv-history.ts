@@ -1,5 +1,6 @@
 import type { Operation } from '@faultline/runtime';
 import { Rng } from '../rng.ts';
+import { timedOperations } from './op-windows.ts';
 import type { KvReq, KvRes } from './kv-model.ts';
 
 export interface KvHistoryOptions {
@@ -26,20 +27,10 @@ export function randomKvHistory(o: KvHistoryOptions): Operation<KvReq, KvRes>[] 
   const readRatio = o.readRatio ?? 0.5;
   const timeoutRatio = o.timeoutRatio ?? 0.01;
   const latencyMsMax = o.latencyMsMax ?? 10;
-  const clock = new Array<number>(o.clients).fill(0);
-  const ops: { op: Operation<KvReq, KvRes>; atMs: number; applies: boolean }[] = [];
-  for (let n = 0; n < o.operations; n++) {
-    const c = rng.int(o.clients);
-    const invokeMs = clock[c]! + rng.between(0, latencyMsMax / 2);
-    const completeMs = invokeMs + rng.between(1, latencyMsMax);
+  const ops = timedOperations<KvReq, KvRes>(rng, { operations: o.operations, clients: o.clients, openRatio: timeoutRatio, latencyMsMax }, (c, n) => {
     const key = `k${rng.int(o.keys)}`;
-    const req: KvReq = rng.random() < readRatio ? { type: 'get', key } : { type: 'put', key, value: `c${c}:${n}` };
-    const timedOut = rng.chance(timeoutRatio);
-    const op: Operation<KvReq, KvRes> = { id: `r${n}`, client: `c${c}`, req, invokeMs, status: timedOut ? 'timeout' : 'ok', attempts: 1 };
-    if (!timedOut) op.completeMs = completeMs;
-    ops.push({ op, atMs: rng.between(invokeMs, completeMs), applies: !timedOut || rng.chance(0.5) });
-    clock[c] = timedOut ? completeMs + latencyMsMax : completeMs;
-  }
+    return rng.random() < readRatio ? { type: 'get', key } : { type: 'put', key, value: `c${c}:${n}` };
+  });
   const store = new Map<string, string>();
   for (const { op, applies } of ops.slice().sort((a, b) => a.atMs - b.atMs)) {
     if (!applies) continue;
