@@ -50,6 +50,8 @@ export const LIMITS = {
   maxInFlight: 64,
   /** Out-of-order submissions a sequencer keeps per sender. */
   maxHoldback: 16,
+  /** A member acknowledges every this many positions (and every tick, and at once for a safe message). */
+  ackEvery: 8,
   /** Ordered messages per retransmission to one member per tick. */
   maxBatch: 16,
   /** Groups one multicast may be addressed to. */

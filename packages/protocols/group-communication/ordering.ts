@@ -106,8 +106,10 @@ export function onOrdered(ctx: Ctx, _from: NodeId, msg: M<'Ordered'>): void {
     s.buffer[gseq] = msg.item;
     if (msg.item.msg.sender === s.self && msg.item.msg.inc === s.incarnation) s.ownOrderedN = Math.max(s.ownOrderedN, msg.item.msg.n);
     const before = s.contig;
-    while (s.buffer[s.contig + 1] !== undefined) s.contig++;
-    if (s.contig > before) ack(ctx);
+    let safe = false;
+    while (s.buffer[s.contig + 1] !== undefined) if (s.buffer[++s.contig]!.msg.service === 'safe') safe = true;
+    // Acknowledged at once when a safe message waits for it (or by the sequencer, locally), else every few positions and every tick.
+    if (s.contig > before && (safe || isSequencer(s) || s.contig - s.ackedTo >= LIMITS.ackEvery)) ack(ctx);
   }
   if (msg.stable > s.stable) s.stable = msg.stable;
   // The bug: a causal message is delivered on arrival, even with earlier positions missing.
@@ -120,6 +122,7 @@ export function onOrdered(ctx: Ctx, _from: NodeId, msg: M<'Ordered'>): void {
 
 function ack(ctx: Ctx): void {
   const s = ctx.state;
+  s.ackedTo = s.contig;
   const m: M<'Ack'> = { type: 'Ack', view: s.viewKey, contig: s.contig };
   if (isSequencer(s)) onAck(ctx, s.self, m);
   else ctx.send(s.view.id.coord, m);
@@ -134,9 +137,11 @@ export function onAck(ctx: Ctx, from: NodeId, msg: M<'Ack'>): void {
   let stable = Infinity;
   for (const m of s.view.members) stable = Math.min(stable, q.acked[m.node]!);
   if (stable > s.stable) {
+    // Announced at once when it releases a safe message; otherwise members learn it from the next Ordered or heartbeat.
+    let releasesSafe = false;
+    for (let g = s.stable + 1; g <= stable && !releasesSafe; g++) releasesSafe = s.buffer[g]?.msg.service === 'safe';
     s.stable = stable;
-    const out: M<'Stable'> = { type: 'Stable', view: s.viewKey, stable };
-    ctx.broadcast(out, s.view.members.map((m) => m.node));
+    if (releasesSafe) ctx.broadcast({ type: 'Stable', view: s.viewKey, stable }, s.view.members.map((m) => m.node));
     deliverReady(ctx);
     // Room may have opened for held submissions.
     for (const sender of Object.keys(q.holdback).sort()) orderReady(ctx, sender);
@@ -164,7 +169,7 @@ export function deliverReady(ctx: Ctx): void {
     else deliver(ctx, next.msg, next.gseq, false);
   }
   const gcTo = Math.min(s.stable, s.delivered);
-  for (const key of Object.keys(s.buffer)) if (Number(key) <= gcTo) delete s.buffer[Number(key)];
+  for (; s.collected < gcTo; s.collected++) delete s.buffer[s.collected + 1];
   submitQueued(ctx);
 }
 
@@ -192,10 +197,7 @@ export function orderingTick(ctx: Ctx): void {
   const s = ctx.state;
   if (s.blocked) return;
   for (const m of s.pending) if (m.n > s.ownOrderedN) submit(ctx, m);
-  if (!isSequencer(s)) {
-    ctx.send(s.view.id.coord, { type: 'Ack', view: s.viewKey, contig: s.contig });
-    return;
-  }
+  if (!isSequencer(s)) return ack(ctx);
   const q = s.sequencer!;
   for (const m of s.view.members) {
     if (m.node === s.self) continue;

@@ -99,6 +99,10 @@ export interface State {
   buffer: Record<number, Ordered>;
   /** Every gseq up to here is held or was delivered. */
   contig: number;
+  /** The `contig` last acknowledged to the sequencer. */
+  ackedTo: number;
+  /** Every gseq up to here has been delivered and is stable, and is no longer held. */
+  collected: number;
   delivered: number;
   /** Every member holds every gseq up to here. */
   stable: number;
@@ -164,6 +168,8 @@ export function initialState(node: NodeInfo, options: Options = {}): State {
     recentRequests: [],
     buffer: {},
     contig: 0,
+    ackedTo: 0,
+    collected: 0,
     delivered: 0,
     stable: 0,
     groups: {},

@@ -124,6 +124,8 @@ export function installView(ctx: Ctx, view: View, groups: GroupTable): void {
   s.unsettledSinceMs = null;
   s.buffer = {};
   s.contig = 0;
+  s.ackedTo = 0;
+  s.collected = 0;
   s.delivered = 0;
   s.stable = 0;
   s.groups = Object.fromEntries(Object.entries(groups).map(([g, members]) => [g, [...members]]));
