@@ -14,7 +14,8 @@ import type { Req, Res, State } from '../packages/protocols/group-communication/
  * delivered it (the reply). Counted over `MEASURE_MS` after `WARM_MS`; no faults. Then,
  * once the load stops, every node must be in the view the measurement started in and
  * have delivered the same sequence in it (count and digest of the view's stream):
- * `cluster.group.sameSequence` is 1 when they did, else 0.
+ * `cluster.group.sameSequence` is 1 when they did, else 0 (`cluster.group.viewChanged`
+ * says whether a view change is why).
  */
 const IDS = ['n1', 'n2', 'n3'];
 const CLIENTS = 48;
@@ -101,6 +102,8 @@ export async function clusterGroupFigures(): Promise<Record<string, number>> {
       'cluster.group.msgsPerSec': (d1 - d0) / seconds,
       'cluster.group.busyPerSec': (b1 - b0) / seconds,
       'cluster.group.sameSequence': sameStream(end) && end[0]!.viewKey === view ? 1 : 0,
+      // 1 when the view changed after the warm-up (on a loaded machine, heartbeats late past the suspicion timeout).
+      'cluster.group.viewChanged': end.some((s) => s.viewKey !== view) ? 1 : 0,
     };
   } finally {
     await Promise.all(clients.map((c) => c.close()));
