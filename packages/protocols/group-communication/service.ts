@@ -66,6 +66,15 @@
  * memory: nothing caps how many messages a node may deliver. A multicast names at most
  * `LIMITS.maxGroupsPerMsg` groups; a malformed request is answered `invalid`, with why.
  *
+ * Performance. Each multicast costs a Submit to the sequencer and an Ordered to every
+ * member; members acknowledge every `LIMITS.ackEvery` positions (at once when a safe
+ * message waits), and the sequencer announces stability only when that releases a safe
+ * message (members otherwise learn it from the next Ordered or heartbeat). A CPU profile
+ * of three real nodes under 48 clients puts most of the time in per-turn runtime work
+ * (immer's draft copy and finalize, frame encoding and decoding), not in this protocol's
+ * logic, so the number of turns per multicast is what the protocol controls: 14.1
+ * simulator events per delivered multicast before the ack batching, 9.6 after.
+ *
  * Properties (properties.ts): agreed-order, fifo, causal-order, virtual-synchrony,
  * safe-delivery, no-duplicates, view-agreement (members and groups), group-delivery,
  * group-membership, group-order (across groups), one-view-after-heal and self-delivery
