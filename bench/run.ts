@@ -6,6 +6,7 @@
 import { campaignFigures } from './campaign.ts';
 import { checkFigures } from './check.ts';
 import { clusterFigures } from './cluster.ts';
+import { clusterGroupFigures } from './cluster-group.ts';
 import { consistencyFigures } from './consistency.ts';
 import { kenFigures } from './ken.ts';
 import { linFigures } from './lin.ts';
@@ -31,6 +32,7 @@ const sections: [string, string, () => Figures | Promise<Figures>][] = [
   ['check', 'exhaustive check', checkFigures],
   ['net', 'network', netFigures],
   ['cluster', 'cluster', clusterFigures],
+  ['clusterGroup', 'cluster (group-communication)', clusterGroupFigures],
   ['startup', 'start-up', startupFigures],
 ];
 if (only !== undefined) {
