@@ -15,6 +15,8 @@ import { withDeterminismGuard } from '../guard.ts';
 import { Rng } from '../rng.ts';
 import { resolveConfig } from '../scenario.ts';
 import { canonicalDigest, hashTexts } from './canonical.ts';
+import { linkOrderedHash, msgHash, nodeHash, requestHash, responseHash, unorderedOf } from './state-hash.ts';
+import { Mixer, structuralHash } from './structural-hash.ts';
 
 /**
  * The untimed model that `check` searches. A state is every node (up or down, its
@@ -121,7 +123,9 @@ export class CheckModel {
   private readonly targets = new Map<string, string>();
   private readonly executors: TurnExecutor[];
   private readonly seed: string;
-  private rng: Rng;
+  /** The running turn's random stream, made on its first draw (most turns draw nothing); `rngSeed` names it. */
+  private rng: Rng | undefined;
+  private rngSeed: () => string = () => this.seed;
   private clock = 0;
   /** The redirects the request being handled has followed. */
   private incomingRedirects = 0;
@@ -140,6 +144,7 @@ export class CheckModel {
   readonly description: string;
   private readonly initialNodes: readonly { id: string; startMs: number }[];
   private readonly initialReqs: ClientRequest[] = [];
+  private readonly mixer = new Mixer();
 
   constructor(readonly options: ModelOptions) {
     const p = options.protocol;
@@ -159,8 +164,7 @@ export class CheckModel {
     // One request per client, each client its own: no more requests than the workload has clients.
     this.requests = Math.min(options.requests ?? DEFAULT_CHECK_REQUESTS, c.workload.clients);
     this.retries = c.workload.retries;
-    this.rng = new Rng(this.seed);
-    const host = { now: () => this.clock, random: () => this.rng.random() };
+    const host = { now: () => this.clock, random: () => (this.rng ??= new Rng(this.rngSeed())).random() };
     this.executors = c.nodes.map((n) => new TurnExecutor(p.create({ bug: options.bug }), n.id, n.cluster, host));
     this.initialNodes = c.nodes.map((n) => ({ id: n.id, startMs: n.startMs }));
     const initial = c.nodes.filter((n) => n.startMs === 0).map((n) => n.id);
@@ -369,14 +373,16 @@ export class CheckModel {
    * left out, so the same state reached by commuting actions is one state.
    */
   hash(s: ModelState): string {
-    const parts: string[] = [];
-    for (const n of s.nodes) parts.push(`${n.started ? 1 : 0}${n.up ? 1 : 0}${canonicalDigest(n.state)}|${n.timers.map((t) => t.tag).join(',')}`);
-    const msgs = s.msgs.map((m) => `${m.from}>${m.to}${m.copy ? '*' : ''} ${canonicalDigest(m.msg)}`);
-    parts.push(this.reorder ? msgs.sort().join('\n') : linkOrdered(s.msgs, msgs));
-    parts.push(s.reqs.map((r) => `${r.op}@${r.node}#${r.redirects}`).sort().join(','));
-    parts.push(s.resps.map((r) => `${r.op}@${r.node} ${canonicalDigest(r.result)}`).sort().join('\n'));
-    for (const op of s.ops) parts.push(op.status === 'pending' ? `p${op.attempts}` : `${op.status}:${canonicalDigest(op.result)}`);
-    return hashTexts(parts);
+    const m = this.mixer.reset(0);
+    for (const n of s.nodes) m.num(nodeHash(n));
+    m.num(this.reorder ? unorderedOf(s.msgs, msgHash) : linkOrderedHash(s.msgs));
+    m.num(unorderedOf(s.reqs, requestHash));
+    m.num(unorderedOf(s.resps, responseHash));
+    for (const op of s.ops) {
+      if (op.status === 'pending') m.int(0).int(op.attempts);
+      else m.int(1).text(op.status).num(structuralHash(op.result));
+    }
+    return m.digest();
   }
 
   private nodeIndex(id: string): number {
@@ -393,7 +399,8 @@ export class CheckModel {
   private turn(s: ModelState, node: number, event: ServiceEvent): StepResult {
     const n = s.nodes[node]!;
     this.clock = s.clockMs;
-    this.rng = new Rng(`${this.seed}/${n.id}/${canonicalDigest(n.state)}/${hashTexts([canonicalJson(event)])}`);
+    this.rng = undefined;
+    this.rngSeed = () => `${this.seed}/${n.id}/${canonicalDigest(n.state)}/${hashTexts([canonicalJson(event)])}`;
     let result;
     try {
       result = this.executors[node]!.run(n.state, event);
@@ -449,18 +456,6 @@ function without<T>(items: readonly T[], i: number): T[] {
 
 function withNode(s: ModelState, node: number, n: ModelNode): ModelState {
   return { ...s, nodes: s.nodes.map((x, j) => (j === node ? n : x)) };
-}
-
-/** Messages grouped by link (links sorted), each link's in send order. */
-function linkOrdered(msgs: readonly InFlight[], texts: readonly string[]): string {
-  const byLink = new Map<string, string[]>();
-  msgs.forEach((m, i) => {
-    const link = `${m.from}>${m.to}`;
-    const list = byLink.get(link) ?? [];
-    list.push(texts[i]!);
-    byLink.set(link, list);
-  });
-  return [...byLink.keys()].sort().map((k) => byLink.get(k)!.join('\n')).join('\n\n');
 }
 
 function clip(text: string): string {
