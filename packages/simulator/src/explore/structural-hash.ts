@@ -87,60 +87,69 @@ const enum Tag {
 
 const cache = new WeakMap<object, number>();
 const leaf = new Mixer();
+/** One mixer per level of nesting being hashed (an array's mixer is fed between its elements' hashes). */
+const levels: Mixer[] = [];
+let level = 0;
 
 /** The structural hash of `v` (see the module comment). */
 export function structuralHash(v: unknown): number {
   switch (typeof v) {
     case 'undefined':
-      return leaf.reset(Tag.Null).value();
+      return NULL;
     case 'boolean':
-      return leaf.reset(v ? Tag.True : Tag.False).value();
+      return v ? TRUE : FALSE;
     case 'number':
       if (Number.isSafeInteger(v)) return leaf.reset(Tag.Int).num(v < 0 ? -v : v).int(v < 0 ? 1 : 0).value();
-      return Number.isFinite(v) ? leaf.reset(Tag.Number).text(String(v)).value() : leaf.reset(Tag.Null).value();
+      return Number.isFinite(v) ? leaf.reset(Tag.Number).text(String(v)).value() : NULL;
     case 'string':
       return leaf.reset(Tag.Text).text(v).value();
     case 'bigint':
       return leaf.reset(Tag.BigInt).text(String(v)).value();
     case 'object':
-      if (v === null) return leaf.reset(Tag.Null).value();
-      return objectHash(v);
+      return v === null ? NULL : objectHash(v);
     default:
       // Functions and symbols: canonicalJson writes them as JSON.stringify does (nothing, or null in arrays).
-      return leaf.reset(Tag.Null).value();
+      return NULL;
   }
 }
+
+const NULL = new Mixer().reset(Tag.Null).value();
+const TRUE = new Mixer().reset(Tag.True).value();
+const FALSE = new Mixer().reset(Tag.False).value();
 
 function objectHash(v: object): number {
   const hit = cache.get(v);
   if (hit !== undefined) return hit;
   let h: number;
   if (Array.isArray(v)) {
-    const m = new Mixer().reset(Tag.Array).int(v.length);
-    for (const x of v) m.num(structuralHash(x));
-    h = m.value();
-  } else if (v instanceof Map) {
-    const u = new Unordered();
-    for (const [k, x] of v) u.add(structuralHash(k), structuralHash(x));
-    h = u.value(Tag.Map);
-  } else if (v instanceof Set) {
-    const u = new Unordered();
-    for (const x of v) u.add(structuralHash(x), 0);
-    h = u.value(Tag.Set);
-  } else {
-    const o = v as Record<string, unknown>;
-    const u = new Unordered();
-    for (const k of Object.keys(o)) {
-      const x = o[k];
-      if (x !== undefined) u.add(leaf.reset(Tag.Text).text(k).value(), structuralHash(x));
+    const m = (levels[level] ??= new Mixer()).reset(Tag.Array).int(v.length);
+    level++;
+    try {
+      for (const x of v) m.num(structuralHash(x));
+    } finally {
+      level--;
     }
-    h = u.value(Tag.Object);
+    h = m.value();
+  } else {
+    const u = new Unordered();
+    if (v instanceof Map) for (const [k, x] of v) u.add(structuralHash(k), structuralHash(x));
+    else if (v instanceof Set) for (const x of v) u.add(structuralHash(x), 0);
+    else {
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        if (!Object.hasOwn(o, k)) continue;
+        const x = o[k];
+        if (x !== undefined) u.add(leaf.reset(Tag.Text).text(k).value(), structuralHash(x));
+      }
+    }
+    h = u.value(v instanceof Map ? Tag.Map : v instanceof Set ? Tag.Set : Tag.Object);
   }
   cache.set(v, h);
   return h;
 }
 
 const entry = new Mixer();
+const total = new Mixer();
 
 /** A multiset of (key, value) hash pairs, combined so that their order does not matter. */
 export class Unordered {
@@ -156,6 +165,6 @@ export class Unordered {
   }
 
   value(tag: number): number {
-    return new Mixer().reset(tag).int(this.n).int(this.lo | 0).int(this.hi).value();
+    return total.reset(tag).int(this.n).int(this.lo | 0).int(this.hi).value();
   }
 }
