@@ -5,9 +5,7 @@ import {
   type Effect,
   type FaultKind,
   type NodeView,
-  type Operation,
   type Property,
-  type ProtocolDefinition,
   type ServiceEvent,
   type SystemView,
 } from '@faultline/runtime';
@@ -17,94 +15,9 @@ import { resolveConfig } from '../scenario.ts';
 import { canonicalDigest, hashTexts } from './canonical.ts';
 import { linkOrderedHash, msgHash, nodeHash, requestHash, responseHash, unorderedOf } from './state-hash.ts';
 import { Mixer, structuralHash } from './structural-hash.ts';
+import type { Action, ClientRequest, ModelNode, ModelOptions, ModelState, StepResult } from './model-state.ts';
 
-/**
- * The untimed model that `check` searches. A state is every node (up or down, its
- * protocol state, its armed timers), the messages and client requests in flight, and the
- * client history. There is no clock: any enabled action may happen next. Actions are
- * deliveries (on a FIFO link only the oldest message, unless the fault model has
- * `reorder`), timer firings, client requests reaching their node, and, within the fault
- * model, drops, duplicates, crashes (at most `maxFaultyNodes` down at once) and restarts.
- * States are values: `apply` returns a new one and never changes its input.
- */
-export interface ModelNode {
-  readonly id: string;
-  readonly started: boolean;
-  readonly up: boolean;
-  readonly state: unknown;
-  /** Armed timers, sorted by tag, with the logical time each is due. */
-  readonly timers: readonly ArmedTimer[];
-}
-
-export interface ArmedTimer {
-  readonly tag: string;
-  readonly dueMs: number;
-}
-
-export interface InFlight {
-  readonly from: string;
-  readonly to: string;
-  readonly msg: unknown;
-  /** A copy made by a duplicate action (it is not duplicated again). */
-  readonly copy: boolean;
-}
-
-export interface ClientRequest {
-  readonly op: string;
-  readonly client: string;
-  readonly node: string;
-  readonly req: unknown;
-  readonly redirects: number;
-}
-
-export interface Response {
-  readonly op: string;
-  readonly node: string;
-  readonly result: unknown;
-}
-
-export interface ModelState {
-  readonly nodes: readonly ModelNode[];
-  readonly msgs: readonly InFlight[];
-  readonly reqs: readonly ClientRequest[];
-  /** Replies on their way to clients: the client may time out (and retry) before one arrives. */
-  readonly resps: readonly Response[];
-  readonly ops: readonly Operation[];
-  /** Actions taken from the initial state. */
-  readonly step: number;
-  /**
-   * The logical clock the nodes read: a delivery advances it by 1 ms, a timer firing to
-   * at least its due time, so a handler sees its timer's delay as elapsed. It is not part
-   * of the state's hash (see `hash`).
-   */
-  readonly clockMs: number;
-}
-
-export type Action =
-  | { readonly k: 'deliver' | 'drop' | 'duplicate'; readonly i: number }
-  | { readonly k: 'request' | 'lose-request'; readonly i: number }
-  /** A client whose request is neither answered nor in flight times out and sends it again. */
-  | { readonly k: 'retry'; readonly op: number }
-  | { readonly k: 'respond' | 'lose-response'; readonly i: number }
-  | { readonly k: 'timer'; readonly node: number; readonly tag: string }
-  | { readonly k: 'crash' | 'restart' | 'join'; readonly node: number };
-
-export interface StepResult {
-  readonly state: ModelState;
-  /** A handler threw or produced an invalid effect. */
-  readonly error: { property: string; message: string } | undefined;
-}
-
-export interface ModelOptions {
-  readonly protocol: ProtocolDefinition;
-  readonly bug?: string;
-  /** Fault kinds (default: the protocol's). Crashes are left out for protocols that rely on Ken. */
-  readonly faults?: readonly FaultKind[];
-  /** Client requests in flight at the start, each from its own client (default 2; at most the workload's clients). */
-  readonly requests?: number;
-  /** Seeds the workload's draws and the nodes' random streams. */
-  readonly seed?: string;
-}
+export type { Action, ArmedTimer, ClientRequest, InFlight, ModelNode, ModelOptions, ModelState, Response, StepResult } from './model-state.ts';
 
 /** Redirects one request follows before it is given up (left pending). */
 const MAX_REDIRECTS = 3;
@@ -140,6 +53,8 @@ export class CheckModel {
    * requests and replies may still be lost.
    */
   readonly ken: boolean;
+  readonly timed: boolean;
+  readonly skewMs: number;
   /** Which network and fault model the search uses, in words (`check` prints it). */
   readonly description: string;
   private readonly initialNodes: readonly { id: string; startMs: number }[];
@@ -156,9 +71,14 @@ export class CheckModel {
     this.ken = p.ken === true;
     this.reorder = !this.ken && this.faults.includes('reorder');
     this.lossy = this.faults.includes('drop') || this.faults.includes('partition');
-    this.description = this.ken
+    this.timed = options.timed === true;
+    this.skewMs = options.skewMs ?? 0;
+    if (!Number.isInteger(this.skewMs) || this.skewMs < 0) throw new RangeError(`skewMs must be an integer >= 0, not ${options.skewMs}`);
+    if (this.skewMs > 0 && !this.timed) throw new RangeError('skewMs needs timed: without it any timer may fire next already');
+    const untimedDescription = this.ken
       ? `Ken: reliable FIFO links between nodes, no crashes (a restart resumes the last durable turn); client requests and replies${this.lossy ? ' may be lost' : ' reliable'}`
       : `${this.reorder ? 'reordering' : 'FIFO'} links; faults: ${this.faults.filter((f) => ['drop', 'duplicate', 'reorder', 'crash', 'partition'].includes(f)).join(', ') || 'none'}`;
+    this.description = this.timed ? `${untimedDescription}; timers fire in due order${this.skewMs > 0 ? ` (clock skew up to ${this.skewMs} ms)` : ''}, messages take no time` : untimedDescription;
     this.always = p.properties.filter((q) => q.kind === 'always');
     this.eventually = p.properties.filter((q) => q.kind === 'eventually');
     // One request per client, each client its own: no more requests than the workload has clients.
@@ -230,8 +150,9 @@ export class CheckModel {
       if (up) out.push({ k: 'request', i });
       if (!up || (!fair && this.lossy)) out.push({ k: 'lose-request', i });
     });
+    const latest = this.timed ? earliestDue(s) + this.skewMs : Infinity;
     s.nodes.forEach((n, node) => {
-      if (n.up) for (const t of n.timers) out.push({ k: 'timer', node, tag: t.tag });
+      if (n.up) for (const t of n.timers) if (t.dueMs <= latest) out.push({ k: 'timer', node, tag: t.tag });
     });
     s.resps.forEach((_r, i) => {
       out.push({ k: 'respond', i });
@@ -284,7 +205,7 @@ export class CheckModel {
   }
 
   private applyUnguarded(s: ModelState, a: Action): StepResult {
-    const next: ModelState = { ...s, step: s.step + 1, clockMs: s.clockMs + 1 };
+    const next: ModelState = { ...s, step: s.step + 1, clockMs: this.timed ? s.clockMs : s.clockMs + 1 };
     switch (a.k) {
       case 'deliver': {
         const m = s.msgs[a.i]!;
@@ -378,6 +299,7 @@ export class CheckModel {
     m.num(this.reorder ? unorderedOf(s.msgs, msgHash) : linkOrderedHash(s.msgs));
     m.num(unorderedOf(s.reqs, requestHash));
     m.num(unorderedOf(s.resps, responseHash));
+    if (this.timed) for (const n of s.nodes) for (const t of n.timers) m.int(t.dueMs - s.clockMs);
     for (const op of s.ops) {
       if (op.status === 'pending') m.int(0).int(op.attempts);
       else m.int(1).text(op.status).num(structuralHash(op.result));
@@ -444,6 +366,13 @@ export class CheckModel {
     const state = result.changed ? result.state : n.state;
     return ok({ ...s, nodes: s.nodes.map((x, j) => (j === node ? { ...x, state, timers } : x)), msgs, reqs, resps });
   }
+}
+
+/** The earliest due time of an up node's armed timer (Infinity if none). */
+function earliestDue(s: ModelState): number {
+  let due = Infinity;
+  for (const n of s.nodes) if (n.up) for (const t of n.timers) if (t.dueMs < due) due = t.dueMs;
+  return due;
 }
 
 function ok(state: ModelState): StepResult {

@@ -1,4 +1,4 @@
-import type { ClientRequest, InFlight, ModelNode, Response } from './check-model.ts';
+import type { ClientRequest, InFlight, ModelNode, Response } from './model-state.ts';
 import { Mixer, Unordered, structuralHash } from './structural-hash.ts';
 
 /**
