@@ -30,7 +30,8 @@ export const CHECK = {
   description:
     'A bounded exhaustive search in an untimed model: from the start (every node started,\n' +
     '--requests client requests in flight), any pending delivery, timer, client retry or,\n' +
-    'within the fault model, drop, duplicate, crash or restart may happen next. States are\n' +
+    'within the fault model, drop, duplicate, crash or restart may happen next (--timed:\n' +
+    'timers only in the order they are due, --skew MS early). States are\n' +
     'hashed canonically so that each is expanded once; always-properties are checked in\n' +
     'every state. Then random walks of the healed system from the frontier check the\n' +
     'eventually-properties; for a walk that never reaches them, the critical transition\n' +
