@@ -291,7 +291,9 @@ export class CheckModel {
   /**
    * A canonical hash of `s`: node states, armed timers, messages in flight (as a multiset,
    * or per FIFO link in order), requests in flight and the history. The logical clock is
-   * left out, so the same state reached by commuting actions is one state.
+   * left out, so the same state reached by commuting actions is one state; in the timed
+   * model how far ahead of it each timer is due is hashed (it decides which fires next).
+   * Every part's hash is structural and cached per object (see state-hash.ts).
    */
   hash(s: ModelState): string {
     const m = this.mixer.reset(0);

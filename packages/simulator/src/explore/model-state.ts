@@ -55,9 +55,10 @@ export interface ModelState {
   /** Actions taken from the initial state. */
   readonly step: number;
   /**
-   * The logical clock the nodes read: a delivery advances it by 1 ms, a timer firing to
-   * at least its due time, so a handler sees its timer's delay as elapsed. It is not part
-   * of the state's hash (see `hash`).
+   * The logical clock the nodes read: a delivery advances it by 1 ms (by nothing in the
+   * timed model), a timer firing to at least its due time, so a handler sees its timer's
+   * delay as elapsed. It is not part of the state's hash (see `hash`); in the timed model
+   * the timers' leads over it are.
    */
   readonly clockMs: number;
 }
