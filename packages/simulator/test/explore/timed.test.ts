@@ -32,6 +32,16 @@ describe('the timed model: timers fire in due order', () => {
     expect(check({ protocol: leaseFailover, depth: 16, walks: 0, timed: true, skewMs: 50 }).ok).toBe(true);
   });
 
+  it("timed, a timer's lead over the clock is part of the state's hash; untimed it is not", () => {
+    for (const timed of [false, true]) {
+      const model = new CheckModel({ protocol: leaseFailover, timed });
+      const s = model.initial().state;
+      const later = { ...s, nodes: s.nodes.map((n) => ({ ...n, timers: n.timers.map((t) => ({ ...t, dueMs: t.dueMs + 50 })) })) };
+      expect(model.hash(later) === model.hash(s)).toBe(!timed);
+      expect(model.hash({ ...later, clockMs: later.clockMs + 50 })).toBe(model.hash(s));
+    }
+  });
+
   it('skew without the timed model, or a negative one, is refused', () => {
     expect(() => check({ protocol: leaseFailover, depth: 1, skewMs: 10 })).toThrow(/needs timed/);
     expect(() => check({ protocol: leaseFailover, depth: 1, timed: true, skewMs: -1 })).toThrow(/skewMs/);
