@@ -13,7 +13,7 @@ import { packModel } from './page-pack.ts';
 export const asset = (name: string): string => readFileSync(new URL(`./page/${name}`, import.meta.url), 'utf8');
 
 /** The page's scripts, in the order they run (unpack-data.js first: the others wait for its data). */
-const PAGE_SCRIPTS = ['unpack-data.js', 'diagram.js'];
+const PAGE_SCRIPTS = ['unpack-data.js', 'view.js', 'glyphs.js', 'overview.js', 'diagram.js'];
 
 export function diagramHtml(model: DiagramModel): string {
   const data = packData(model);
