@@ -9,7 +9,7 @@ window.faultlineExpand = function (P) {
   var D = {}, key;
   for (key in P.head) D[key] = P.head[key];
   var E = P.ev, n = E.l.length, events = new Array(n), messages = {};
-  var c = 0, i = 0, ti = 0, k, id = 0, send = 0, raw = {};
+  var c = 0, i = 0, ti = 0, k, id = 0, send = 0, raw = {}, bodyJson = {}, innerJson = {};
   for (k = 0; k < E.raw.length; k++) raw[E.raw[k]] = true;
   for (k = 0; k < P.msg.id.length; k++) {
     id += P.msg.id[k];
@@ -24,8 +24,9 @@ window.faultlineExpand = function (P) {
     var msg = m >= 0 ? messages[m] : undefined, s = E.s[k];
     if (msg !== undefined && !raw[k]) {
       if (r.k === 'send' && !('msg' in r) && msg.send === k) r.msg = msg.body;
-      if (s.indexOf(TEXT_BODY) >= 0) s = s.replace(TEXT_BODY, function () { return JSON.stringify(msg.body); });
-      else if (s.indexOf(TEXT_INNER) >= 0) s = s.replace(TEXT_INNER, function () { return JSON.stringify(msg.body.msg); });
+      // A message's JSON is made once, for its send and its deliveries alike.
+      if (s.indexOf(TEXT_BODY) >= 0) s = s.replace(TEXT_BODY, function () { return bodyJson[m] || (bodyJson[m] = JSON.stringify(msg.body)); });
+      else if (s.indexOf(TEXT_INNER) >= 0) s = s.replace(TEXT_INNER, function () { return innerJson[m] || (innerJson[m] = JSON.stringify(msg.body.msg)); });
     }
     events[k] = { c: c, l: E.l[k], k: kind, t: t, i: i, s: s, r: r, b: E.b[k], a: E.a[k] };
     if (m >= 0) events[k].m = m;
