@@ -56,7 +56,7 @@ describe('the viewer: overview, zoom, time axis, labels (headless Chromium)', ()
     expect(await label.textContent()).toBe(`✗ ${result.violation!.property}: ${result.violation!.message}`);
     const fit = await label.evaluate((el) => {
       const r = el.getBoundingClientRect();
-      return { clipped: el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight, left: r.left, right: r.right, window: innerWidth };
+      return { clipped: el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight, left: r.left, right: r.right, window: (globalThis as unknown as { innerWidth: number }).innerWidth };
     });
     expect(fit.clipped).toBe(false);
     expect(fit.left).toBeGreaterThanOrEqual(0);
