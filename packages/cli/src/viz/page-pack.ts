@@ -15,10 +15,17 @@ import { toPlain } from './json-safe.ts';
  * - a text that shows its message's body (or, under Ken, the body's `msg`) as JSON holds a
  *   marker there instead (TEXT_BODY, TEXT_INNER; a text that holds a marker character
  *   itself is kept whole and listed in `raw`);
- * - a message's sender and send event are its send's; arrows' message ids are their send's.
+ * - a message's sender and send event are its send's; arrows' message ids are their send's;
+ * - a part of a message body (an object or list of at least SHARED_MIN characters of JSON)
+ *   that occurs again is stored once, in `msg.shared`, and referred to as `{ [SHARED]: n }`
+ *   (raft's 60 s run: 5.5 MB of Ken-wrapped messages, 1.1 MB of them distinct; the log
+ *   entries in AppendEntries 3.6 MB, 79 KB distinct). When a body itself holds the key
+ *   SHARED, nothing is shared (`msg.shared` is null), so no reference can be mistaken.
  */
 export const TEXT_BODY = '\u0000';
 export const TEXT_INNER = '\u0001';
+export const SHARED = '\u0002';
+const SHARED_MIN = 24;
 
 export interface PackedModel {
   readonly v: 1;
@@ -41,7 +48,7 @@ export interface PackedModel {
     readonly r: readonly Record<string, unknown>[];
   };
   /** Messages in send order: id and send event (deltas), destination, body. */
-  readonly msg: { readonly id: readonly number[]; readonly send: readonly number[]; readonly to: readonly string[]; readonly body: readonly unknown[] };
+  readonly msg: { readonly id: readonly number[]; readonly send: readonly number[]; readonly to: readonly string[]; readonly body: readonly unknown[]; readonly shared: readonly unknown[] | null };
   readonly arrows: { readonly from: readonly number[]; readonly to: readonly number[]; readonly toLane: readonly number[]; readonly kind: readonly number[] };
 }
 
@@ -54,6 +61,24 @@ function templated(text: string, json: string, marker: string): string | undefin
   if (json.length < 3 || text.includes(TEXT_BODY) || text.includes(TEXT_INNER)) return undefined;
   const at = text.indexOf(json);
   return at < 0 ? undefined : text.slice(0, at) + marker + text.slice(at + json.length);
+}
+
+/** Values with repeated parts stored once (see SHARED): the values with references, and the table they refer to. */
+function shareParts(values: readonly unknown[]): { values: unknown[]; shared: unknown[] | null } {
+  if (values.some((v) => JSON.stringify(v)?.includes(JSON.stringify(SHARED).slice(1, -1)))) return { values: [...values], shared: null };
+  const shared: unknown[] = [];
+  const index = new Map<string, number>();
+  const share = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    const json = JSON.stringify(v);
+    const known = index.get(json);
+    if (known !== undefined) return { [SHARED]: known };
+    const inner = Array.isArray(v) ? v.map(share) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, share(x)]));
+    if (json.length < SHARED_MIN) return inner;
+    index.set(json, shared.push(inner) - 1);
+    return { [SHARED]: shared.length - 1 };
+  };
+  return { values: values.map(share), shared };
 }
 
 export function packModel(model: DiagramModel): PackedModel {
@@ -105,7 +130,10 @@ export function packModel(model: DiagramModel): PackedModel {
       raw,
       r,
     },
-    msg: { id: deltas(msgIds), send: deltas(msgIds.map((id) => messages[id]!.send)), to: msgIds.map((id) => messages[id]!.to), body: msgIds.map((id) => bodies.get(id)!.body) },
+    msg: (() => {
+      const { values, shared } = shareParts(msgIds.map((id) => bodies.get(id)!.body));
+      return { id: deltas(msgIds), send: deltas(msgIds.map((id) => messages[id]!.send)), to: msgIds.map((id) => messages[id]!.to), body: values, shared };
+    })(),
     arrows: {
       from: arrows.map((a) => a.from),
       to: arrows.map((a) => a.to),

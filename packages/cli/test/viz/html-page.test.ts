@@ -12,7 +12,7 @@ import { laneOf } from '../../src/viz/lanes.ts';
 import { run } from '../helpers.ts';
 import { counter } from '../fixtures/counter.ts';
 import { caughtBugRun } from './caught-bug.ts';
-import { TEXT_BODY, TEXT_INNER } from '../../src/viz/page-pack.ts';
+import { SHARED, TEXT_BODY, TEXT_INNER } from '../../src/viz/page-pack.ts';
 import { packedData, pageData, stateOf } from './page-data.ts';
 
 describe('the space-time diagram page', () => {
@@ -145,7 +145,19 @@ describe('the page\'s packed data', () => {
       const packed = packedData(html);
       expect(packed.ev.s.some((s) => s.includes(TEXT_BODY) || s.includes(TEXT_INNER))).toBe(true);
       expect(JSON.stringify(packed).length).toBeLessThan(JSON.stringify(toPlain(model)).length / 2);
+      expect(packed.msg.shared!.length).toBeGreaterThan(0);
     }
+  });
+
+  it('shares nothing when a message body holds the reference key itself, and still reads back whole', () => {
+    const result = caughtBugRun();
+    const model = diagramModel(result, describer(result.trace!));
+    const id = Number(Object.keys(model.messages)[0]);
+    const odd = { ...model, messages: { ...model.messages, [id]: { ...model.messages[id]!, body: { [SHARED]: 0 } } } };
+    const html = diagramHtml(odd);
+    expect(packedData(html).msg.shared).toBeNull();
+    expect(pageData(html).messages[id]!.body).toEqual({ [SHARED]: 0 });
+    expect(pageData(html).messages).toEqual(toPlain(odd.messages));
   });
 
   it('a text that does not show its message body, or already holds a marker, is kept whole', () => {

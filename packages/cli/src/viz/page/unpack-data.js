@@ -5,16 +5,27 @@
 // run (in Node) to read a page back, so there is one decoder.
 window.faultlineExpand = function (P) {
   'use strict';
-  var TEXT_BODY = '\u0000', TEXT_INNER = '\u0001', ARROW_KINDS = ['msg', 'dup', 'dropped', 'dropped-down'];
+  var TEXT_BODY = '\u0000', TEXT_INNER = '\u0001', SHARED = '\u0002', ARROW_KINDS = ['msg', 'dup', 'dropped', 'dropped-down'];
   var D = {}, key;
   for (key in P.head) D[key] = P.head[key];
   var E = P.ev, n = E.l.length, events = new Array(n), messages = {};
   var c = 0, i = 0, ti = 0, k, id = 0, send = 0, raw = {}, bodyJson = {}, innerJson = {};
   for (k = 0; k < E.raw.length; k++) raw[E.raw[k]] = true;
+  // Parts of message bodies stored once (page-pack.ts, shareParts); a part refers only to earlier ones.
+  var shared = [];
+  function unshare(v) {
+    if (v === null || typeof v !== 'object') return v;
+    if (SHARED in v) return shared[v[SHARED]];
+    if (Array.isArray(v)) return v.map(unshare);
+    var out = {};
+    for (var f in v) out[f] = unshare(v[f]);
+    return out;
+  }
+  if (P.msg.shared) for (k = 0; k < P.msg.shared.length; k++) shared.push(unshare(P.msg.shared[k]));
   for (k = 0; k < P.msg.id.length; k++) {
     id += P.msg.id[k];
     send += P.msg.send[k];
-    messages[id] = { from: null, to: P.msg.to[k], body: P.msg.body[k], send: send };
+    messages[id] = { from: null, to: P.msg.to[k], body: P.msg.shared ? unshare(P.msg.body[k]) : P.msg.body[k], send: send };
   }
   for (k = 0; k < n; k++) {
     c += E.c[k]; i += E.i[k]; ti += E.t[k];
