@@ -14,6 +14,7 @@ import { netFigures } from './net.ts';
 import { simFigures } from './sim.ts';
 import { startupFigures } from './startup.ts';
 import { strategyFigures } from './strategies.ts';
+import { vizFigures } from './viz.ts';
 
 type Figures = Record<string, number>;
 const args = process.argv.slice(2);
@@ -34,6 +35,7 @@ const sections: [string, string, () => Figures | Promise<Figures>][] = [
   ['cluster', 'cluster', clusterFigures],
   ['clusterGroup', 'cluster (group-communication)', clusterGroupFigures],
   ['startup', 'start-up', startupFigures],
+  ['viz', 'viewer pages', vizFigures],
 ];
 if (only !== undefined) {
   const unknown = only.filter((k) => !sections.some(([key]) => key === k));
