@@ -10,6 +10,7 @@ import { consistencyFigures } from './consistency.ts';
 import { kenFigures } from './ken.ts';
 import { linFigures } from './lin.ts';
 import { netFigures } from './net.ts';
+import { shrinkFigures } from './shrink.ts';
 import { simFigures } from './sim.ts';
 import { startupFigures } from './startup.ts';
 import { strategyFigures } from './strategies.ts';
@@ -32,6 +33,7 @@ const sections: [string, string, () => Figures | Promise<Figures>][] = [
   ['net', 'network', netFigures],
   ['cluster', 'cluster', clusterFigures],
   ['startup', 'start-up', startupFigures],
+  ['shrink', 'shrinking', shrinkFigures],
 ];
 if (only !== undefined) {
   const unknown = only.filter((k) => !sections.some(([key]) => key === k));
