@@ -2,7 +2,7 @@ import type { ChoiceSequence } from './choices.ts';
 import type { ShrinkState } from './shrink-state.ts';
 
 /**
- * The passes on the choice sequence, coarse to fine (the reduction of Hypothesis's
+ * The coarse passes on the choice sequence (the fine ones follow). Together, coarse to fine (the reduction of Hypothesis's
  * shrinker, on labeled streams): every stream of a concern at its defaults at once
  * (`network/*`, `workload/*`, ...), then each stream; each stream truncated to its
  * shortest failing prefix; spans of adaptive size deleted, then zeroed; the stream
@@ -10,12 +10,13 @@ import type { ShrinkState } from './shrink-state.ts';
  * 0, so deleting is "the simplest from here on". Each kept candidate's sequence is what
  * the run really drew, so it ends at the violation.
  */
-export function shrinkChoices(s: ShrinkState): void {
-  const passes = [dropGroups, dropStreams, truncateStreams, deleteSpans, zeroSpans, sortStreams, lowerValues];
-  for (const pass of passes) {
-    if (s.exhausted) return;
-    pass(s);
-  }
+export function coarseChoices(s: ShrinkState): void {
+  for (const pass of [dropGroups, truncateAll, dropStreams]) if (!s.exhausted) pass(s);
+}
+
+/** The fine passes: they cost runs in proportion to the sequence's length, so they come after the coarse ones stop paying. */
+export function fineChoices(s: ShrinkState): void {
+  for (const pass of [truncateStreams, deleteSpans, zeroSpans, sortStreams, lowerValues]) if (!s.exhausted) pass(s);
 }
 
 /** The best sequence with stream `label` replaced by `values` (an empty stream is left out). */
@@ -45,6 +46,18 @@ function dropStreams(s: ShrinkState): void {
   for (const label of labels(s)) {
     if (s.exhausted) return;
     if (s.best.choices[label] !== undefined) s.tryChoices(withStream(s.best.choices, label, []));
+  }
+}
+
+/** Every stream cut to the same share of its length (the smallest share that fails, by bisection in 1/64ths). */
+function truncateAll(s: ShrinkState): void {
+  let lo = 0;
+  let hi = 64;
+  while (lo < hi && !s.exhausted) {
+    const mid = Math.floor((lo + hi) / 2);
+    const cut = Object.fromEntries(Object.entries(s.best.choices).map(([k, v]) => [k, v.slice(0, Math.floor((v.length * mid) / 64))]));
+    if (s.tryChoices(cut)) hi = mid;
+    else lo = mid + 1;
   }
 }
 

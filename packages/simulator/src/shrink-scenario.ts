@@ -45,7 +45,7 @@ function removeFaults(s: ShrinkState): void {
 /**
  * Moves faults earlier, where fewer events come before them: first the whole plan (every
  * fault after the first moment of the run by the same amount, bisected), then each unit
- * alone (start and end together, down to the time of the fault before it).
+ * alone (start and end together, down to time 0; the plan is sorted again).
  */
 function earlierFaults(s: ShrinkState): void {
   const plan = () => sortPlan(s.best.scenario.faultPlan ?? []);
@@ -61,8 +61,7 @@ function earlierFaults(s: ShrinkState): void {
     const p = plan();
     const unit = faultUnits(p)[u]!;
     const start = p[unit[0]!]!.atMs;
-    const before = Math.max(0, ...p.filter((f, i) => i < unit[0]! && f.atMs < start).map((f) => f.atMs));
-    if (start > before) bisectDown(s, Math.floor(start - before), (d) => shift(new Set(unit), d));
+    if (start > 0) bisectDown(s, Math.floor(start), (d) => shift(new Set(unit), d));
   }
 }
 

@@ -1,6 +1,6 @@
 import { resolveConfig, type Scenario, type SimOptions } from './scenario.ts';
 import { SCHEDULE_VERSION, type Schedule } from './schedule.ts';
-import { shrinkChoices } from './shrink-choices.ts';
+import { coarseChoices, fineChoices } from './shrink-choices.ts';
 import { shrinkScenario } from './shrink-scenario.ts';
 import { ShrinkState, sizeOf, type RunSize } from './shrink-state.ts';
 import { simulate } from './simulation.ts';
@@ -56,8 +56,9 @@ const MAX_ROUNDS = 4;
  * original run is rerun recording its choices (`ChoiceSequence`), with its fault plan made
  * explicit (generator off); from then on every candidate replays the best run's choices
  * with one edit, so an edit changes what it names and nothing else. In rounds until
- * nothing shrinks: the scenario passes (`shrinkScenario`: faults, requests, clients,
- * nodes, duration) and the choice passes (`shrinkChoices`). A candidate is kept only if
+ * nothing shrinks: the scenario passes (`shrinkScenario`: requests, faults removed and
+ * moved earlier, clients, nodes, duration) with the coarse choice passes, then the fine
+ * ones (`coarseChoices`, `fineChoices`). A candidate is kept only if
  * it fails with the same property and is smaller (`smaller`: events first). Bounded by
  * `maxRuns` simulations and the wall budget.
  */
@@ -94,10 +95,16 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
   if (faultsShrunk) s.best = { scenario: explicit, choices: reproduced.choices!, result: reproduced };
   else notes.push('the fault plan made explicit did not reproduce the failure: faults were not shrunk');
 
-  for (let round = 0; round < MAX_ROUNDS && !s.exhausted; round++) {
+  // Rounds of the cheap passes until they stop paying, then the fine ones; again while those find something.
+  for (let outer = 0; outer < MAX_ROUNDS && !s.exhausted; outer++) {
+    for (let round = 0; round < MAX_ROUNDS && !s.exhausted; round++) {
+      const before = s.best.result;
+      if (faultsShrunk) shrinkScenario(s, { protocol, seed, bug });
+      coarseChoices(s);
+      if (s.best.result === before) break;
+    }
     const before = s.best.result;
-    if (faultsShrunk) shrinkScenario(s, { protocol, seed, bug });
-    shrinkChoices(s);
+    fineChoices(s);
     if (s.best.result === before) break;
   }
 
