@@ -2,21 +2,22 @@ import type { ChoiceSequence } from './choices.ts';
 import type { ShrinkState } from './shrink-state.ts';
 
 /**
- * The coarse passes on the choice sequence (the fine ones follow). Together, coarse to fine (the reduction of Hypothesis's
- * shrinker, on labeled streams): every stream of a concern at its defaults at once
- * (`network/*`, `workload/*`, ...), then each stream; each stream truncated to its
- * shortest failing prefix; spans of adaptive size deleted, then zeroed; the stream
- * sorted; each value lowered (to 0, else by halving). A draw past a stream's end reads
- * 0, so deleting is "the simplest from here on". Each kept candidate's sequence is what
- * the run really drew, so it ends at the violation.
+ * The passes on the choice sequence, coarse to fine (the reduction of Hypothesis's
+ * shrinker, on labeled streams). Coarse: every stream of a concern at its defaults at
+ * once (`network/*`, `workload/*`, ...), every stream cut to the same share of its
+ * length. Fine: each stream dropped; each truncated to its shortest failing prefix;
+ * spans of adaptive size deleted, then zeroed; each stream sorted; each value lowered
+ * (to 0, else bisected or halved). A draw past a stream's end reads 0, so deleting is
+ * "the simplest from here on". Each kept candidate's sequence is what the run really
+ * drew, so it ends at the violation.
  */
 export function coarseChoices(s: ShrinkState): void {
-  for (const pass of [dropGroups, truncateAll, dropStreams]) if (!s.exhausted) pass(s);
+  for (const pass of [dropGroups, truncateAll]) if (!s.exhausted) pass(s);
 }
 
-/** The fine passes: they cost runs in proportion to the sequence's length, so they come after the coarse ones stop paying. */
+/** The fine passes: they cost runs in proportion to the number of streams or of choices, so they come after the coarse ones stop paying. */
 export function fineChoices(s: ShrinkState): void {
-  for (const pass of [truncateStreams, deleteSpans, zeroSpans, sortStreams, lowerValues]) if (!s.exhausted) pass(s);
+  for (const pass of [dropStreams, truncateStreams, deleteSpans, zeroSpans, sortStreams, lowerValues]) if (!s.exhausted) pass(s);
 }
 
 /** The best sequence with stream `label` replaced by `values` (an empty stream is left out). */

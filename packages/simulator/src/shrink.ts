@@ -56,9 +56,11 @@ const MAX_ROUNDS = 4;
  * original run is rerun recording its choices (`ChoiceSequence`), with its fault plan made
  * explicit (generator off); from then on every candidate replays the best run's choices
  * with one edit, so an edit changes what it names and nothing else. In rounds until
- * nothing shrinks: the coarse choice passes (`coarseChoices`, a few runs each) and the
- * scenario passes (`shrinkScenario`: requests, faults removed and moved earlier, clients,
- * nodes, duration), then the fine choice passes (`fineChoices`). A candidate is kept only if
+ * nothing shrinks: the scenario passes (`shrinkScenario`: requests, faults removed and
+ * moved earlier, clients, nodes, duration) and the coarse choice passes (`coarseChoices`,
+ * a few runs each), then the fine choice passes (`fineChoices`). The scenario passes come
+ * first: on the heavy runs (thousands of events, under a second each on a loaded
+ * machine) they are where the few runs the budget allows pay most. A candidate is kept only if
  * it fails with the same property and is smaller (`smaller`: events first). Bounded by
  * `maxRuns` simulations and the wall budget.
  */
@@ -99,8 +101,8 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
   for (let outer = 0; outer < MAX_ROUNDS && !s.exhausted; outer++) {
     for (let round = 0; round < MAX_ROUNDS && !s.exhausted; round++) {
       const before = s.best.result;
-      coarseChoices(s);
       if (faultsShrunk) shrinkScenario(s, { protocol, seed, bug });
+      coarseChoices(s);
       if (s.best.result === before) break;
     }
     const before = s.best.result;
