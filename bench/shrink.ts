@@ -31,6 +31,8 @@ export function shrinkFigures(): Record<string, number> {
       figures[`${key}.after`] = s.shrunk.events;
       figures[`${key}.runs`] = s.runs;
       figures[`${key}.ms`] = ms;
+      // Hook for the causal slice's size (issue 13): once `causalSlice` is on main, add
+      // `${key}.slice`, the slice of the shrunk run (replayed from s.schedule with trace: 'full').
       worstEvents = Math.max(worstEvents, s.shrunk.events);
       worstMs = Math.max(worstMs, ms);
     }

@@ -45,9 +45,11 @@ describe('shrink', () => {
     expect(scheduleProblems(schedule)).toEqual([]);
     const replayed = simulate({ ...scheduleOptions(protocol, r.schedule), trace: 'hash' });
     expect(replayed.traceHash).toBe(r.traceHash);
-    // The same scenario under the default strategy is another run.
+    // The same scenario and seed under the default strategy is another run (the shrunk run
+    // itself may be so small that PCT's priorities no longer change it, so the original is compared).
     const { strategy: _s, ...randomOptions } = scheduleOptions(protocol, r.schedule);
-    expect(simulate({ ...randomOptions, trace: 'hash' }).traceHash).not.toBe(r.traceHash);
+    expect(simulate({ ...randomOptions, trace: 'hash' }).violation?.property).toBe('increasing');
+    expect(simulate({ ...failing, trace: 'hash' }).traceHash).not.toBe(simulate({ ...pct, trace: 'hash' }).traceHash);
     expect(result.schedule.strategy).toBeUndefined();
   });
 
