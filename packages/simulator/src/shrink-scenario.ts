@@ -5,20 +5,19 @@ import type { ShrinkState } from './shrink-state.ts';
 
 /**
  * The scenario passes: fault units removed (delta-debugging chunks), then clients,
- * requests (`workload.maxRequests`), nodes and `durationMs` binary-searched down, and the
- * whole plan moved earlier; each candidate replays the best run's choices, so that the
- * edit changes only what it names.
+ * requests (`workload.maxRequests`), nodes and `durationMs` binary-searched down, each
+ * candidate replaying the best run's choices so that the edit changes only what it names.
  */
 export function shrinkScenario(s: ShrinkState, options: Pick<SimOptions, 'protocol' | 'seed' | 'bug'>): void {
-  removeFaults(s);
-  const resolved = () => resolveConfig({ ...options, scenario: s.best.scenario });
   const workload = () => s.best.scenario.workload ?? {};
-  bisect(s, 1, resolved().workload.clients, (c) => ({ ...s.best.scenario, workload: { ...workload(), clients: c } }));
   bisect(s, 1, s.best.result.history.length, (n) => ({ ...s.best.scenario, workload: { ...workload(), maxRequests: n } }));
+  removeFaults(s);
+  earlierFaults(s);
+  const resolved = () => resolveConfig({ ...options, scenario: s.best.scenario });
+  bisect(s, 1, resolved().workload.clients, (c) => ({ ...s.best.scenario, workload: { ...workload(), clients: c } }));
   shrinkNodes(s, options.protocol);
   const lastFaultMs = Math.max(0, ...s.best.result.plan.map((f) => f.atMs));
   bisect(s, Math.max(1, Math.floor(lastFaultMs) + 1), Math.ceil(resolved().durationMs), (d) => ({ ...s.best.scenario, durationMs: d }));
-  earlierPlan(s);
 }
 
 /** The smallest value in [lo, hi) that still fails, by bisection (failure need not be monotone: this is a heuristic). */
@@ -43,31 +42,27 @@ function removeFaults(s: ShrinkState): void {
   }
 }
 
-/** Moves the whole plan earlier (every fault after the first moment of the run by the same amount), where fewer events precede it. */
-function earlierPlan(s: ShrinkState): void {
-  const all = sortPlan(s.best.scenario.faultPlan ?? []);
-  const moving = new Set(all.flatMap((f, i) => (f.atMs > 0 ? [i] : [])));
-  if (moving.size === 0) return;
-  bisectDown(s, Math.floor(Math.min(...all.filter((f) => f.atMs > 0).map((f) => f.atMs))), (d) => shifted(s, moving, d));
-}
-
 /**
- * Moves each fault unit alone earlier (start and end together, down to time 0; the plan
- * is sorted again). A fine pass: it costs runs per unit.
+ * Moves faults earlier, where fewer events come before them: first the whole plan (every
+ * fault after the first moment of the run by the same amount, bisected), then each unit
+ * alone (start and end together, down to time 0; the plan is sorted again).
  */
-export function earlierUnits(s: ShrinkState): void {
-  for (let u = 0; u < faultUnits(sortPlan(s.best.scenario.faultPlan ?? [])).length && !s.exhausted; u++) {
-    const p = sortPlan(s.best.scenario.faultPlan ?? []);
+function earlierFaults(s: ShrinkState): void {
+  const plan = () => sortPlan(s.best.scenario.faultPlan ?? []);
+  const shift = (indices: ReadonlySet<number>, d: number): Scenario => ({
+    ...s.best.scenario,
+    faultPlan: sortPlan(plan().map((f, i) => (indices.has(i) ? { ...f, atMs: Math.max(0, round(f.atMs - d)) } : f))),
+  });
+  const all = plan();
+  const moving = new Set(all.flatMap((f, i) => (f.atMs > 0 ? [i] : [])));
+  const firstMs = Math.min(...all.filter((f) => f.atMs > 0).map((f) => f.atMs));
+  if (moving.size > 0) bisectDown(s, Math.floor(firstMs), (d) => shift(moving, d));
+  for (let u = 0; u < faultUnits(plan()).length && !s.exhausted; u++) {
+    const p = plan();
     const unit = faultUnits(p)[u]!;
     const start = p[unit[0]!]!.atMs;
-    if (start > 0) bisectDown(s, Math.floor(start), (d) => shifted(s, new Set(unit), d));
+    if (start > 0) bisectDown(s, Math.floor(start), (d) => shift(new Set(unit), d));
   }
-}
-
-/** The best plan (sorted) with the faults at `indices` moved `d` ms earlier (not before 0). */
-function shifted(s: ShrinkState, indices: ReadonlySet<number>, d: number): Scenario {
-  const plan = sortPlan(s.best.scenario.faultPlan ?? []);
-  return { ...s.best.scenario, faultPlan: sortPlan(plan.map((f, i) => (indices.has(i) ? { ...f, atMs: Math.max(0, round(f.atMs - d)) } : f))) };
 }
 
 /** Shifts by as much of `max` as still fails, greedily: the whole of it, else halves (each kept shift moves the best on). */

@@ -1,7 +1,7 @@
 import { resolveConfig, type Scenario, type SimOptions } from './scenario.ts';
 import { SCHEDULE_VERSION, type Schedule } from './schedule.ts';
 import { coarseChoices, fineChoices } from './shrink-choices.ts';
-import { earlierUnits, shrinkScenario } from './shrink-scenario.ts';
+import { shrinkScenario } from './shrink-scenario.ts';
 import { ShrinkState, sizeOf, type RunSize } from './shrink-state.ts';
 import { simulate } from './simulation.ts';
 import type { Violation } from './trace.ts';
@@ -56,10 +56,9 @@ const MAX_ROUNDS = 4;
  * original run is rerun recording its choices (`ChoiceSequence`), with its fault plan made
  * explicit (generator off); from then on every candidate replays the best run's choices
  * with one edit, so an edit changes what it names and nothing else. In rounds until
- * nothing shrinks: the scenario passes (`shrinkScenario`: faults removed, clients,
- * requests, nodes, duration, the plan moved earlier) and the coarse choice passes
- * (`coarseChoices`, a few runs each), then the fine passes (`earlierUnits`, each fault
- * unit moved earlier; `fineChoices`). The scenario passes come
+ * nothing shrinks: the scenario passes (`shrinkScenario`: requests, faults removed and
+ * moved earlier, clients, nodes, duration) and the coarse choice passes (`coarseChoices`,
+ * a few runs each), then the fine choice passes (`fineChoices`). The scenario passes come
  * first: on the heavy runs (thousands of events, under a second each on a loaded
  * machine) they are where the few runs the budget allows pay most. A candidate is kept only if
  * it fails with the same property and is smaller (`smaller`: events first). Bounded by
@@ -107,7 +106,6 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
       if (s.best.result === before) break;
     }
     const before = s.best.result;
-    if (faultsShrunk) earlierUnits(s);
     fineChoices(s);
     if (s.best.result === before) break;
   }
