@@ -21,7 +21,7 @@ describe('a shrunk schedule replays in a fresh process', () => {
     expect(s.shrunk.events).toBeLessThan(s.original.events);
     const file = join(mkdtempSync(join(tmpdir(), 'faultline-schedule-')), 'schedule.json');
     writeFileSync(file, JSON.stringify(s.schedule, null, 2));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script, file], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--conditions=@faultline/source', '--import', 'tsx', script, file], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const replayed = JSON.parse(r.stdout) as { traceHash: string; property: string; events: number };
     expect(replayed).toEqual({ traceHash: s.traceHash, property: failure.property, events: s.shrunk.events });
