@@ -11,6 +11,7 @@ import { consistencyFigures } from './consistency.ts';
 import { kenFigures } from './ken.ts';
 import { linFigures } from './lin.ts';
 import { netFigures } from './net.ts';
+import { shrinkFigures } from './shrink.ts';
 import { simFigures } from './sim.ts';
 import { startupFigures } from './startup.ts';
 import { strategyFigures } from './strategies.ts';
@@ -36,6 +37,7 @@ const sections: [string, string, () => Figures | Promise<Figures>][] = [
   ['clusterGroup', 'cluster (group-communication)', clusterGroupFigures],
   ['startup', 'start-up', startupFigures],
   ['viz', 'viewer pages', vizFigures],
+  ['shrink', 'shrinking', shrinkFigures],
 ];
 if (only !== undefined) {
   const unknown = only.filter((k) => !sections.some(([key]) => key === k));

@@ -33,7 +33,8 @@ export { checkCausal, type CausalResult, type CausalAnomaly } from './checkers/c
 export { causallyConsistent, type CausalPropertyOptions } from './checkers/causal-property.ts';
 export { consistencyProperty, protocolProperties } from './checkers/consistency-property.ts';
 export { shrink, type ShrinkOptions, type ShrinkProgress, type ShrinkResult, type RunSize } from './shrink.ts';
-export { scheduleOptions, scheduleProblems, type Schedule } from './schedule.ts';
+export { SCHEDULE_VERSION, choicesProblems, scheduleOptions, scheduleProblems, type Schedule } from './schedule.ts';
+export { Choices, ChoiceOverrun, MAX_DEFAULT_DRAWS_PER_EVENT, type ChoiceSequence } from './choices.ts';
 export { faultUnits } from './fault-units.ts';
 export { DEFAULT_PCT_DEPTH, STRATEGIES, resolveStrategy, type StrategyOptions, type PctOptions, type ResolvedStrategy } from './explore/strategy.ts';
 export { PctQueue, type EventQueue, type PctEventClass, type PctQueueOptions } from './explore/pct-queue.ts';
