@@ -1,4 +1,5 @@
 import type { CampaignFailure } from '@faultline/simulator';
+import type { SliceReport } from './failure-slice.ts';
 import type { ShrunkReport } from './shrink-failures.ts';
 
 /** Where a shard's seeds sit in its campaign (`test --shard i/n`). */
@@ -11,8 +12,8 @@ export interface ShardInfo {
   readonly failFast: boolean;
 }
 
-/** A failing seed, as the campaign found it and replayed it; with `shrunk` when it was shrunk. */
-export type FailureReport = CampaignFailure & { readonly shrunk?: ShrunkReport };
+/** A failing seed, as the campaign found it and replayed it; with `shrunk` when it was shrunk (and its causal slice). */
+export type FailureReport = CampaignFailure & { readonly shrunk?: ShrunkReport & { readonly slice?: SliceReport } };
 
 /** `test --json`: one object. `faultline merge` prints the same for its shards together. */
 export interface TestReport {

@@ -12,6 +12,7 @@ import { DEFAULT_SCHEDULES_DIR } from '../schedule-file.ts';
 import { DEFAULT_SHRINK_BUDGET_MS, shrinkFailures } from '../shrink-failures.ts';
 import { reportedMs, type FailureReport, type ShardInfo, type TestReport } from '../test-report.ts';
 import { workerCampaign } from '../worker-campaign.ts';
+import { firstFailureStory, withSlices } from '../failure-slice.ts';
 
 export type { TestReport } from '../test-report.ts';
 
@@ -115,6 +116,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
   }
   const wallMs = out.now() - started;
   const shrinkMs = wallMs - campaignMs;
+  if (flags.json) failures = withSlices(setup, failures, out.cwd);
 
   if (flags.json) {
     const shardInfo: ShardInfo | undefined = shard && { ...shard, firstSeed: String(campaignFirst), seeds: campaignSeeds, failFast };
@@ -145,7 +147,10 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
       ...pctReport(setup),
     };
     out.out(JSON.stringify(report, null, 2));
-  } else printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), { campaignMs, shrinkMs }, result.seedsRun < seeds, shard);
+  } else {
+    const story = failures[0] && firstFailureStory(out, setup, failures[0]);
+    printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), { campaignMs, shrinkMs }, result.seedsRun < seeds, shard, story);
+  }
   return result.ok ? EXIT_OK : EXIT_VIOLATION;
 }
 
@@ -225,6 +230,7 @@ function printReport(
   times: { readonly campaignMs: number; readonly shrinkMs: number },
   stoppedEarly: boolean,
   shard: Shard | undefined,
+  story: readonly string[] | undefined,
 ): void {
   const c = out.c;
   const lines: string[] = [];
@@ -240,6 +246,7 @@ function printReport(
       lines.push(
         `  ${c.dim('shrunk:')} ${sizeText(s)} (from ${sizeText(s.from)}): ${c.cyan(s.replay)}`,
       );
+    if (k === 0 && story) lines.push('', ...story.map((l) => `  ${l}`));
   });
   if (r.failures.length > SHOWN_FAILURES) {
     const rest = r.failures.slice(SHOWN_FAILURES);
