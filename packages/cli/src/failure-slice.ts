@@ -54,7 +54,7 @@ export const STORY_LINES = 80;
 export function firstFailureStory(out: Output, setup: RunSetup, f: FailureReport): string[] {
   const { run, slice } = sliceFailure(setup, f, out.cwd);
   if (slice === undefined) return [];
-  const [title, ...story] = sliceStory(run.trace ?? [], slice, out.c, out.traceWidth);
+  const [title, ...story] = sliceStory(run.trace ?? [], slice, out.c, out.traceWidth, f.shrunk ? ' of the shrunk run' : '');
   if (story.length <= STORY_LINES) return [title!, ...story];
   let from = story.length - STORY_LINES;
   while (from < story.length - 1 && !/^\s*\d+\./.test(story[from]!)) from++;

@@ -14,14 +14,14 @@ const VALUE_WIDTH = 40;
  * and time, then what happened there as the trace shows it (received, sent, timer, fault,
  * ...) and, for a node's turn, the state fields the turn changed, `field: old -> new`
  * (paths into the state, `log: +2 [...]` for an array that only grew). The violation ends it.
- * Lines are cut at `width` characters.
+ * Lines are cut at `width` characters. `of` names the run in the title (" of the shrunk run").
  */
-export function sliceStory(trace: readonly TraceRecord[], slice: CausalSlice, c: ChalkInstance, width: number): string[] {
+export function sliceStory(trace: readonly TraceRecord[], slice: CausalSlice, c: ChalkInstance, width: number, of = ''): string[] {
   const describe = describer(trace);
   const texts = trace.map((r) => describe(r));
   const inSlice = new Set(slice.records);
   const previousState = new Map<string, unknown>();
-  const lines = [c.bold(`causal slice: ${count(slice.records.length, 'record')} of ${trace.length}, the ones the violation depends on`)];
+  const lines = [c.bold(`causal slice${of}: ${count(slice.records.length, 'record')} of ${trace.length}, the ones the violation depends on`)];
   let step = 0;
   let open: { i: number; lane: string | undefined } | undefined;
   const number = (n: number) => `${String(n).padStart(3)}.`;
