@@ -11,6 +11,7 @@ import { kenFigures } from './ken.ts';
 import { linFigures } from './lin.ts';
 import { netFigures } from './net.ts';
 import { simFigures } from './sim.ts';
+import { sliceFigures } from './slice.ts';
 import { startupFigures } from './startup.ts';
 import { strategyFigures } from './strategies.ts';
 
@@ -32,6 +33,7 @@ const sections: [string, string, () => Figures | Promise<Figures>][] = [
   ['net', 'network', netFigures],
   ['cluster', 'cluster', clusterFigures],
   ['startup', 'start-up', startupFigures],
+  ['slice', 'causal slice', sliceFigures],
 ];
 if (only !== undefined) {
   const unknown = only.filter((k) => !sections.some(([key]) => key === k));
