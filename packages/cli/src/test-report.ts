@@ -32,7 +32,7 @@ export interface TestReport {
   readonly simulatedMs: number;
   /** Wall time of the whole command, shrinking included. */
   readonly wallMs: number;
-  /** Of `wallMs`, the part spent shrinking failures. */
+  /** Of `wallMs`, the part spent after the campaign: shrinking failures (and replaying the shrunk ones for their causal slices). */
   readonly shrinkMs: number;
   /** Things that are not violations but that a user should know (a Ken outbox pile-up). */
   readonly warnings?: readonly string[];

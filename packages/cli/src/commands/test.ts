@@ -114,9 +114,11 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
   } finally {
     bar?.finish();
   }
+  // The first failure's causal slice (its shrunk run's, replayed with a full trace) counts in the wall time.
+  const story = !flags.json && failures[0] ? firstFailureStory(out, setup, failures[0]) : undefined;
+  if (flags.json) failures = withSlices(setup, failures, out.cwd);
   const wallMs = out.now() - started;
   const shrinkMs = wallMs - campaignMs;
-  if (flags.json) failures = withSlices(setup, failures, out.cwd);
 
   if (flags.json) {
     const shardInfo: ShardInfo | undefined = shard && { ...shard, firstSeed: String(campaignFirst), seeds: campaignSeeds, failFast };
@@ -147,10 +149,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
       ...pctReport(setup),
     };
     out.out(JSON.stringify(report, null, 2));
-  } else {
-    const story = failures[0] && firstFailureStory(out, setup, failures[0]);
-    printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), { campaignMs, shrinkMs }, result.seedsRun < seeds, shard, story);
-  }
+  } else printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), { campaignMs, shrinkMs }, result.seedsRun < seeds, shard, story);
   return result.ok ? EXIT_OK : EXIT_VIOLATION;
 }
 
