@@ -1,6 +1,6 @@
 import { laneOf, type CausalSlice, type TraceRecord } from '@faultline/simulator';
 import type { ChalkInstance } from 'chalk';
-import { count, showJson, simMs, truncate } from './format.ts';
+import { count, grouped, showJson, simMs, truncate } from './format.ts';
 import { describer } from './viz/describe.ts';
 
 /** State fields a step lists before it says how many more changed. */
@@ -21,7 +21,7 @@ export function sliceStory(trace: readonly TraceRecord[], slice: CausalSlice, c:
   const texts = trace.map((r) => describe(r));
   const inSlice = new Set(slice.records);
   const previousState = new Map<string, unknown>();
-  const lines = [c.bold(`causal slice${of}: ${count(slice.records.length, 'record')} of ${trace.length}, the ones the violation depends on`)];
+  const lines = [c.bold(`causal slice${of}: ${count(slice.records.length, 'record')} of ${grouped(trace.length)}, the ones the violation depends on`)];
   let step = 0;
   let open: { i: number; lane: string | undefined } | undefined;
   const number = (n: number) => `${String(n).padStart(3)}.`;
