@@ -1,3 +1,4 @@
+import type { ChalkInstance } from 'chalk';
 import { causalSlice, scheduleOptions, simulate, type CausalSlice, type SimResult } from '@faultline/simulator';
 import type { Output } from './io.ts';
 import { seedValue, type RunSetup } from './run-setup.ts';
@@ -54,10 +55,15 @@ export const STORY_LINES = 80;
 export function firstFailureStory(out: Output, setup: RunSetup, f: FailureReport): string[] {
   const { run, slice } = sliceFailure(setup, f, out.cwd);
   if (slice === undefined) return [];
-  const [title, ...story] = sliceStory(run.trace ?? [], slice, out.c, out.traceWidth, f.shrunk ? ' of the shrunk run' : '');
-  if (story.length <= STORY_LINES) return [title!, ...story];
-  let from = story.length - STORY_LINES;
+  const lines = sliceStory(run.trace ?? [], slice, out.c, out.traceWidth, f.shrunk ? ' of the shrunk run' : '');
+  return storyTail(lines, STORY_LINES, `${f.shrunk?.replay ?? f.replay} --slice`, out.c);
+}
+
+/** A story's title and its last `max` lines or fewer, from the start of a step, saying where the rest is. */
+export function storyTail(lines: readonly string[], max: number, whole: string, c: ChalkInstance): string[] {
+  const [title, ...story] = lines;
+  if (story.length <= max) return [...lines];
+  let from = story.length - max;
   while (from < story.length - 1 && !/^\s*\d+\./.test(story[from]!)) from++;
-  const replay = f.shrunk?.replay ?? f.replay;
-  return [title!, out.c.dim(`  ⋯ ${from} earlier lines; all of it: ${replay} --slice`), ...story.slice(from)];
+  return [title!, c.dim(`  ⋯ ${from} earlier lines; all of it: ${whole}`), ...story.slice(from)];
 }

@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import { causalSlice, type TraceRecord } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
+import { storyTail } from '../src/failure-slice.ts';
 import { sliceStory, stateChanges } from '../src/slice-story.ts';
 
 const rec = (i: number, r: Record<string, unknown>): TraceRecord => ({ i, t: i * 1.5, ...r }) as unknown as TraceRecord;
@@ -59,5 +60,16 @@ describe('the causal slice story', () => {
     const many = Object.fromEntries(Array.from({ length: 9 }, (_v, k) => [`f${k}`, k]));
     expect(stateChanges({}, many)).toEqual(['f0: unset -> 0', 'f1: unset -> 1', 'f2: unset -> 2', 'f3: unset -> 3', 'f4: unset -> 4', 'f5: unset -> 5', '+3 more']);
     expect(stateChanges({ a: 1 }, { a: 1 })).toEqual([]);
+  });
+});
+
+describe('the story test prints', () => {
+  it('keeps the title and its last lines from the start of a step, and says where the rest is', () => {
+    const story = ['title', '  1. n1 a', '     x', '  2. n2 b', '     y', '     z', '  3. n1 c', '     ✗ p: m'];
+    expect(storyTail(story, 10, 'faultline replay p --slice', plain)).toEqual(story);
+    expect(storyTail(story, 4, 'faultline replay p --slice', plain)).toEqual(['title', '  ⋯ 5 earlier lines; all of it: faultline replay p --slice', '  3. n1 c', '     ✗ p: m']);
+    const fromStep2 = ['title', '  ⋯ 2 earlier lines; all of it: R', '  2. n2 b', '     y', '     z', '  3. n1 c', '     ✗ p: m'];
+    expect(storyTail(story, 5, 'R', plain)).toEqual(fromStep2);
+    expect(storyTail(story, 6, 'R', plain)).toEqual(fromStep2);
   });
 });
