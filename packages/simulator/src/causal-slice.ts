@@ -87,8 +87,13 @@ function namedOperations(trace: readonly TraceRecord[], violation: number, messa
   }
   const named = new Set<string>();
   for (const word of message.match(/[A-Za-z0-9_:#.-]+/g) ?? []) {
-    const id = word.replace(/[.:]+$/, '');
-    if (ids.has(id)) named.add(id);
+    // The whole word, or what follows one of its colons (raft's log entry `1:c1:15` holds c1:15).
+    const whole = word.replace(/[.:]+$/, '');
+    for (let at = -1; at < whole.length; at = whole.indexOf(':', at + 1)) {
+      const id = whole.slice(at + 1);
+      if (ids.has(id)) named.add(id);
+      if (whole.indexOf(':', at + 1) < 0) break;
+    }
   }
   return named;
 }

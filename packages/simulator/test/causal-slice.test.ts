@@ -40,6 +40,11 @@ describe('causalSlice', () => {
     ];
     const s = causalSlice(trace)!;
     expect(kinds(trace, s.sinks)).toEqual(['6:complete', '8:timer']);
+    // Inside a word after a colon (a log entry `term:id`) too, but not as a word's prefix.
+    const inEntry = trace.map((r) => (r.k === 'violation' ? { ...r, message: 'index 4 holds 1:c1:1, not c2:1x' } : r));
+    expect(kinds(inEntry, causalSlice(inEntry)!.sinks)).toEqual(['6:complete', '8:timer']);
+    const none = trace.map((r) => (r.k === 'violation' ? { ...r, message: 'holds c1:1x and xc1:1' } : r));
+    expect(kinds(none, causalSlice(none)!.sinks)).toEqual(['8:timer']);
     expect(kinds(trace, s.records)).toEqual(['0:start', '1:start', '2:invoke', '3:attempt', '4:request', '5:reply', '6:complete', '8:timer', '9:violation']);
   });
 
