@@ -13,6 +13,7 @@ import { linFigures } from './lin.ts';
 import { netFigures } from './net.ts';
 import { shrinkFigures } from './shrink.ts';
 import { simFigures } from './sim.ts';
+import { sliceFigures } from './slice.ts';
 import { startupFigures } from './startup.ts';
 import { strategyFigures } from './strategies.ts';
 import { vizFigures } from './viz.ts';
@@ -38,6 +39,7 @@ const sections: [string, string, () => Figures | Promise<Figures>][] = [
   ['startup', 'start-up', startupFigures],
   ['viz', 'viewer pages', vizFigures],
   ['shrink', 'shrinking', shrinkFigures],
+  ['slice', 'causal slice', sliceFigures],
 ];
 if (only !== undefined) {
   const unknown = only.filter((k) => !sections.some(([key]) => key === k));

@@ -12,6 +12,7 @@ import { DEFAULT_SCHEDULES_DIR } from '../schedule-file.ts';
 import { DEFAULT_SHRINK_BUDGET_MS, shrinkFailures } from '../shrink-failures.ts';
 import { reportedMs, type FailureReport, type ShardInfo, type TestReport } from '../test-report.ts';
 import { workerCampaign } from '../worker-campaign.ts';
+import { firstFailureStory, withSlices } from '../failure-slice.ts';
 
 export type { TestReport } from '../test-report.ts';
 
@@ -112,6 +113,9 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
   } finally {
     bar?.finish();
   }
+  // The first failure's causal slice (its shrunk run's, replayed with a full trace) counts in the wall time.
+  const story = !flags.json && failures[0] ? firstFailureStory(out, setup, failures[0]) : undefined;
+  if (flags.json) failures = withSlices(setup, failures, out.cwd);
   const wallMs = out.now() - started;
   const shrinkMs = wallMs - campaignMs;
 
@@ -144,7 +148,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
       ...pctReport(setup),
     };
     out.out(JSON.stringify(report, null, 2));
-  } else printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), { campaignMs, shrinkMs }, result.seedsRun < seeds, shard);
+  } else printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), { campaignMs, shrinkMs }, result.seedsRun < seeds, shard, story);
   return result.ok ? EXIT_OK : EXIT_VIOLATION;
 }
 
@@ -224,6 +228,7 @@ function printReport(
   times: { readonly campaignMs: number; readonly shrinkMs: number },
   stoppedEarly: boolean,
   shard: Shard | undefined,
+  story: readonly string[] | undefined,
 ): void {
   const c = out.c;
   const lines: string[] = [];
@@ -239,6 +244,7 @@ function printReport(
       lines.push(
         `  ${c.dim('shrunk:')} ${sizeText(s)} (from ${sizeText(s.from)}): ${c.cyan(s.replay)}`,
       );
+    if (k === 0 && story) lines.push('', ...story.map((l) => `  ${l}`));
   });
   if (r.failures.length > SHOWN_FAILURES) {
     const rest = r.failures.slice(SHOWN_FAILURES);

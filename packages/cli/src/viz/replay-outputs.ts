@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { SimResult } from '@faultline/simulator';
+import { causalSlice, type SimResult } from '@faultline/simulator';
 import { UsageError, errorMessage } from '../errors.ts';
 import { count } from '../format.ts';
 import type { Output } from '../io.ts';
@@ -16,7 +16,7 @@ export function writeReplayOutputs(out: Output, result: SimResult, files: { html
   const trace = result.trace ?? [];
   const lines: string[] = [];
   if (files.html !== undefined) {
-    const model = diagramModel(result, describer(trace));
+    const model = diagramModel(result, describer(trace), causalSlice(trace)?.records.map((k) => trace[k]!.i));
     writeText(out, files.html, diagramHtml(model));
     lines.push(out.c.dim(`space-time diagram written to ${files.html} (${count(model.events.length, 'event')}; open it in a browser)`));
   }
