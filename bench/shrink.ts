@@ -1,5 +1,6 @@
 import { protocols } from '@faultline/protocols';
-import { campaign, shrink } from '@faultline/simulator';
+import { campaign, scheduleOptions, shrink } from '@faultline/simulator';
+import { sliceSize } from './slice.ts';
 
 /** Seeds searched for each variant's first failure, as `faultline test P --bug B --seeds 300 --fail-fast`. */
 const SEEDS = 300;
@@ -9,7 +10,8 @@ const BUDGET_MS = 20_000;
 
 /**
  * Every bug variant of the library: its first failure's events before and after
- * shrinking, the shrink's runs and wall ms. Figures are `shrink.<protocol>.<bug>.<what>`,
+ * shrinking, the shrink's runs and wall ms, and the shrunk run's trace records and the
+ * causal slice of them (`records`, `slice`). Figures are `shrink.<protocol>.<bug>.<what>`,
  * plus the worst `after` and `ms` over all variants. A variant with no failure in
  * `SEEDS` seeds reports `found: 0`.
  */
@@ -17,6 +19,7 @@ export function shrinkFigures(): Record<string, number> {
   const figures: Record<string, number> = {};
   let worstEvents = 0;
   let worstMs = 0;
+  let worstSlice = 0;
   for (const protocol of protocols)
     for (const { name: bug } of protocol.bugs) {
       const key = `shrink.${protocol.name}.${bug}`;
@@ -31,12 +34,15 @@ export function shrinkFigures(): Record<string, number> {
       figures[`${key}.after`] = s.shrunk.events;
       figures[`${key}.runs`] = s.runs;
       figures[`${key}.ms`] = ms;
-      // Hook for the causal slice's size (issue 13): once `causalSlice` is on main, add
-      // `${key}.slice`, the slice of the shrunk run (replayed from s.schedule with trace: 'full').
+      const slice = sliceSize(scheduleOptions(protocol, s.schedule));
+      figures[`${key}.records`] = slice.records;
+      if (slice.slice !== undefined) figures[`${key}.slice`] = slice.slice;
+      worstSlice = Math.max(worstSlice, slice.slice ?? slice.records);
       worstEvents = Math.max(worstEvents, s.shrunk.events);
       worstMs = Math.max(worstMs, ms);
     }
   figures['shrink.worst.after'] = worstEvents;
   figures['shrink.worst.ms'] = worstMs;
+  figures['shrink.worst.slice'] = worstSlice;
   return figures;
 }
