@@ -1,0 +1,16 @@
+import type { Outcome } from './run-data.ts';
+
+/** One colour per outcome, the same in every plot and legend. */
+export const OUTCOME_COLOUR: Readonly<Record<Outcome, string>> = {
+  ok: '#1f9d55',
+  fail: '#d1333f',
+  timeout: '#e08a16',
+  info: '#7a5bc7',
+};
+
+export const OUTCOME_NAME: Readonly<Record<Outcome, string>> = {
+  ok: 'ok',
+  fail: 'fail (did not take effect)',
+  timeout: 'timeout (client gave up)',
+  info: 'info (open at the end)',
+};
