@@ -6,6 +6,7 @@ import { runHelp, topHelp, unknownCommand } from './commands/help.ts';
 import { LIST, runList } from './commands/list.ts';
 import { MERGE, runMerge } from './commands/merge.ts';
 import { REPLAY, runReplay } from './commands/replay.ts';
+import { REPORT, runReport } from './commands/report.ts';
 import { RUN, runRun } from './commands/run.ts';
 import { TEST, runTest } from './commands/test.ts';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, errorMessage } from './errors.ts';
@@ -20,6 +21,7 @@ const COMMANDS = {
   check: { spec: CHECK, run: runCheck },
   run: { spec: RUN, run: runRun },
   client: { spec: CLIENT, run: runClient },
+  report: { spec: REPORT, run: runReport },
 } as const;
 
 /**

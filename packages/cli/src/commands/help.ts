@@ -5,12 +5,13 @@ import { cliVersion } from '../version.ts';
 import { LIST, faultKindLines } from './list.ts';
 import { MERGE } from './merge.ts';
 import { REPLAY } from './replay.ts';
+import { REPORT } from './report.ts';
 import { TEST } from './test.ts';
 import { RUN } from './run.ts';
 import { CLIENT } from './client.ts';
 import { CHECK } from './check.ts';
 
-export const COMMANDS: readonly CommandSpec[] = [LIST, TEST, REPLAY, CHECK, MERGE, RUN, CLIENT];
+export const COMMANDS: readonly CommandSpec[] = [LIST, TEST, REPLAY, CHECK, MERGE, RUN, CLIENT, REPORT];
 
 /** The top-level help. */
 export function topHelp(): string {

@@ -9,7 +9,8 @@ import { jsonSafe } from './json-safe.ts';
  */
 const asset = (name: string): string => readFileSync(new URL(`./page/${name}`, import.meta.url), 'utf8');
 
-export function diagramHtml(model: DiagramModel): string {
+/** `extra`: more of the page's body after the diagram (the plots' panel). */
+export function diagramHtml(model: DiagramModel, extra = ''): string {
   // `<` escaped, so that no string in the data can close the script element.
   const data = JSON.stringify(model, jsonSafe).replace(/</g, '\\u003c');
   const title = escapeHtml(`faultline: ${model.title}`);
@@ -24,6 +25,7 @@ export function diagramHtml(model: DiagramModel): string {
     '</head>',
     '<body>',
     asset('diagram-body.html'),
+    extra,
     `<script type="application/json" id="faultline-data">${data}</script>`,
     `<script>\n${asset('diagram.js')}</script>`,
     '</body>',

@@ -1,7 +1,7 @@
 import { niceTicks } from './scale.ts';
 
-/** A round bucket width (1, 2 or 5 times a power of ten ms) giving about `count` buckets over [0, endMs]. */
-export function bucketMs(endMs: number, count: number): number {
+/** A round bucket width (1, 2 or 5 times a power of ten) giving about `count` buckets over [0, end]. */
+export function bucketWidth(endMs: number, count: number): number {
   const ticks = niceTicks(0, Math.max(endMs, 1), count);
   return ticks.length > 1 ? ticks[1]! - ticks[0]! : Math.max(endMs, 1);
 }

@@ -1,5 +1,5 @@
 import { grouped } from '../../format.ts';
-import { bucketMs, countBuckets } from './buckets.ts';
+import { bucketWidth, countBuckets } from './buckets.ts';
 import { faultLegend, faultRects, figure, frame, legend, timeScale, violationMark, xAxis } from './chart.ts';
 import type { RunPlotData } from './run-data.ts';
 import { linearScale } from './scale.ts';
@@ -18,7 +18,7 @@ const DROPPED = '#d1333f';
 export function messagesPlot(d: RunPlotData, width = 960): string {
   const f = frame(width, 36 + d.nodes.length * ROW + 42, { top: 36, left: 150 });
   const { x, label, format } = timeScale(d.endMs, f);
-  const w = bucketMs(d.endMs, 60);
+  const w = bucketWidth(d.endMs, 60);
   const sent = d.nodes.map((n) => countBuckets(d.sends.filter(([s]) => s === n).map(([, t]) => t), d.endMs, w));
   const dropped = d.nodes.map((n) => countBuckets(d.drops.filter(([s]) => s === n).map(([, t]) => t), d.endMs, w));
   const max = Math.max(1, ...sent.flat(), ...dropped.flat());

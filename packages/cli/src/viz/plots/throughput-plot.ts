@@ -1,5 +1,5 @@
 import { grouped } from '../../format.ts';
-import { bucketMs, countBuckets } from './buckets.ts';
+import { bucketWidth, countBuckets } from './buckets.ts';
 import { faultLegend, faultRects, figure, frame, legend, timeScale, violationMark, xAxis, yAxis } from './chart.ts';
 import { OUTCOME_COLOUR, OUTCOME_NAME } from './outcome-colours.ts';
 import { OUTCOMES, type RunPlotData } from './run-data.ts';
@@ -13,7 +13,7 @@ import { el, tip } from './svg.ts';
 export function throughputPlot(d: RunPlotData, width = 960, height = 240): string {
   const f = frame(width, height, { top: 36 });
   const { x, label, format } = timeScale(d.endMs, f);
-  const w = bucketMs(d.endMs, 50);
+  const w = bucketWidth(d.endMs, 50);
   const finished = OUTCOMES.filter((o) => o !== 'info');
   const counts = finished.map((o) => countBuckets(d.ops.filter((op) => op.outcome === o).map((op) => op.endMs), d.endMs, w));
   const perSecond = 1000 / w;
