@@ -86,8 +86,8 @@ function readInput(path: string, cwd: string): Input {
   } catch {
     whole = undefined;
   }
-  if (typeof whole === 'object' && whole !== null && !Array.isArray(whole)) {
-    const o = whole as Record<string, unknown>;
+  const o = whole as Record<string, unknown> | undefined;
+  if (typeof o === 'object' && o !== null && !Array.isArray(o) && typeof o.k !== 'string') {
     if (o.faultline === 'schedule') return { kind: 'schedule', path };
     if (Array.isArray(o.failures) && typeof o.seedsRun === 'number') return { kind: 'test-report', path, report: whole };
     throw new UsageError(what);
