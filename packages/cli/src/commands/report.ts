@@ -18,7 +18,6 @@ import { writeText } from '../viz/replay-outputs.ts';
 
 export const REPORT = {
   name: 'report',
-  summary: 'write an HTML page of plots for runs or a campaign',
   description:
     'Writes one self-contained HTML page (no script, nothing loaded from anywhere) with plots.\n' +
     'For runs: latency over time (a dot per operation by outcome, p50/p95/p99), throughput,\n' +
