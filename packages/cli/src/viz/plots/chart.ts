@@ -128,6 +128,30 @@ export function faultLegend(faults: readonly FaultInterval[]): LegendItem[] {
   return kinds.map((k) => ({ label: FAULT_STYLE[k].name, colour: FAULT_STYLE[k].fill, shape: 'box' as const }));
 }
 
+/**
+ * A plot over the run's simulated time: the fault periods shaded behind everything (all of
+ * them, or `faults`), its y axis, the time axis, its marks, the violation's line in front,
+ * and the legend with the fault kinds present.
+ */
+export function timeFigure(
+  id: string,
+  title: string,
+  note: string,
+  f: Frame,
+  time: ReturnType<typeof timeScale>,
+  run: { readonly faults: readonly FaultInterval[]; readonly violation: { atMs: number; property: string } | undefined },
+  parts: { readonly y: string; readonly marks: readonly string[]; readonly legend: readonly LegendItem[]; readonly faults?: readonly FaultInterval[] },
+): string {
+  return figure(id, title, f, [
+    faultRects(parts.faults ?? run.faults, time.x, f.top, f.bottom),
+    parts.y,
+    xAxis(f, time.x, time.label, time.format),
+    ...parts.marks,
+    violationMark(run.violation, time.x, f),
+    legend([...parts.legend, ...faultLegend(run.faults)], f.left, 14, f.right),
+  ], note);
+}
+
 /** A plot: a titled figure around one SVG. `id` names it for tests and links. */
 export function figure(id: string, title: string, f: Frame, body: readonly string[], note = ''): string {
   const svg = el('svg', { xmlns: 'http://www.w3.org/2000/svg', class: 'plot', id, width: f.width, height: f.height, viewBox: `0 0 ${f.width} ${f.height}`, role: 'img', 'aria-label': title }, body);

@@ -1,8 +1,8 @@
 import { grouped } from '../../format.ts';
-import { faultLegend, faultRects, figure, frame, legend, timeScale, violationMark, xAxis, yAxis, type LegendItem } from './chart.ts';
-import { OUTCOME_COLOUR, OUTCOME_NAME } from './outcome-colours.ts';
+import { frame, timeFigure, timeScale, yAxis } from './chart.ts';
+import { OUTCOME_COLOUR, outcomeLegend } from './outcome-colours.ts';
 import { slidingQuantiles } from './quantiles.ts';
-import { OUTCOMES, type RunPlotData } from './run-data.ts';
+import type { RunPlotData } from './run-data.ts';
 import { logScale } from './scale.ts';
 import { el, tip } from './svg.ts';
 
@@ -22,7 +22,8 @@ const POINTS = 80;
  */
 export function latencyPlot(d: RunPlotData, width = 960, height = 300): string {
   const f = frame(width, height, { top: 46 });
-  const { x, label, format } = timeScale(d.endMs, f);
+  const time = timeScale(d.endMs, f);
+  const x = time.x;
   const latencies = d.ops.map((o) => Math.max(o.endMs - o.invokeMs, 0.01));
   const y = logScale(Math.min(1, ...latencies), Math.max(10, ...latencies) * 1.2, f.bottom, f.top);
   const windowMs = Math.max(d.endMs / 10, 1);
@@ -41,18 +42,9 @@ export function latencyPlot(d: RunPlotData, width = 960, height = 300): string {
   const dots = d.ops.map((o, k) =>
     el('circle', { class: `op ${o.outcome}`, 'data-op': o.id, 'data-outcome': o.outcome, cx: x(o.invokeMs), cy: y(latencies[k]!), r: 2.6, fill: o.outcome === 'info' ? 'none' : OUTCOME_COLOUR[o.outcome], stroke: OUTCOME_COLOUR[o.outcome] }, tip(`${o.text}: ${grouped(o.endMs - o.invokeMs)} ms`)),
   );
-  const items: LegendItem[] = [
-    ...OUTCOMES.filter((o) => d.ops.some((op) => op.outcome === o)).map((o) => ({ label: OUTCOME_NAME[o], colour: OUTCOME_COLOUR[o], shape: 'dot' as const })),
-    ...QUANTILES.map((q) => ({ label: q.name, colour: q.colour, shape: 'line' as const })),
-    ...faultLegend(d.faults),
-  ];
-  return figure('latency', 'Latency over time', f, [
-    faultRects(d.faults, x, f.top, f.bottom),
-    yAxis(f, y, 'latency (ms, log)'),
-    xAxis(f, x, label, format),
-    el('g', { class: 'ops' }, dots),
-    ...lines,
-    violationMark(d.violation, x, f),
-    legend(items, f.left, 14, f.right),
-  ], `${grouped(d.ops.length)} operations; quantile windows ${grouped(Math.round(windowMs))} ms wide`);
+  return timeFigure('latency', 'Latency over time', `${grouped(d.ops.length)} operations; quantile windows ${grouped(Math.round(windowMs))} ms wide`, f, time, d, {
+    y: yAxis(f, y, 'latency (ms, log)'),
+    marks: [el('g', { class: 'ops' }, dots), ...lines],
+    legend: [...outcomeLegend(d.ops, 'dot'), ...QUANTILES.map((q) => ({ label: q.name, colour: q.colour, shape: 'line' as const }))],
+  });
 }

@@ -1,6 +1,6 @@
 import { grouped } from '../../format.ts';
 import { bucketWidth, countBuckets } from './buckets.ts';
-import { faultLegend, faultRects, figure, frame, legend, timeScale, violationMark, xAxis } from './chart.ts';
+import { faultRects, frame, timeFigure, timeScale } from './chart.ts';
 import type { RunPlotData } from './run-data.ts';
 import { linearScale } from './scale.ts';
 import { el, esc, tip } from './svg.ts';
@@ -17,7 +17,8 @@ const DROPPED = '#d1333f';
  */
 export function messagesPlot(d: RunPlotData, width = 960): string {
   const f = frame(width, 36 + d.nodes.length * ROW + 42, { top: 36, left: 150 });
-  const { x, label, format } = timeScale(d.endMs, f);
+  const time = timeScale(d.endMs, f);
+  const x = time.x;
   const w = bucketWidth(d.endMs, 60);
   const sent = d.nodes.map((n) => countBuckets(d.sends.filter(([s]) => s === n).map(([, t]) => t), d.endMs, w));
   const dropped = d.nodes.map((n) => countBuckets(d.drops.filter(([s]) => s === n).map(([, t]) => t), d.endMs, w));
@@ -40,17 +41,13 @@ export function messagesPlot(d: RunPlotData, width = 960): string {
       ...bars(dropped[k]!, DROPPED, 'dropped'),
     ]);
   });
-  const items = [
-    { label: 'sent', colour: SENT, shape: 'box' as const },
-    { label: 'lost', colour: DROPPED, shape: 'box' as const },
-    ...faultLegend(d.faults),
-  ];
-  return figure('messages', 'Messages per node', f, [
-    faultRects(d.faults.filter((fi) => fi.node === undefined), x, f.top, f.bottom),
-    el('g', { class: 'axis y-axis' }, [el('line', { class: 'domain', x1: f.left, x2: f.left, y1: f.top, y2: f.bottom })]),
-    xAxis(f, x, label, format),
-    ...rows,
-    violationMark(d.violation, x, f),
-    legend(items, f.left, 14, f.right),
-  ], `buckets of ${grouped(w)} ms; the tallest bar is ${grouped(max)} messages`);
+  return timeFigure('messages', 'Messages per node', `buckets of ${grouped(w)} ms; the tallest bar is ${grouped(max)} messages`, f, time, d, {
+    faults: d.faults.filter((fi) => fi.node === undefined),
+    y: el('g', { class: 'axis y-axis' }, [el('line', { class: 'domain', x1: f.left, x2: f.left, y1: f.top, y2: f.bottom })]),
+    marks: rows,
+    legend: [
+      { label: 'sent', colour: SENT, shape: 'box' },
+      { label: 'lost', colour: DROPPED, shape: 'box' },
+    ],
+  });
 }

@@ -1,7 +1,7 @@
 import { grouped } from '../../format.ts';
 import { bucketWidth, countBuckets } from './buckets.ts';
-import { faultLegend, faultRects, figure, frame, legend, timeScale, violationMark, xAxis, yAxis } from './chart.ts';
-import { OUTCOME_COLOUR, OUTCOME_NAME } from './outcome-colours.ts';
+import { frame, timeFigure, timeScale, yAxis } from './chart.ts';
+import { OUTCOME_COLOUR, outcomeLegend } from './outcome-colours.ts';
 import { OUTCOMES, type RunPlotData } from './run-data.ts';
 import { linearScale } from './scale.ts';
 import { el, tip } from './svg.ts';
@@ -12,7 +12,8 @@ import { el, tip } from './svg.ts';
  */
 export function throughputPlot(d: RunPlotData, width = 960, height = 240): string {
   const f = frame(width, height, { top: 36 });
-  const { x, label, format } = timeScale(d.endMs, f);
+  const time = timeScale(d.endMs, f);
+  const x = time.x;
   const w = bucketWidth(d.endMs, 50);
   const finished = OUTCOMES.filter((o) => o !== 'info');
   const counts = finished.map((o) => countBuckets(d.ops.filter((op) => op.outcome === o).map((op) => op.endMs), d.endMs, w));
@@ -33,16 +34,9 @@ export function throughputPlot(d: RunPlotData, width = 960, height = 240): strin
       base += n;
     });
   });
-  const items = [
-    ...finished.filter((o) => d.ops.some((op) => op.outcome === o)).map((o) => ({ label: OUTCOME_NAME[o], colour: OUTCOME_COLOUR[o], shape: 'box' as const })),
-    ...faultLegend(d.faults),
-  ];
-  return figure('throughput', 'Throughput over time', f, [
-    faultRects(d.faults, x, f.top, f.bottom),
-    yAxis(f, y, 'ops finished / s'),
-    xAxis(f, x, label, format),
-    el('g', { class: 'bars' }, bars),
-    violationMark(d.violation, x, f),
-    legend(items, f.left, 14, f.right),
-  ], `buckets of ${grouped(w)} ms`);
+  return timeFigure('throughput', 'Throughput over time', `buckets of ${grouped(w)} ms`, f, time, d, {
+    y: yAxis(f, y, 'ops finished / s'),
+    marks: [el('g', { class: 'bars' }, bars)],
+    legend: outcomeLegend(d.ops, 'box', finished),
+  });
 }

@@ -1,7 +1,7 @@
 import { grouped } from '../../format.ts';
-import { faultLegend, faultRects, figure, frame, legend, timeScale, violationMark, xAxis } from './chart.ts';
-import { OUTCOME_COLOUR, OUTCOME_NAME } from './outcome-colours.ts';
-import { OUTCOMES, type RunPlotData } from './run-data.ts';
+import { frame, timeFigure, timeScale } from './chart.ts';
+import { OUTCOME_COLOUR, outcomeLegend } from './outcome-colours.ts';
+import type { RunPlotData } from './run-data.ts';
 import { el, esc, tip } from './svg.ts';
 
 const ROW = 18;
@@ -10,7 +10,8 @@ const ROW = 18;
 export function timelinePlot(d: RunPlotData, width = 960): string {
   const clients = d.clients.length > 0 ? d.clients : [...new Set(d.ops.map((o) => o.client))];
   const f = frame(width, 36 + clients.length * ROW + 42, { top: 36 });
-  const { x, label, format } = timeScale(d.endMs, f);
+  const time = timeScale(d.endMs, f);
+  const x = time.x;
   const row = new Map(clients.map((c, k) => [c, k]));
   const yOf = (c: string) => f.top + (row.get(c) ?? 0) * ROW;
   const bars = d.ops.map((o) => {
@@ -23,16 +24,9 @@ export function timelinePlot(d: RunPlotData, width = 960): string {
       el('text', { x: f.left - 8, y: f.top + k * ROW + ROW / 2 + 3.5, 'text-anchor': 'end' }, esc(c)),
     ]),
   );
-  const items = [
-    ...OUTCOMES.filter((o) => d.ops.some((op) => op.outcome === o)).map((o) => ({ label: OUTCOME_NAME[o], colour: OUTCOME_COLOUR[o], shape: 'box' as const })),
-    ...faultLegend(d.faults),
-  ];
-  return figure('timeline', 'Operations per client', f, [
-    faultRects(d.faults, x, f.top, f.bottom),
-    el('g', { class: 'axis y-axis' }, [el('line', { class: 'domain', x1: f.left, x2: f.left, y1: f.top, y2: f.bottom }), ...rows]),
-    xAxis(f, x, label, format),
-    el('g', { class: 'ops' }, bars),
-    violationMark(d.violation, x, f),
-    legend(items, f.left, 14, f.right),
-  ], 'each bar: invocation to completion');
+  return timeFigure('timeline', 'Operations per client', 'each bar: invocation to completion', f, time, d, {
+    y: el('g', { class: 'axis y-axis' }, [el('line', { class: 'domain', x1: f.left, x2: f.left, y1: f.top, y2: f.bottom }), ...rows]),
+    marks: [el('g', { class: 'ops' }, bars)],
+    legend: outcomeLegend(d.ops, 'box'),
+  });
 }
