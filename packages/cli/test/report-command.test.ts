@@ -96,4 +96,13 @@ describe('faultline test --report', () => {
       expect(textOf(findAll(svg, hasClass('y-axis'))[0]!)).not.toBe('');
     }
   });
+
+  it('samples every seed once when seeds run on worker threads too', async () => {
+    const out = file('workers-report.html');
+    const r = await runJson(['test', 'counter', '--bug', 'local-count', '--seeds', '24', '--workers', '2', '--no-shrink', '--report', out, '--json']);
+    const p = plots(readFileSync(out, 'utf8'));
+    const bars = findAll(p.get('events-per-seed')!, hasClass('bar'));
+    expect(bars.reduce((s, b) => s + Number(b.attrs['data-count']), 0)).toBe(24);
+    expect(bars.filter((b) => b.attrs['data-kind'] === 'failed').reduce((s, b) => s + Number(b.attrs['data-count']), 0)).toBe(r.json.failures.length);
+  });
 });
