@@ -15,7 +15,8 @@ export const asset = (name: string): string => readFileSync(new URL(`./page/${na
 /** The page's scripts, in the order they run (unpack-data.js first: the others wait for its data). */
 const PAGE_SCRIPTS = ['unpack-data.js', 'view.js', 'glyphs.js', 'overview.js', 'diagram.js'];
 
-export function diagramHtml(model: DiagramModel): string {
+/** `extra`: more of the page's body after the diagram (the plots' panel). */
+export function diagramHtml(model: DiagramModel, extra = ''): string {
   const data = packData(model);
   const title = escapeHtml(`faultline: ${model.title}`);
   return [
@@ -29,6 +30,7 @@ export function diagramHtml(model: DiagramModel): string {
     '</head>',
     '<body>',
     asset('diagram-body.html'),
+    extra,
     `<script type="application/octet-stream" id="faultline-data" data-encoding="gzip+base64">${data}</script>`,
     `<script>\n${PAGE_SCRIPTS.map(asset).join('\n')}</script>`,
     '</body>',
