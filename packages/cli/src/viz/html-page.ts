@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { DiagramModel } from './diagram-model.ts';
 import { jsonSafe } from './json-safe.ts';
+import { pageHead } from './html-head.ts';
 import { packModel } from './page-pack.ts';
 
 /**
@@ -20,14 +21,7 @@ export function diagramHtml(model: DiagramModel, extra = ''): string {
   const data = packData(model);
   const title = escapeHtml(`faultline: ${model.title}`);
   return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${title}</title>`,
-    `<style>\n${asset('diagram.css')}</style>`,
-    '</head>',
+    ...pageHead(title, asset('diagram.css')),
     '<body>',
     asset('diagram-body.html'),
     extra,

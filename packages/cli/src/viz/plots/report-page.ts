@@ -1,17 +1,14 @@
+import { pageHead } from '../html-head.ts';
 import { PLOTS_CSS } from './plots-css.ts';
 import { esc } from './svg.ts';
 
 /** A self-contained report page: its own stylesheet, static SVG, no script and nothing loaded from anywhere. */
 export function reportPage(title: string, sections: readonly string[]): string {
   return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(`faultline report: ${title}`)}</title>`,
-    `<style>\nbody { margin: 0 auto; padding: 12px 20px 30px; max-width: 1000px; background: #fbfbfd; }\nh1 { font: 650 18px system-ui, "DejaVu Sans", sans-serif; margin: 6px 0; }\n.brand { color: #2f6fec; font-weight: 800; letter-spacing: .04em; margin-right: 10px; }${PLOTS_CSS}</style>`,
-    '</head>',
+    ...pageHead(
+      esc(`faultline report: ${title}`),
+      `body { margin: 0 auto; padding: 12px 20px 30px; max-width: 1000px; background: #fbfbfd; }\nh1 { font: 650 18px system-ui, "DejaVu Sans", sans-serif; margin: 6px 0; }\n.brand { color: #2f6fec; font-weight: 800; letter-spacing: .04em; margin-right: 10px; }${PLOTS_CSS}`,
+    ),
     '<body class="faultline-plots">',
     `<h1><span class="brand">faultline</span>${esc(title)}</h1>`,
     ...sections,
