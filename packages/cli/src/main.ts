@@ -2,6 +2,7 @@ import { ConfigError } from '@faultline/simulator';
 import { commandHelp } from './args.ts';
 import { CLIENT, runClient } from './commands/client.ts';
 import { CHECK, runCheck } from './commands/check.ts';
+import { CHECK_HISTORY, runCheckHistory } from './commands/check-history.ts';
 import { runHelp, topHelp, unknownCommand } from './commands/help.ts';
 import { LIST, runList } from './commands/list.ts';
 import { MERGE, runMerge } from './commands/merge.ts';
@@ -18,6 +19,7 @@ const COMMANDS = {
   replay: { spec: REPLAY, run: runReplay },
   merge: { spec: MERGE, run: runMerge },
   check: { spec: CHECK, run: runCheck },
+  'check-history': { spec: CHECK_HISTORY, run: runCheckHistory },
   run: { spec: RUN, run: runRun },
   client: { spec: CLIENT, run: runClient },
 } as const;

@@ -23,7 +23,7 @@ export { Rng } from './rng.ts';
 export { TraceHasher } from './hash.ts';
 export { checkLinearizability, type LinearizabilityOptions, type LinearizabilityResult } from './checkers/linearizability.ts';
 export { linearizable, type LinearizablePropertyOptions } from './checkers/linearizable-property.ts';
-export { deepEqual, type Model } from './checkers/model.ts';
+export { deepEqual, describeJson, type Model } from './checkers/model.ts';
 export { kvModel, type KvReq, type KvRes, type KvState } from './checkers/kv-model.ts';
 export { randomKvHistory, type KvHistoryOptions } from './checkers/kv-history.ts';
 export { randomCasHistory, type CasHistoryOptions } from './checkers/cas-history.ts';
@@ -41,3 +41,8 @@ export { check, statesAlong, type CheckOptions, type CheckResult, type CheckProg
 export { CheckModel, DEFAULT_CHECK_REQUESTS, type ModelOptions, type ModelState, type Action } from './explore/check-model.ts';
 export { PathMonitor } from './explore/path-monitor.ts';
 export type { CriticalTransition } from './explore/critical.ts';
+export { LINEARIZABLE_WORDING, explainViolation, msWindow, type ViolationWording } from './checkers/explain.ts';
+export { SEQUENTIAL_WORDING } from './checkers/sequential.ts';
+export { appendModel, type AppendReq, type AppendRes, type AppendState, type MicroOp } from './checkers/list-append-model.ts';
+export { setModel, type SetReq, type SetRes, type SetState } from './checkers/set-model.ts';
+export { queueModel, type QueueReq, type QueueRes, type QueueState } from './checkers/queue-model.ts';

@@ -9,8 +9,9 @@ import { TEST } from './test.ts';
 import { RUN } from './run.ts';
 import { CLIENT } from './client.ts';
 import { CHECK } from './check.ts';
+import { CHECK_HISTORY } from './check-history.ts';
 
-export const COMMANDS: readonly CommandSpec[] = [LIST, TEST, REPLAY, CHECK, MERGE, RUN, CLIENT];
+export const COMMANDS: readonly CommandSpec[] = [LIST, TEST, REPLAY, CHECK, CHECK_HISTORY, MERGE, RUN, CLIENT];
 
 /** The top-level help. */
 export function topHelp(): string {
