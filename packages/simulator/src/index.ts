@@ -46,3 +46,4 @@ export { SEQUENTIAL_WORDING } from './checkers/sequential.ts';
 export { appendModel, type AppendReq, type AppendRes, type AppendState, type MicroOp } from './checkers/list-append-model.ts';
 export { setModel, type SetReq, type SetRes, type SetState } from './checkers/set-model.ts';
 export { queueModel, type QueueReq, type QueueRes, type QueueState } from './checkers/queue-model.ts';
+export { randomModelHistory, type ModelHistoryOptions } from './checkers/model-history.ts';

@@ -72,9 +72,17 @@ function mix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** A hash of a primitive state (strings by FNV-1a); 0 for objects, which the memo compares one by one. */
+/**
+ * A hash of a primitive state (strings by FNV-1a) or of an array of them (the set and
+ * queue models' states); 0 for objects, which the memo compares one by one.
+ */
 export function stateHash(state: unknown): number {
   if (typeof state === 'string') return fnv1a(state);
+  if (Array.isArray(state)) {
+    let h = state.length;
+    for (const x of state) h = (Math.imul(h, 0x01000193) ^ stateHash(x)) | 0;
+    return h;
+  }
   if (typeof state === 'number') return Math.imul(state | 0, 0x9e3779b1) ^ (state * 1000) | 0;
   if (typeof state === 'boolean') return state ? 1 : 2;
   return 0;

@@ -9,7 +9,23 @@ export type SetRes = { readonly type: 'add-ok' } | { readonly type: 'read-ok'; r
 /** The elements, each as canonical JSON, sorted: equal sets are equal arrays. */
 export type SetState = readonly string[];
 
-const members = (values: readonly unknown[]): string[] => [...new Set(values.map(canonicalJson))].sort();
+const membersCache = new WeakMap<readonly unknown[], readonly string[]>();
+/** A read's elements as the state holds them (cached per result: a search compares one result many times). */
+function members(values: readonly unknown[]): readonly string[] {
+  let m = membersCache.get(values);
+  if (m === undefined) membersCache.set(values, (m = [...new Set(values.map(canonicalJson))].sort()));
+  return m;
+}
+const valuesCache = new WeakMap<SetState, readonly unknown[]>();
+/** A state's elements as values (parsed once per state; their members known without encoding them again). */
+function valuesOf(state: SetState): readonly unknown[] {
+  let v = valuesCache.get(state);
+  if (v === undefined) {
+    valuesCache.set(state, (v = state.map((m) => JSON.parse(m) as unknown)));
+    membersCache.set(v, state);
+  }
+  return v;
+}
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
@@ -20,7 +36,7 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
 export const setModel: Model<SetState, SetReq, SetRes> = {
   init: () => [],
   step(state, req) {
-    if (req.type === 'read') return { state, result: { type: 'read-ok', values: state.map((m) => JSON.parse(m) as unknown) } };
+    if (req.type === 'read') return { state, result: { type: 'read-ok', values: valuesOf(state) } };
     const m = canonicalJson(req.value);
     if (state.includes(m)) return { state, result: { type: 'add-ok' } };
     return { state: [...state, m].sort(), result: { type: 'add-ok' } };
