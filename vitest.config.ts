@@ -5,7 +5,15 @@ const project = (name: string, dir: string, timeoutMs = 30_000) => ({
   test: { name, include: [`${dir}/**/*.test.ts`], exclude: ['**/node_modules/**'], testTimeout: timeoutMs },
 });
 
+/**
+ * faultline's packages resolve to their TypeScript sources in its own tests (the
+ * `@faultline/source` export condition); installed, they resolve to the compiled dist/.
+ */
+const conditions = ['@faultline/source', 'module', 'node', 'development|production'];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [

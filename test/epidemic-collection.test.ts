@@ -5,7 +5,7 @@
  */
 import { campaign } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
-import { epidemicCollection, CLIENT_TAIL_MS, CONVERGENCE_MS, convergenceRounds } from '../packages/protocols/epidemic-collection/index.ts';
+import { epidemicCollection, readsSeeReplicaRemoves, CLIENT_TAIL_MS, CONVERGENCE_MS, convergenceRounds, type Req, type Res } from '../packages/protocols/epidemic-collection/index.ts';
 
 describe('epidemic-collection in the simulator', () => {
   it('the correct version passes 80 seeds under every fault it claims to tolerate', () => {
@@ -19,6 +19,27 @@ describe('epidemic-collection in the simulator', () => {
     const r = campaign({ protocol: epidemicCollection, bug: 'remove-without-tombstone', seeds: 20 });
     expect(r.failures.length).toBeGreaterThan(0);
     expect(new Set(r.failures.map((f) => f.property))).toEqual(new Set(['no-resurrection']));
+  });
+
+  it('finds get-ignores-tombstones (it breaks reads-see-replica-removes) scanning seeds 1 to 20', () => {
+    const r = campaign({ protocol: epidemicCollection, bug: 'get-ignores-tombstones', seeds: 20 });
+    expect(r.failures.length).toBeGreaterThan(0);
+    expect(new Set(r.failures.map((f) => f.property))).toEqual(new Set(['reads-see-replica-removes']));
+  });
+
+  it('reads-see-replica-removes: a present get is explained by an add the replica had not seen removed, and not otherwise', () => {
+    const op = (id: string, req: Req, invokeMs: number, completeMs: number, result: Res, node = 'n1') =>
+      ({ id, client: id.split(':')[0]!, req, invokeMs, completeMs, status: 'ok' as const, result, node, attempts: 1 });
+    const add = op('c1:1', { type: 'add', elem: 'fig' }, 0, 10, { type: 'added', tag: 'c1:1' });
+    const remove = op('c1:2', { type: 'remove', elem: 'fig' }, 20, 30, { type: 'removed', tags: ['c1:1'] });
+    const get = op('c1:3', { type: 'get', elem: 'fig' }, 40, 50, { type: 'got', present: true });
+    const check = (history: readonly ReturnType<typeof op>[], nodes = [{ id: 'n1', state: {} }]) =>
+      readsSeeReplicaRemoves.check({ nodes, history, nowMs: 60 } as never);
+    expect(check([add, remove, get])).toMatch(/get fig c1:3 answered present by n1 .* remove c1:2/);
+    // A later add the remove did not observe explains it; so does another replica answering (it may be stale).
+    expect(check([add, remove, op('c2:1', { type: 'add', elem: 'fig' }, 35, 70, { type: 'added', tag: 'c2:1' }, 'n2'), get])).toBe(true);
+    expect(check([add, remove, { ...get, node: 'n2' }])).toBe(true);
+    expect(check([add, remove, { ...get, result: { type: 'got', present: false } }])).toBe(true);
   });
 
   it('the quiet period is the client tail plus the bound of 2(n-1) rounds, so convergence is checked at the bound', () => {

@@ -7,7 +7,7 @@
 import { bank, primaryBackup } from '@faultline/protocols';
 import { campaign, type Scenario } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
-import counter from '../examples/tutorial/counter.ts';
+import counter from '../examples/tutorial/src/counter.ts';
 
 const failing = (r: ReturnType<typeof campaign>) => r.failures.map((f) => `seed ${f.seed}: ${f.property}: ${f.message}`);
 

@@ -23,7 +23,4 @@ export class UsageError extends Error {
   }
 }
 
-/** The message of anything thrown. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+export { errorMessage } from '@faultline/simulator/input-errors';

@@ -1,28 +1,10 @@
-import { ConfigError } from '@faultline/simulator';
+import { ConfigError } from '@faultline/simulator/input-errors';
 import { commandHelp } from './args.ts';
-import { CLIENT, runClient } from './commands/client.ts';
-import { CHECK, runCheck } from './commands/check.ts';
-import { CHECK_HISTORY, runCheckHistory } from './commands/check-history.ts';
 import { runHelp, topHelp, unknownCommand } from './commands/help.ts';
-import { LIST, runList } from './commands/list.ts';
-import { MERGE, runMerge } from './commands/merge.ts';
-import { REPLAY, runReplay } from './commands/replay.ts';
-import { RUN, runRun } from './commands/run.ts';
-import { TEST, runTest } from './commands/test.ts';
+import { findCommand } from './commands/index.ts';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, errorMessage } from './errors.ts';
 import { makeOutput, type Io, type Output } from './io.ts';
 import { cliVersion } from './version.ts';
-
-const COMMANDS = {
-  list: { spec: LIST, run: runList },
-  test: { spec: TEST, run: runTest },
-  replay: { spec: REPLAY, run: runReplay },
-  merge: { spec: MERGE, run: runMerge },
-  check: { spec: CHECK, run: runCheck },
-  'check-history': { spec: CHECK_HISTORY, run: runCheckHistory },
-  run: { spec: RUN, run: runRun },
-  client: { spec: CLIENT, run: runClient },
-} as const;
 
 /**
  * The `faultline` command, callable in-process: `argv` are the words after `faultline`.
@@ -76,8 +58,9 @@ async function dispatch(out: Output, argv: readonly string[]): Promise<number> {
   }
   if (first === 'help') return runHelp(out, rest);
   if (first.startsWith('-')) throw new UsageError(`unknown flag '${first}' before the command; see 'faultline help'`);
-  if (!Object.hasOwn(COMMANDS, first)) throw unknownCommand(first);
-  const command = COMMANDS[first as keyof typeof COMMANDS];
+  const entry = findCommand(first);
+  if (entry === undefined) throw unknownCommand(first);
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     // `--help` wins over any other mistake on the line (but not after `--`).
     const end = rest.indexOf('--');
@@ -102,3 +85,4 @@ function report(out: Output, err: unknown): number {
   else out.err('(set FAULTLINE_DEBUG=1 to see the stack)');
   return EXIT_INTERNAL;
 }
+

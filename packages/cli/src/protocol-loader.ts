@@ -1,6 +1,6 @@
 import { protocolProblems, type ProtocolDefinition } from '@faultline/runtime';
 import { UsageError } from './errors.ts';
-import { importUserModule } from './load-module.ts';
+import { importUserModule } from '@faultline/simulator';
 import { builtinProtocols } from './registry.ts';
 
 /** A protocol, with the argument it was named by (kept for replay commands). */

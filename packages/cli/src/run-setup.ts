@@ -2,12 +2,12 @@ import { FAULT_KINDS } from '@faultline/runtime';
 import { DEFAULT_PCT_DEPTH, resolveConfig, type ResolvedConfig, type SimOptions, type StrategyOptions } from '@faultline/simulator';
 import type { Flags } from './args.ts';
 import { UsageError } from './errors.ts';
-import { parseFaultList } from './fault-list.ts';
+import { parseFaultList } from '@faultline/simulator';
 import { estimatePctSteps } from './pct-steps.ts';
 import type { Output } from './io.ts';
 import { loadProtocol, type LoadedProtocol } from './protocol-loader.ts';
-import { replayCommand, type RunInputs } from './replay-command.ts';
-import { loadScenario } from './scenario-loader.ts';
+import { replayCommand, type RunInputs } from '@faultline/simulator';
+import { loadScenario } from '@faultline/simulator';
 
 /** The flags that decide a run, shared by `test` and `replay`. */
 export const RUN_FLAGS = {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { scheduleProblems, type Schedule } from '@faultline/simulator';
 import { UsageError, errorMessage } from './errors.ts';
-import { readJsonFile, scenarioProblems } from './scenario-loader.ts';
+import { readJsonFile, scenarioProblems } from '@faultline/simulator';
 
 /** The default directory `faultline test` writes shrunk schedules to. */
 export const DEFAULT_SCHEDULES_DIR = 'faultline-schedules';

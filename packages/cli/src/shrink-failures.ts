@@ -1,5 +1,5 @@
 import { shrink, type CampaignFailure, type RunSize, type ShrinkProgress } from '@faultline/simulator';
-import { shellQuote } from './replay-command.ts';
+import { shellQuote } from '@faultline/simulator';
 import { seedValue, type RunSetup } from './run-setup.ts';
 import { writeSchedule } from './schedule-file.ts';
 

@@ -1,10 +1,11 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { largerOutboxPeak, type CampaignFailure, type CampaignProgress, type CampaignResult, type OutboxPeak } from '@faultline/simulator';
 import type { WorkerMessage, WorkerRunSpec } from './campaign-messages.ts';
+import { startWorker } from './worker-start.ts';
 
 export type { WorkerRunSpec } from './campaign-messages.ts';
 
-const ENTRY = new URL('./campaign-worker.mjs', import.meta.url);
+const ENTRY = new URL('./campaign-worker.ts', import.meta.url);
 /** Chunks per worker aimed for, so that workers finish close together. */
 const CHUNKS_PER_WORKER = 8;
 /** The largest chunk: small enough that fail-fast wastes little, large enough to keep messages rare. */
@@ -118,7 +119,7 @@ export async function workerCampaign(options: WorkerCampaignOptions): Promise<Ca
   };
 
   for (let k = 0; k < workerCount; k++) {
-    const w = new Worker(ENTRY, { workerData: run });
+    const w = startWorker(ENTRY, run);
     workers.push(w);
     w.on('message', (m: WorkerMessage) => onMessage(w, m));
     w.on('error', (err) => end(new WorkerFailure(`a campaign worker crashed: ${err.message}`, err.stack)));

@@ -4,7 +4,6 @@ import { commandHelp, parseArgs, ProgressBar, replayCommand, shellQuote, splitCo
 
 const SPEC = {
   name: 'demo',
-  summary: 'a demo',
   description: 'A demo command.',
   positionals: [{ name: 'thing', required: true, help: 'the thing' }],
   flags: {

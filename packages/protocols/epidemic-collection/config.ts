@@ -2,6 +2,7 @@
 export const BUGS = {
   'remove-without-tombstone':
     'a remove deletes the observed add tags instead of recording tombstones for them, so the next anti-entropy exchange with a replica that still has the adds brings the element back',
+  'get-ignores-tombstones': 'a get answers whether the element was ever added here, ignoring its tombstones, so a removed element still reads as present',
 } as const;
 
 export type Bug = keyof typeof BUGS;

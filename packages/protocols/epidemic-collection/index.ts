@@ -11,6 +11,7 @@ export { BUGS, TIMING, LIMITS, convergenceRounds, type Bug, type Options } from 
 export type { Req, Res, Msg, Tag, Entries, Timer } from './messages.ts';
 export { elements, liveTags, type State } from './state.ts';
 export { properties, noResurrection, removesStick, acknowledgedAddsSurvive, convergesWithinBound } from './properties.ts';
+export { readsSeeReplicaRemoves } from './reads.ts';
 export { workload, ELEMENTS } from './workload.ts';
 
 const NODES = 3;

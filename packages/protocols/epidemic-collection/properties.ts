@@ -1,6 +1,7 @@
 import { always, converges, eventually, liveStates, type History, type Property, type SystemView } from '@faultline/runtime';
 import type { Req, Res, Tag } from './messages.ts';
 import type { State } from './state.ts';
+import { readsSeeReplicaRemoves } from './reads.ts';
 
 type View = SystemView<State, Req, Res>;
 
@@ -110,4 +111,4 @@ export const convergesWithinBound: Property<State, Req, Res> = converges<State, 
   (s) => ({ adds: s.adds, tombs: s.tombs }),
 );
 
-export const properties: readonly Property<State, Req, Res>[] = [noResurrection, removesStick, acknowledgedAddsSurvive, convergesWithinBound];
+export const properties: readonly Property<State, Req, Res>[] = [noResurrection, readsSeeReplicaRemoves, removesStick, acknowledgedAddsSurvive, convergesWithinBound];

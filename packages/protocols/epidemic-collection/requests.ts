@@ -13,8 +13,10 @@ import { elements, liveTags, resultOf, type Ctx, type Pending } from './state.ts
 export function onClientRequest(ctx: Ctx, req: Req, id: RequestId, bug: Bug | undefined): void {
   const s = ctx.state;
   switch (req.type) {
-    case 'get':
-      return ctx.reply(id, { type: 'got', present: liveTags(s, req.elem).length > 0 });
+    case 'get': {
+      const present = bug === 'get-ignores-tombstones' ? Object.values(s.adds).includes(req.elem) : liveTags(s, req.elem).length > 0;
+      return ctx.reply(id, { type: 'got', present });
+    }
     case 'size':
       return ctx.reply(id, { type: 'size', size: elements(s).length });
     case 'iterate':

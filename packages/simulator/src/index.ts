@@ -41,6 +41,13 @@ export { check, statesAlong, type CheckOptions, type CheckResult, type CheckProg
 export { CheckModel, DEFAULT_CHECK_REQUESTS, type ModelOptions, type ModelState, type Action } from './explore/check-model.ts';
 export { PathMonitor } from './explore/path-monitor.ts';
 export type { CriticalTransition } from './explore/critical.ts';
+export { loadScenario, scenarioProblems, readJsonFile } from './inputs/scenario-file.ts';
+export { importUserModule } from './inputs/user-module.ts';
+export { missingPackages } from './inputs/load-error.ts';
+export { replayCommand, shellQuote, splitCommand, type RunInputs } from './inputs/replay-command.ts';
+export { parseFaultList, formatFaultList } from './inputs/fault-list.ts';
+export { closest } from './inputs/closest.ts';
+export { errorMessage } from './inputs/error-message.ts';
 export { LINEARIZABLE_WORDING, explainViolation, msWindow, type ViolationWording } from './checkers/explain.ts';
 export { SEQUENTIAL_WORDING } from './checkers/sequential.ts';
 export { appendModel, type AppendReq, type AppendRes, type AppendState, type MicroOp } from './checkers/list-append-model.ts';

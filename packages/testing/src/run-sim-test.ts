@@ -1,4 +1,4 @@
-import { loadScenario, replayCommand, type RunInputs } from '@faultline/cli';
+import { loadScenario, replayCommand, type RunInputs } from '@faultline/simulator';
 import type { FaultKind, ProtocolDefinition } from '@faultline/runtime';
 import { campaign, simulate, type CampaignFailure, type Scenario, type SimOptions, type SimResult } from '@faultline/simulator';
 

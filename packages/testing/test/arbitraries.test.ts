@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { nodeIds } from '@faultline/runtime';
 import { planProblems, resolveConfig, type FaultEvent } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
-import counter from '../../../examples/tutorial/counter.ts';
+import counter from '../../../examples/tutorial/src/counter.ts';
 import { arbFaultPlan, arbScenario, arbWorkload } from '../src/index.ts';
 
 /** Checks what planProblems does not: pairs, bounds, and no overlapping faults. */

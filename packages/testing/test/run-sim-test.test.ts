@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { splitCommand } from '@faultline/cli';
 import { simulate } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
-import counter from '../../../examples/tutorial/counter.ts';
+import counter from '../../../examples/tutorial/src/counter.ts';
 import { SimTestError, assertSimTest, runSimTest, userFrames } from '../src/index.ts';
 
-const base = { protocol: counter, durationMs: 2000, replayAs: 'examples/tutorial/counter.ts' } as const;
+const base = { protocol: counter, durationMs: 2000, replayAs: 'examples/tutorial/src/counter.ts' } as const;
 
 describe('runSimTest', () => {
   it('passes every seed of a correct protocol', async () => {
@@ -22,7 +22,7 @@ describe('runSimTest', () => {
     const f = r.failure!;
     expect(f.property).toBe('converged');
     expect(r.seedsRun).toBe(Number(f.seed) - 2);
-    expect(f.replay).toBe(`faultline replay examples/tutorial/counter.ts --seed ${f.seed} --bug gossip-once --duration-ms 2000`);
+    expect(f.replay).toBe(`faultline replay examples/tutorial/src/counter.ts --seed ${f.seed} --bug gossip-once --duration-ms 2000`);
     expect(r.message).toContain(`counter (bug gossip-once): seed ${f.seed} of 3..22: 'converged' violated at ${f.atMs} ms`);
     expect(r.message).toContain(f.message);
     expect(r.message).toContain(`replay: ${f.replay}`);
@@ -50,7 +50,7 @@ describe('runSimTest', () => {
     });
     expect(seen).toEqual(['1', '2', '3']);
     expect(r.failure).toMatchObject({ seed: '3', property: 'check', message: 'seed 3 is unlucky' });
-    expect(r.failure?.replay).toBe('faultline replay examples/tutorial/counter.ts --seed 3 --faults partition --duration-ms 2000');
+    expect(r.failure?.replay).toBe('faultline replay examples/tutorial/src/counter.ts --seed 3 --faults partition --duration-ms 2000');
     expect(r.message).toContain('seed 3 of 1..4: the check failed');
   });
 
@@ -80,7 +80,7 @@ describe('assertSimTest failures keep what vitest needs', () => {
     expect(thrown).toBeInstanceOf(Error);
     const e = thrown as Error & { actual?: unknown; expected?: unknown };
     expect([e.actual, e.expected]).toEqual(['1', '1-not']);
-    expect(e.message).toMatch(/^counter: seed 1 of 1..3: the check failed \(event \d+\)\n {2}replay: faultline replay examples\/tutorial\/counter.ts --seed 1/);
+    expect(e.message).toMatch(/^counter: seed 1 of 1..3: the check failed \(event \d+\)\n {2}replay: faultline replay examples\/tutorial\/src\/counter.ts --seed 1/);
     expect(e.message).toMatch(/expected '1' to be '1-not'/);
     expect(e.stack).toContain('run-sim-test.test.ts');
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { simulate, type Scenario } from '@faultline/simulator';
 import { expect, it } from 'vitest';
-import counter from '../../../examples/tutorial/counter.ts';
+import counter from '../../../examples/tutorial/src/counter.ts';
 import { arbScenario } from '../src/index.ts';
 
 const scenarios = arbScenario({ nodes: 3, durationMs: 2000, kinds: ['crash', 'pause', 'partition', 'oneway', 'skew'], maxFaults: 6 });

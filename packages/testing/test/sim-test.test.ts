@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import counter from '../../../examples/tutorial/counter.ts';
+import counter from '../../../examples/tutorial/src/counter.ts';
 import { primaryBackup } from '@faultline/protocols';
 import { simTest } from '../src/index.ts';
 

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Operation } from '@faultline/runtime';
 import { LINEARIZABLE_WORDING, SEQUENTIAL_WORDING, checkCausal, checkLinearizability, checkSequential, explainViolation, msWindow, type KvReq, type KvRes } from '@faultline/simulator';
-import { closest, parseArgs, type CommandSpec } from '../args.ts';
+import { closest } from '@faultline/simulator/input-errors';
+import { parseArgs, type CommandSpec } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError, errorMessage } from '../errors.ts';
 import { count, grouped } from '../format.ts';
 import type { Output } from '../io.ts';
@@ -17,7 +18,6 @@ type Level = (typeof LEVELS)[number];
 
 export const CHECK_HISTORY = {
   name: 'check-history',
-  summary: "check a history from any system (Jepsen EDN, Porcupine's log, faultline JSON lines)",
   description:
     'Reads a history of client operations and checks it against a model at a consistency\n' +
     'level: linearizable (one order respecting real time), sequential (one order keeping\n' +

@@ -14,12 +14,12 @@ import {
 } from '@faultline/simulator';
 import { parseArgs, type CommandSpec } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError, errorMessage } from '../errors.ts';
-import { parseFaultList } from '../fault-list.ts';
+import { parseFaultList } from '@faultline/simulator';
 import { duration, grouped } from '../format.ts';
 import type { Output } from '../io.ts';
 import { loadProtocol } from '../protocol-loader.ts';
-import { shellQuote } from '../replay-command.ts';
-import { readJsonFile } from '../scenario-loader.ts';
+import { shellQuote } from '@faultline/simulator';
+import { readJsonFile } from '@faultline/simulator';
 
 /** Where a failing check's path is written when `--out` is not given. */
 export const DEFAULT_CHECKS_DIR = 'faultline-checks';
@@ -27,7 +27,6 @@ const REDRAW_EVERY_MS = 200;
 
 export const CHECK = {
   name: 'check',
-  summary: 'search every interleaving up to a depth (untimed), then random walks',
   description:
     'A bounded exhaustive search in an untimed model: from the start (every node started,\n' +
     '--requests client requests in flight), any pending delivery, timer, client retry or,\n' +

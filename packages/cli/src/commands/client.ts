@@ -7,7 +7,6 @@ import { readClusterConfig } from './run.ts';
 
 export const CLIENT = {
   name: 'client',
-  summary: 'send one request to a running cluster and print the reply',
   description:
     'Sends the request (JSON, as the protocol expects it) to a node of the cluster in --config,\n' +
     'follows redirects, and on a timeout tries the next node with the same request id, so the\n' +

@@ -1,4 +1,4 @@
-import { FAULT_DESCRIPTIONS, type ProtocolDefinition } from '@faultline/runtime';
+import { type ProtocolDefinition } from '@faultline/runtime';
 import { protocolProperties } from '@faultline/simulator';
 import { parseArgs, table, type CommandSpec } from '../args.ts';
 import { EXIT_OK } from '../errors.ts';
@@ -8,7 +8,6 @@ import { builtinProtocols } from '../registry.ts';
 
 export const LIST = {
   name: 'list',
-  summary: 'list the protocols, their bug variants, properties and fault models',
   description:
     'Lists the built-in protocols, or the ones given (built-in names or paths to your own\n' +
     "protocol modules): each one's seeded bug variants, its properties and the faults it\n" +
@@ -75,7 +74,3 @@ export async function runList(out: Output, argv: readonly string[]): Promise<num
   return EXIT_OK;
 }
 
-/** The fault kinds and what each does, for help texts. */
-export function faultKindLines(): string[] {
-  return table(Object.entries(FAULT_DESCRIPTIONS).map(([k, d]) => [k, d]));
-}

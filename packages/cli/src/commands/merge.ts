@@ -7,7 +7,6 @@ import { mergeReports, type NamedReport } from '../merge-reports.ts';
 
 export const MERGE = {
   name: 'merge',
-  summary: "combine the --json outputs of a campaign's shards into the whole run's",
   description:
     "Reads the outputs of 'faultline test --shard i/n --json' for every i of one campaign\n" +
     'and prints the JSON that one run of the whole campaign would have printed: failures\n' +

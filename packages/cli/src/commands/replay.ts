@@ -6,7 +6,7 @@ import { EXIT_OK, EXIT_VIOLATION, UsageError, errorMessage } from '../errors.ts'
 import { count, grouped, simMs } from '../format.ts';
 import type { Output } from '../io.ts';
 import { loadProtocol } from '../protocol-loader.ts';
-import { shellQuote } from '../replay-command.ts';
+import { shellQuote } from '@faultline/simulator';
 import { RUN_FLAGS, seedValue, setUpRun } from '../run-setup.ts';
 import { loadSchedule } from '../schedule-file.ts';
 import { runChoicesReplay } from './check.ts';
@@ -14,7 +14,6 @@ import { replayTraceLines, writeReplayOutputs } from '../viz/replay-outputs.ts';
 
 export const REPLAY = {
   name: 'replay',
-  summary: 'rerun one seed with its full trace',
   description:
     'Reruns one seed of a protocol with the same flags as the run that failed, keeping the\n' +
     'full trace, and prints whether a property was violated (and which, when, where), the\n' +

@@ -9,7 +9,6 @@ import { loadProtocol } from '../protocol-loader.ts';
 
 export const RUN = {
   name: 'run',
-  summary: 'run one node of a cluster on the real network',
   description:
     "Starts node --node of the cluster described by --config (nodes with their addresses, the\n" +
     'protocol and its options, the security: a pre-shared key, TLS certificates or explicit\n' +

@@ -22,7 +22,6 @@ const LISTED_SEEDS = 20;
 
 export const TEST = {
   name: 'test',
-  summary: 'run a protocol on many seeds under faults; report every violation',
   description:
     'Runs the protocol on N seeds (default 1000) in the deterministic simulator, under its\n' +
     'fault model (or --faults), checking its properties. Each failing seed is printed with\n' +

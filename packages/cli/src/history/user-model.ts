@@ -1,6 +1,5 @@
-import type { Model } from '@faultline/simulator';
+import { importUserModule, type Model } from '@faultline/simulator';
 import { UsageError } from '../errors.ts';
-import { importUserModule } from '../load-module.ts';
 import type { HistoryOp } from './history-events.ts';
 import { plainTranslation, type HistoryModel, type Translated } from './history-models.ts';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
-import { errorMessage } from './errors.ts';
+import { errorMessage } from './error-message.ts';
 
 /**
  * Why a user's module failed to load, in one line that says what to do. The loader's own

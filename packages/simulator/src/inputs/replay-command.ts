@@ -1,5 +1,5 @@
 import type { FaultKind } from '@faultline/runtime';
-import { DEFAULT_PCT_DEPTH, type StrategyOptions } from '@faultline/simulator';
+import { DEFAULT_PCT_DEPTH, type StrategyOptions } from '../explore/strategy.ts';
 import { formatFaultList } from './fault-list.ts';
 
 /** Everything that decides one run, as the user gave it on the command line. */

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import { FAULT_KINDS, isFaultKind } from '@faultline/runtime';
-import { DEFAULT_FAULT_RATES, DEFAULT_NETWORK, type Scenario } from '@faultline/simulator';
-import { closest } from './args.ts';
-import { UsageError, errorMessage } from './errors.ts';
-import { importUserModule } from './load-module.ts';
+import { DEFAULT_FAULT_RATES } from '../fault-plan.ts';
+import { DEFAULT_NETWORK } from '../network.ts';
+import type { Scenario } from '../scenario.ts';
+import { ConfigError } from '../config-error.ts';
+import { closest } from './closest.ts';
+import { errorMessage } from './error-message.ts';
+import { importUserModule } from './user-module.ts';
 
 /**
  * Loads `--scenario FILE`: a JSON file, or a module (.ts/.mts/.js/.mjs) whose default
@@ -15,13 +18,13 @@ import { importUserModule } from './load-module.ts';
 export async function loadScenario(path: string, cwd: string): Promise<Scenario> {
   const value = /^\.(ts|mts|js|mjs)$/.test(extname(path)) ? await loadModule(path, cwd) : loadJson(path, cwd);
   const problems = scenarioProblems(value);
-  if (problems.length > 0) throw new UsageError(`scenario ${path}: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new ConfigError(`scenario ${path}: ${problems.join('; ')}`);
   return value as Scenario;
 }
 
 async function loadModule(path: string, cwd: string): Promise<unknown> {
   const mod = await importUserModule(path, cwd, 'scenario');
-  if (mod.default === undefined) throw new UsageError(`scenario ${path} has no default export (export default { ... } as Scenario)`);
+  if (mod.default === undefined) throw new ConfigError(`scenario ${path} has no default export (export default { ... } as Scenario)`);
   return mod.default;
 }
 
@@ -29,7 +32,7 @@ function loadJson(path: string, cwd: string): unknown {
   return readJsonFile(path, cwd, 'scenario');
 }
 
-/** A JSON file's value; a missing, unreadable or malformed file is one `UsageError` line that calls it `what`. */
+/** A JSON file's value; a missing, unreadable or malformed file is one `ConfigError` line that calls it `what`. */
 export function readJsonFile(path: string, cwd: string, what: string): unknown {
   const abs = isAbsolute(path) ? path : resolve(cwd, path);
   let text: string;
@@ -37,13 +40,13 @@ export function readJsonFile(path: string, cwd: string, what: string): unknown {
     text = readFileSync(abs, 'utf8');
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') throw new UsageError(`${what} file not found: ${path}`);
-    throw new UsageError(`cannot read ${what} ${path}: ${errorMessage(err)}`);
+    if (code === 'ENOENT') throw new ConfigError(`${what} file not found: ${path}`);
+    throw new ConfigError(`cannot read ${what} ${path}: ${errorMessage(err)}`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new UsageError(`${what} ${path} is not valid JSON: ${jsonErrorWhere(errorMessage(err), text)}`);
+    throw new ConfigError(`${what} ${path} is not valid JSON: ${jsonErrorWhere(errorMessage(err), text)}`);
   }
 }
 

@@ -11,7 +11,7 @@
  * The `gossip-once` bug sends the vector only once, right after an increment. It looks
  * fine until one message is lost, and then the replicas never agree.
  */
-import { Service, always, defineProtocol, eventually, type Context, type NodeInfo, type RequestId, type SystemView } from '@faultline/runtime';
+import { Service, always, defineProtocol, eventually, type Context, type NodeInfo, type RequestId, type SystemView } from 'faultline';
 
 type State = {
   readonly counts: Readonly<Record<string, number>>;

@@ -1,5 +1,5 @@
 import { FAULT_KINDS, isFaultKind, type FaultKind } from '@faultline/runtime';
-import { UsageError } from './errors.ts';
+import { ConfigError } from '../config-error.ts';
 
 /**
  * Parses `--faults`: a comma list of fault kinds; `none` or an empty string means no
@@ -14,7 +14,7 @@ export function parseFaultList(text: string): FaultKind[] {
   const out: FaultKind[] = [];
   for (const w of words) {
     if (!isFaultKind(w))
-      throw new UsageError(`unknown fault kind '${w}' in --faults (valid: ${FAULT_KINDS.join(', ')}, or none)`);
+      throw new ConfigError(`unknown fault kind '${w}' in --faults (valid: ${FAULT_KINDS.join(', ')}, or none)`);
     if (!out.includes(w)) out.push(w);
   }
   return out;

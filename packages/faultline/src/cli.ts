@@ -1,0 +1,2 @@
+/** `faultline/cli`: the faultline command, callable in-process (main). */
+export * from '@faultline/cli';

@@ -1,0 +1,2 @@
+/** `faultline`: the Service API: Service, defineProtocol, properties, the context and history types. */
+export * from '@faultline/runtime';

@@ -1,0 +1,2 @@
+/** `faultline/ken`: Ken rollback-recovery: KenNode, checkpoint stores. */
+export * from '@faultline/ken-checkpoint';
