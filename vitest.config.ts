@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /** One vitest project per package, plus the cross-package tests in test/. */
 const project = (name: string, dir: string, timeoutMs = 30_000) => ({
+  extends: true as const,
   test: { name, include: [`${dir}/**/*.test.ts`], exclude: ['**/node_modules/**'], testTimeout: timeoutMs },
 });
 

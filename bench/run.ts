@@ -6,13 +6,17 @@
 import { campaignFigures } from './campaign.ts';
 import { checkFigures } from './check.ts';
 import { clusterFigures } from './cluster.ts';
+import { clusterGroupFigures } from './cluster-group.ts';
 import { consistencyFigures } from './consistency.ts';
 import { kenFigures } from './ken.ts';
 import { linFigures } from './lin.ts';
 import { netFigures } from './net.ts';
+import { shrinkFigures } from './shrink.ts';
 import { simFigures } from './sim.ts';
+import { sliceFigures } from './slice.ts';
 import { startupFigures } from './startup.ts';
 import { strategyFigures } from './strategies.ts';
+import { vizFigures } from './viz.ts';
 
 type Figures = Record<string, number>;
 const args = process.argv.slice(2);
@@ -31,7 +35,11 @@ const sections: [string, string, () => Figures | Promise<Figures>][] = [
   ['check', 'exhaustive check', checkFigures],
   ['net', 'network', netFigures],
   ['cluster', 'cluster', clusterFigures],
+  ['clusterGroup', 'cluster (group-communication)', clusterGroupFigures],
   ['startup', 'start-up', startupFigures],
+  ['viz', 'viewer pages', vizFigures],
+  ['shrink', 'shrinking', shrinkFigures],
+  ['slice', 'causal slice', sliceFigures],
 ];
 if (only !== undefined) {
   const unknown = only.filter((k) => !sections.some(([key]) => key === k));

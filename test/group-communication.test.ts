@@ -42,6 +42,19 @@ describe('group-communication in the simulator', () => {
     expect(r.failures[0]!.message).toMatch(/multicast \d+ messages as incarnation \d+ but delivered only \d+ of them/);
   });
 
+  it('finds leave-applied-locally by group-delivery and install-keeps-coordinator-groups by group-membership within 10 seeds', () => {
+    const leave = campaign({ protocol: groupCommunication, bug: 'leave-applied-locally', seeds: 10, failFast: true });
+    expect(leave.failures.map((f) => f.property)).toEqual(['group-delivery']);
+    const install = campaign({ protocol: groupCommunication, bug: 'install-keeps-coordinator-groups', seeds: 10, failFast: true });
+    expect(install.failures.map((f) => f.property)).toEqual(['group-membership']);
+  });
+
+  it('finds causal-on-receipt within 10 seeds (the early message breaks the view\'s order; causal-order itself is shown in groups.test.ts)', () => {
+    const r = campaign({ protocol: groupCommunication, bug: 'causal-on-receipt', seeds: 10, failFast: true });
+    expect(r.failures).toHaveLength(1);
+    expect(['group-order', 'agreed-order', 'fifo', 'causal-order']).toContain(r.failures[0]!.property);
+  });
+
   it('a partition splits the group into two views and the heal merges them, with view changes in the stream', () => {
     const r = simulate({
       protocol: groupCommunication,

@@ -33,7 +33,7 @@ describe('Ken makes crash-restart look like a slow node', () => {
   });
 
   it('primary-backup with fast restarts of any number of nodes: stuck or lossy without Ken, correct with it', () => {
-    const scenario: Scenario = { maxFaultyNodes: 5, faultRates: { downMsMin: 20, downMsMax: 200, nodeFaultEveryMs: 800 } };
+    const scenario: Scenario = { maxFaultyNodes: 5, faultRates: { downMsMin: 20, downMsMax: 200, nodeFaultEveryMs: 200 } };
     const without = campaign({ protocol: primaryBackup, scenario, seeds: 60 });
     expect(without.failures.length).toBeGreaterThan(0);
     const withKen = campaign({ protocol: primaryBackup, scenario, ken: true, seeds: 60 });

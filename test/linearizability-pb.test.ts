@@ -34,9 +34,9 @@ describe('primary-backup histories are checked for linearizability', () => {
 
   it('as a property, it stops a buggy run with the explanation', () => {
     const protocol = { ...primaryBackup, properties: [linearizable('linearizable', kvModel)] };
-    const bad = simulate({ protocol, seed: 8, bug: 'reply-before-replicate', trace: 'none' });
+    const bad = simulate({ protocol, seed: 1, bug: 'reply-before-replicate', trace: 'none' });
     expect(bad.violation?.property).toBe('linearizable');
     expect(bad.violation?.message).toMatch(/^not linearizable: these \d+ operations of key "\w+"/);
-    expect(simulate({ protocol, seed: 8, trace: 'none' }).ok).toBe(true);
+    expect(simulate({ protocol, seed: 1, trace: 'none' }).ok).toBe(true);
   });
 });

@@ -125,6 +125,9 @@ describe('a project outside the repository, installed from packed tarballs', () 
     expectExit(test, 0);
     expect(test.stdout).toMatch(/Tests\s+2 passed/);
     expectExit(await run('npm', ['run', 'typecheck'], scaffold), 0);
+    const found = await run('npx', ['faultline', 'test', 'src/counter.ts', '--bug', 'gossip-once', '--seeds', '20', '--no-shrink'], scaffold);
+    expectExit(found, 1);
+    expect(found.stdout + found.stderr).toMatch(/counter \(bug gossip-once\): \d+ of 20 seeds violated a property/);
     const again = await run('npx', ['faultline', 'init', '../scaffold'], project);
     expectExit(again, 2);
     expect(again.stderr).toMatch(/already has .*package\.json/);

@@ -14,8 +14,9 @@ describe('primary-backup in the simulator', () => {
     expect(r.seedsRun).toBe(200);
   });
 
-  // The first failing seed, at the time of writing: reply-before-replicate 8,
-  // no-state-transfer 1, stale-primary-reads 11 (it is the rarest: about 1 seed in 300).
+  // The first failing seed, at the time of writing (partitions in the fault model, one
+  // Replicate in flight per member): reply-before-replicate 1, no-state-transfer 1,
+  // stale-primary-reads 10 (it is the rarest).
   it.each([
     ['reply-before-replicate', 'no-lost-writes', 100],
     ['no-state-transfer', 'converges-after-heal', 10],

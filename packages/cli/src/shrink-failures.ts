@@ -5,8 +5,8 @@ import { writeSchedule } from './schedule-file.ts';
 
 /** Failures shrunk after a campaign (the first ones, in seed order), to bound the time it takes. */
 export const SHRUNK_FAILURES = 5;
-/** Simulations one failure's shrinking may run. */
-export const SHRINK_MAX_RUNS = 200;
+/** Simulations one failure's shrinking may run (the wall budget, `--shrink-budget-ms`, is what usually binds). */
+export const SHRINK_MAX_RUNS = 5_000;
 /** The wall time all of a campaign's shrinking may take, by default (`--shrink-budget-ms`). */
 export const DEFAULT_SHRINK_BUDGET_MS = 20_000;
 

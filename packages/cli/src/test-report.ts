@@ -1,4 +1,5 @@
 import type { CampaignFailure } from '@faultline/simulator';
+import type { SliceReport } from './failure-slice.ts';
 import type { ShrunkReport } from './shrink-failures.ts';
 
 /** Where a shard's seeds sit in its campaign (`test --shard i/n`). */
@@ -11,8 +12,8 @@ export interface ShardInfo {
   readonly failFast: boolean;
 }
 
-/** A failing seed, as the campaign found it and replayed it; with `shrunk` when it was shrunk. */
-export type FailureReport = CampaignFailure & { readonly shrunk?: ShrunkReport };
+/** A failing seed, as the campaign found it and replayed it; with `shrunk` when it was shrunk (and its causal slice). */
+export type FailureReport = CampaignFailure & { readonly shrunk?: ShrunkReport & { readonly slice?: SliceReport } };
 
 /** `test --json`: one object. `faultline merge` prints the same for its shards together. */
 export interface TestReport {
@@ -31,7 +32,7 @@ export interface TestReport {
   readonly simulatedMs: number;
   /** Wall time of the whole command, shrinking included. */
   readonly wallMs: number;
-  /** Of `wallMs`, the part spent shrinking failures. */
+  /** Of `wallMs`, the part spent after the campaign: shrinking failures (and replaying the shrunk ones for their causal slices). */
   readonly shrinkMs: number;
   /** Things that are not violations but that a user should know (a Ken outbox pile-up). */
   readonly warnings?: readonly string[];

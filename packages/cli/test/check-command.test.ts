@@ -10,6 +10,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'faultline-check-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const RELAY = '../../../simulator/test/explore/fixtures/relay-race.ts';
 const RING = '../../../simulator/test/explore/fixtures/token-ring.ts';
+const LEASE = '../../../simulator/test/explore/fixtures/lease-failover.ts';
 
 describe('faultline check', () => {
   it('--json reports { ok, statesExplored, statesUnique, depth, violation } and writes a path that replay --choices replays', async () => {
@@ -39,6 +40,23 @@ describe('faultline check', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/no property violated within depth 2/);
     expect(r.stdout).toMatch(/states +\d+ explored, \d+ unique/);
+  });
+
+  it('--timed finds the long lease, records the model in the path, and replay --choices replays it timed', async () => {
+    const out = join(tmp, 'lease.json');
+    const r = await runJson(['check', LEASE, '--bug', 'long-lease', '--depth', '12', '--timed', '--json', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ model: expect.stringMatching(/timers fire in due order/), violation: { property: 'one-primary', depth: 8 } });
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ timed: true, skewMs: 0 });
+    const replay = await runJson(['replay', LEASE, '--choices', out, '--json']);
+    expect(replay.json).toMatchObject({ ok: false, violation: { property: 'one-primary' } });
+    expect((await run(['check', LEASE, '--depth', '12', '--timed'])).code).toBe(0);
+    expect((await run(['check', LEASE, '--depth', '4', '--skew', '50'])).stderr).toMatch(/--skew needs --timed/);
+  });
+
+  it('stopped at --max-states, it says which depth it covered', async () => {
+    const r = await run(['check', LEASE, '--depth', '12', '--timed', '--max-states', '50']);
+    expect(r.stdout).toMatch(/stopped at --max-states, every state within depth \d+, part of depth \d+/);
   });
 
   it('needs --depth; --choices goes alone', async () => {

@@ -19,7 +19,8 @@ describe('test: shrinking failures', () => {
     expect(f.shrunk.from.events).toBe(f.events);
     expect(f.shrunk.schedule).toBe(join(dir, `counter-seed${f.seed}.json`));
     const schedule = JSON.parse(readFileSync(f.shrunk.schedule, 'utf8'));
-    expect(schedule).toMatchObject({ faultline: 'schedule', version: 1, protocol: 'counter', bug: 'local-count', scenario: { faults: [] } });
+    expect(schedule).toMatchObject({ faultline: 'schedule', version: 2, protocol: 'counter', bug: 'local-count', scenario: { faults: [] } });
+    expect(typeof schedule.choices).toBe('object');
 
     const replay = await runJson(['replay', 'counter', '--schedule', f.shrunk.schedule, '--json']);
     expect(replay.code).toBe(1);
@@ -52,6 +53,8 @@ describe('replay --schedule: bad files', () => {
     ['wrong shape', bad('shape.json', '{"faultline":"schedule","version":1}'), /"protocol" must be a protocol name/],
     ['another protocol', bad('other.json', JSON.stringify({ faultline: 'schedule', version: 1, protocol: 'raft', seed: 1, bug: null, scenario: {} })), /for protocol raft, not counter/],
     ['a bad scenario', bad('scen.json', JSON.stringify({ faultline: 'schedule', version: 1, protocol: 'counter', seed: 1, bug: null, scenario: { nodez: 3 } })), /unknown field 'nodez'/],
+    ['a future version', bad('v9.json', JSON.stringify({ faultline: 'schedule', version: 9, protocol: 'counter', seed: 1, bug: null, scenario: {} })), /unsupported version 9 \(this faultline reads versions 1 and 2/],
+    ['bad choices', bad('choices.json', JSON.stringify({ faultline: 'schedule', version: 2, protocol: 'counter', seed: 1, bug: null, scenario: {}, choices: { 'node/n1': ['x'] } })), /choices\["node\/n1"\]\[0\] must be a number >= 0/],
     ['a bad plan', bad('plan.json', JSON.stringify({ faultline: 'schedule', version: 1, protocol: 'counter', seed: 1, bug: null, scenario: { faultPlan: [{ atMs: 1, kind: 'crash', node: 'n9' }] } })), /unknown node "n9"/],
   ])('%s: one clear line, exit 2', async (_name, path, message) => {
     const r = await run(['replay', 'counter', '--schedule', path]);

@@ -6,6 +6,12 @@ export const BUGS = {
     'the sequencer orders a sender\'s submissions as they arrive instead of in the order sent, so a reordered network breaks fifo',
   'flush-drops-unordered':
     'the flush delivers the old view\'s ordered messages but drops the ones members had sent and the sequencer had not yet ordered, the same at every member: views agree, but those senders never deliver their own messages',
+  'causal-on-receipt':
+    'members deliver a causal message as soon as it arrives, ahead of earlier positions of the order still missing, as if causal order needed no more than the sender\'s order',
+  'leave-applied-locally':
+    'a node takes itself out of a group as soon as a client asks it to leave, before the leave is ordered, so it misses messages to the group that the others order before the leave',
+  'install-keeps-coordinator-groups':
+    'a view change carries over only the group memberships of the members coming from the coordinator\'s old view, so nodes merging in from another view silently lose their groups',
   'no-flush':
     'a view change installs the new view without agreeing on the old view\'s messages: each member just drops what it had not yet delivered, so members that move together from one view to the next delivered different sets in it',
 } as const;
@@ -44,8 +50,14 @@ export const LIMITS = {
   maxInFlight: 64,
   /** Out-of-order submissions a sequencer keeps per sender. */
   maxHoldback: 16,
+  /** A member acknowledges every this many positions (and every tick, and at once for a safe message). */
+  ackEvery: 8,
   /** Ordered messages per retransmission to one member per tick. */
   maxBatch: 16,
+  /** Groups one multicast may be addressed to. */
+  maxGroupsPerMsg: 8,
+  /** Characters in a group name. */
+  maxGroupName: 64,
   /** Request ids remembered to drop duplicated client requests. */
   maxRecentRequests: 64,
   /**

@@ -4,9 +4,12 @@ import type { AppMsg, FlushReport, Ordered } from './messages.ts';
 
 const msg = (sender: string, n: number, service: AppMsg['service'] = 'agreed'): AppMsg => ({
   id: `${sender}.1.${n}`,
+  op: 'mcast',
+  groups: ['g'],
   sender,
   inc: 1,
   n,
+  seen: 0,
   service,
   payload: `${sender}:${n}`,
   requestId: `r-${sender}-${n}`,
@@ -14,7 +17,7 @@ const msg = (sender: string, n: number, service: AppMsg['service'] = 'agreed'): 
 const ord = (gseq: number, m: AppMsg): Ordered => ({ gseq, msg: m });
 
 function report(node: string, delivered: number, held: Ordered[], unordered: AppMsg[] = []): FlushReport {
-  return { member: { node, inc: 1 }, view: 'V', delivered, held, unordered };
+  return { member: { node, inc: 1 }, view: 'V', delivered, held, unordered, groups: [] };
 }
 
 describe('group-communication: the flush plan of an old view', () => {

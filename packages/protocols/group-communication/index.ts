@@ -8,17 +8,32 @@ import { workload } from './workload.ts';
 
 export { GroupCommunication } from './service.ts';
 export { BUGS, TIMING, LIMITS, type Bug, type Options } from './config.ts';
-export type { Req, Res, Msg, AppMsg, Member, View, ViewId, ServiceLevel, Timer } from './messages.ts';
+export type { Req, Res, Msg, AppMsg, Member, View, ViewId, ServiceLevel, Timer, GroupTable } from './messages.ts';
 export type { State, Delivery } from './state.ts';
-export { properties, agreedOrder, fifo, virtualSynchrony, safeDelivery, noDuplicates, viewAgreement, oneViewAfterHeal, selfDelivery } from './properties.ts';
+export {
+  properties,
+  agreedOrder,
+  fifo,
+  causalOrder,
+  virtualSynchrony,
+  safeDelivery,
+  noDuplicates,
+  viewAgreement,
+  groupDelivery,
+  groupMembership,
+  groupOrder,
+  oneViewAfterHeal,
+  selfDelivery,
+} from './properties.ts';
 export { workload } from './workload.ts';
 
 export const groupCommunication = defineProtocol<State, Req, Res>({
   name: 'group-communication',
   description:
-    'Group communication with one sequencer per view: membership views of the nodes that hear each other, reliable multicast ' +
-    'delivered in one total order per view (fifo, agreed and safe levels), and virtual synchrony across view changes, ' +
-    'through partitions, heals, crashes and restarts.',
+    'Group communication with one sequencer per view: membership views of the nodes that hear each other, named groups that ' +
+    'nodes join and leave, multicast to one or several groups delivered in one total order per view (reliable, fifo, causal, ' +
+    'agreed and safe levels, ordered across groups), and virtual synchrony across view changes, through partitions, heals, ' +
+    'crashes and restarts.',
   create({ bug }) {
     if (bug !== undefined && !isBug(bug)) throw new Error(`group-communication has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
     return new GroupCommunication({ bug });

@@ -1,4 +1,5 @@
 import type { History, NodeId, SystemView } from '@faultline/runtime';
+import { applyOp, deliversTo, groupsOf } from './groups.ts';
 import type { Member, Req, Res } from './messages.ts';
 import type { Delivery, State } from './state.ts';
 
@@ -17,12 +18,24 @@ export interface RunIndex {
   readonly regular: Map<string, string[]>;
   /** Per transition `V->W`, what the first node to make it delivered in V (in order), and who. */
   readonly transitions: Map<string, { node: NodeId; ids: string[] }>;
-  /** Per view, its members as the first node to install it saw them. */
-  readonly views: Map<string, { node: NodeId; members: string }>;
+  /** Per view, its members and groups as the first node to install it saw them. */
+  readonly views: Map<string, { node: NodeId; members: string; groups: string }>;
+  /** Per view, the message each node delivered to its application at each position (gseq). */
+  readonly positions: Map<string, Map<number, string>>;
   readonly violations: Map<Property, string>;
 }
 
-export type Property = 'agreed-order' | 'fifo' | 'virtual-synchrony' | 'safe-delivery' | 'no-duplicates' | 'view-agreement';
+export type Property =
+  | 'agreed-order'
+  | 'fifo'
+  | 'causal-order'
+  | 'virtual-synchrony'
+  | 'safe-delivery'
+  | 'no-duplicates'
+  | 'view-agreement'
+  | 'group-delivery'
+  | 'group-membership'
+  | 'group-order';
 
 interface NodeIndex {
   inc: number;
@@ -36,6 +49,31 @@ interface NodeIndex {
   members: readonly Member[];
   inView: string[];
   regularCount: number;
+  /** Every position of the view's order up to here has been delivered (`ahead`: those delivered past it). */
+  upTo: number;
+  ahead: Set<number>;
+  /** The view's groups, replayed from its table and the joins and leaves delivered since. */
+  groups: Record<string, NodeId[]>;
+  /** The last position delivered to the application in the view (Infinity once an appended message was). */
+  lastApp: number;
+}
+
+function freshNode(inc: number): NodeIndex {
+  return {
+    inc,
+    log: null,
+    seen: 0,
+    delivered: new Map(),
+    lastBySender: new Map(),
+    view: null,
+    members: [],
+    inView: [],
+    regularCount: 0,
+    upTo: 0,
+    ahead: new Set(),
+    groups: {},
+    lastApp: 0,
+  };
 }
 
 type View = SystemView<State, Req, Res>;
@@ -45,7 +83,7 @@ const runs = new WeakMap<History<Req, Res>, RunIndex>();
 export function indexRun(view: View): RunIndex {
   let run = runs.get(view.history);
   if (run === undefined) {
-    run = { nodes: new Map(), regular: new Map(), transitions: new Map(), views: new Map(), violations: new Map() };
+    run = { nodes: new Map(), regular: new Map(), transitions: new Map(), views: new Map(), positions: new Map(), violations: new Map() };
     runs.set(view.history, run);
   }
   const safeChecks: { node: NodeId; id: string; view: string; members: readonly Member[] }[] = [];
@@ -55,7 +93,7 @@ export function indexRun(view: View): RunIndex {
     let idx = run.nodes.get(n.id);
     const end = s.logBase + s.log.length;
     if (idx === undefined || idx.inc !== s.incarnation || end < idx.seen) {
-      idx = { inc: s.incarnation, log: null, seen: 0, delivered: new Map(), lastBySender: new Map(), view: null, members: [], inView: [], regularCount: 0 };
+      idx = freshNode(s.incarnation);
       run.nodes.set(n.id, idx);
     }
     if (idx.log === s.log) continue;
@@ -82,15 +120,26 @@ function readEntry(
   switch (e.k) {
     case 'view': {
       const members = e.members.map((m) => `${m.node}#${m.inc}`).join(',');
+      const groups = JSON.stringify(e.groups);
       const known = run.views.get(e.view);
-      if (known === undefined) run.views.set(e.view, { node, members });
+      if (known === undefined) run.views.set(e.view, { node, members, groups });
       else if (known.members !== members)
         fail(run, 'view-agreement', `view ${e.view} has members [${known.members}] at ${known.node} but [${members}] at ${node}`);
+      else if (known.groups !== groups)
+        fail(run, 'view-agreement', `view ${e.view} starts with groups ${known.groups} at ${known.node} but ${groups} at ${node}`);
+      const before = idx.view === null ? [] : groupsOf(idx.groups, node);
+      const after = groupsOf(e.groups, node);
+      if (before.join() !== after.join())
+        fail(run, 'group-membership', `${node} was in groups [${before.join(', ')}] ${idx.view === null ? 'as a new incarnation' : `at the end of view ${idx.view}`} but is in [${after.join(', ')}] in view ${e.view}`);
       if (idx.view !== null) closeView(run, node, idx, e.view);
       idx.view = e.view;
       idx.members = e.members;
       idx.inView = [];
       idx.regularCount = 0;
+      idx.upTo = 0;
+      idx.ahead = new Set();
+      idx.groups = Object.fromEntries(Object.entries(e.groups).map(([g, ms]) => [g, [...ms]]));
+      idx.lastApp = 0;
       return;
     }
     case 'trans':
@@ -107,6 +156,17 @@ function readEntry(
         fail(run, 'fifo', `${node} delivered messages ${last.n} then ${e.n} of ${senderKey} in view ${e.view}, skipping those between`);
       }
       idx.lastBySender.set(senderKey, { n: e.n, view: e.view, trans: e.trans });
+      if (e.seen > idx.upTo)
+        fail(run, 'causal-order', `${node} delivered ${e.id} (causal) in view ${e.view} before position ${idx.upTo + 1}, which its sender had delivered before sending it`);
+      if (e.gseq !== null) {
+        idx.ahead.add(e.gseq);
+        while (idx.ahead.delete(idx.upTo + 1)) idx.upTo++;
+      }
+      const to = deliversTo(idx.groups, e, node);
+      if (e.to !== to)
+        fail(run, 'group-delivery', `${node} ${e.to ? 'delivered' : 'did not deliver'} ${e.id} (${e.op} to ${e.groups.join(', ')}) to its application in view ${e.view}, but it was ${to ? '' : 'not '}a member then`);
+      if (e.to) readAppDelivery(run, node, idx, e);
+      applyOp(idx.groups, e);
       idx.inView.push(e.id);
       if (!e.trans) {
         let order = run.regular.get(e.view);
@@ -120,6 +180,21 @@ function readEntry(
       return;
     }
   }
+}
+
+/** Application deliveries keep the view's one order across groups: rising positions, and one message per position. */
+function readAppDelivery(run: RunIndex, node: NodeId, idx: NodeIndex, e: Extract<Delivery, { k: 'msg' }>): void {
+  const pos = e.gseq ?? Infinity;
+  if (pos <= idx.lastApp && e.gseq !== null)
+    fail(run, 'group-order', `${node} delivered ${e.id} (position ${pos} of view ${e.view}) to its application after a later position`);
+  idx.lastApp = pos;
+  if (e.gseq === null) return;
+  let at = run.positions.get(e.view);
+  if (at === undefined) run.positions.set(e.view, (at = new Map()));
+  const other = at.get(e.gseq);
+  if (other === undefined) at.set(e.gseq, e.id);
+  else if (other !== e.id)
+    fail(run, 'group-order', `in view ${e.view}, ${node} delivered ${e.id} to its application at position ${e.gseq}, where another member delivered ${other}`);
 }
 
 /** `node` moves from its view to `next`: it must have delivered what others making the same move delivered. */

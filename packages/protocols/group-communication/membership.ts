@@ -16,7 +16,7 @@ export function startIncarnation(ctx: Ctx): void {
   const s = ctx.state;
   s.incarnation = 1 + ctx.randomInt(2 ** 30);
   const me = { node: s.self, inc: s.incarnation };
-  installView(ctx, { id: { epoch: 0, coord: s.self, inc: s.incarnation }, members: [me] });
+  installView(ctx, { id: { epoch: 0, coord: s.self, inc: s.incarnation }, members: [me] }, {});
   ctx.setTimer('tick', TIMING.tickMs);
   ctx.setTimer('hb', ctx.randomInt(TIMING.heartbeatMs));
 }

@@ -1,16 +1,34 @@
 import type { NodeId, RequestId } from '@faultline/runtime';
 
-/** The delivery guarantee a client asks for. Every level is delivered in the view's total order. */
-export type ServiceLevel = 'fifo' | 'agreed' | 'safe';
-
-/** A client asks the node it talks to to multicast `payload` to the group. */
-export type Req = { readonly type: 'mcast'; readonly service: ServiceLevel; readonly payload: string };
+/**
+ * The delivery guarantee a client asks for, weakest first: `reliable` (delivered to every
+ * member that stays connected), `fifo` (and in the sender's order), `causal` (and after
+ * every message its sender had delivered before sending it), `agreed` (and in one order at
+ * every member, across groups), `safe` (and only once every member of the view holds it).
+ * Every level is delivered in the view's one total order, so each gets at least what it
+ * asks for.
+ */
+export type ServiceLevel = 'reliable' | 'fifo' | 'causal' | 'agreed' | 'safe';
 
 /**
- * The node replies once it has delivered the message itself (`delivered`, naming the view
- * it was delivered in), or at once with `busy` when its buffers are full.
+ * What a client asks the node it talks to: multicast `payload` to one or several named
+ * groups (the sender need not be a member: groups are open), or make that node join or
+ * leave a named group.
  */
-export type Res = { readonly type: 'delivered'; readonly id: string; readonly view: string } | { readonly type: 'busy' };
+export type Req =
+  | { readonly type: 'mcast'; readonly service: ServiceLevel; readonly groups: string[]; readonly payload: string }
+  | { readonly type: 'join'; readonly group: string }
+  | { readonly type: 'leave'; readonly group: string };
+
+/**
+ * The node replies once it has processed the request in the view's order itself
+ * (`delivered`, naming the view), at once with `busy` when its buffers are full, or with
+ * `invalid` when the request is malformed (an empty or over-long group list, a bad name).
+ */
+export type Res =
+  | { readonly type: 'delivered'; readonly id: string; readonly view: string }
+  | { readonly type: 'busy' }
+  | { readonly type: 'invalid'; readonly reason: string };
 
 /** A node incarnation: a restarted node is a new member. */
 export interface Member {
@@ -34,16 +52,27 @@ export interface View {
   readonly members: Member[];
 }
 
-/** One multicast message: `n` counts the sender incarnation's messages from 0. */
+/**
+ * One message of the view's order: a multicast to `groups`, or the sender joining or
+ * leaving `groups[0]`. `n` counts the sender incarnation's messages from 0; `seen` is how
+ * many positions of the view's order the sender had delivered when it sent it (its causal
+ * past in the view: every member delivers those first).
+ */
 export interface AppMsg {
   readonly id: string;
+  readonly op: 'mcast' | 'join' | 'leave';
+  readonly groups: string[];
   readonly sender: NodeId;
   readonly inc: number;
   readonly n: number;
+  readonly seen: number;
   readonly service: ServiceLevel;
   readonly payload: string;
   readonly requestId: RequestId;
 }
+
+/** The groups of a view: per group name, its members (node ids, sorted; a group with no member is absent). */
+export type GroupTable = Record<string, NodeId[]>;
 
 /** A message with its place (`gseq`, from 1) in its view's total order. */
 export interface Ordered {
@@ -85,7 +114,7 @@ export type Msg =
   | { readonly type: 'Propose'; readonly proposal: ViewId; readonly members: Member[] }
   | { readonly type: 'Nack'; readonly proposal: ViewId; readonly accepted: ViewId }
   | { readonly type: 'Flush'; readonly proposal: ViewId; readonly report: FlushReport }
-  | { readonly type: 'Install'; readonly proposal: ViewId; readonly members: Member[]; readonly plans: OldViewPlan[] }
+  | { readonly type: 'Install'; readonly proposal: ViewId; readonly members: Member[]; readonly plans: OldViewPlan[]; readonly groups: GroupTable }
   | { readonly type: 'InstallAck'; readonly proposal: ViewId };
 
 /** A member's answer to a proposal: its old view and every message of it that it holds. */
@@ -98,6 +127,8 @@ export interface FlushReport {
   readonly held: Ordered[];
   /** Its own messages of the old view that it has not delivered, by `n`. */
   readonly unordered: AppMsg[];
+  /** The groups it is a member of after its `delivered` positions, sorted. */
+  readonly groups: string[];
 }
 
 /** `tick`: retransmissions, acks and membership checks; `hb`: heartbeats. */

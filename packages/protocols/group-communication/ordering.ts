@@ -6,6 +6,7 @@
  */
 import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';
+import { applyOp, deliversTo, invalidRequest } from './groups.ts';
 import type { AppMsg, Msg, Ordered, Req } from './messages.ts';
 import { appendDelivery, type Ctx, type State } from './state.ts';
 
@@ -20,6 +21,10 @@ export function onClientRequest(ctx: Ctx, req: Req, requestId: RequestId, client
   if (s.recentRequests.includes(requestId)) return; // a duplicated request: the first copy is being handled
   s.recentRequests.push(requestId);
   if (s.recentRequests.length > LIMITS.maxRecentRequests) s.recentRequests.shift();
+  const invalid = invalidRequest(req);
+  if (invalid !== null) return ctx.reply(requestId, { type: 'invalid', reason: invalid });
+  // The bug: the node leaves at once, not where its leave falls in the view's order.
+  if (s.bug === 'leave-applied-locally' && req.type === 'leave') applyOp(s.groups, { op: 'leave', groups: [req.group], sender: s.self });
   if (s.queued.length >= LIMITS.maxQueued) return ctx.reply(requestId, { type: 'busy' });
   s.queued.push({ requestId, client, req });
   submitQueued(ctx);
@@ -29,15 +34,19 @@ export function onClientRequest(ctx: Ctx, req: Req, requestId: RequestId, client
 export function submitQueued(ctx: Ctx): void {
   const s = ctx.state;
   while (!s.blocked && s.queued.length > 0 && s.pending.length < LIMITS.maxPending) {
-    const q = s.queued.shift()!;
+    const { req, requestId } = s.queued.shift()!;
     const msg: AppMsg = {
       id: `${s.self}.${s.incarnation}.${s.nextN}`,
+      op: req.type,
+      groups: req.type === 'mcast' ? [...req.groups] : [req.group],
       sender: s.self,
       inc: s.incarnation,
       n: s.nextN++,
-      service: q.req.service,
-      payload: q.req.payload,
-      requestId: q.requestId,
+      seen: s.delivered,
+      // Joins and leaves are agreed: every member applies them at the same point of the order.
+      service: req.type === 'mcast' ? req.service : 'agreed',
+      payload: req.type === 'mcast' ? req.payload : '',
+      requestId,
     };
     s.pending.push(msg);
     submit(ctx, msg);
@@ -97,15 +106,23 @@ export function onOrdered(ctx: Ctx, _from: NodeId, msg: M<'Ordered'>): void {
     s.buffer[gseq] = msg.item;
     if (msg.item.msg.sender === s.self && msg.item.msg.inc === s.incarnation) s.ownOrderedN = Math.max(s.ownOrderedN, msg.item.msg.n);
     const before = s.contig;
-    while (s.buffer[s.contig + 1] !== undefined) s.contig++;
-    if (s.contig > before) ack(ctx);
+    let safe = false;
+    while (s.buffer[s.contig + 1] !== undefined) if (s.buffer[++s.contig]!.msg.service === 'safe') safe = true;
+    // Acknowledged at once when a safe message waits for it (or by the sequencer, locally), else every few positions and every tick.
+    if (s.contig > before && (safe || isSequencer(s) || s.contig - s.ackedTo >= LIMITS.ackEvery)) ack(ctx);
   }
   if (msg.stable > s.stable) s.stable = msg.stable;
+  // The bug: a causal message is delivered on arrival, even with earlier positions missing.
+  if (s.bug === 'causal-on-receipt' && msg.item.msg.service === 'causal' && gseq > s.delivered + 1 && !s.early.includes(msg.item.msg.id)) {
+    s.early.push(msg.item.msg.id);
+    deliver(ctx, msg.item.msg, gseq, false);
+  }
   deliverReady(ctx);
 }
 
 function ack(ctx: Ctx): void {
   const s = ctx.state;
+  s.ackedTo = s.contig;
   const m: M<'Ack'> = { type: 'Ack', view: s.viewKey, contig: s.contig };
   if (isSequencer(s)) onAck(ctx, s.self, m);
   else ctx.send(s.view.id.coord, m);
@@ -120,9 +137,11 @@ export function onAck(ctx: Ctx, from: NodeId, msg: M<'Ack'>): void {
   let stable = Infinity;
   for (const m of s.view.members) stable = Math.min(stable, q.acked[m.node]!);
   if (stable > s.stable) {
+    // Announced at once when it releases a safe message; otherwise members learn it from the next Ordered or heartbeat.
+    let releasesSafe = false;
+    for (let g = s.stable + 1; g <= stable && !releasesSafe; g++) releasesSafe = s.buffer[g]?.msg.service === 'safe';
     s.stable = stable;
-    const out: M<'Stable'> = { type: 'Stable', view: s.viewKey, stable };
-    ctx.broadcast(out, s.view.members.map((m) => m.node));
+    if (releasesSafe) ctx.broadcast({ type: 'Stable', view: s.viewKey, stable }, s.view.members.map((m) => m.node));
     deliverReady(ctx);
     // Room may have opened for held submissions.
     for (const sender of Object.keys(q.holdback).sort()) orderReady(ctx, sender);
@@ -145,17 +164,26 @@ export function deliverReady(ctx: Ctx): void {
     if (next === undefined) break;
     if (next.msg.service === 'safe' && next.gseq > s.stable) break;
     s.delivered++;
-    deliver(ctx, next.msg, next.gseq, false);
+    const early = s.early.indexOf(next.msg.id);
+    if (early >= 0) s.early.splice(early, 1);
+    else deliver(ctx, next.msg, next.gseq, false);
   }
   const gcTo = Math.min(s.stable, s.delivered);
-  for (const key of Object.keys(s.buffer)) if (Number(key) <= gcTo) delete s.buffer[Number(key)];
+  for (; s.collected < gcTo; s.collected++) delete s.buffer[s.collected + 1];
   submitQueued(ctx);
 }
 
-/** Appends one message to the delivery stream; answers the client if it is this node's own. */
+/**
+ * Appends one message to the delivery stream (to the application when this node is in
+ * one of its groups), applies it if it is a join or leave, and answers the client if it
+ * is this node's own.
+ */
 export function deliver(ctx: Ctx, msg: AppMsg, gseq: number | null, trans: boolean): void {
   const s = ctx.state;
-  appendDelivery(s, { k: 'msg', view: s.viewKey, id: msg.id, sender: msg.sender, inc: msg.inc, n: msg.n, service: msg.service, gseq, trans });
+  const { id, op, groups, sender, inc, n, seen, service } = msg;
+  const to = deliversTo(s.groups, msg, s.self);
+  appendDelivery(s, { k: 'msg', view: s.viewKey, id, op, groups, sender, inc, n, seen, service, gseq, trans, to });
+  applyOp(s.groups, msg);
   if (msg.sender === s.self && msg.inc === s.incarnation) {
     s.ownDelivered++;
     const i = s.pending.findIndex((m) => m.id === msg.id);
@@ -169,10 +197,7 @@ export function orderingTick(ctx: Ctx): void {
   const s = ctx.state;
   if (s.blocked) return;
   for (const m of s.pending) if (m.n > s.ownOrderedN) submit(ctx, m);
-  if (!isSequencer(s)) {
-    ctx.send(s.view.id.coord, { type: 'Ack', view: s.viewKey, contig: s.contig });
-    return;
-  }
+  if (!isSequencer(s)) return ack(ctx);
   const q = s.sequencer!;
   for (const m of s.view.members) {
     if (m.node === s.self) continue;

@@ -17,6 +17,10 @@ export const fifo = fromIndex(
   'fifo',
   'every node delivers each sender incarnation\'s messages in the order sent, and without gaps within a view\'s regular deliveries',
 );
+export const causalOrder = fromIndex(
+  'causal-order',
+  'every node delivers a message only after every position of the view\'s order that its sender had delivered before sending it',
+);
 export const virtualSynchrony = fromIndex(
   'virtual-synchrony',
   'members that move together from a view to the same next view delivered the same set of messages in it',
@@ -26,7 +30,19 @@ export const safeDelivery = fromIndex(
   'a safe message is delivered in a view (regular configuration) only when every member of the view still up as the same incarnation holds it',
 );
 export const noDuplicates = fromIndex('no-duplicates', 'no node incarnation delivers a message twice');
-export const viewAgreement = fromIndex('view-agreement', 'every node that installs a view installs it with the same members');
+export const viewAgreement = fromIndex('view-agreement', 'every node that installs a view installs it with the same members and the same groups');
+export const groupDelivery = fromIndex(
+  'group-delivery',
+  'a node delivers a message to its application exactly when, at that point of the view\'s order, it is a member of one of the message\'s groups (membership as the view\'s table and the joins and leaves ordered since make it)',
+);
+export const groupMembership = fromIndex(
+  'group-membership',
+  'a node that moves to a new view keeps its groups (a new incarnation starts in none): view changes neither drop nor invent memberships',
+);
+export const groupOrder = fromIndex(
+  'group-order',
+  'across groups, every two nodes deliver the messages they both deliver to their applications in the same relative order (a multi-group multicast is ordered the same at every member of every group it reaches)',
+);
 
 /** After healing: one view of every up node, nothing left undelivered, and one stream in it. */
 export const oneViewAfterHeal: P = eventually<State, Req, Res>(
@@ -73,10 +89,14 @@ export const selfDelivery: P = eventually<State, Req, Res>(
 export const properties: readonly P[] = [
   agreedOrder,
   fifo,
+  causalOrder,
   virtualSynchrony,
   safeDelivery,
   noDuplicates,
   viewAgreement,
+  groupDelivery,
+  groupMembership,
+  groupOrder,
   oneViewAfterHeal,
   selfDelivery,
 ];

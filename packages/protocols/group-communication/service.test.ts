@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Msg } from './messages.ts';
+import type { Msg, Req, ServiceLevel } from './messages.ts';
 import type { Delivery } from './state.ts';
 import { Kit } from './testkit.ts';
 
 const ids = ['n1', 'n2', 'n3'];
-const mcast = (service: 'fifo' | 'agreed' | 'safe', payload: string) => ({ type: 'mcast', service, payload }) as const;
+const mcast = (service: ServiceLevel, payload: string, groups = ['g']): Req => ({ type: 'mcast', service, groups, payload });
 const msgs = (log: readonly Delivery[]) => log.filter((e) => e.k === 'msg').map((e) => (e.k === 'msg' ? e.id : ''));
 const kinds = (log: readonly Delivery[]) => log.map((e) => e.k);
 

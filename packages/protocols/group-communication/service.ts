@@ -16,8 +16,22 @@
  * multicast a message numbers it (per incarnation) and submits it to the sequencer,
  * resending until it sees it ordered. The sequencer orders each sender's messages in the
  * sender's order (FIFO) and gives every message the next position of the view's single
- * order; members deliver strictly in that order, so every level (fifo, agreed, safe) is
- * delivered in one total order. Members acknowledge the highest position up to which
+ * order; members deliver strictly in that order, so every level (reliable, fifo, causal,
+ * agreed, safe) is delivered in one total order. A message records how far its sender had
+ * delivered when it sent it, so its causal past in the view is known (and checked).
+ *
+ * Named groups (groups.ts), as in Spread: a client asks its node to join or leave a named
+ * group, or to multicast to one or several groups (the sender need not be a member).
+ * Joins and leaves are messages of the view's order, so every member applies them to the
+ * view's group table at the same point; every node processes every message of the order
+ * and delivers a multicast to its application when it is a member of one of its groups
+ * at that point. One order per view for all groups gives ordering across groups: a
+ * multicast to several groups is delivered in the same relative order, with respect to
+ * every other message, at every member of every group it reaches. A view change carries
+ * each moving member's memberships (what it reported, plus its own joins and leaves that
+ * the flush delivers) into the new view's table, which the Install carries; a crashed
+ * node's next incarnation is in no group. Groups cost nothing until joined (a table entry
+ * per non-empty group), so a view holds as many as clients create. Members acknowledge the highest position up to which
  * they hold everything; the minimum over the members is the stability point, which the
  * sequencer announces. A safe message is delivered only once it is stable, that is once
  * every member of the view is known to hold it; a message before it waits too, so the
@@ -49,7 +63,22 @@
  * (config.ts): a node with too many undelivered messages queues further requests, then
  * answers `busy`. The delivery stream a node keeps for the properties is a sliding window
  * (`LIMITS.logWindow`; `logBase` counts what slid out), so a node runs for ever in bounded
- * memory: nothing caps how many messages a node may deliver.
+ * memory: nothing caps how many messages a node may deliver. A multicast names at most
+ * `LIMITS.maxGroupsPerMsg` groups; a malformed request is answered `invalid`, with why.
+ *
+ * Performance. Each multicast costs a Submit to the sequencer and an Ordered to every
+ * member; members acknowledge every `LIMITS.ackEvery` positions (at once when a safe
+ * message waits), and the sequencer announces stability only when that releases a safe
+ * message (members otherwise learn it from the next Ordered or heartbeat). A CPU profile
+ * of three real nodes under 48 clients puts most of the time in per-turn runtime work
+ * (immer's draft copy and finalize, frame encoding and decoding), not in this protocol's
+ * logic, so the number of turns per multicast is what the protocol controls: 14.1
+ * simulator events per delivered multicast before the ack batching, 9.6 after.
+ *
+ * Properties (properties.ts): agreed-order, fifo, causal-order, virtual-synchrony,
+ * safe-delivery, no-duplicates, view-agreement (members and groups), group-delivery,
+ * group-membership, group-order (across groups), one-view-after-heal and self-delivery
+ * (reliable delivery as a sender sees it).
  */
 import type { ClientId, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
 import { Service } from '@faultline/runtime';

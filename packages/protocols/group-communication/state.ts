@@ -1,27 +1,35 @@
 import type { ClientId, Context, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
 import { LIMITS, type Bug, type Options } from './config.ts';
-import type { AppMsg, FlushReport, Member, Msg, Ordered, Req, Res, Timer, View, ViewId } from './messages.ts';
+import type { AppMsg, FlushReport, GroupTable, Member, Msg, Ordered, Req, Res, Timer, View, ViewId } from './messages.ts';
 
 /**
  * One entry of a node's application-level delivery stream, in delivery order:
- * - `view`: a regular view was installed (the first entry is the node's singleton view);
+ * - `view`: a regular view was installed (the first entry is the node's singleton view),
+ *   with its group table;
  * - `trans`: the transitional configuration that closes `view`: the members moving on
  *   together; the messages after it (until the next `view`) were delivered by the flush;
- * - `msg`: a message delivered in `view` (`gseq` null: appended by the flush, never ordered).
+ * - `msg`: a message delivered in `view` (`gseq` null: appended by the flush, never ordered);
+ *   every node of the view delivers every message of its order (and applies its joins and
+ *   leaves); `to` says whether it delivered it to its application (it is in one of the
+ *   message's groups at that point).
  */
 export type Delivery =
-  | { readonly k: 'view'; readonly view: string; readonly members: Member[] }
+  | { readonly k: 'view'; readonly view: string; readonly members: Member[]; readonly groups: GroupTable }
   | { readonly k: 'trans'; readonly view: string; readonly members: NodeId[] }
   | {
       readonly k: 'msg';
       readonly view: string;
       readonly id: string;
+      readonly op: AppMsg['op'];
+      readonly groups: string[];
       readonly sender: NodeId;
       readonly inc: number;
       readonly n: number;
+      readonly seen: number;
       readonly service: AppMsg['service'];
       readonly gseq: number | null;
       readonly trans: boolean;
+      readonly to: boolean;
     };
 
 /** What a node hears of a peer through its heartbeats. */
@@ -91,9 +99,17 @@ export interface State {
   buffer: Record<number, Ordered>;
   /** Every gseq up to here is held or was delivered. */
   contig: number;
+  /** The `contig` last acknowledged to the sequencer. */
+  ackedTo: number;
+  /** Every gseq up to here has been delivered and is stable, and is no longer held. */
+  collected: number;
   delivered: number;
   /** Every member holds every gseq up to here. */
   stable: number;
+  /** The installed view's groups, as the messages delivered so far in it leave them. */
+  groups: Record<string, NodeId[]>;
+  /** Only with the causal-on-receipt bug: messages delivered ahead of their position, skipped when it comes. */
+  early: string[];
   sequencer: SequencerRole | null;
   /**
    * The application-level delivery stream (what the properties look at): its most recent
@@ -152,8 +168,12 @@ export function initialState(node: NodeInfo, options: Options = {}): State {
     recentRequests: [],
     buffer: {},
     contig: 0,
+    ackedTo: 0,
+    collected: 0,
     delivered: 0,
     stable: 0,
+    groups: {},
+    early: [],
     sequencer: null,
     log: [],
     logBase: 0,

@@ -7,7 +7,8 @@
 import type { NodeId } from '@faultline/runtime';
 import { TIMING } from './config.ts';
 import { planInstall } from './flush-plan.ts';
-import type { FlushReport, Member, Msg, View } from './messages.ts';
+import { groupsAfterFlush, groupsOf, tableOf } from './groups.ts';
+import type { FlushReport, GroupTable, Member, Msg, View } from './messages.ts';
 import { deliver, submitQueued } from './ordering.ts';
 import { appendDelivery, compareViewIds, viewKey, type Ctx, type State } from './state.ts';
 
@@ -15,7 +16,14 @@ type M<T extends Msg['type']> = Extract<Msg, { type: T }>;
 
 function report(s: State): FlushReport {
   const held = Object.values(s.buffer).sort((a, b) => a.gseq - b.gseq);
-  return { member: { node: s.self, inc: s.incarnation }, view: s.viewKey, delivered: s.delivered, held, unordered: [...s.pending] };
+  return {
+    member: { node: s.self, inc: s.incarnation },
+    view: s.viewKey,
+    delivered: s.delivered,
+    held,
+    unordered: [...s.pending],
+    groups: groupsOf(s.groups, s.self),
+  };
 }
 
 function block(ctx: Ctx, proposal: M<'Propose'>['proposal']): void {
@@ -73,7 +81,14 @@ function maybeInstall(ctx: Ctx): void {
     if (r === undefined) return;
     reports.push(r);
   }
-  const install: M<'Install'> = { type: 'Install', proposal: p.id, members: p.members, plans: planInstall(reports) };
+  const plans = planInstall(reports);
+  const memberGroups = new Map<NodeId, readonly string[]>();
+  for (const r of reports) {
+    // The bug: only the members from the coordinator's own old view keep their groups.
+    if (s.bug === 'install-keeps-coordinator-groups' && r.view !== s.viewKey) continue;
+    memberGroups.set(r.member.node, groupsAfterFlush(r, plans.find((plan) => plan.view === r.view)!));
+  }
+  const install: M<'Install'> = { type: 'Install', proposal: p.id, members: p.members, plans, groups: tableOf(memberGroups) };
   p.install = install;
   p.installAcked[s.self] = true;
   ctx.broadcast(install, p.members.map((m) => m.node));
@@ -94,12 +109,12 @@ export function onInstall(ctx: Ctx, from: NodeId, msg: M<'Install'>): void {
     for (const item of plan.ordered) if (item.gseq > s.delivered && item.gseq <= plan.upTo) deliver(ctx, item.msg, item.gseq, true);
     if (s.bug !== 'flush-drops-unordered') for (const m of plan.appended) deliver(ctx, m, null, true);
   }
-  installView(ctx, { id: msg.proposal, members: msg.members });
+  installView(ctx, { id: msg.proposal, members: msg.members }, msg.groups);
   if (from !== s.self) ctx.send(from, { type: 'InstallAck', proposal: msg.proposal });
 }
 
-/** Starts a fresh view: new order, new buffers; this node is its sequencer if it coordinated it. */
-export function installView(ctx: Ctx, view: View): void {
+/** Starts a fresh view with its group table: new order, new buffers; this node is its sequencer if it coordinated it. */
+export function installView(ctx: Ctx, view: View, groups: GroupTable): void {
   const s = ctx.state;
   s.view = view;
   s.viewKey = viewKey(view.id);
@@ -109,15 +124,19 @@ export function installView(ctx: Ctx, view: View): void {
   s.unsettledSinceMs = null;
   s.buffer = {};
   s.contig = 0;
+  s.ackedTo = 0;
+  s.collected = 0;
   s.delivered = 0;
   s.stable = 0;
+  s.groups = Object.fromEntries(Object.entries(groups).map(([g, members]) => [g, [...members]]));
+  s.early = [];
   s.pending = []; // all delivered by the flush (or, with the no-flush bug, dropped)
   s.ownOrderedN = -1;
   s.sequencer =
     view.id.coord === s.self && view.id.inc === s.incarnation
       ? { last: 0, expected: {}, holdback: {}, acked: Object.fromEntries(view.members.map((m) => [m.node, 0])) }
       : null;
-  appendDelivery(s, { k: 'view', view: s.viewKey, members: view.members });
+  appendDelivery(s, { k: 'view', view: s.viewKey, members: view.members, groups });
   submitQueued(ctx);
 }
 

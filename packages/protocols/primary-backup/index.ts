@@ -47,9 +47,7 @@ export const primaryBackup = defineProtocol<State, Req, Res>({
   },
   bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
   properties,
-  // Partitions are left out: on the minority side a restarted founder cannot be readmitted,
-  // and a few such restarts during one partition leave fewer than three founders that can vote.
-  faults: ['drop', 'duplicate', 'reorder', 'delay', 'crash', 'pause', 'skew'],
+  faults: ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'crash', 'pause', 'skew'],
   nodes: NODES,
   maxFaultyNodes: 1,
   workload,

@@ -80,7 +80,8 @@ export type Msg =
       readonly ballot: Ballot;
       /** The promiser's incarnation, so the new primary can tell a later restart from a stale Join. */
       readonly nodeInc: number;
-      readonly snapshot: Store;
+      /** null: a recovering founder, which has no state (counted only once every founder has answered). */
+      readonly snapshot: Store | null;
     }
   | { readonly type: 'Reject'; readonly ballot: Ballot; readonly promised: number }
   /** Phase 2: the new view with the primary's state; `admitted` lists recovering nodes by incarnation. */

@@ -100,6 +100,9 @@ export function onAck(ctx: Ctx, from: NodeId, msg: AckMsg): void {
   p.memberInc[from] = msg.nodeInc;
   if (msg.seq > acked) {
     p.acked[from] = msg.seq;
+    // Its previous batch is in: send at once what was ordered meanwhile, one batch in
+    // flight per member (the heartbeat only retransmits what a lost message left behind).
+    if (msg.seq < s.store.seq) sendUpdates(ctx, from);
     if (advanceCommit(ctx)) {
       // The view has just become active: take the requests that were waiting for it.
       const queued = p.queued;

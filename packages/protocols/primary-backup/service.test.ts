@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapped, TestCluster } from './testkit.ts';
+import type { Msg } from './messages.ts';
 import { ballotAbove } from './viewchange.ts';
 
 const put = (key: string, value: string, seq: number) => ({ type: 'put', key, value, seq }) as const;
@@ -93,12 +94,26 @@ describe('primary-backup: replication', () => {
     const only = (i: number) => ({ ...batch, msg: { ...msg, ops: [msg.ops[i]!] } });
     c.queue.length = 0;
     c.queue.push(only(1), only(0), only(0)); // reordered and duplicated
-    c.deliver();
+    c.deliver((e) => e.msg.type === 'Ack'); // acks lost: the primary sends nothing more until its next tick
     expect(c.state('n2').store.data['k']).toEqual(['a']); // 'b' came before 'a' and was ignored
     c.queue.push(batch);
     c.deliver();
     expect(c.state('n2').store.data['k']).toEqual(['a', 'b']);
     expect(c.state('n2').store.seq).toBe(2);
+  });
+
+  it('sends the ops ordered while a Replicate was in flight as soon as it is acknowledged, in one batch', () => {
+    const c = bootstrapped();
+    c.request('n1', put('k', 'a', 0), 'r1');
+    const first = c.queue.splice(0); // op 1 on its way to n2 and n3
+    expect(first.map((e) => e.msg.type)).toEqual(['Replicate', 'Replicate']);
+    c.request('n1', put('k', 'b', 0), 'r2', 'c2');
+    c.request('n1', put('k', 'c', 0), 'r3', 'c3');
+    expect(c.queue).toEqual([]); // one batch in flight per member: ops 2 and 3 wait for its ack
+    c.queue.push(...first);
+    c.deliver((e) => e.msg.type === 'Replicate' && e.msg.ops[0]!.seq > 1 && e.to === 'n3'); // n3 loses the second batch
+    for (const m of ['n2', 'n3']) expect(c.state(m).store.seq, m).toBe(m === 'n2' ? 3 : 1); // no tick ran
+    expect(c.replies.map((r) => r.requestId)).toEqual(['r1']);
   });
 
   it('a secondary redirects clients to the primary', () => {
@@ -142,7 +157,7 @@ describe('primary-backup: membership', () => {
     expect(c.state('n4').store.data['k']).toBeUndefined();
   });
 
-  it('a restarted node neither votes nor acks until it is readmitted, then gets the state back', () => {
+  it('a restarted node neither votes with state nor acks until it is readmitted, then gets the state back', () => {
     const c = bootstrapped();
     c.request('n1', put('k', 'c1:0', 0), 'r1');
     c.deliver();
@@ -152,13 +167,47 @@ describe('primary-backup: membership', () => {
     c.queue.length = 0; // hold back its Join for now
     c.queue.push({ from: 'n2', to: 'n3', msg: { type: 'Prepare', ballot: { num: 99, node: 'n2', inc: 1 } } });
     c.queue.push({ from: 'n1', to: 'n3', msg: { type: 'Replicate', view: 1, primaryInc: c.state('n1').incarnation, ops: [] } });
-    c.deliver((e) => e.from === 'n3');
-    expect(c.state('n3').promised.num).toBe(0); // no promise
-    expect(c.state('n3').store.seq).toBe(0); // no ack, no state
-    c.settle(6);
+    const sent: Msg[] = [];
+    c.deliver((e) => e.from === 'n3' && sent.push(e.msg) > 0);
+    // An empty promise (no state: counted only once every founder has answered), no ack.
+    expect(sent.filter((m) => m.type !== 'Join')).toEqual([{ type: 'Promise', ballot: { num: 99, node: 'n2', inc: 1 }, nodeInc: c.state('n3').incarnation, snapshot: null }]);
+    expect(c.state('n3').store.seq).toBe(0);
+    c.settle(40); // the view that readmits it must go above the ballot it promised
     expect(c.state('n3').status).toBe('member');
     expect(c.state('n3').store.data['k']).toEqual(['c1:0']);
     expect(c.state('n3').view?.primary).toBe('n1');
+  });
+});
+
+describe('primary-backup: a majority of founders restarted', () => {
+  const restartTwo = () => {
+    const c = bootstrapped();
+    c.request('n1', put('k', 'c1:0', 0), 'r1');
+    c.deliver();
+    expect(c.replies).toHaveLength(1);
+    for (const id of ['n2', 'n3']) {
+      c.crash(id);
+      c.start(id);
+    }
+    return c;
+  };
+
+  it('once every founder has answered, the one with state forms a view that readmits the empty ones', () => {
+    const c = restartTwo();
+    c.settle(40); // past the suspicion timeout: n1 proposes, n2 and n3 promise empty
+    for (const id of ['n2', 'n3']) {
+      expect(c.state(id).status, id).toBe('member');
+      expect(c.state(id).store.data['k'], id).toEqual(['c1:0']);
+      expect(c.state(id).view?.primary, id).toBe('n1');
+    }
+  });
+
+  it('does not form a view while some founder has not answered', () => {
+    const c = restartTwo();
+    c.crash('n3');
+    c.settle(40);
+    expect(c.state('n2').status).toBe('recovering');
+    expect(c.state('n1').view?.members).toEqual(['n1', 'n2', 'n3']); // still the old view
   });
 });
 

@@ -4,9 +4,10 @@
  * One replica, the primary, receives every client request, puts it in order (an op with a
  * sequence number), applies it and sends it to every other member of its view. It answers
  * the client only once every member has acknowledged the op, so an acknowledged write is
- * on every member of the view. Members apply ops strictly in sequence order: duplicates
- * are ignored, anything after a gap waits for the primary's retransmission, which runs on
- * a timer until the member has acknowledged. Reads take the same path: a get is an op
+ * on every member of the view. Each member has one Replicate in flight: ops ordered while
+ * it is unacknowledged go out, in one batch, as soon as its Ack arrives. Members apply ops
+ * strictly in sequence order: duplicates are ignored, anything after a gap waits for the
+ * primary's retransmission, which runs on a timer until the member has acknowledged. Reads take the same path: a get is an op
  * too, so a deposed primary that does not know it cannot answer one (its members refuse
  * its ops), and no read sees a write that is not yet on every member. Each client's last
  * result is part of the replicated state (a session), so a retried request is answered,
@@ -49,13 +50,17 @@
  * whose StartView carries the state; that is how it replicates membership to the others.
  * A restarted node has forgotten its promises, so it neither votes nor acknowledges until
  * it has been readmitted: the view that readmits it was formed by a majority of the other
- * founders, above what they had promised. The very first view is bootstrapped by the
+ * founders, above what they had promised. A restarted founder does answer a Prepare, with
+ * an empty promise that is no vote: it counts only once every founder has answered, which
+ * lets a cluster in which most founders restarted (a partition can keep them from being
+ * readmitted one by one) form a view with the state of those that kept theirs; an
+ * acknowledged op is on every member of its view, founders included. The very first view is bootstrapped by the
  * first founder once every other founder has told it that it is empty too.
  *
  * Limits. State is volatile: a write survives only while a replica that has it stays up,
  * and a restarted founder counts as failed until it is readmitted. Five founders keep a
  * majority through one crash plus one recovering node; a cascade that leaves three of
- * five founders empty or down at once blocks view changes until enough come back (and if
+ * five founders empty blocks view changes until every founder is up and answers (and if
  * every founder loses its state, the first founder bootstraps an empty store). A forgotten
  * promise can in principle still be counted by a proposer that collected it before the
  * crash; the ordering of states by the view of their last op keeps a view that formed

@@ -34,6 +34,8 @@ export interface Proposal {
   ballot: Ballot;
   /** Promises received, by node: its incarnation and its state (null for the proposer's own). */
   promises: Record<NodeId, { nodeInc: number; snapshot: Store | null }>;
+  /** Recovering founders that promised, by incarnation: no state and no memory, admitted if the view forms. */
+  emptyPromises: Record<NodeId, number>;
   /** Founders that refused; once a majority is out of reach the proposal is abandoned. */
   rejected: Record<NodeId, true>;
   /** What this node had promised before promising its own ballot, restored if the proposal fails. */

@@ -39,6 +39,7 @@ export function startProposal(ctx: Ctx, reason: string): void {
     ballot,
     promises: { [s.self]: { nodeInc: s.incarnation, snapshot: null } },
     admitted: { ...s.pendingJoins },
+    emptyPromises: {},
     rejected: {},
     previous,
     quorumAtMs: null,
@@ -60,7 +61,7 @@ export function ballotAbove(floor: number, index: number, count: number): number
 
 export function onPrepare(ctx: Ctx, from: NodeId, msg: PrepareMsg): void {
   const s = ctx.state;
-  if (s.status === 'recovering') return; // no memory of past promises: we must not vote
+  if (s.status === 'recovering') return promiseEmpty(ctx, from, msg.ballot);
   const b = msg.ballot;
   s.maxSeenNum = Math.max(s.maxSeenNum, b.num);
   addKnown(ctx, from);
@@ -77,6 +78,25 @@ export function onPrepare(ctx: Ctx, from: NodeId, msg: PrepareMsg): void {
   s.promised = b;
   resetElectionDeadline(ctx); // if the proposer dies before StartView, we take over
   sendPromise(ctx, from, b);
+}
+
+/**
+ * A recovering founder has no state and no memory of its past promises, so its promise is
+ * no vote: a proposer counts it only once every founder has answered (see `tryForm`). It
+ * still binds this incarnation, which then installs no view below the ballot.
+ */
+function promiseEmpty(ctx: Ctx, from: NodeId, b: Ballot): void {
+  const s = ctx.state;
+  if (!s.configFounders.includes(s.self)) return; // late joiners never vote
+  s.maxSeenNum = Math.max(s.maxSeenNum, b.num);
+  if (!sameBallot(b, s.promised)) {
+    if (b.num <= s.promised.num) {
+      ctx.send(from, { type: 'Reject', ballot: b, promised: s.promised.num });
+      return;
+    }
+    s.promised = b;
+  }
+  ctx.send(from, { type: 'Promise', ballot: b, nodeInc: s.incarnation, snapshot: null });
 }
 
 function sendPromise(ctx: Ctx, to: NodeId, ballot: Ballot): void {
@@ -104,7 +124,8 @@ function hasLivePrimary(ctx: Ctx, proposer: NodeId): boolean {
 export function onPromise(ctx: Ctx, from: NodeId, msg: PromiseMsg): void {
   const pr = ctx.state.proposal;
   if (pr === null || !sameBallot(pr.ballot, msg.ballot)) return;
-  pr.promises[from] = { nodeInc: msg.nodeInc, snapshot: msg.snapshot };
+  if (msg.snapshot === null) pr.emptyPromises[from] = msg.nodeInc;
+  else pr.promises[from] = { nodeInc: msg.nodeInc, snapshot: msg.snapshot };
   tryForm(ctx);
 }
 
@@ -134,7 +155,7 @@ export function proposalTick(ctx: Ctx): void {
     return;
   }
   for (const n of s.known) {
-    if (pr.promises[n] === undefined && pr.rejected[n] === undefined) ctx.send(n, { type: 'Prepare', ballot: pr.ballot });
+    if (pr.promises[n] === undefined && pr.emptyPromises[n] === undefined && pr.rejected[n] === undefined) ctx.send(n, { type: 'Prepare', ballot: pr.ballot });
   }
   tryForm(ctx);
 }
@@ -153,9 +174,13 @@ function abandon(ctx: Ctx, why: string): void {
 }
 
 /**
- * Forms the view once a majority of founders has promised (a recovering node never
- * promises): at once if every member of the old view and every founder has promised,
- * else after a short grace.
+ * Forms the view once a majority of founders has promised with state: at once if every
+ * member of the old view and every founder has promised, else after a short grace.
+ *
+ * Or once every founder has promised, some of them recovering (empty): with a majority of
+ * founders restarted there is no majority of voters left, but an op acknowledged by any
+ * view is on every member of it, founders included, so a founder that still has it has
+ * promised with its state. The recovering ones are admitted with the view.
  */
 function tryForm(ctx: Ctx): void {
   const s = ctx.state;
@@ -163,7 +188,12 @@ function tryForm(ctx: Ctx): void {
   const founders = s.store.founders;
   let votes = 0;
   for (const f of founders) if (pr.promises[f] !== undefined) votes++;
-  if (votes < majority(founders.length)) return;
+  if (votes < majority(founders.length)) {
+    if (!founders.every((f) => pr.promises[f] !== undefined || pr.emptyPromises[f] !== undefined)) return;
+    Object.assign(pr.admitted, pr.emptyPromises);
+    form(ctx);
+    return;
+  }
   const now = ctx.now();
   if (pr.quorumAtMs === null) pr.quorumAtMs = now;
   // Nodes being admitted are recovering: they do not promise, so nobody waits for them.
@@ -182,7 +212,7 @@ function form(ctx: Ctx): void {
   const pr = s.proposal!;
   let best: Store | null = null;
   for (const [node, promise] of Object.entries(pr.promises)) {
-    if (node === s.self || promise.snapshot === null) continue;
+    if (node === s.self || promise.snapshot === null) continue; // our own state: s.store
     if (best === null || newer(promise.snapshot, best)) best = promise.snapshot;
   }
   if (best !== null && newer(best, s.store)) s.store = best;

@@ -92,7 +92,7 @@ export function generateFaultPlan(rng: Rng, input: PlanInput): FaultEvent[] {
   const nodeKinds = (['crash', 'pause', 'disk'] as const).filter(has);
   if (nodeKinds.length > 0 && input.maxFaultyNodes > 0) {
     const busyUntil = new Map<NodeId, number>();
-    for (let t = rng.exponential(rates.nodeFaultEveryMs); t < durationMs; t += rng.exponential(rates.nodeFaultEveryMs)) {
+    for (let t = gap(rng, rates.nodeFaultEveryMs); t < durationMs; t += gap(rng, rates.nodeFaultEveryMs)) {
       const atMs = round(t);
       const faulty = nodes.filter((n) => (busyUntil.get(n.id) ?? -1) > atMs).length;
       const candidates = nodes.filter((n) => n.startMs < atMs && (busyUntil.get(n.id) ?? -1) <= atMs);
@@ -111,7 +111,7 @@ export function generateFaultPlan(rng: Rng, input: PlanInput): FaultEvent[] {
   }
 
   if (has('partition') && nodes.length > 1) {
-    for (let t = rng.exponential(rates.partitionEveryMs); t < durationMs; ) {
+    for (let t = gap(rng, rates.partitionEveryMs); t < durationMs; ) {
       const atMs = round(t);
       const ids = rng.shuffle(nodes.map((n) => n.id));
       const cutAt = 1 + rng.int(ids.length - 1);
@@ -121,7 +121,7 @@ export function generateFaultPlan(rng: Rng, input: PlanInput): FaultEvent[] {
       else plan.push({ atMs, kind: 'partition', groups: [a, b] });
       const endMs = round(atMs + rng.between(rates.partitionMsMin, rates.partitionMsMax));
       if (endMs < durationMs) plan.push({ atMs: endMs, kind: 'heal' });
-      t = endMs + rng.exponential(rates.partitionEveryMs);
+      t = endMs + gap(rng, rates.partitionEveryMs);
     }
   }
 
@@ -134,6 +134,16 @@ export function sortPlan(plan: readonly FaultEvent[]): FaultEvent[] {
     .map((e, i) => ({ e, i }))
     .sort((x, y) => x.e.atMs - y.e.atMs || x.i - y.i)
     .map((x) => x.e);
+}
+
+/**
+ * The time to the next fault, exponential with mean `everyMs`. A gap of 0 (which a seed
+ * draws with odds of about 2^-32, and a replayed choice sequence past its end always
+ * draws) means no more faults: the simplest plan, and a loop that ends.
+ */
+function gap(rng: Rng, everyMs: number): number {
+  const g = rng.exponential(everyMs);
+  return g > 0 ? g : Infinity;
 }
 
 function round(ms: number): number {

@@ -46,13 +46,24 @@ function makeGuardedDate(): DateConstructor {
   return Guarded;
 }
 
+/** The guarded replacements, built once: a search installs the guard around every step. */
+let replacements: { random: () => never; Date: DateConstructor; performanceNow: () => never; setTimeout: () => never; setInterval: () => never; setImmediate: () => never } | undefined;
+
 function install(): void {
-  Math.random = guarded('Math.random()', 'ctx.random()'); // det-ok: the guard itself
-  g.Date = makeGuardedDate();
-  if (globalThis.performance) globalThis.performance.now = guarded('performance.now()', 'ctx.now()'); // det-ok: the guard itself
-  g.setTimeout = guarded('setTimeout()', 'ctx.setTimer()');
-  g.setInterval = guarded('setInterval()', 'ctx.setTimer()');
-  g.setImmediate = guarded('setImmediate()', 'ctx.setTimer()');
+  const r = (replacements ??= {
+    random: guarded('Math.random()', 'ctx.random()'), // det-ok: the guard itself
+    Date: makeGuardedDate(),
+    performanceNow: guarded('performance.now()', 'ctx.now()'), // det-ok: the guard itself
+    setTimeout: guarded('setTimeout()', 'ctx.setTimer()'),
+    setInterval: guarded('setInterval()', 'ctx.setTimer()'),
+    setImmediate: guarded('setImmediate()', 'ctx.setTimer()'),
+  });
+  Math.random = r.random; // det-ok: the guard itself
+  g.Date = r.Date;
+  if (globalThis.performance) globalThis.performance.now = r.performanceNow; // det-ok: the guard itself
+  g.setTimeout = r.setTimeout;
+  g.setInterval = r.setInterval;
+  g.setImmediate = r.setImmediate;
 }
 
 function uninstall(): void {

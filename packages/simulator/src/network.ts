@@ -39,10 +39,13 @@ export class Network {
   private readonly lastDeliveryMs = new Map<string, number>();
   /** Directed links cut by partitions, as `from>to`. */
   private readonly cut = new Set<string>();
+  /** Each directed link's random stream, by `from>to`. */
+  private readonly links = new Map<string, Rng>();
 
+  /** `rngFor(link)` gives the random stream of the directed link `from>to` (streams may be shared). */
   constructor(
     public config: NetworkConfig,
-    private readonly rng: Rng,
+    private readonly rngFor: (link: string) => Rng,
   ) {}
 
   /** Cuts every link between different groups (both directions). Nodes in no group form one more group. */
@@ -75,25 +78,27 @@ export class Network {
   fate(from: string, to: string, nowMs: number, obeyPartitions: boolean): Fate {
     if (obeyPartitions && this.isCut(from, to)) return { kind: 'drop', reason: 'partition' };
     const c = this.config;
-    if (c.dropRate > 0 && this.rng.chance(c.dropRate)) return { kind: 'drop', reason: 'loss' };
-    const atMs = this.arrival(from, to, nowMs);
-    const duplicateAtMs = c.duplicateRate > 0 && this.rng.chance(c.duplicateRate) ? this.arrival(from, to, nowMs) : undefined;
+    const link = `${from}>${to}`;
+    let rng = this.links.get(link);
+    if (rng === undefined) this.links.set(link, (rng = this.rngFor(link)));
+    if (c.dropRate > 0 && rng.chance(c.dropRate)) return { kind: 'drop', reason: 'loss' };
+    const atMs = this.arrival(link, rng, nowMs);
+    const duplicateAtMs = c.duplicateRate > 0 && rng.chance(c.duplicateRate) ? this.arrival(link, rng, nowMs) : undefined;
     return { kind: 'deliver', atMs, duplicateAtMs };
   }
 
-  private latency(): number {
+  private latency(rng: Rng): number {
     const c = this.config;
     const raw =
       c.distribution === 'uniform'
-        ? this.rng.between(c.latencyMsMin, c.latencyMsMax)
-        : Math.min(c.latencyMsMax, c.latencyMsMin + this.rng.exponential(c.latencyMsMean));
+        ? rng.between(c.latencyMsMin, c.latencyMsMax)
+        : Math.min(c.latencyMsMax, c.latencyMsMin + rng.exponential(c.latencyMsMean));
     return Math.round(raw * 1000) / 1000;
   }
 
-  private arrival(from: string, to: string, nowMs: number): number {
-    const at = nowMs + this.latency();
+  private arrival(link: string, rng: Rng, nowMs: number): number {
+    const at = nowMs + this.latency(rng);
     if (this.config.reorder) return at;
-    const link = `${from}>${to}`;
     const fifo = Math.max(at, this.lastDeliveryMs.get(link) ?? 0);
     this.lastDeliveryMs.set(link, fifo);
     return fifo;

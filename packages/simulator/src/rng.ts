@@ -18,27 +18,42 @@ export class Rng implements WorkloadRandom {
     return new Rng(`${this.seed}/${label}`);
   }
 
-  random(): number {
+  /** A uniform number in [0, 1). The three draws below are all the others are made of (a choice stream overrides them). */
+  protected unit(): number {
     return this.next();
+  }
+
+  /** A uniform integer in [0, n). */
+  protected below(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** True with probability `p` (> 0). */
+  protected flip(p: number): boolean {
+    return this.next() < p;
+  }
+
+  random(): number {
+    return this.unit();
   }
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    return Math.floor(this.next() * n);
+    return this.below(n);
   }
 
   /** Uniform number in [lo, hi]. */
   between(lo: number, hi: number): number {
-    return lo + (hi - lo) * this.next();
+    return lo + (hi - lo) * this.unit();
   }
 
   /** Exponentially distributed with the given mean. */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.next());
+    return -mean * Math.log(1 - this.unit());
   }
 
   chance(p: number): boolean {
-    return p > 0 && this.next() < p;
+    return p > 0 && this.flip(p);
   }
 
   pick<T>(items: readonly T[]): T {

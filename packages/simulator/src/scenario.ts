@@ -8,6 +8,7 @@ import {
   type ProtocolDefinition,
   type WorkloadSpec,
 } from '@faultline/runtime';
+import type { ChoiceSequence } from './choices.ts';
 import { ConfigError } from './config-error.ts';
 import { kenSettleMs, resolveKen, type KenSimConfig, type ResolvedKen } from './ken-config.ts';
 import { DEFAULT_FAULT_RATES, planProblems, sortPlan, type FaultEvent, type FaultRates } from './fault-plan.ts';
@@ -55,6 +56,10 @@ export interface SimOptions {
   readonly trace?: boolean | TraceMode;
   /** How the next event is picked: `random` (default: earliest first) or `pct` (see docs/exploration.md). */
   readonly strategy?: StrategyOptions;
+  /** Replay these choices instead of drawing from the seed (see `ChoiceSequence`); the result carries what was drawn. */
+  readonly choices?: ChoiceSequence;
+  /** Record the run's choices in `SimResult.choices`. */
+  readonly recordChoices?: boolean;
 }
 
 export interface ResolvedNode {

@@ -8,7 +8,7 @@ export abstract class SimulationClients extends SimulationKen {
     if (!this.workloadOpen) return;
     if (this.config.maxRequests !== undefined && this.history.length >= this.config.maxRequests) return;
     const n = client.issued++;
-    const req = this.config.workload.next(this.workloadRng, client.id, n, client.previous);
+    const req = this.config.workload.next(client.rng, client.id, n, client.previous);
     const op: Operation = { id: `${client.id}:${n + 1}`, client: client.id, req, invokeMs: this.now, status: 'pending', attempts: 0 };
     this.history.push(op);
     this.requestClient.set(op.id, client.id);

@@ -18,6 +18,7 @@ import { KenSimNode } from './ken-sim-node.ts';
 import { TransparencyChecker } from './ken-transparency.ts';
 import { Network } from './network.ts';
 import { protocolProperties } from './checkers/consistency-property.ts';
+import { Choices } from './choices.ts';
 import { Rng } from './rng.ts';
 import { resolveConfig, type ResolvedConfig, type SimOptions } from './scenario.ts';
 import type { Ev, SimClient, SimNode, SimStats } from './simulation-types.ts';
@@ -44,7 +45,8 @@ export abstract class SimulationState {
   protected readonly requestClient = new Map<RequestId, ClientId>();
   protected readonly history: Operation[] = [];
   protected readonly network: Network;
-  protected readonly workloadRng: Rng;
+  /** Where every random draw of the run comes from (recorded or replayed, when asked). */
+  protected readonly choices: Choices;
   protected readonly plan: FaultEvent[];
   /** The protocol's properties and its declared consistency check. */
   protected readonly properties: readonly Property[];
@@ -71,9 +73,9 @@ export abstract class SimulationState {
     this.protocol = options.protocol;
     const c = this.config;
     const root = new Rng(c.seed);
-    this.network = new Network(c.network, root.fork('network'));
-    this.workloadRng = root.fork('workload');
-    this.heap = this.eventQueue(options, root.fork('pct'));
+    const choices = (this.choices = new Choices(root, options.choices, options.recordChoices === true));
+    this.network = new Network(c.network, (link) => choices.stream(`network/${link}`, 'network'));
+    this.heap = this.eventQueue(options, choices.stream('pct'));
     this.properties = protocolProperties(this.protocol);
     this.always = this.properties.filter((p) => p.kind === 'always');
     this.tracing = c.trace !== 'none';
@@ -82,7 +84,7 @@ export abstract class SimulationState {
     this.transparency =
       c.ken === undefined ? undefined : new TransparencyChecker(() => this.now, c.ken.options.requestCacheMax);
     this.plan = sortPlan([
-      ...generateFaultPlan(root.fork('faults'), {
+      ...generateFaultPlan(choices.stream('faults'), {
         kinds: c.faults,
         nodes: c.nodes.map((n) => ({ id: n.id, startMs: n.startMs })),
         durationMs: c.durationMs,
@@ -97,7 +99,7 @@ export abstract class SimulationState {
         id: spec.id,
         index,
         spec,
-        rng: root.fork(`node/${spec.id}`),
+        rng: choices.stream(`node/${spec.id}`),
         executor: undefined as unknown as TurnExecutor,
         ken: undefined,
         view: { id: spec.id, up: false, paused: false, state: undefined },
@@ -119,7 +121,7 @@ export abstract class SimulationState {
           const problem = sim.transparency!.observe(e);
           if (problem !== undefined) sim.fail('ken-transparency', problem);
         };
-        (node as { ken: KenSimNode }).ken = new KenSimNode(spec.id, service, spec.cluster, host, c.ken, root.fork(`disk/${spec.id}`), observe);
+        (node as { ken: KenSimNode }).ken = new KenSimNode(spec.id, service, spec.cluster, host, c.ken, choices.stream(`disk/${spec.id}`), observe);
       }
       this.nodes.set(spec.id, node);
       this.nodeList.push(node);
@@ -129,7 +131,7 @@ export abstract class SimulationState {
       const initial = c.nodes.filter((n) => n.startMs === 0).map((n) => n.id);
       const target = c.workload.target?.(id, i, initial) ?? initial[i % initial.length]!;
       if (!this.nodes.has(target)) throw new Error(`workload.target chose unknown node ${target}`);
-      const client: SimClient = { id, index: i, issued: 0, target, op: undefined, previous: undefined, attempt: 0, redirects: 0 };
+      const client: SimClient = { id, index: i, rng: choices.stream(`workload/${id}`, 'workload'), issued: 0, target, op: undefined, previous: undefined, attempt: 0, redirects: 0 };
       this.clients.set(id, client);
       this.clientList.push(client);
     }

@@ -1,4 +1,5 @@
 import type { ClientId, NodeId, NodeView, Operation, RequestId, TurnExecutor } from '@faultline/runtime';
+import type { ChoiceSequence } from './choices.ts';
 import type { PctEventClass } from './explore/pct-queue.ts';
 import type { FaultEvent } from './fault-plan.ts';
 import type { KenSimNode, PendingSync } from './ken-sim-node.ts';
@@ -29,6 +30,8 @@ export interface SimResult {
   readonly stats: SimStats;
   /** Per node, what its Ken layer did; undefined when Ken was off. */
   readonly ken: readonly KenReport[] | undefined;
+  /** Every choice the run drew, when it replayed a sequence or was asked to record one. */
+  readonly choices: ChoiceSequence | undefined;
 }
 
 export interface KenReport {
@@ -94,6 +97,8 @@ export interface SimNode {
 export interface SimClient {
   readonly id: ClientId;
   readonly index: number;
+  /** Its think times and requests (a stream of its own in the choice sequence). */
+  readonly rng: Rng;
   issued: number;
   target: NodeId;
   op: Operation | undefined;

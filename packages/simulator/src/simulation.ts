@@ -63,6 +63,7 @@ export class Simulation extends SimulationClients {
       trace: this.records,
       stats: this.stats,
       ken: this.config.ken === undefined ? undefined : this.nodeList.map((n) => kenReport(n.ken!)),
+      choices: this.choices.sequence(),
     };
   }
 
@@ -95,7 +96,7 @@ export class Simulation extends SimulationClients {
     for (const f of this.plan) this.push({ t: f.atMs, seq: 0, k: 'fault', fault: f });
     for (const n of c.nodes) this.push({ t: n.startMs, seq: 0, k: 'join', node: n.id });
     for (const cl of this.clientList)
-      this.push({ t: Math.round(this.workloadRng.between(0, c.workload.thinkMs) * 1000) / 1000, seq: 0, k: 'client-next', client: cl.id });
+      this.push({ t: Math.round(cl.rng.between(0, c.workload.thinkMs) * 1000) / 1000, seq: 0, k: 'client-next', client: cl.id });
     this.push({ t: c.durationMs, seq: 0, k: 'quiesce' });
     this.push({ t: c.durationMs + c.quietMs, seq: 0, k: 'end' });
 
@@ -103,6 +104,7 @@ export class Simulation extends SimulationClients {
     for (;;) {
       const ev = this.heap.pop();
       if (ev === undefined) break;
+      this.choices.tick();
       this.now = ev.t;
       this.index++;
       if (this.index > maxEvents) {

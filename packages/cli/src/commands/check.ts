@@ -30,7 +30,8 @@ export const CHECK = {
   description:
     'A bounded exhaustive search in an untimed model: from the start (every node started,\n' +
     '--requests client requests in flight), any pending delivery, timer, client retry or,\n' +
-    'within the fault model, drop, duplicate, crash or restart may happen next. States are\n' +
+    'within the fault model, drop, duplicate, crash or restart may happen next (--timed:\n' +
+    'timers only in the order they are due, --skew MS early). States are\n' +
     'hashed canonically so that each is expanded once; always-properties are checked in\n' +
     'every state. Then random walks of the healed system from the frontier check the\n' +
     'eventually-properties; for a walk that never reaches them, the critical transition\n' +
@@ -43,6 +44,8 @@ export const CHECK = {
     bug: { type: 'string', value: 'NAME', help: 'check the named seeded bug variant' },
     faults: { type: 'string', value: 'LIST', help: `fault kinds (default: the protocol's): drop, duplicate, reorder, crash\n(delay, pause, skew and partition add nothing untimed but drops)` },
     requests: { type: 'integer', value: 'N', min: 0, help: `client requests in flight at the start, one per client (default ${DEFAULT_CHECK_REQUESTS})` },
+    timed: { type: 'boolean', help: 'timers fire in the order they are due, by a logical clock only timers\nadvance (messages take no time): for failure detectors and leases' },
+    skew: { type: 'integer', value: 'MS', min: 0, help: 'with --timed: a timer may fire up to MS ms before its turn (clocks\nthat drift apart; default 0)' },
     warmup: { type: 'integer', value: 'N', min: 0, help: 'first run the healed system, requests held back, until its\neventually-properties hold (at most N actions); search from there' },
     'max-states': { type: 'integer', value: 'N', min: 1, help: 'unique states, at most (default 200,000)' },
     walks: { type: 'integer', value: 'N', min: 0, help: 'random walks from the frontier (default 100)' },
@@ -51,7 +54,7 @@ export const CHECK = {
     out: { type: 'string', value: 'FILE', help: `where a violation's path is written (default ./${DEFAULT_CHECKS_DIR}/<protocol>.json)` },
     json: { type: 'boolean', help: 'print { ok, statesExplored, statesUnique, depth, violation, ... }' },
   },
-  examples: ['faultline check bank --depth 8', 'faultline check ./my-protocol.ts --depth 6 --faults drop,crash --json'],
+  examples: ['faultline check bank --depth 8', 'faultline check ./my-protocol.ts --depth 6 --faults drop,crash --json', 'faultline check ./lease.ts --depth 16 --timed --skew 50'],
 } as const satisfies CommandSpec;
 
 /** A failing check's path, as `--choices FILE` reads it. */
@@ -63,6 +66,9 @@ export interface ChoicesFile {
   readonly faults: readonly FaultKind[] | null;
   readonly requests: number;
   readonly seed: string;
+  /** The timed model's options (absent in files written before it: untimed). */
+  readonly timed?: boolean;
+  readonly skewMs?: number;
   readonly property: string;
   readonly kind: 'safety' | 'liveness';
   /** How many of `choices` are the warm-up's: the properties are shown the path from there on, as in the search. */
@@ -78,7 +84,8 @@ export async function runCheck(out: Output, argv: readonly string[]): Promise<nu
   if (flags.bug !== undefined && !def.bugs.some((b) => b.name === flags.bug))
     throw new UsageError(`protocol ${def.name} has no bug variant '${flags.bug}' (known: ${def.bugs.map((b) => b.name).join(', ') || 'none'})`);
   const faults = flags.faults !== undefined ? parseFaultList(flags.faults) : undefined;
-  const model: ModelOptions = { protocol: def, bug: flags.bug, faults, requests: flags.requests, seed: flags.seed ?? 'check' };
+  if (flags.skew !== undefined && flags.timed !== true) throw new UsageError('faultline check: --skew needs --timed (untimed, any timer may fire next already)');
+  const model: ModelOptions = { protocol: def, bug: flags.bug, faults, requests: flags.requests, seed: flags.seed ?? 'check', timed: flags.timed, skewMs: flags.skew };
   const started = out.now();
   let lastDraw = -Infinity;
   const draw = out.isTTY && !flags.json;
@@ -103,6 +110,7 @@ export async function runCheck(out: Output, argv: readonly string[]): Promise<nu
       faults: faults ?? null,
       requests: new CheckModel(model).requests,
       seed: model.seed!,
+      ...(model.timed === true ? { timed: true, skewMs: model.skewMs ?? 0 } : {}),
       property: failure.property,
       kind: result.violation ? 'safety' : 'liveness',
       warmupSteps: result.warmup?.steps ?? 0,
@@ -142,7 +150,7 @@ function report(out: Output, r: CheckResult, wallMs: number, replay: string | un
   if (lines.length > 0) lines.push('');
   if (r.ok) lines.push(c.green.bold(`✓ ${name}: no property violated within depth ${r.depth}`));
   if (r.warmup) lines.push(`  ${c.dim('warm-up')} ${grouped(r.warmup.steps)} actions${r.warmup.reached ? ', to a state where the eventually-properties hold' : ' (the eventually-properties never held: the search starts where it stopped)'}`);
-  const coverage = r.violation?.foundBy === 'search' ? 'stopped at the violation' : r.coverage === 'exhausted' ? 'every reachable state' : r.coverage === 'budget' ? 'stopped at --max-states' : `every state within depth ${r.depth}`;
+  const coverage = r.violation?.foundBy === 'search' ? 'stopped at the violation' : r.coverage === 'exhausted' ? 'every reachable state' : r.coverage === 'budget' ? `stopped at --max-states, every state within depth ${r.depth - 1}, part of depth ${r.depth}` : `every state within depth ${r.depth}`;
   lines.push(
     `  ${c.dim('model  ')} ${r.model}`,
     `  ${c.dim('states ')} ${grouped(r.statesExplored)} explored, ${grouped(r.statesUnique)} unique (${coverage})`,
@@ -168,7 +176,7 @@ export async function runChoicesReplay(out: Output, protocolArg: string, path: s
   const protocol = await loadProtocol(protocolArg, out.cwd, out.io.protocols);
   const file = readChoices(path, out.cwd);
   if (file.protocol !== protocol.definition.name) throw new UsageError(`choices ${path} are for protocol ${file.protocol}, not ${protocol.definition.name}`);
-  const model = new CheckModel({ protocol: protocol.definition, bug: file.bug ?? undefined, faults: file.faults ?? undefined, requests: file.requests, seed: file.seed });
+  const model = new CheckModel({ protocol: protocol.definition, bug: file.bug ?? undefined, faults: file.faults ?? undefined, requests: file.requests, seed: file.seed, timed: file.timed, skewMs: file.skewMs });
   let along;
   try {
     along = statesAlong(model, file.choices);
@@ -206,6 +214,8 @@ function readChoices(path: string, cwd: string): ChoicesFile {
     if (!Array.isArray(v.choices) || !v.choices.every((c) => Number.isInteger(c?.i) && typeof c?.label === 'string')) problems.push('"choices" must be a list of { i, label }');
     if (typeof v.protocol !== 'string' || typeof v.seed !== 'string' || !Number.isInteger(v.requests)) problems.push('"protocol", "seed" and "requests" are required');
     if (!(Number.isInteger(v.warmupSteps) && v.warmupSteps! >= 0 && v.warmupSteps! <= (v.choices?.length ?? 0))) problems.push('"warmupSteps" must be an integer from 0 to the number of choices');
+    if (v.timed !== undefined && typeof v.timed !== 'boolean') problems.push('"timed" must be a boolean');
+    if (v.skewMs !== undefined && !(Number.isInteger(v.skewMs) && v.skewMs >= 0 && v.timed === true)) problems.push('"skewMs" must be an integer >= 0, with "timed"');
     if (v.faults !== null && !(Array.isArray(v.faults) && v.faults.every((f) => (FAULT_KINDS as readonly unknown[]).includes(f)))) problems.push('"faults" must be null or fault kinds');
   }
   if (problems.length > 0) throw new UsageError(`choices ${path}: ${problems.join('; ')}`);

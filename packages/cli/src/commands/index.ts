@@ -61,6 +61,7 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
     summary: 'write a new project of your own: a protocol with a bug variant, a test, a README',
     load: () => import('./init.ts').then((m) => ({ spec: m.INIT, run: m.runInit })),
   },
+  { name: 'report', summary: 'write an HTML page of plots for runs or a campaign', load: () => import('./report.ts').then((m) => ({ spec: m.REPORT, run: m.runReport })) },
 ];
 
 /** The entry named `name`, if there is one. */

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError, resolveConfig, scheduleOptions, simulate, type SimOptions, type SimResult } from '@faultline/simulator';
+import { ConfigError, causalSlice, resolveConfig, scheduleOptions, simulate, type SimOptions, type SimResult } from '@faultline/simulator';
 import { parseArgs, type CommandSpec } from '../args.ts';
 import { EXIT_OK, EXIT_VIOLATION, UsageError, errorMessage } from '../errors.ts';
 import { count, grouped, simMs } from '../format.ts';
@@ -9,6 +9,8 @@ import { loadProtocol } from '../protocol-loader.ts';
 import { shellQuote } from '@faultline/simulator';
 import { RUN_FLAGS, seedValue, setUpRun } from '../run-setup.ts';
 import { loadSchedule } from '../schedule-file.ts';
+import { sliceReport } from '../failure-slice.ts';
+import { sliceStory } from '../slice-story.ts';
 import { runChoicesReplay } from './check.ts';
 import { replayTraceLines, writeReplayOutputs } from '../viz/replay-outputs.ts';
 
@@ -34,6 +36,7 @@ export const REPLAY = {
     node: { type: 'string', value: 'N[,N...]', help: 'print only these nodes\' records (and messages to them, and\nwhat concerns the whole run); implies --trace' },
     html: { type: 'string', value: 'FILE', help: 'write an interactive space-time diagram to FILE: one\nself-contained HTML page (see docs/visualizer.md)' },
     shiviz: { type: 'string', value: 'FILE', help: 'write the trace as a ShiViz log with vector clocks to FILE' },
+    slice: { type: 'boolean', help: "print the violation's causal slice as a numbered story: the\nrecords it depends on (with --json: the slice's records)" },
   },
   examples: [
     'faultline replay primary-backup --seed 17 --bug reply-before-replicate --trace',
@@ -41,6 +44,7 @@ export const REPLAY = {
     'faultline replay primary-backup --schedule faultline-schedules/primary-backup-seed8.json --trace',
     'faultline replay primary-backup --seed 12 --bug reply-before-replicate --html pb.html --shiviz pb.log',
     'faultline replay primary-backup --seed 12 --bug reply-before-replicate --around violation --window 10 --node n1,n2',
+    'faultline replay primary-backup --schedule faultline-schedules/primary-backup-seed8.json --slice',
   ],
 } as const satisfies CommandSpec;
 
@@ -76,6 +80,7 @@ export async function runReplay(out: Output, argv: readonly string[]): Promise<n
   const result = simulate({ ...options, trace: 'full' });
   const setup = { replay };
   const trace = result.trace ?? [];
+  const slice = flags.slice ? causalSlice(trace) : undefined;
   if (flags.out !== undefined) writeJsonLines(out, flags.out, trace);
   const written = writeReplayOutputs(out, result, { ...(flags.html !== undefined ? { html: flags.html } : {}), ...(flags.shiviz !== undefined ? { shiviz: flags.shiviz } : {}) });
 
@@ -92,6 +97,7 @@ export async function runReplay(out: Output, argv: readonly string[]): Promise<n
           endMs: result.endMs,
           violation: result.violation ?? null,
           replay: setup.replay(result.seed),
+          ...(flags.slice ? { slice: slice ? sliceReport(trace, slice) : null } : {}),
         },
         null,
         2,
@@ -99,6 +105,7 @@ export async function runReplay(out: Output, argv: readonly string[]): Promise<n
     );
   } else {
     if (flags.trace || flags.around !== undefined || flags.node !== undefined) out.out(...replayTraceLines(out, result, flags), '');
+    if (flags.slice) out.out(...(slice ? sliceStory(trace, slice, out.c, out.traceWidth) : [out.c.dim('no violation, so no causal slice')]), '');
     out.out(...summary(out, result, setup.replay(result.seed)));
     if (flags.out !== undefined) out.out(out.c.dim(`trace written to ${flags.out} (${count(trace.length, 'record')})`));
     out.out(...written);

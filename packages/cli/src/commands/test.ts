@@ -12,6 +12,9 @@ import { DEFAULT_SCHEDULES_DIR } from '../schedule-file.ts';
 import { DEFAULT_SHRINK_BUDGET_MS, shrinkFailures } from '../shrink-failures.ts';
 import { reportedMs, type FailureReport, type ShardInfo, type TestReport } from '../test-report.ts';
 import { workerCampaign } from '../worker-campaign.ts';
+import { firstFailureStory, withSlices } from '../failure-slice.ts';
+import { CampaignRecorder } from '../viz/plots/campaign-data.ts';
+import { writeCampaignReport } from '../viz/plots/campaign-report.ts';
 
 export type { TestReport } from '../test-report.ts';
 
@@ -49,6 +52,7 @@ export const TEST = {
     },
     'schedules-dir': { type: 'string', value: 'DIR', help: `where shrunk schedules are written (default ./${DEFAULT_SCHEDULES_DIR})` },
     json: { type: 'boolean', help: 'print one JSON object: { ok, protocol, seedsRun, failures: [...] }' },
+    report: { type: 'string', value: 'FILE', help: 'write a campaign report to FILE (HTML): failures by property, when\nin the run, seeds per second, events per seed, shrunk sizes' },
   },
   examples: [
     'faultline test primary-backup',
@@ -76,6 +80,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
 
   const bar = out.isTTY && !flags.json && seed === undefined ? new ProgressBar((s) => out.io.stderr.write(s), out.now, out.cErr, out.columns) : undefined;
   const started = out.now();
+  const recorder = flags.report !== undefined ? new CampaignRecorder(out.now, started) : undefined;
   let result: CampaignResult;
   try {
     const options: CampaignOptions = {
@@ -84,7 +89,7 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
       firstSeed,
       failFast,
       replayCommand: setup.replay,
-      onProgress: bar ? (p) => bar.update(p) : undefined,
+      onProgress: bar || recorder ? (p) => (bar?.update(p), recorder?.onProgress(p)) : undefined,
       onFailure: flags.json ? undefined : (f) => foundLine(out, bar, f),
     };
     result =
@@ -112,12 +117,15 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
   } finally {
     bar?.finish();
   }
+  // The first failure's causal slice (its shrunk run's, replayed with a full trace) counts in the wall time.
+  const story = !flags.json && failures[0] ? firstFailureStory(out, setup, failures[0]) : undefined;
+  if (flags.json) failures = withSlices(setup, failures, out.cwd);
   const wallMs = out.now() - started;
   const shrinkMs = wallMs - campaignMs;
 
-  if (flags.json) {
+  const report = (): TestReport => {
     const shardInfo: ShardInfo | undefined = shard && { ...shard, firstSeed: String(campaignFirst), seeds: campaignSeeds, failFast };
-    const report: TestReport = {
+    return {
       ok: result.ok,
       protocol: result.protocol,
       bug: result.bug ?? null,
@@ -143,8 +151,11 @@ export async function runTest(out: Output, argv: readonly string[]): Promise<num
       })),
       ...pctReport(setup),
     };
-    out.out(JSON.stringify(report, null, 2));
-  } else printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), { campaignMs, shrinkMs }, result.seedsRun < seeds, shard);
+  };
+  const written = recorder ? writeCampaignReport(out, flags.report!, report(), recorder.seeds) : undefined;
+  if (flags.json) out.out(JSON.stringify(report(), null, 2));
+  else printReport(out, setup, { ...result, failures }, String(seed ?? firstSeed), { campaignMs, shrinkMs }, result.seedsRun < seeds, shard, story);
+  if (written !== undefined && !flags.json) out.out(written);
   return result.ok ? EXIT_OK : EXIT_VIOLATION;
 }
 
@@ -224,6 +235,7 @@ function printReport(
   times: { readonly campaignMs: number; readonly shrinkMs: number },
   stoppedEarly: boolean,
   shard: Shard | undefined,
+  story: readonly string[] | undefined,
 ): void {
   const c = out.c;
   const lines: string[] = [];
@@ -239,6 +251,7 @@ function printReport(
       lines.push(
         `  ${c.dim('shrunk:')} ${sizeText(s)} (from ${sizeText(s.from)}): ${c.cyan(s.replay)}`,
       );
+    if (k === 0 && story) lines.push('', ...story.map((l) => `  ${l}`));
   });
   if (r.failures.length > SHOWN_FAILURES) {
     const rest = r.failures.slice(SHOWN_FAILURES);

@@ -6,15 +6,7 @@ import type { TraceRecord } from '@faultline/simulator';
  * (a duplicate) or never (dropped).
  */
 
-/** A record that sends message `r.m`: a node's send, a client's attempt, a node's reply or redirect. */
-export function isSend(r: TraceRecord): r is Extract<TraceRecord, { k: 'send' | 'attempt' | 'reply' | 'redirect' }> {
-  return r.k === 'send' || r.k === 'attempt' || r.k === 'reply' || r.k === 'redirect';
-}
-
-/** A record where message `r.m` is taken in: a delivery, a request, a client's completion or stale reply. */
-export function isReceive(r: TraceRecord): r is Extract<TraceRecord, { k: 'deliver' | 'request' | 'complete' | 'stale-reply' }> {
-  return r.k === 'deliver' || r.k === 'request' || r.k === 'complete' || r.k === 'stale-reply';
-}
+export { isReceive, isSend } from '@faultline/simulator';
 
 /** The lane a send record's message goes to. */
 export function destinationOf(r: Extract<TraceRecord, { k: 'send' | 'attempt' | 'reply' | 'redirect' }>): string {

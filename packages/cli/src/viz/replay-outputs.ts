@@ -1,12 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { SimResult } from '@faultline/simulator';
+import { causalSlice, type SimResult } from '@faultline/simulator';
 import { UsageError, errorMessage } from '../errors.ts';
 import { count } from '../format.ts';
 import type { Output } from '../io.ts';
 import { describer } from './describe.ts';
 import { diagramModel } from './diagram-model.ts';
 import { diagramHtml } from './html-page.ts';
+import { viewerPlotsPanel } from './plots/report-page.ts';
+import { runPlotData } from './plots/run-data.ts';
+import { runPlotsSection } from './plots/run-plots.ts';
 import { SHIVIZ_REGEX, toShiViz } from './shiviz.ts';
 import { formatTraceWindow } from './trace-window-format.ts';
 import { TraceWindowError, windowOf } from './trace-window.ts';
@@ -16,8 +19,8 @@ export function writeReplayOutputs(out: Output, result: SimResult, files: { html
   const trace = result.trace ?? [];
   const lines: string[] = [];
   if (files.html !== undefined) {
-    const model = diagramModel(result, describer(trace));
-    writeText(out, files.html, diagramHtml(model));
+    const model = diagramModel(result, describer(trace), causalSlice(trace)?.records.map((k) => trace[k]!.i));
+    writeText(out, files.html, diagramHtml(model, viewerPlotsPanel(runPlotsSection(runPlotData(trace)))));
     lines.push(out.c.dim(`space-time diagram written to ${files.html} (${count(model.events.length, 'event')}; open it in a browser)`));
   }
   if (files.shiviz !== undefined) {
@@ -49,7 +52,7 @@ export function replayTraceLines(out: Output, result: SimResult, flags: { around
   return formatTraceWindow(trace, kept, out.c, width, nodes);
 }
 
-function writeText(out: Output, file: string, text: string): void {
+export function writeText(out: Output, file: string, text: string): void {
   const abs = isAbsolute(file) ? file : resolve(out.cwd, file);
   try {
     writeFileSync(abs, text);

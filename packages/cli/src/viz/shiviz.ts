@@ -1,7 +1,5 @@
-import type { TraceRecord } from '@faultline/simulator';
+import { laneOf, vectorClocks, type TraceRecord } from '@faultline/simulator';
 import { simMs } from '../format.ts';
-import { laneOf } from './lanes.ts';
-import { vectorClocks } from './vector-clocks.ts';
 
 /**
  * Export to ShiViz (https://bestchai.bitbucket.io/shiviz/): one line per event,

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { raft } from '@faultline/protocols';
 import { simulate } from '@faultline/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describer } from '../../src/viz/describe.ts';
@@ -11,7 +12,8 @@ import { laneOf } from '../../src/viz/lanes.ts';
 import { run } from '../helpers.ts';
 import { counter } from '../fixtures/counter.ts';
 import { caughtBugRun } from './caught-bug.ts';
-import { pageData, stateOf } from './page-data.ts';
+import { SHARED, TEXT_BODY, TEXT_INNER } from '../../src/viz/page-pack.ts';
+import { packedData, pageData, stateOf } from './page-data.ts';
 
 describe('the space-time diagram page', () => {
   const result = caughtBugRun();
@@ -28,7 +30,7 @@ describe('the space-time diagram page', () => {
     expect(html).not.toMatch(/@import|url\(\s*["']?https?:/i);
     expect(html).not.toMatch(/\bfetch\(|XMLHttpRequest|import\(/);
     // Data cannot close its script element early: every < in it is escaped.
-    expect(/id="faultline-data">(.*?)<\/script>/s.exec(html)![1]).not.toContain('<');
+    expect(/id="faultline-data"[^>]*>(.*?)<\/script>/s.exec(html)![1]).not.toContain('<');
   });
 
   it('carries the records to highlight, once each and in order, or null when none are given', () => {
@@ -130,5 +132,41 @@ describe('faultline replay --html / --shiviz', () => {
     const r = await run(['replay', 'counter', '--seed', '3', '--html', join(dir, 'no', 'such', 'x.html')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot write .*x\.html/);
+  });
+});
+
+describe('the page\'s packed data', () => {
+  it('expands back to the whole model: every event, text, record, arrow, message and state', () => {
+    for (const result of [caughtBugRun(), simulate({ protocol: raft, seed: 1, scenario: { durationMs: 3_000 }, trace: 'full' })]) {
+      const model = diagramModel(result, describer(result.trace!));
+      const html = diagramHtml(model);
+      expect(pageData(html)).toEqual(toPlain(model));
+      // Packing takes the repeated message bodies out of the texts and records.
+      const packed = packedData(html);
+      expect(packed.ev.s.some((s) => s.includes(TEXT_BODY) || s.includes(TEXT_INNER))).toBe(true);
+      expect(JSON.stringify(packed).length).toBeLessThan(JSON.stringify(toPlain(model)).length / 2);
+      expect(packed.msg.shared!.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('shares nothing when a message body holds the reference key itself, and still reads back whole', () => {
+    const result = caughtBugRun();
+    const model = diagramModel(result, describer(result.trace!));
+    const id = Number(Object.keys(model.messages)[0]);
+    const odd = { ...model, messages: { ...model.messages, [id]: { ...model.messages[id]!, body: { [SHARED]: 0 } } } };
+    const html = diagramHtml(odd);
+    expect(packedData(html).msg.shared).toBeNull();
+    expect(pageData(html).messages[id]!.body).toEqual({ [SHARED]: 0 });
+    expect(pageData(html).messages).toEqual(toPlain(odd.messages));
+  });
+
+  it('a text that does not show its message body, or already holds a marker, is kept whole', () => {
+    const result = caughtBugRun();
+    const model = diagramModel(result, describer(result.trace!));
+    const send = model.events.findIndex((e) => e.k === 'send');
+    const odd = { ...model, events: model.events.map((e, k) => (k === send ? { ...e, s: `odd ${TEXT_BODY} text` } : k === send + 1 ? { ...e, s: 'no body here' } : e)) };
+    const back = pageData(diagramHtml(odd));
+    expect(back.events[send]!.s).toBe(`odd ${TEXT_BODY} text`);
+    expect(back.events[send + 1]!.s).toBe('no body here');
   });
 });

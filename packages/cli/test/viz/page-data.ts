@@ -1,11 +1,27 @@
+import { runInNewContext } from 'node:vm';
+import { gunzipSync } from 'node:zlib';
 import type { DiagramModel } from '../../src/viz/diagram-model.ts';
+import { asset } from '../../src/viz/html-page.ts';
+import type { PackedModel } from '../../src/viz/page-pack.ts';
 import type { StateChange } from '../../src/viz/state-diff.ts';
 
-/** The model a diagram page carries, read back out of the page. */
-export function pageData(html: string): DiagramModel {
-  const m = /<script type="application\/json" id="faultline-data">(.*?)<\/script>/s.exec(html);
+/** The page's own decoder (page/unpack-data.js), run here as the page runs it. */
+const expand = (() => {
+  const window: { faultlineExpand?: (p: PackedModel) => DiagramModel } = {};
+  runInNewContext(asset('unpack-data.js'), { window });
+  return window.faultlineExpand!;
+})();
+
+/** The packed model a diagram page carries (base64 of gzipped JSON). */
+export function packedData(html: string): PackedModel {
+  const m = /<script type="application\/octet-stream" id="faultline-data" data-encoding="gzip\+base64">(.*?)<\/script>/s.exec(html);
   if (m === null) throw new Error('no data element in the page');
-  return JSON.parse(m[1]!) as DiagramModel;
+  return JSON.parse(gunzipSync(Buffer.from(m[1]!, 'base64')).toString('utf8')) as PackedModel;
+}
+
+/** The model a diagram page carries, read back out of the page and expanded by the page's decoder. */
+export function pageData(html: string): DiagramModel {
+  return expand(packedData(html));
 }
 
 /** State number `id` of a page's model, rebuilt from its stored changes (as the page does). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describer } from '../../src/viz/describe.ts';
 import { laneOf } from '../../src/viz/lanes.ts';
 import { SHIVIZ_REGEX, toShiViz } from '../../src/viz/shiviz.ts';
-import { vectorClocks } from '../../src/viz/vector-clocks.ts';
+import { vectorClocks } from '@faultline/simulator';
 import { caughtBugRun } from './caught-bug.ts';
 
 describe('ShiViz export', () => {

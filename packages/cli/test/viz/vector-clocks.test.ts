@@ -1,6 +1,5 @@
-import type { TraceRecord } from '@faultline/simulator';
+import { happenedBefore, vectorClocks, type TraceRecord } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
-import { happenedBefore, vectorClocks } from '../../src/viz/vector-clocks.ts';
 import { laneOf } from '../../src/viz/lanes.ts';
 import { isReceive, isSend } from '../../src/viz/messages.ts';
 import { caughtBugRun } from './caught-bug.ts';

@@ -5,9 +5,7 @@ import {
   type Effect,
   type FaultKind,
   type NodeView,
-  type Operation,
   type Property,
-  type ProtocolDefinition,
   type ServiceEvent,
   type SystemView,
 } from '@faultline/runtime';
@@ -15,94 +13,11 @@ import { withDeterminismGuard } from '../guard.ts';
 import { Rng } from '../rng.ts';
 import { resolveConfig } from '../scenario.ts';
 import { canonicalDigest, hashTexts } from './canonical.ts';
+import { linkOrderedHash, msgHash, nodeHash, requestHash, responseHash, unorderedOf } from './state-hash.ts';
+import { Mixer, structuralHash } from './structural-hash.ts';
+import type { Action, ClientRequest, ModelNode, ModelOptions, ModelState, StepResult } from './model-state.ts';
 
-/**
- * The untimed model that `check` searches. A state is every node (up or down, its
- * protocol state, its armed timers), the messages and client requests in flight, and the
- * client history. There is no clock: any enabled action may happen next. Actions are
- * deliveries (on a FIFO link only the oldest message, unless the fault model has
- * `reorder`), timer firings, client requests reaching their node, and, within the fault
- * model, drops, duplicates, crashes (at most `maxFaultyNodes` down at once) and restarts.
- * States are values: `apply` returns a new one and never changes its input.
- */
-export interface ModelNode {
-  readonly id: string;
-  readonly started: boolean;
-  readonly up: boolean;
-  readonly state: unknown;
-  /** Armed timers, sorted by tag, with the logical time each is due. */
-  readonly timers: readonly ArmedTimer[];
-}
-
-export interface ArmedTimer {
-  readonly tag: string;
-  readonly dueMs: number;
-}
-
-export interface InFlight {
-  readonly from: string;
-  readonly to: string;
-  readonly msg: unknown;
-  /** A copy made by a duplicate action (it is not duplicated again). */
-  readonly copy: boolean;
-}
-
-export interface ClientRequest {
-  readonly op: string;
-  readonly client: string;
-  readonly node: string;
-  readonly req: unknown;
-  readonly redirects: number;
-}
-
-export interface Response {
-  readonly op: string;
-  readonly node: string;
-  readonly result: unknown;
-}
-
-export interface ModelState {
-  readonly nodes: readonly ModelNode[];
-  readonly msgs: readonly InFlight[];
-  readonly reqs: readonly ClientRequest[];
-  /** Replies on their way to clients: the client may time out (and retry) before one arrives. */
-  readonly resps: readonly Response[];
-  readonly ops: readonly Operation[];
-  /** Actions taken from the initial state. */
-  readonly step: number;
-  /**
-   * The logical clock the nodes read: a delivery advances it by 1 ms, a timer firing to
-   * at least its due time, so a handler sees its timer's delay as elapsed. It is not part
-   * of the state's hash (see `hash`).
-   */
-  readonly clockMs: number;
-}
-
-export type Action =
-  | { readonly k: 'deliver' | 'drop' | 'duplicate'; readonly i: number }
-  | { readonly k: 'request' | 'lose-request'; readonly i: number }
-  /** A client whose request is neither answered nor in flight times out and sends it again. */
-  | { readonly k: 'retry'; readonly op: number }
-  | { readonly k: 'respond' | 'lose-response'; readonly i: number }
-  | { readonly k: 'timer'; readonly node: number; readonly tag: string }
-  | { readonly k: 'crash' | 'restart' | 'join'; readonly node: number };
-
-export interface StepResult {
-  readonly state: ModelState;
-  /** A handler threw or produced an invalid effect. */
-  readonly error: { property: string; message: string } | undefined;
-}
-
-export interface ModelOptions {
-  readonly protocol: ProtocolDefinition;
-  readonly bug?: string;
-  /** Fault kinds (default: the protocol's). Crashes are left out for protocols that rely on Ken. */
-  readonly faults?: readonly FaultKind[];
-  /** Client requests in flight at the start, each from its own client (default 2; at most the workload's clients). */
-  readonly requests?: number;
-  /** Seeds the workload's draws and the nodes' random streams. */
-  readonly seed?: string;
-}
+export type { Action, ArmedTimer, ClientRequest, InFlight, ModelNode, ModelOptions, ModelState, Response, StepResult } from './model-state.ts';
 
 /** Redirects one request follows before it is given up (left pending). */
 const MAX_REDIRECTS = 3;
@@ -121,7 +36,9 @@ export class CheckModel {
   private readonly targets = new Map<string, string>();
   private readonly executors: TurnExecutor[];
   private readonly seed: string;
-  private rng: Rng;
+  /** The running turn's random stream, made on its first draw (most turns draw nothing); `rngSeed` names it. */
+  private rng: Rng | undefined;
+  private rngSeed: () => string = () => this.seed;
   private clock = 0;
   /** The redirects the request being handled has followed. */
   private incomingRedirects = 0;
@@ -136,10 +53,13 @@ export class CheckModel {
    * requests and replies may still be lost.
    */
   readonly ken: boolean;
+  readonly timed: boolean;
+  readonly skewMs: number;
   /** Which network and fault model the search uses, in words (`check` prints it). */
   readonly description: string;
   private readonly initialNodes: readonly { id: string; startMs: number }[];
   private readonly initialReqs: ClientRequest[] = [];
+  private readonly mixer = new Mixer();
 
   constructor(readonly options: ModelOptions) {
     const p = options.protocol;
@@ -151,16 +71,20 @@ export class CheckModel {
     this.ken = p.ken === true;
     this.reorder = !this.ken && this.faults.includes('reorder');
     this.lossy = this.faults.includes('drop') || this.faults.includes('partition');
-    this.description = this.ken
+    this.timed = options.timed === true;
+    this.skewMs = options.skewMs ?? 0;
+    if (!Number.isInteger(this.skewMs) || this.skewMs < 0) throw new RangeError(`skewMs must be an integer >= 0, not ${options.skewMs}`);
+    if (this.skewMs > 0 && !this.timed) throw new RangeError('skewMs needs timed: without it any timer may fire next already');
+    const untimedDescription = this.ken
       ? `Ken: reliable FIFO links between nodes, no crashes (a restart resumes the last durable turn); client requests and replies${this.lossy ? ' may be lost' : ' reliable'}`
       : `${this.reorder ? 'reordering' : 'FIFO'} links; faults: ${this.faults.filter((f) => ['drop', 'duplicate', 'reorder', 'crash', 'partition'].includes(f)).join(', ') || 'none'}`;
+    this.description = this.timed ? `${untimedDescription}; timers fire in due order${this.skewMs > 0 ? ` (clock skew up to ${this.skewMs} ms)` : ''}, messages take no time` : untimedDescription;
     this.always = p.properties.filter((q) => q.kind === 'always');
     this.eventually = p.properties.filter((q) => q.kind === 'eventually');
     // One request per client, each client its own: no more requests than the workload has clients.
     this.requests = Math.min(options.requests ?? DEFAULT_CHECK_REQUESTS, c.workload.clients);
     this.retries = c.workload.retries;
-    this.rng = new Rng(this.seed);
-    const host = { now: () => this.clock, random: () => this.rng.random() };
+    const host = { now: () => this.clock, random: () => (this.rng ??= new Rng(this.rngSeed())).random() };
     this.executors = c.nodes.map((n) => new TurnExecutor(p.create({ bug: options.bug }), n.id, n.cluster, host));
     this.initialNodes = c.nodes.map((n) => ({ id: n.id, startMs: n.startMs }));
     const initial = c.nodes.filter((n) => n.startMs === 0).map((n) => n.id);
@@ -226,8 +150,9 @@ export class CheckModel {
       if (up) out.push({ k: 'request', i });
       if (!up || (!fair && this.lossy)) out.push({ k: 'lose-request', i });
     });
+    const latest = this.timed ? earliestDue(s) + this.skewMs : Infinity;
     s.nodes.forEach((n, node) => {
-      if (n.up) for (const t of n.timers) out.push({ k: 'timer', node, tag: t.tag });
+      if (n.up) for (const t of n.timers) if (t.dueMs <= latest) out.push({ k: 'timer', node, tag: t.tag });
     });
     s.resps.forEach((_r, i) => {
       out.push({ k: 'respond', i });
@@ -280,7 +205,7 @@ export class CheckModel {
   }
 
   private applyUnguarded(s: ModelState, a: Action): StepResult {
-    const next: ModelState = { ...s, step: s.step + 1, clockMs: s.clockMs + 1 };
+    const next: ModelState = { ...s, step: s.step + 1, clockMs: this.timed ? s.clockMs : s.clockMs + 1 };
     switch (a.k) {
       case 'deliver': {
         const m = s.msgs[a.i]!;
@@ -366,17 +291,22 @@ export class CheckModel {
   /**
    * A canonical hash of `s`: node states, armed timers, messages in flight (as a multiset,
    * or per FIFO link in order), requests in flight and the history. The logical clock is
-   * left out, so the same state reached by commuting actions is one state.
+   * left out, so the same state reached by commuting actions is one state; in the timed
+   * model how far ahead of it each timer is due is hashed (it decides which fires next).
+   * Every part's hash is structural and cached per object (see state-hash.ts).
    */
   hash(s: ModelState): string {
-    const parts: string[] = [];
-    for (const n of s.nodes) parts.push(`${n.started ? 1 : 0}${n.up ? 1 : 0}${canonicalDigest(n.state)}|${n.timers.map((t) => t.tag).join(',')}`);
-    const msgs = s.msgs.map((m) => `${m.from}>${m.to}${m.copy ? '*' : ''} ${canonicalDigest(m.msg)}`);
-    parts.push(this.reorder ? msgs.sort().join('\n') : linkOrdered(s.msgs, msgs));
-    parts.push(s.reqs.map((r) => `${r.op}@${r.node}#${r.redirects}`).sort().join(','));
-    parts.push(s.resps.map((r) => `${r.op}@${r.node} ${canonicalDigest(r.result)}`).sort().join('\n'));
-    for (const op of s.ops) parts.push(op.status === 'pending' ? `p${op.attempts}` : `${op.status}:${canonicalDigest(op.result)}`);
-    return hashTexts(parts);
+    const m = this.mixer.reset(0);
+    for (const n of s.nodes) m.num(nodeHash(n));
+    m.num(this.reorder ? unorderedOf(s.msgs, msgHash) : linkOrderedHash(s.msgs));
+    m.num(unorderedOf(s.reqs, requestHash));
+    m.num(unorderedOf(s.resps, responseHash));
+    if (this.timed) for (const n of s.nodes) for (const t of n.timers) m.int(t.dueMs - s.clockMs);
+    for (const op of s.ops) {
+      if (op.status === 'pending') m.int(0).int(op.attempts);
+      else m.int(1).text(op.status).num(structuralHash(op.result));
+    }
+    return m.digest();
   }
 
   private nodeIndex(id: string): number {
@@ -393,7 +323,8 @@ export class CheckModel {
   private turn(s: ModelState, node: number, event: ServiceEvent): StepResult {
     const n = s.nodes[node]!;
     this.clock = s.clockMs;
-    this.rng = new Rng(`${this.seed}/${n.id}/${canonicalDigest(n.state)}/${hashTexts([canonicalJson(event)])}`);
+    this.rng = undefined;
+    this.rngSeed = () => `${this.seed}/${n.id}/${canonicalDigest(n.state)}/${hashTexts([canonicalJson(event)])}`;
     let result;
     try {
       result = this.executors[node]!.run(n.state, event);
@@ -439,6 +370,13 @@ export class CheckModel {
   }
 }
 
+/** The earliest due time of an up node's armed timer (Infinity if none). */
+function earliestDue(s: ModelState): number {
+  let due = Infinity;
+  for (const n of s.nodes) if (n.up) for (const t of n.timers) if (t.dueMs < due) due = t.dueMs;
+  return due;
+}
+
 function ok(state: ModelState): StepResult {
   return { state, error: undefined };
 }
@@ -449,18 +387,6 @@ function without<T>(items: readonly T[], i: number): T[] {
 
 function withNode(s: ModelState, node: number, n: ModelNode): ModelState {
   return { ...s, nodes: s.nodes.map((x, j) => (j === node ? n : x)) };
-}
-
-/** Messages grouped by link (links sorted), each link's in send order. */
-function linkOrdered(msgs: readonly InFlight[], texts: readonly string[]): string {
-  const byLink = new Map<string, string[]>();
-  msgs.forEach((m, i) => {
-    const link = `${m.from}>${m.to}`;
-    const list = byLink.get(link) ?? [];
-    list.push(texts[i]!);
-    byLink.set(link, list);
-  });
-  return [...byLink.keys()].sort().map((k) => byLink.get(k)!.join('\n')).join('\n\n');
 }
 
 function clip(text: string): string {

@@ -155,15 +155,15 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
         const r = model.apply(e.state, a);
         explored++;
         if (explored % PROGRESS_EVERY === 0) progress();
-        const choice = { i, label: model.label(e.state, a) };
+        const choice = () => ({ i, label: model.label(e.state, a) });
         if (r.error !== undefined) {
-          visits.push({ parent: e.visit, choice, state: r.state });
+          visits.push({ parent: e.visit, choice: choice(), state: r.state });
           return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...r.error, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
         }
         const h = model.hash(r.state);
         if (seen.has(h)) continue;
         seen.add(h);
-        visits.push({ parent: e.visit, choice, state: r.state });
+        visits.push({ parent: e.visit, choice: choice(), state: r.state });
         const v = monitorAlong(visits.length - 1, false).check(r.state, model.always, 'running');
         if (v !== undefined)
           return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...v, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };

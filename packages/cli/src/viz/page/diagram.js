@@ -3,10 +3,10 @@
 // Lanes run left to right, one per node and per client; an event's column is its place in
 // the trace, so every arrow points forward in time. Only the columns in view are drawn, so
 // a trace of thousands of events scrolls smoothly.
-(function () {
+window.faultlineData('faultline-data').then(function (D) {
   'use strict';
-  var D = JSON.parse(document.getElementById('faultline-data').textContent);
-  var COL = 18, LANE = 44, TOP = 34, LEFT = 104, BOTTOM = 18;
+  var LANE = 44, TOP = 34, LEFT = 104, BOTTOM = 18;
+  var V = window.faultlineView(D, LEFT), G = window.faultlineGlyphs, glyph = G.glyph;
   var PALETTE = ['#2f6fec', '#1f9d55', '#8e44ad', '#d35400', '#16a5a5', '#c0392b', '#7f8c2d', '#b0468c'];
   var CLIENT_COLOUR = '#7a8599';
   var $ = function (id) { return document.getElementById(id); };
@@ -28,7 +28,7 @@
   var blamed = {};
   if (D.violation) (D.violation.message.match(/\bc\d+:\d+\b/g) || []).forEach(function (id) { blamed[id] = true; });
 
-  function x(c) { return LEFT + c * COL + COL / 2; }
+  function x(c) { return V.x(c); }
   function y(l) { return TOP + laneRow[l] * LANE + LANE / 2; }
   function esc(s) { return String(s).replace(/[&<>"]/g, function (ch) { return '&#' + ch.charCodeAt(0) + ';'; }); }
   function ms(t) { return t.toFixed(3); }
@@ -65,7 +65,7 @@
   function layout() {
     var row = 0;
     for (var k = 0; k < D.lanes.length; k++) laneRow[k] = shown[k] ? row++ : -1;
-    sizer.style.width = (LEFT + D.columns * COL + 460) + 'px';
+    sizer.style.width = V.width() + 'px';
     sizer.style.height = (TOP + row * LANE + BOTTOM) + 'px';
     labels.innerHTML = D.lanes.map(function (l, k) {
       return shown[k] ? '<div class="' + l.kind + '" style="top:' + y(k) + 'px;color:' + (l.kind === 'node' ? laneColour[k] : '') + '">' + esc(l.id) + '</div>' : '';
@@ -76,46 +76,6 @@
     draw();
   }
 
-  function glyph(kind, cx, cy, colour, changed) {
-    var ring = changed ? '<circle cx="' + cx + '" cy="' + cy + '" r="7.5" fill="none" stroke="#1d2330" stroke-width="1.6"/>' : '';
-    switch (kind) {
-      case 'send': case 'attempt': case 'reply': case 'redirect':
-        return ring + '<circle cx="' + cx + '" cy="' + cy + '" r="4.5" fill="' + colour + '"/>';
-      case 'deliver': case 'request': case 'stale-reply':
-        return ring + '<circle cx="' + cx + '" cy="' + cy + '" r="4.5" fill="#fff" stroke="' + colour + '" stroke-width="2"/>';
-      case 'complete':
-        return '<rect x="' + (cx - 4.5) + '" y="' + (cy - 4.5) + '" width="9" height="9" fill="#fff" stroke="#1f9d55" stroke-width="2.2"/>';
-      case 'invoke':
-        return '<rect x="' + (cx - 4.5) + '" y="' + (cy - 4.5) + '" width="9" height="9" fill="' + (colour || CLIENT_COLOUR) + '"/>';
-      case 'timer':
-        return ring + '<path d="M' + cx + ' ' + (cy - 5.5) + 'l5.5 5.5-5.5 5.5-5.5-5.5z" fill="' + colour + '" opacity=".75"/>';
-      case 'crash':
-        return '<path d="M' + (cx - 6) + ' ' + (cy - 6) + 'l12 12m0-12l-12 12" stroke="#d1333f" stroke-width="3.2" stroke-linecap="round"/>';
-      case 'start': case 'restart':
-        return ring + '<path d="M' + (cx - 4) + ' ' + (cy - 6) + 'l9 6-9 6z" fill="#1f9d55"/>';
-      case 'pause': case 'resume':
-        return '<path d="M' + (cx - 3) + ' ' + (cy - 5) + 'v10m6-10v10" stroke="#e08a16" stroke-width="2.6"/>';
-      case 'drop':
-        return '<path d="M' + (cx - 4) + ' ' + (cy - 4) + 'l8 8m0-8l-8 8" stroke="#d1333f" stroke-width="2.2"/>';
-      case 'dup':
-        return '<circle cx="' + cx + '" cy="' + cy + '" r="5.5" fill="#e08a16"/><text x="' + cx + '" y="' + (cy + 3.5) + '" font-size="8" text-anchor="middle" fill="#fff" font-weight="700">2</text>';
-      case 'timeout': case 'give-up':
-        return '<rect x="' + (cx - 4.5) + '" y="' + (cy - 4.5) + '" width="9" height="9" fill="' + (kind === 'give-up' ? '#d1333f' : '#e08a16') + '"/>';
-      case 'skew':
-        return '<text x="' + cx + '" y="' + (cy + 4) + '" font-size="12" text-anchor="middle" fill="#e08a16">~</text>';
-      default:
-        return ring + '<circle cx="' + cx + '" cy="' + cy + '" r="2.6" fill="#9aa3b5"/>';
-    }
-  }
-
-  var LABELLED = { crash: 'crash', restart: 'restart', pause: 'pause', resume: 'resume', invoke: null, complete: null, 'give-up': 'give up', timer: null };
-  function labelOf(e) {
-    if (e.k === 'start') return e.r.incarnation > 1 ? 'restart' : 'start';
-    if (e.k === 'invoke') return e.r.id + ' ' + JSON.stringify(e.r.req).slice(0, 28);
-    if (e.k === 'complete') return '= ' + JSON.stringify(e.r.result).slice(0, 24);
-    if (e.k === 'timer') return e.r.tag;
-    return LABELLED[e.k];
-  }
 
   function firstAt(c) { // first event with column >= c
     var lo = 0, hi = D.events.length;
@@ -123,11 +83,12 @@
     return lo;
   }
 
-  var pending = false;
+  var pending = false, DETAIL = 2500, view = { c0: 0, c1: 0, detailed: true };
+  var IMPORTANT = { crash: 1, restart: 1, start: 1, pause: 1, resume: 1, 'give-up': 1 };
   function draw() {
     pending = false;
     var left = scroller.scrollLeft, width = scroller.clientWidth, height = sizer.offsetHeight;
-    var c0 = Math.floor((left - LEFT) / COL) - 2, c1 = Math.ceil((left + width - LEFT) / COL) + 2;
+    var c0 = V.columnAt(left) - 2, c1 = V.columnAt(left + width) + 2;
     var xa = left - 20, xb = left + width + 20;
     svg.style.left = left + 'px';
     svg.setAttribute('width', width);
@@ -137,41 +98,39 @@
       '<marker id="ah" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5 0 10z" fill="#5b6b8c"/></marker>',
       '<marker id="ah-hl" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0 0L10 5 0 10z" fill="#2f6fec"/></marker>',
       '<marker id="ah-warn" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5 0 10z" fill="#e08a16"/></marker></defs>'];
-    var bottom = height - BOTTOM;
-    // regions
+    var bottom = height - BOTTOM, from = firstAt(c0), to = firstAt(c1 + 1);
+    var detailed = to - from <= DETAIL;
+    view = { c0: Math.max(0, c0 + 2), c1: Math.min(D.columns, c1 - 2), detailed: detailed };
+    // regions (partition labels laid out like event labels: cut where the next begins)
+    var partitionLabels = [];
     D.regions.forEach(function (r) {
       if (x(r.c1) < xa || x(r.c0) > xb) return;
-      var x0 = x(r.c0) - COL / 2, x1 = x(r.c1) - COL / 2;
+      var x0 = x(r.c0) - V.PAD, x1 = x(r.c1) - V.PAD;
       if (r.l < 0) {
         out.push('<rect class="region partition" x="' + x0 + '" y="' + (TOP - 6) + '" width="' + (x1 - x0) + '" height="' + (bottom - TOP + 6) + '"/>');
-        out.push('<text class="region-label" x="' + Math.max(x0 + 4, left + LEFT) + '" y="' + (bottom + 11) + '">partition ' + esc(r.label.replace(/^partition /, '')) + '</text>');
+        partitionLabels.push([Math.max(x0 + 4, left + LEFT), 'partition ' + r.label.replace(/^partition /, ''), x1]);
       } else if (laneRow[r.l] >= 0) {
         out.push('<rect class="region ' + r.kind + '" x="' + x0 + '" y="' + (y(r.l) - LANE / 2 + 6) + '" width="' + (x1 - x0) + '" height="' + (LANE - 12) + '" rx="3"/>');
       }
     });
+    G.labelLayout(partitionLabels, 600).forEach(function (p) { out.push('<text class="region-label" x="' + p[0] + '" y="' + (bottom + 11) + '">' + esc(p[1]) + '</text>'); });
     // lane lines
     D.lanes.forEach(function (l, k) {
       if (laneRow[k] < 0) return;
       out.push('<line class="lane-line ' + l.kind + '" x1="' + Math.max(xa, LEFT) + '" x2="' + Math.min(xb, x(D.columns)) + '" y1="' + y(k) + '" y2="' + y(k) + '" stroke="' + laneColour[k] + '" stroke-opacity=".45"/>');
     });
-    // time axis: simulated ms, labelled where time moves on and there is room
-    var from = firstAt(c0), to = firstAt(c1 + 1), lastLabel = -1e9, lastT = -1;
-    for (var k = from; k < to; k++) {
-      var e = D.events[k];
-      if (e.t !== lastT && x(e.c) - lastLabel > 74 && x(e.c) > left + LEFT - 8) {
-        out.push('<line x1="' + x(e.c) + '" x2="' + x(e.c) + '" y1="' + (TOP - 10) + '" y2="' + (TOP - 4) + '" stroke="#9aa3b5"/><text class="axis" x="' + (x(e.c) + 2) + '" y="' + (TOP - 13) + '">' + ms(e.t) + ' ms</text>');
-        lastLabel = x(e.c);
-      }
-      lastT = e.t;
-    }
-    // arrows
+    // time axis: simulated ms (in event order, the time at that column)
+    V.ticks(left + LEFT, Math.min(left + width - 40, x(D.columns))).forEach(function (tk) {
+      out.push('<line x1="' + tk[0] + '" x2="' + tk[0] + '" y1="' + (TOP - 10) + '" y2="' + (TOP - 4) + '" stroke="#9aa3b5"/><text class="axis" x="' + (tk[0] + 2) + '" y="' + (TOP - 13) + '">' + ms(tk[1]) + ' ms</text>');
+    });
+    // arrows, when each event is drawn
     var hl = {};
     if (selected >= 0) (partner[selected] || []).forEach(function (a) { hl[a] = true; });
-    D.arrows.forEach(function (a, n) {
+    if (detailed) D.arrows.forEach(function (a, n) {
       var s = D.events[a.from];
       if (laneRow[s.l] < 0 || laneRow[a.toLane] < 0) return;
       var xs = x(s.c), ys = y(s.l), xt, yt;
-      if (a.to >= 0) { var t = D.events[a.to]; xt = x(t.c); yt = y(t.l); } else { xt = xs + COL * 2.5; yt = ys + (y(a.toLane) - ys) * 0.45; }
+      if (a.to >= 0) { var t = D.events[a.to]; xt = x(t.c); yt = y(t.l); } else { xt = xs + 45; yt = ys + (y(a.toLane) - ys) * 0.45; }
       if (Math.max(xs, xt) < xa || Math.min(xs, xt) > xb) return;
       var cls = 'arrow ' + a.kind + (hl[n] ? ' hl' : '') + (lit && !(lit[s.i] && (a.to < 0 || lit[D.events[a.to].i])) ? ' faded' : '') + (Math.abs(xt - xs) > width * 0.6 ? ' long' : '');
       var marker = a.kind === 'msg' ? 'ah' : a.kind === 'dup' ? 'ah-warn' : '';
@@ -180,33 +139,108 @@
       out.push('<line class="' + cls + '" x1="' + (xs + dx * cut) + '" y1="' + (ys + dy * cut) + '" x2="' + (xt - dx * cut) + '" y2="' + (yt - dy * cut) + '"' + (marker ? ' marker-end="url(#' + marker + ')"' : '') + '/>');
       if (a.to < 0) out.push('<path d="M' + (xt - 4) + ' ' + (yt - 4) + 'l8 8m0-8l-8 8" stroke="#d1333f" stroke-width="2.2"/>');
     });
-    // run-wide marks
+    // run-wide marks; their labels share one row, laid out so that none overlaps
+    var markLabels = [];
     D.marks.forEach(function (m) {
       var mx = x(m.c);
       if (mx < xa || mx > xb) return;
       out.push('<line class="mark ' + m.kind + '" x1="' + mx + '" x2="' + mx + '" y1="' + (TOP - 4) + '" y2="' + bottom + '"/>');
-      if (m.kind === 'violation') {
-        var text = '✗ ' + m.s.replace(/^VIOLATION /, '').slice(0, 110), before = mx + 5 + text.length * 6.6 > left + width - 10;
-        out.push('<text class="mark-label halo" x="' + (before ? mx - 6 : mx + 5) + '" text-anchor="' + (before ? 'end' : 'start') + '" y="' + (TOP + 6) + '" fill="#d1333f">' + esc(text) + '</text>');
-      }
-      else if (m.kind === 'quiesce') out.push('<text class="mark-label" x="' + (mx + 4) + '" y="' + (TOP + 8) + '" fill="#1f9d55">quiesce</text>');
-      else if (m.kind === 'heal') out.push('<text class="mark-label" x="' + (mx + 4) + '" y="' + (TOP + 8) + '" fill="#d1333f" opacity=".7">heal</text>');
+      if (m.kind === 'quiesce' || m.kind === 'heal') markLabels.push([mx + 4, m.kind, m.kind]);
     });
-    // events
-    for (k = from; k < to; k++) {
-      e = D.events[k];
+    G.labelLayout(markLabels, 80).forEach(function (p, n) { out.push('<text class="mark-label ' + markLabels[n][2] + '" x="' + p[0] + '" y="' + (bottom - 4) + '">' + esc(p[1]) + '</text>'); });
+    // events: each one when few enough are in view, else a density line per lane and only the faults
+    var perLane = {}, density = {};
+    for (var k = from; k < to; k++) {
+      var e = D.events[k];
       if (laneRow[e.l] < 0) continue;
-      var ex = x(e.c), ey = y(e.l), label = labelOf(e);
-      out.push('<g class="ev' + (lit && !lit[e.i] ? ' faded' : '') + '" data-ev="' + k + '"><title>' + esc('#' + e.i + ' at ' + ms(e.t) + ' ms: ' + e.s) + '</title><circle class="hit" cx="' + ex + '" cy="' + ey + '" r="9" fill="transparent"/>' +
-        glyph(e.k, ex, ey, laneColour[e.l], e.b !== e.a && e.a >= 0) +
-        (label ? '<text class="ev-label" x="' + (ex + 3) + '" y="' + (ey - 11) + '" transform="rotate(-28 ' + (ex + 3) + ' ' + (ey - 11) + ')">' + esc(label) + '</text>' : '') + '</g>');
+      var ex = x(e.c), ey = y(e.l);
+      if (!detailed && !IMPORTANT[e.k] && k !== selected) {
+        var bucket = Math.round(ex / 3);
+        (density[e.l] = density[e.l] || {})[bucket] = ((density[e.l] || {})[bucket] || 0) + 1;
+        continue;
+      }
+      out.push('<g class="ev' + (lit && !lit[e.i] ? ' faded' : '') + '" data-ev="' + k + '" data-i="' + e.i + '"><title>' + esc('#' + e.i + ' at ' + ms(e.t) + ' ms: ' + e.s) + '</title><circle class="hit" cx="' + ex + '" cy="' + ey + '" r="9" fill="transparent"/>' +
+        G.glyph(e.k, ex, ey, laneColour[e.l], e.b !== e.a && e.a >= 0) + '</g>');
+      var label = G.labelOf(e);
+      if (label) (perLane[e.l] = perLane[e.l] || []).push([ex + 3, label, k]);
       if (e.r.id !== undefined && blamed[e.r.id]) out.push('<circle class="blamed" cx="' + ex + '" cy="' + ey + '" r="9.5"/>');
       if (k === selected) out.push('<circle class="sel-ring" cx="' + ex + '" cy="' + ey + '" r="11"/>');
     }
+    Object.keys(density).forEach(function (l) {
+      var d = '', yl = y(Number(l));
+      Object.keys(density[l]).forEach(function (b) { var h = Math.min(16, 3 + 3 * Math.log2(density[l][b])); d += 'M' + (b * 3) + ' ' + (yl - h / 2) + 'v' + h; });
+      out.push('<path class="density" stroke="' + laneColour[l] + '" d="' + d + '"/>');
+    });
+    Object.keys(perLane).forEach(function (l) {
+      var items = perLane[l];
+      G.labelLayout(items, 220).forEach(function (p) {
+        out.push('<text class="ev-label" x="' + p[0] + '" y="' + (y(Number(l)) - 10) + '">' + esc(p[1]) + '</text>');
+      });
+    });
     svg.innerHTML = out.join('');
     labels.style.left = left + 'px';
+    placeViolation(left, width);
+    overview.draw(view.c0, view.c1);
+  }
+  // The violation's text in full, in its own strip above the diagram, at the violation's line.
+  function placeViolation(left, width) {
+    var box = $('violation-label');
+    if (!D.violation) return;
+    if (!box.textContent) box.textContent = '✗ ' + D.violation.property + ': ' + D.violation.message;
+    var vx = x(D.violation.column) - left, strip = $('violation-strip').clientWidth - 32;
+    var w = box.offsetWidth, at = vx + 6 + w <= strip ? vx + 6 : vx - 6 - w;
+    box.style.left = Math.max(0, Math.min(strip - w, at)) + 'px';
+    box.style.opacity = vx < 0 || vx > width ? '.55' : '1';
   }
   function redraw() { if (!pending) { pending = true; requestAnimationFrame(draw); } }
+
+  // ---- zoom, pan and the time axis ----
+  /** Zoom to `scale` px per unit, keeping what is at viewport pixel `px` (default: the middle) where it is. */
+  function setScale(scale, px) {
+    var w = scroller.clientWidth;
+    if (px === undefined) px = w / 2;
+    var u = V.uAt(scroller.scrollLeft + px);
+    V.scale = V.clamp(scale, w);
+    sizer.style.width = V.width() + 'px';
+    scroller.scrollLeft = LEFT + u * V.scale + V.PAD - px;
+    draw();
+  }
+  function zoomBy(f, px) { setScale(V.scale * f, px); }
+  function wholeRun() { setScale(0); scroller.scrollLeft = 0; draw(); }
+  function centreOn(u) { scroller.scrollLeft = LEFT + u * V.scale + V.PAD - scroller.clientWidth / 2; draw(); }
+  function setAxis(mode) {
+    if (mode === V.mode) return;
+    var w = scroller.clientWidth, c = V.columnAt(scroller.scrollLeft + w / 2), extent = V.extent();
+    var whole = V.scale <= V.minScale(w) * 1.001;
+    V.mode = mode;
+    V.scale = V.clamp(whole ? 0 : V.scale * extent / Math.max(1e-9, V.extent()), w);
+    sizer.style.width = V.width() + 'px';
+    overview.rebuild();
+    $('axis').textContent = 'axis: ' + (mode === 'order' ? 'event order' : 'simulated time');
+    centreOn(V.uOfColumn(c));
+  }
+  var overview = window.faultlineOverview(D, V, $('overview'), { centre: centreOn, zoom: function (f) { zoomBy(f); } });
+  $('zoom-in').onclick = function () { zoomBy(1.6); };
+  $('zoom-out').onclick = function () { zoomBy(1 / 1.6); };
+  $('zoom-fit').onclick = wholeRun;
+  $('axis').onclick = function () { setAxis(V.mode === 'order' ? 'time' : 'order'); };
+  scroller.addEventListener('wheel', function (ev) {
+    if (!ev.ctrlKey && !ev.metaKey) return; // plain wheel scrolls
+    ev.preventDefault();
+    zoomBy(ev.deltaY < 0 ? 1.25 : 0.8, ev.clientX - scroller.getBoundingClientRect().left);
+  }, { passive: false });
+  var pan = null;
+  scroller.addEventListener('mousedown', function (ev) {
+    if (ev.button !== 0 || ev.target.closest('[data-ev]')) return;
+    pan = { x: ev.clientX, y: ev.clientY, left: scroller.scrollLeft, top: scroller.scrollTop };
+    scroller.classList.add('panning');
+  });
+  window.addEventListener('mousemove', function (ev) {
+    if (!pan) return;
+    scroller.scrollLeft = pan.left - (ev.clientX - pan.x);
+    scroller.scrollTop = pan.top - (ev.clientY - pan.y);
+  });
+  window.addEventListener('mouseup', function () { pan = null; scroller.classList.remove('panning'); });
   scroller.addEventListener('scroll', redraw);
   window.addEventListener('resize', redraw);
 
@@ -312,11 +346,26 @@
     else if (ev.key === 'End') select(D.events.length - 1, true);
     else if (ev.key === 'v') gotoViolation();
     else if (ev.key === 'm') otherEnd();
+    else if (ev.key === '+' || ev.key === '=') zoomBy(1.6);
+    else if (ev.key === '-') zoomBy(1 / 1.6);
+    else if (ev.key === '0') wholeRun();
+    else if (ev.key === 't') setAxis(V.mode === 'order' ? 'time' : 'order');
     else handled = false;
     if (handled) ev.preventDefault();
   });
 
-  window.faultlineDiagram = { data: D, select: function (k) { select(k, true); }, selected: function () { return selected; } };
+  window.faultlineDiagram = {
+    data: D,
+    select: function (k) { select(k, true); },
+    selected: function () { return selected; },
+    /** What is in view: the axis, px per unit, the first and last column, whether each event is drawn. */
+    view: function () { return { mode: V.mode, scale: V.scale, c0: view.c0, c1: view.c1, detailed: view.detailed }; },
+    zoom: zoomBy,
+    wholeRun: wholeRun,
+    setAxis: setAxis,
+  };
   layout();
   if (D.violation) gotoViolation();
-})();
+  // When the first drawing is on screen (ms since navigation began): the benchmark's load time.
+  requestAnimationFrame(function () { window.faultlineDiagram.readyMs = performance.now(); });
+});

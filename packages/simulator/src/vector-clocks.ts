@@ -1,6 +1,5 @@
-import type { TraceRecord } from '@faultline/simulator';
-import { laneOf } from './lanes.ts';
-import { isReceive, isSend } from './messages.ts';
+import type { TraceRecord } from './trace.ts';
+import { isReceive, isSend, laneOf } from './trace-lanes.ts';
 
 /** A vector clock: for each lane (node or client), how many of its events happened before or at this one. */
 export type VectorClock = Readonly<Record<string, number>>;

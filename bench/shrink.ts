@@ -1,0 +1,48 @@
+import { protocols } from '@faultline/protocols';
+import { campaign, scheduleOptions, shrink } from '@faultline/simulator';
+import { sliceSize } from './slice.ts';
+
+/** Seeds searched for each variant's first failure, as `faultline test P --bug B --seeds 300 --fail-fast`. */
+const SEEDS = 300;
+/** Per failure, as `faultline test` shrinks it: its run budget and its default wall budget. */
+const MAX_RUNS = 5_000;
+const BUDGET_MS = 20_000;
+
+/**
+ * Every bug variant of the library: its first failure's events before and after
+ * shrinking, the shrink's runs and wall ms, and the shrunk run's trace records and the
+ * causal slice of them (`records`, `slice`). Figures are `shrink.<protocol>.<bug>.<what>`,
+ * plus the worst `after` and `ms` over all variants. A variant with no failure in
+ * `SEEDS` seeds reports `found: 0`.
+ */
+export function shrinkFigures(): Record<string, number> {
+  const figures: Record<string, number> = {};
+  let worstEvents = 0;
+  let worstMs = 0;
+  let worstSlice = 0;
+  for (const protocol of protocols)
+    for (const { name: bug } of protocol.bugs) {
+      const key = `shrink.${protocol.name}.${bug}`;
+      const c = campaign({ protocol, bug, seeds: SEEDS, failFast: true });
+      const f = c.failures[0];
+      figures[`${key}.found`] = f === undefined ? 0 : 1;
+      if (f === undefined) continue;
+      const t0 = performance.now();
+      const s = shrink({ protocol, bug, seed: Number(f.seed) }, f, { maxRuns: MAX_RUNS, budgetMs: BUDGET_MS, clock: () => performance.now() });
+      const ms = performance.now() - t0;
+      figures[`${key}.before`] = s.original.events;
+      figures[`${key}.after`] = s.shrunk.events;
+      figures[`${key}.runs`] = s.runs;
+      figures[`${key}.ms`] = ms;
+      const slice = sliceSize(scheduleOptions(protocol, s.schedule));
+      figures[`${key}.records`] = slice.records;
+      if (slice.slice !== undefined) figures[`${key}.slice`] = slice.slice;
+      worstSlice = Math.max(worstSlice, slice.slice ?? slice.records);
+      worstEvents = Math.max(worstEvents, s.shrunk.events);
+      worstMs = Math.max(worstMs, ms);
+    }
+  figures['shrink.worst.after'] = worstEvents;
+  figures['shrink.worst.ms'] = worstMs;
+  figures['shrink.worst.slice'] = worstSlice;
+  return figures;
+}

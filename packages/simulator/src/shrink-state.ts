@@ -1,0 +1,131 @@
+import { ChoiceOverrun, type ChoiceSequence } from './choices.ts';
+import { ConfigError } from './config-error.ts';
+import { resolveConfig, type Scenario, type SimOptions } from './scenario.ts';
+import type { StrategyOptions } from './explore/strategy.ts';
+import { simulate, type SimResult } from './simulation.ts';
+
+/** How big a run is. `faults` counts fault events (a crash and its restart are two). */
+export interface RunSize {
+  readonly events: number;
+  readonly faults: number;
+  readonly requests: number;
+}
+
+/** The smallest failing run found so far: its scenario, the choices it drew, and what it did. */
+export interface Candidate {
+  readonly scenario: Scenario;
+  readonly choices: ChoiceSequence;
+  readonly result: SimResult;
+}
+
+export interface ShrinkLimits {
+  readonly maxRuns: number;
+  /** A wall clock reading at which no candidate starts any more (Infinity: none). */
+  readonly deadline: number;
+  readonly clock: (() => number) | undefined;
+  readonly onRun: (state: ShrinkState) => void;
+}
+
+/**
+ * What every shrink pass shares: the best run so far and a way to try a candidate.
+ * A candidate replays a choice sequence under a scenario; it is kept when it fails with
+ * the same property and is smaller in the order of `smaller` (events first). It runs
+ * with `maxEvents` set to the best's events, so a candidate that would run longer
+ * stops as soon as it cannot win.
+ */
+export class ShrinkState {
+  runs = 0;
+  exhausted = false;
+  outOfTime = false;
+  best!: Candidate;
+  original!: RunSize;
+
+  constructor(
+    private readonly options: Pick<SimOptions, 'protocol' | 'seed' | 'bug'>,
+    private readonly strategy: StrategyOptions | undefined,
+    readonly property: string,
+    private readonly limits: ShrinkLimits,
+  ) {}
+
+  get maxRuns(): number {
+    return this.limits.maxRuns;
+  }
+
+  /** Runs `scenario` (replaying `choices`, or from the seed while recording); undefined when the budget is spent or the scenario is invalid. */
+  run(scenario: Scenario, choices: ChoiceSequence | undefined, maxEvents?: number): SimResult | undefined {
+    const { maxRuns, deadline, clock } = this.limits;
+    if (this.runs >= maxRuns - 1) {
+      this.exhausted = true;
+      return undefined;
+    }
+    // The first two runs (the original, its explicit plan) always run: there is no result without them.
+    if (this.runs >= 2 && clock !== undefined && clock() >= deadline) {
+      this.exhausted = this.outOfTime = true;
+      return undefined;
+    }
+    const capped = maxEvents === undefined ? scenario : { ...scenario, maxEvents };
+    const base = { ...this.options, scenario: capped, ...(this.strategy ? { strategy: this.strategy } : {}) };
+    try {
+      resolveConfig(base);
+    } catch (err) {
+      if (err instanceof ConfigError) return undefined;
+      throw err;
+    }
+    this.runs++;
+    try {
+      return simulate({ ...base, trace: 'none', ...(choices === undefined ? { recordChoices: true } : { choices }) });
+    } catch (err) {
+      if (err instanceof ChoiceOverrun) return undefined;
+      throw err;
+    }
+  }
+
+  fails(r: SimResult | undefined): r is SimResult {
+    return r?.violation?.property === this.property;
+  }
+
+  /** Tries a candidate; keeps it (and returns true) when it fails the same way and is smaller than the best. */
+  attempt(scenario: Scenario, choices: ChoiceSequence): boolean {
+    if (this.exhausted) return false;
+    const r = this.run(scenario, choices, this.best.result.events);
+    const kept = this.fails(r) && r.events <= this.original.events && smaller(r, this.best.result);
+    if (kept) this.best = { scenario, choices: r.choices!, result: r };
+    if (r !== undefined) this.limits.onRun(this);
+    return kept;
+  }
+
+  /** Tries other choices under the best scenario. */
+  tryChoices(choices: ChoiceSequence): boolean {
+    return this.attempt(this.best.scenario, choices);
+  }
+
+  /** Tries another scenario with the best choices. */
+  tryScenario(scenario: Scenario): boolean {
+    return this.attempt(scenario, this.best.choices);
+  }
+}
+
+export function sizeOf(r: SimResult): RunSize {
+  return { events: r.events, faults: r.plan.length, requests: r.history.length };
+}
+
+/**
+ * The order runs shrink in: fewer events; then fewer fault events; then fewer requests;
+ * then fewer choices drawn; then a smaller sum of them. Strict, so shrinking ends.
+ */
+export function smaller(a: SimResult, b: SimResult): boolean {
+  const ka = orderKey(a);
+  const kb = orderKey(b);
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]!;
+  return false;
+}
+
+function orderKey(r: SimResult): number[] {
+  let count = 0;
+  let sum = 0;
+  for (const values of Object.values(r.choices ?? {})) {
+    count += values.length;
+    for (const v of values) sum += v;
+  }
+  return [r.events, r.plan.length, r.history.length, count, sum];
+}

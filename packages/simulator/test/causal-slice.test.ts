@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { causalSlice, type TraceRecord } from '../src/index.ts';
+
+const rec = (i: number, r: Record<string, unknown>): TraceRecord => ({ i, t: i, ...r }) as unknown as TraceRecord;
+const kinds = (trace: readonly TraceRecord[], records: readonly number[]) => records.map((k) => `${k}:${trace[k]!.k}`);
+
+describe('causalSlice', () => {
+  it('keeps what happened-before the violating event and leaves out what is concurrent with it', () => {
+    const trace = [
+      rec(0, { k: 'config' }),
+      rec(1, { k: 'start', node: 'n1', incarnation: 1 }), // 1
+      rec(1, { k: 'start', node: 'n2', incarnation: 1 }), // 2
+      rec(1, { k: 'start', node: 'n3', incarnation: 1 }), // 3
+      rec(2, { k: 'send', node: 'n1', to: 'n2', m: 1, msg: 'a' }), // 4
+      rec(3, { k: 'timer', node: 'n3', tag: 'tick' }), // 5: concurrent with everything below
+      rec(3, { k: 'send', node: 'n3', to: 'n1', m: 2, msg: 'b' }), // 6: its message arrives after n1's send
+      rec(4, { k: 'deliver', from: 'n3', to: 'n1', m: 2 }), // 7: n1 after its send, not before n2's turn
+      rec(5, { k: 'deliver', from: 'n1', to: 'n2', m: 1 }), // 8
+      rec(5, { k: 'state', node: 'n2' }), // 9
+      rec(5, { k: 'violation', property: 'p', message: 'n2 went wrong' }), // 10: seen after event 5
+    ];
+    const s = causalSlice(trace)!;
+    expect(kinds(trace, s.sinks)).toEqual(['8:deliver', '9:state']);
+    expect(kinds(trace, s.records)).toEqual(['1:start', '2:start', '4:send', '8:deliver', '9:state', '10:violation']);
+    expect(s.violation).toBe(10);
+  });
+
+  it('takes the last record of each operation the message names as a sink, through its reply to the node that answered', () => {
+    const trace = [
+      rec(1, { k: 'start', node: 'n1', incarnation: 1 }), // 0
+      rec(1, { k: 'start', node: 'n2', incarnation: 1 }), // 1
+      rec(2, { k: 'invoke', client: 'c1', id: 'c1:1', req: 'put' }), // 2
+      rec(2, { k: 'attempt', client: 'c1', id: 'c1:1', node: 'n1', attempt: 1, m: 1 }), // 3
+      rec(3, { k: 'request', node: 'n1', client: 'c1', id: 'c1:1', m: 1 }), // 4
+      rec(3, { k: 'reply', node: 'n1', client: 'c1', id: 'c1:1', result: 'ok', m: 2 }), // 5
+      rec(4, { k: 'complete', client: 'c1', id: 'c1:1', node: 'n1', result: 'ok', m: 2 }), // 6
+      rec(5, { k: 'invoke', client: 'c2', id: 'c2:1', req: 'get' }), // 7: not named
+      rec(6, { k: 'timer', node: 'n2', tag: 'tick' }), // 8
+      rec(6, { k: 'violation', property: 'p', message: 'put c1:1 was lost.' }), // 9
+    ];
+    const s = causalSlice(trace)!;
+    expect(kinds(trace, s.sinks)).toEqual(['6:complete', '8:timer']);
+    // Inside a word after a colon (a log entry `term:id`) too, but not as a word's prefix.
+    const inEntry = trace.map((r) => (r.k === 'violation' ? { ...r, message: 'index 4 holds 1:c1:1, not c2:1x' } : r));
+    expect(kinds(inEntry, causalSlice(inEntry)!.sinks)).toEqual(['6:complete', '8:timer']);
+    const none = trace.map((r) => (r.k === 'violation' ? { ...r, message: 'holds c1:1x and xc1:1' } : r));
+    expect(kinds(none, causalSlice(none)!.sinks)).toEqual(['8:timer']);
+    expect(kinds(trace, s.records)).toEqual(['0:start', '1:start', '2:invoke', '3:attempt', '4:request', '5:reply', '6:complete', '8:timer', '9:violation']);
+  });
+
+  it('adds the faults that cut messages of the slice: the drop and its partition, the crash that had the receiver down', () => {
+    const trace = [
+      rec(1, { k: 'start', node: 'n1', incarnation: 1 }), // 0
+      rec(1, { k: 'start', node: 'n2', incarnation: 1 }), // 1
+      rec(1, { k: 'start', node: 'n3', incarnation: 1 }), // 2
+      rec(2, { k: 'fault', fault: { atMs: 2, kind: 'partition', groups: [['n1'], ['n2', 'n3']] } }), // 3
+      rec(3, { k: 'send', node: 'n1', to: 'n2', m: 1, msg: 'a' }), // 4
+      rec(3, { k: 'drop', from: 'n1', to: 'n2', m: 1, reason: 'partition' }), // 5
+      rec(4, { k: 'fault', fault: { atMs: 4, kind: 'crash', node: 'n3' } }), // 6
+      rec(5, { k: 'send', node: 'n1', to: 'n3', m: 2, msg: 'b' }), // 7
+      rec(6, { k: 'drop', from: 'n1', to: 'n3', m: 2, reason: 'down' }), // 8
+      rec(7, { k: 'send', node: 'n2', to: 'n1', m: 3, msg: 'c' }), // 9: not in the slice; its loss does not matter
+      rec(7, { k: 'drop', from: 'n2', to: 'n1', m: 3, reason: 'loss' }), // 10
+      rec(8, { k: 'timer', node: 'n1', tag: 'check' }), // 11
+      rec(8, { k: 'violation', property: 'p', message: 'n1 alone' }), // 12
+    ];
+    const s = causalSlice(trace)!;
+    expect(kinds(trace, s.records)).toEqual(['0:start', '3:fault', '4:send', '5:drop', '6:fault', '7:send', '8:drop', '11:timer', '12:violation']);
+  });
+
+  it('adds a crash of a node in the slice that nothing in the slice came after', () => {
+    const trace = [
+      rec(1, { k: 'start', node: 'n1', incarnation: 1 }), // 0
+      rec(1, { k: 'start', node: 'n2', incarnation: 1 }), // 1
+      rec(2, { k: 'send', node: 'n1', to: 'n2', m: 1, msg: 'hb' }), // 2
+      rec(3, { k: 'deliver', from: 'n1', to: 'n2', m: 1 }), // 3
+      rec(4, { k: 'fault', fault: { atMs: 4, kind: 'crash', node: 'n1' } }), // 4
+      rec(5, { k: 'fault', fault: { atMs: 5, kind: 'crash', node: 'n3' } }), // 5: n3 is not in the slice
+      rec(6, { k: 'timer', node: 'n2', tag: 'suspect' }), // 6
+      rec(6, { k: 'violation', property: 'p', message: 'n2 took over' }), // 7
+    ];
+    expect(kinds(trace, causalSlice(trace)!.records)).toEqual(['0:start', '1:start', '2:send', '3:deliver', '4:fault', '6:timer', '7:violation']);
+  });
+
+  it('depends on every lane when the violating event is on none and the message names no operation', () => {
+    const trace = [
+      rec(1, { k: 'start', node: 'n1', incarnation: 1 }),
+      rec(1, { k: 'start', node: 'n2', incarnation: 1 }),
+      rec(2, { k: 'timer', node: 'n2', tag: 'tick' }),
+      rec(3, { k: 'quiesce' }),
+      rec(3, { k: 'violation', property: 'converges', message: 'n1 and n2 differ' }),
+    ];
+    const s = causalSlice(trace)!;
+    expect(kinds(trace, s.sinks)).toEqual(['0:start', '2:timer']);
+    expect(kinds(trace, s.records)).toEqual(['0:start', '1:start', '2:timer', '4:violation']);
+  });
+
+  it('is undefined for a run without a violation', () => {
+    expect(causalSlice([rec(1, { k: 'start', node: 'n1', incarnation: 1 }), rec(2, { k: 'quiesce' })])).toBeUndefined();
+  });
+});

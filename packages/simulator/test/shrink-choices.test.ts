@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { findInteger, withStream } from '../src/shrink-choices.ts';
+import { shrink, simulate } from '../src/index.ts';
+import { amnesia } from './fixtures/amnesia.ts';
+
+describe('findInteger', () => {
+  it('finds the largest n that holds, in logarithmically many probes', () => {
+    for (const limit of [0, 1, 3, 4, 5, 17, 1000]) {
+      const probes: number[] = [];
+      const n = findInteger((k) => (probes.push(k), k <= limit));
+      expect(n).toBe(limit);
+      expect(probes.length).toBeLessThanOrEqual(6 + 2 * Math.ceil(Math.log2(limit + 2)));
+    }
+  });
+});
+
+describe('withStream', () => {
+  it('replaces one stream and leaves an empty one out', () => {
+    const seq = { a: [1], b: [0.5, 0.25] };
+    expect(withStream(seq, 'b', [0])).toEqual({ a: [1], b: [0] });
+    expect(withStream(seq, 'a', [])).toEqual({ b: [0.5, 0.25] });
+    expect(seq).toEqual({ a: [1], b: [0.5, 0.25] });
+  });
+});
+
+describe('shrinking the choice sequence', () => {
+  it('ends with a sequence that is what the shrunk run draws, smaller than the original run drew', () => {
+    const protocol = amnesia(1);
+    const original = simulate({ protocol, seed: 7, recordChoices: true, trace: 'none' });
+    const r = shrink({ protocol, seed: 7 }, original.violation!, { maxRuns: 120 });
+    const count = (c: object) => Object.values(c).reduce((n: number, v: number[]) => n + v.length, 0);
+    expect(count(r.schedule.choices!)).toBeLessThan(count(original.choices!));
+    const replayed = simulate({ protocol, seed: 7, scenario: r.schedule.scenario, choices: r.schedule.choices, trace: 'hash' });
+    expect(replayed.choices).toEqual(r.schedule.choices);
+    expect(replayed.traceHash).toBe(r.traceHash);
+  });
+});

@@ -1,0 +1,40 @@
+import { bank, lazyReplication, primaryBackup, raft, tuplespace } from '@faultline/protocols';
+import { check, type CheckOptions } from '@faultline/simulator';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The checker's search, pinned: states explored and unique, depth, coverage and the first
+ * violation (its property, length, last step and critical transition) on library
+ * protocols, as the checker found them before its hashing was made incremental (main at
+ * 73d7284, where a state's hash was a hash of its canonical JSON text). A faster hash or
+ * step must find the same states in the same order: any change here changes what `check`
+ * reports.
+ */
+const cases: [string, CheckOptions, unknown][] = [
+  ['bank, depth 11', { protocol: bank, depth: 11, walks: 0 }, { ex: 1176, un: 412, d: 11, cov: 'complete', ok: true }],
+  [
+    'bank, depth 8 with walks (liveness)',
+    { protocol: bank, depth: 8 },
+    { ex: 345, un: 153, d: 8, cov: 'complete', ok: false, failedWalks: 62, p: 'transfers-exactly-once', last: 'respond c2:1 n1->c2 {"transfer":"c2:1","type":"transferred"}', crit: 'request c1:1 c1->n3 {"amount":13,"from":"n3/a1","to":"n3/a2","type":"transfer"}' },
+  ],
+  ['primary-backup, 3,000 states', { protocol: primaryBackup, depth: 4, maxStates: 3000, walks: 0 }, { ex: 5731, un: 3000, d: 3, cov: 'budget', ok: true }],
+  [
+    'primary-backup reply-before-replicate after a warm-up',
+    { protocol: primaryBackup, bug: 'reply-before-replicate', faults: ['crash'], warmup: 2000, seed: '2', depth: 4 },
+    { ex: 996, un: 525, d: 4, cov: 'complete', ok: false, failedWalks: 0, p: 'no-lost-writes', last: 'crash n1' },
+  ],
+  ['raft, depth 3', { protocol: raft, depth: 3, maxStates: 3000, walks: 5 }, { ex: 906, un: 470, d: 3, cov: 'complete', ok: true }],
+  ['tuplespace, depth 4', { protocol: tuplespace, depth: 4, maxStates: 3000, walks: 5 }, { ex: 3035, un: 955, d: 4, cov: 'complete', ok: true }],
+  ['lazy replication, 3,000 states', { protocol: lazyReplication, depth: 4, maxStates: 3000, walks: 5 }, { ex: 5670, un: 3000, d: 4, cov: 'budget', ok: true }],
+];
+
+describe('the checker finds what it found before', () => {
+  for (const [name, options, expected] of cases)
+    it(name, () => {
+      const r = check(options);
+      const v = r.violation ?? r.liveness;
+      const got = { ex: r.statesExplored, un: r.statesUnique, d: r.depth, cov: r.coverage, ok: r.ok };
+      const failure = v && { failedWalks: r.walks.failed, p: v.property, last: v.path.at(-1)?.label, ...(r.liveness?.critical.found ? { crit: r.liveness.critical.label } : {}) };
+      expect({ ...got, ...failure }).toEqual(expected);
+    });
+});
