@@ -1,7 +1,8 @@
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium (scripts/ensure-chromium.mjs installs it before `npm test`), or FAULTLINE_CHROMIUM. */
 export const CHROMIUM = process.env.FAULTLINE_CHROMIUM ?? '/usr/bin/chromium';
@@ -52,4 +53,13 @@ export async function launchChromium(viewport = { width: 1400, height: 860 }): P
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A new tab of `browser` on the local page `file`; `errors` collects the page's uncaught script errors. */
+export async function openPage(browser: Browser, file: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(file).href);
+  return { page, errors };
 }

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { TraceRecord } from '@faultline/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describer } from '../../packages/cli/src/viz/describe.ts';
@@ -10,7 +9,7 @@ import { diagramHtml } from '../../packages/cli/src/viz/html-page.ts';
 import { toPlain } from '../../packages/cli/src/viz/json-safe.ts';
 import { caughtBugRun } from '../../packages/cli/test/viz/caught-bug.ts';
 import { pageData } from '../../packages/cli/test/viz/page-data.ts';
-import { launchChromium, type Browser } from './chromium.ts';
+import { launchChromium, openPage, type Browser } from './chromium.ts';
 import { renderDiagram } from './render-diagram.ts';
 
 /** Where the test leaves its screenshot (outside the repository). */
@@ -52,10 +51,7 @@ describe('the space-time diagram in a real browser (headless Chromium)', () => {
     const expectedBefore = stateBefore(trace, changed.node, trace.findIndex((r) => r.i === changed.i));
     expect(expectedBefore).not.toEqual(expectedAfter);
 
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(pathToFileURL(file).href);
+    const { page, errors } = await openPage(browser, file);
     await expect.poll(() => page.locator('#title').textContent()).toBe(data.title);
     await expect.poll(() => page.locator('#verdict').textContent()).toContain(`${result.violation!.property} violated`);
     // It opens at the violation: the last event before it selected, and scrolled into view.
@@ -111,8 +107,7 @@ describe('the space-time diagram in a real browser (headless Chromium)', () => {
     const lit = new Set(trace.slice(end - 5, end + 1).map((r) => r.i));
     const file = join(mkdtempSync(join(tmpdir(), 'faultline-slice-')), 'slice.html');
     writeFileSync(file, diagramHtml(diagramModel(result, describer(trace), lit)));
-    const page = await browser.context.newPage();
-    await page.goto(pathToFileURL(file).href);
+    const { page } = await openPage(browser, file);
     await expect.poll(() => page.locator('.ev.faded').count()).toBeGreaterThan(0);
     const shown = await page.locator('.ev:not(.faded) title').allTextContents();
     expect(shown.length).toBeGreaterThan(0);
@@ -123,9 +118,8 @@ describe('the space-time diagram in a real browser (headless Chromium)', () => {
 
   it('stays usable on a trace of thousands of events: only what is in view is drawn', async () => {
     const browser = await browserFor();
-    const page = await browser.context.newPage();
     const big = await renderBig();
-    await page.goto(pathToFileURL(big.file).href);
+    const { page } = await openPage(browser, big.file);
     const data = pageData(readFileSync(big.file, 'utf8'));
     expect(data.events.length).toBeGreaterThan(2_000);
     const drawn = await page.locator('[data-ev]').count();

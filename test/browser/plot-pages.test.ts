@@ -1,20 +1,10 @@
-import { mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { caughtBugRun } from '../../packages/cli/test/viz/caught-bug.ts';
-import { launchChromium, type Browser } from './chromium.ts';
+import { launchChromium, openPage, type Browser } from './chromium.ts';
 import { renderCampaignReport, renderRunReport } from './plot-pages.ts';
 import { renderDiagram } from './render-diagram.ts';
-
-/**
- * Where the screenshots go: a directory outside the repository, unless
- * FAULTLINE_DOCS_IMAGES names one (`FAULTLINE_DOCS_IMAGES=docs/images npx vitest run
- * test/browser/plot-pages.test.ts` renews the pictures in docs/visualizer.md).
- */
-const SHOTS = resolve(process.env.FAULTLINE_DOCS_IMAGES ?? join(process.env.FAULTLINE_SCREENSHOT_DIR ?? tmpdir(), 'faultline-plot-shots'));
+import { shoot } from './shoot.ts';
 
 /** The size and position of every plot on the page, as Chromium laid it out. */
 async function plotBoxes(page: Page): Promise<{ id: string; width: number; height: number; marks: number }[]> {
@@ -24,14 +14,6 @@ async function plotBoxes(page: Page): Promise<{ id: string; width: number; heigh
       return { id: s.id, width: r.width, height: r.height, marks: s.querySelectorAll('.op, .bar').length };
     }),
   );
-}
-
-async function shoot(page: Page, name: string, locator?: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  const path = join(SHOTS, name);
-  if (locator) await page.locator(locator).screenshot({ path });
-  else await page.screenshot({ path });
-  expect(statSync(path).size).toBeGreaterThan(10_000);
 }
 
 describe('the plot pages in a real browser (headless Chromium)', () => {
@@ -46,10 +28,7 @@ describe('the plot pages in a real browser (headless Chromium)', () => {
   it('a run report renders its four plots, one mark per operation, without a script error or a request', async () => {
     const browser = await browserFor();
     const file = await renderRunReport(result.seed);
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(pathToFileURL(file).href);
+    const { page, errors } = await openPage(browser, file);
     const boxes = await plotBoxes(page);
     expect(boxes.map((b) => b.id)).toEqual(['latency', 'throughput', 'timeline', 'messages']);
     for (const b of boxes) expect(b.width * b.height).toBeGreaterThan(20_000);
@@ -66,10 +45,7 @@ describe('the plot pages in a real browser (headless Chromium)', () => {
   it('the space-time diagram opens its plots from the Plots button, over the diagram, and closes them', async () => {
     const browser = await browserFor();
     const { file } = await renderDiagram(result.seed);
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(pathToFileURL(file).href);
+    const { page, errors } = await openPage(browser, file);
     await expect.poll(() => page.locator('#verdict').textContent()).toContain('violated');
     expect(await page.locator('#latency').isVisible()).toBe(false);
     await page.locator('#faultline-plots-panel > summary').click();
@@ -87,8 +63,7 @@ describe('the plot pages in a real browser (headless Chromium)', () => {
   it('a campaign report renders its plots', async () => {
     const browser = await browserFor();
     const file = await renderCampaignReport(30);
-    const page = await browser.context.newPage();
-    await page.goto(pathToFileURL(file).href);
+    const { page } = await openPage(browser, file);
     const boxes = await plotBoxes(page);
     expect(boxes.map((b) => b.id)).toEqual(['failures-by-property', 'violation-times', 'seeds-per-second', 'events-per-seed', 'shrunk-sizes']);
     for (const b of boxes) {

@@ -1,16 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '@faultline/cli';
 import { BUG } from '../../packages/cli/test/viz/caught-bug.ts';
-
-/** Runs `faultline <argv>` in-process, quietly; returns its exit code and output. */
-export async function faultline(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, isTTY: false, env: {}, workers: 1 });
-  return { code, stdout, stderr };
-}
+import { faultline } from './run-cli.ts';
 
 /** `faultline report` of a saved trace of primary-backup with its bug, seed `seed`; returns the page. */
 export async function renderRunReport(seed: string): Promise<string> {

@@ -6,10 +6,9 @@
  * is then lost), and saves the window.
  */
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { caughtBugRun } from '../../packages/cli/test/viz/caught-bug.ts';
 import { pageData } from '../../packages/cli/test/viz/page-data.ts';
-import { launchChromium } from './chromium.ts';
+import { launchChromium, openPage } from './chromium.ts';
 import { renderDiagram } from './render-diagram.ts';
 
 const out = process.argv[2];
@@ -20,8 +19,7 @@ const data = pageData(readFileSync(file, 'utf8'));
 const reply = data.events.findLastIndex((e) => e.k === 'reply' && e.c < data.violation!.column);
 const browser = await launchChromium({ width: 1440, height: 900 });
 try {
-  const page = await browser.context.newPage();
-  await page.goto(pathToFileURL(file).href);
+  const { page } = await openPage(browser, file);
   await page.keyboard.press('v');
   await page.locator(`[data-ev="${reply}"]`).click();
   await page.screenshot({ path: out });

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { caughtBugRun } from '../../packages/cli/test/viz/caught-bug.ts';
 import { pageData } from '../../packages/cli/test/viz/page-data.ts';
-import { launchChromium, type Browser } from './chromium.ts';
+import { launchChromium, openPage, type Browser } from './chromium.ts';
 import { renderDiagram } from './render-diagram.ts';
 
 interface View { mode: 'order' | 'time'; scale: number; c0: number; c1: number; detailed: boolean }
@@ -37,12 +36,8 @@ describe('the viewer: overview, zoom, time axis, labels (headless Chromium)', ()
   }, 60_000);
 
   async function open(): Promise<{ page: Page; data: ReturnType<typeof pageData>; errors: string[] }> {
-    const browser = await browserFor();
     const { file } = await renderDiagram(result.seed);
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(pathToFileURL(file).href);
+    const { page, errors } = await openPage(await browserFor(), file);
     await ready(page);
     return { page, data: pageData(readFileSync(file, 'utf8')), errors };
   }

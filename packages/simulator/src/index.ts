@@ -26,7 +26,7 @@ export { Rng } from './rng.ts';
 export { TraceHasher } from './hash.ts';
 export { checkLinearizability, type LinearizabilityOptions, type LinearizabilityResult } from './checkers/linearizability.ts';
 export { linearizable, type LinearizablePropertyOptions } from './checkers/linearizable-property.ts';
-export { deepEqual, type Model } from './checkers/model.ts';
+export { deepEqual, describeJson, type Model } from './checkers/model.ts';
 export { kvModel, type KvReq, type KvRes, type KvState } from './checkers/kv-model.ts';
 export { randomKvHistory, type KvHistoryOptions } from './checkers/kv-history.ts';
 export { randomCasHistory, type CasHistoryOptions } from './checkers/cas-history.ts';
@@ -52,3 +52,9 @@ export { replayCommand, shellQuote, splitCommand, type RunInputs } from './input
 export { parseFaultList, formatFaultList } from './inputs/fault-list.ts';
 export { closest } from './inputs/closest.ts';
 export { errorMessage } from './inputs/error-message.ts';
+export { LINEARIZABLE_WORDING, explainViolation, msWindow, type ViolationWording } from './checkers/explain.ts';
+export { SEQUENTIAL_WORDING } from './checkers/sequential.ts';
+export { appendModel, type AppendReq, type AppendRes, type AppendState, type MicroOp } from './checkers/list-append-model.ts';
+export { setModel, type SetReq, type SetRes, type SetState } from './checkers/set-model.ts';
+export { queueModel, type QueueReq, type QueueRes, type QueueState } from './checkers/queue-model.ts';
+export { randomModelHistory, type ModelHistoryOptions } from './checkers/model-history.ts';

@@ -40,6 +40,7 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
     summary: 'search every interleaving up to a depth (untimed), then random walks',
     load: () => import('./check.ts').then((m) => ({ spec: m.CHECK, run: m.runCheck })),
   },
+  { name: 'check-history', summary: "check a history from any system (Jepsen EDN, Porcupine's log, faultline JSON lines)", load: () => import('./check-history.ts').then((m) => ({ spec: m.CHECK_HISTORY, run: m.runCheckHistory })) },
   {
     name: 'merge',
     summary: "combine the --json outputs of a campaign's shards into the whole run's",

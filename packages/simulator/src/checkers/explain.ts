@@ -3,6 +3,12 @@ import { describeJson, type Model } from './model.ts';
 
 const ms = (t: number): string => `${t.toFixed(3)} ms`;
 
+/** An operation's real-time window as explanations print it: `[invoked .. replied]` in ms. */
+export function msWindow(op: Operation<unknown, unknown>): string {
+  const ok = op.status === 'ok' && op.completeMs !== undefined;
+  return `[${ms(op.invokeMs)} .. ${ok ? ms(op.completeMs!) : 'no reply'}]`;
+}
+
 /** How an explanation names the condition checked. */
 export interface ViolationWording {
   /** The verdict, e.g. `not linearizable`. */
@@ -18,7 +24,7 @@ export const LINEARIZABLE_WORDING: ViolationWording = { verdict: 'not linearizab
 /**
  * A readable account of a violation: the core operations that cannot be ordered and
  * the context they need, one line each in invocation order, with client, request id,
- * real-time window and result.
+ * real-time window (as `window` prints it) and result.
  */
 export function explainViolation<Req, Res>(
   key: string | undefined,
@@ -27,13 +33,13 @@ export function explainViolation<Req, Res>(
   model: Model<unknown, Req, Res>,
   minimal: boolean,
   wording: ViolationWording = LINEARIZABLE_WORDING,
+  window: (op: Operation<Req, Res>) => string = msWindow,
 ): string {
   const describe = model.describe ?? describeJson;
   const line = (op: Operation<Req, Res>) => {
     const ok = op.status === 'ok' && op.completeMs !== undefined;
-    const window = `[${ms(op.invokeMs)} .. ${ok ? ms(op.completeMs!) : 'no reply'}]`;
     const status = ok ? '' : ` (${op.status}: may or may not have taken effect)`;
-    return `  ${op.client} ${op.id} ${window} ${describe(op.req, ok ? op.result : undefined)}${status}`;
+    return `  ${op.client} ${op.id} ${window(op)} ${describe(op.req, ok ? op.result : undefined)}${status}`;
   };
   const where = key === undefined ? '' : ` of key ${JSON.stringify(key)}`;
   const n = core.length;

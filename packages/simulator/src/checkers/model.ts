@@ -11,7 +11,14 @@
  */
 export interface Model<State, Req, Res> {
   init(): State;
-  step(state: State, req: Req): { state: State; result: Res };
+  /**
+   * The state after `req` and the model's result for it. `observed` is what the operation
+   * returned (undefined when that is unknown: the operation timed out, or its result is
+   * set aside). A deterministic model ignores it; a nondeterministic one (as Porcupine
+   * allows) picks, among the states `req` may lead to, one that returns `observed`, and
+   * returns `observed` as its result, or any other result when none can.
+   */
+  step(state: State, req: Req, observed?: Res): { state: State; result: Res };
   /** Whether the model's result matches what the operation returned (default: structural equality). */
   equalResults?(model: Res, actual: Res): boolean;
   /** Whether two states are the same, for the search's memo (default: structural equality). */

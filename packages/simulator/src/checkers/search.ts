@@ -116,7 +116,7 @@ export function searchLinearization<State, Req, Res>(
       if (budget.steps >= budget.maxSteps) return 'budget';
       budget.steps++;
       if (way === 0) {
-        const out = model.step(state, op.req);
+        const out = model.step(state, op.req, op.kind === 'definite' ? op.result : undefined);
         after = out.state;
         fits = op.kind !== 'definite' || equalResults(out.result, op.result as Res);
       } else {

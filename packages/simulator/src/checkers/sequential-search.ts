@@ -77,7 +77,7 @@ export function searchSequential<State, Req, Res>(
       const op = ops[next]!;
       if (op.kind === 'definite') {
         budget.steps++;
-        const out = model.step(state, op.req);
+        const out = model.step(state, op.req, op.result);
         if (out.state === state && equalResults(out.result, op.result as Res)) return { list: [next], forced: true };
       }
       fronts.push(next);
@@ -128,7 +128,7 @@ export function searchSequential<State, Req, Res>(
     let after = top.state;
     let fits = true;
     if (top.way === 0) {
-      const out = model.step(top.state, op.req);
+      const out = model.step(top.state, op.req, op.kind === 'definite' ? op.result : undefined);
       after = out.state;
       fits = op.kind !== 'definite' || equalResults(out.result, op.result as Res);
     }

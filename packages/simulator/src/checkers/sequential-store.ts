@@ -14,10 +14,10 @@ export function wholeStore<S, Req, Res>(model: Model<S, Req, Res>): Model<StoreS
   const equalStates = model.equalStates ?? deepEqual;
   const lifted: Model<StoreState<S>, Req, Res> = {
     init: () => ({}),
-    step(store, req) {
+    step(store, req, observed) {
       const key = keyOf(req) ?? '';
       const before = Object.prototype.hasOwnProperty.call(store, key) ? store[key]! : model.init();
-      const out = model.step(before, req);
+      const out = model.step(before, req, observed);
       return { state: out.state === before ? store : { ...store, [key]: out.state }, result: out.result };
     },
     equalStates(a, b) {

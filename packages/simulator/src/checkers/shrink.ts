@@ -37,6 +37,16 @@ export function shrinkWhile<T>(
   return { items: kept, minimal: !cut };
 }
 
+/**
+ * No candidate check may take more than this fraction (1/CHECK_SHARE) of shrinking's
+ * budget. A candidate that sets many operations aside makes the search branch on each of
+ * them (taken effect or not): on a set or list-append history of 40 operations, the first
+ * candidate (half of them set aside) alone took all 2M steps, so shrinking tried nothing
+ * else and reported the whole history after 4 s. Capped, such a candidate answers
+ * 'budget' (its operations are kept) and the smaller candidates after it get their turn.
+ */
+const CHECK_SHARE = 16;
+
 export interface ShrunkViolation<T> {
   readonly core: T[];
   readonly context: T[];
@@ -63,7 +73,7 @@ export function shrinkViolation<T>(
 ): ShrunkViolation<T> {
   const total: Budget = { maxSteps: maxShrinkSteps, steps: 0 };
   const check = (indices: readonly number[], possible: ReadonlySet<number>) => {
-    const budget: Budget = { maxSteps: Math.min(maxStepsPerCheck, total.maxSteps - total.steps), steps: 0 };
+    const budget: Budget = { maxSteps: Math.min(maxStepsPerCheck, Math.ceil(total.maxSteps / CHECK_SHARE), total.maxSteps - total.steps), steps: 0 };
     const outcome = search(
       indices.map((i) => ops[i]!),
       new Set([...possible].map((i) => ops[i]!)),
