@@ -27,6 +27,8 @@ export interface NodeProcessOptions {
   readonly onLine?: (id: string, line: string) => void;
   /** Start through run-node.mjs rather than the `faultline` bin: quicker, for many restarts. */
   readonly quickStart?: boolean;
+  /** Extra node flags for the process, e.g. `['--cpu-prof', '--cpu-prof-dir', dir]` to profile it. */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** One node's process, across restarts. */
@@ -40,6 +42,11 @@ export class NodeProcess {
 
   constructor(readonly options: NodeProcessOptions) {}
 
+  /** The running process's id (undefined while stopped). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get running(): boolean {
     return this.child !== undefined;
   }
@@ -48,7 +55,7 @@ export class NodeProcess {
   async start(): Promise<void> {
     if (this.child !== undefined) throw new Error(`${this.options.id} is already running`);
     const o = this.options;
-    const args = [o.quickStart === true ? RUN_NODE : FAULTLINE_BIN, 'run', '--config', o.config, '--node', o.id];
+    const args = [...(o.nodeArgs ?? []), o.quickStart === true ? RUN_NODE : FAULTLINE_BIN, 'run', '--config', o.config, '--node', o.id];
     if (o.dataDir !== undefined) args.push('--ken', '--data-dir', o.dataDir);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -97,10 +104,21 @@ export class NodeProcess {
 export class LocalCluster {
   readonly nodes: NodeProcess[];
 
-  constructor(config: string, ids: readonly string[], opts: { dataRoot?: string; onLine?: (id: string, line: string) => void; quickStart?: boolean } = {}) {
+  constructor(
+    config: string,
+    ids: readonly string[],
+    opts: { dataRoot?: string; onLine?: (id: string, line: string) => void; quickStart?: boolean; nodeArgs?: readonly string[] } = {},
+  ) {
     this.nodes = ids.map(
       (id) =>
-        new NodeProcess({ config, id, dataDir: opts.dataRoot === undefined ? undefined : path.join(opts.dataRoot, id), onLine: opts.onLine, quickStart: opts.quickStart }),
+        new NodeProcess({
+          config,
+          id,
+          dataDir: opts.dataRoot === undefined ? undefined : path.join(opts.dataRoot, id),
+          onLine: opts.onLine,
+          quickStart: opts.quickStart,
+          nodeArgs: opts.nodeArgs,
+        }),
     );
   }
 

@@ -130,7 +130,10 @@ export function advanceCommit(ctx: Ctx): boolean {
     // at least the state the view started with.
     needed = Math.min(needed, a >= 0 ? a : p.startSeq);
   }
-  while (p.log.length > 0 && p.log[0]!.seq <= needed) p.log.shift();
+  // One splice, not a shift per op: on a draft every shift moves the whole log.
+  let trimmed = 0;
+  while (trimmed < p.log.length && p.log[trimmed]!.seq <= needed) trimmed++;
+  if (trimmed > 0) p.log.splice(0, trimmed);
   if (all < 0 || all <= p.commitSeq) return false;
   const activated = p.commitSeq < 0;
   p.commitSeq = all;

@@ -2,6 +2,7 @@ import type { NodeId } from '../ids.ts';
 import { createTransport, type Endpoint, type Transport, type TransportOptions } from '../net/index.ts';
 import type { AnyService } from '../service.ts';
 import { ClientDirectory } from './client-directory.ts';
+import { CommitTiming } from './commit-timing.ts';
 import { nodeAddress, type ClusterConfig } from './config.ts';
 import type { LayerFactory, LayerOutput, NodeLayer } from './layer.ts';
 import { plainLayer } from './plain-layer.ts';
@@ -86,7 +87,7 @@ export async function startNode(o: StartNodeOptions): Promise<RunningNode> {
     port: port ?? self.port,
     state: () => layer.appState,
     peers: () => host.peerStatus(cluster),
-    stats: () => ({ ...layer.stats(), ...host.counters }),
+    stats: () => ({ ...layer.stats(), ...host.counters, ...host.timingTotals() }),
     stop: () => host.stop(),
   };
 }
@@ -98,6 +99,7 @@ class NodeHost {
   private transport!: Transport;
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly clients = new ClientDirectory();
+  private readonly timing = new CommitTiming(() => performance.now()); // det-ok: the real runtime's clock, for stats only
   private readonly connected = new Set<NodeId>();
   private readonly badFramesFrom = new Map<string, number>();
   private readonly wrongLayerFrom = new Set<NodeId>();
@@ -118,6 +120,12 @@ class NodeHost {
 
   begin(): void {
     this.input('start', () => this.layer.start());
+  }
+
+  /** The commit timing's totals, whole milliseconds. */
+  timingTotals(): Record<string, number> {
+    const t = this.timing.totals;
+    return { ...t, flushMs: Math.round(t.flushMs), commitWaitMs: Math.round(t.commitWaitMs), replyMs: Math.round(t.replyMs) };
   }
 
   unackedTo(peer: NodeId): number {
@@ -159,6 +167,7 @@ class NodeHost {
         if (!w.id.startsWith(`${from.id}/`)) return this.badFrame(from, `request id '${w.id.slice(0, 80)}' does not start with the client's id '${from.id}/'`);
         this.counters.requests++;
         this.clients.note(w.id, from.id);
+        this.timing.request(w.id);
         return this.input('request', () => this.layer.request(w.id, from.id, w.req));
       case 'inspect':
         this.transport.send(from, encodeWire({ t: 'state', id: w.id, node: this.self, ken: this.layer.wire === 'ken', state: this.layer.appState }));
@@ -184,8 +193,9 @@ class NodeHost {
   }
 
   /** Runs one input through the layer, carries out its outputs, and schedules a flush. */
-  private input(what: string, run: () => LayerOutput[]): void {
+  private input(what: string, run: () => LayerOutput[], released = false): void {
     if (this.stopped) return;
+    if (!released) this.timing.input();
     try {
       this.carryOut(run());
     } catch (err) {
@@ -201,18 +211,26 @@ class NodeHost {
   private flush(): void {
     this.flushScheduled = false;
     if (this.stopped) return;
-    if (this.layer.flushAsync === undefined) return this.input('flush', () => this.layer.flush());
+    this.timing.flushBegins();
+    if (this.layer.flushAsync === undefined) {
+      return this.input('flush', () => {
+        const outs = this.layer.flush();
+        this.timing.flushDone();
+        return outs;
+      }, true);
+    }
     this.flushing = this.layer.flushAsync().then(
       (outs) => {
         this.flushing = undefined;
+        this.timing.flushDone();
         if (this.stopped) this.carryOut(outs);
-        else this.input('flush', () => outs);
+        else this.input('flush', () => outs, true);
       },
       (err: unknown) => {
         this.flushing = undefined;
         this.input('flush', () => {
           throw err;
-        });
+        }, true);
       },
     );
   }
@@ -225,6 +243,7 @@ class NodeHost {
           break;
         case 'reply':
           this.counters.replies++;
+          this.timing.reply(out.requestId);
           this.toClient(out.requestId, { t: 'rep', id: out.requestId, result: out.result });
           break;
         case 'redirect':
