@@ -149,6 +149,9 @@ function undraftEffect(e: Effect): Effect {
   }
 }
 
+/** The effects of a turn that had none: one shared, frozen list, so a quiet turn allocates no array. */
+const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
+
 class TurnContext<S> implements Context<S, unknown, unknown, string> {
   private base!: S;
   private draft: Draft<S> | undefined;
@@ -164,7 +167,8 @@ class TurnContext<S> implements Context<S, unknown, unknown, string> {
   begin(state: S): void {
     this.base = state;
     this.draft = undefined;
-    this.effects = [];
+    // A fresh list since the last finish or abandon, unless effects were pushed between turns.
+    if (this.effects.length !== 0) this.effects = [];
   }
 
   abandon(): void {
@@ -173,12 +177,14 @@ class TurnContext<S> implements Context<S, unknown, unknown, string> {
   }
 
   finish(withPatches: boolean): TurnResult<S> {
-    const effects = this.effects;
+    const pushed = this.effects;
     const draft = this.draft;
-    this.effects = [];
     this.draft = undefined;
+    // The list goes out with the result; an empty one stays here for the next turn.
+    const effects = pushed.length === 0 ? NO_EFFECTS : pushed;
+    if (pushed.length !== 0) this.effects = [];
     if (draft === undefined) return { state: this.base, effects, changed: false, patches: withPatches ? [] : undefined };
-    for (let i = 0; i < effects.length; i++) effects[i] = undraftEffect(effects[i]!);
+    for (let i = 0; i < pushed.length; i++) pushed[i] = undraftEffect(pushed[i]!);
     let patches: Patch[] | undefined;
     const state = immer.finishDraft(draft, withPatches ? (p: Patch[]) => (patches = p) : undefined) as S;
     return { state, effects, changed: state !== this.base, patches: withPatches ? (patches ?? []) : undefined };

@@ -46,6 +46,20 @@ describe('TurnExecutor', () => {
     expect(s0.items).toEqual([]);
   });
 
+  it("a turn's effects stay its own: later turns (quiet or not, or one that threw) never add to them", () => {
+    const e = exec();
+    const s0 = e.initialState();
+    const quiet = e.run(s0, { kind: 'message', from: 'n2', msg: { type: 'snapshot', items: [], meta: { n: 0 } } });
+    const noisy = e.run(s0, { kind: 'message', from: 'n2', msg: { type: 'noop' } });
+    expect(() => e.run(s0, { kind: 'request', requestId: 'r1', client: 'c1', req: 'boom' })).toThrow(HandlerError);
+    const later = e.run(s0, { kind: 'message', from: 'n3', msg: { type: 'noop' } });
+    e.run(s0, { kind: 'message', from: 'n2', msg: { type: 'snapshot', items: [], meta: { n: 0 } } });
+    expect(quiet.effects).toEqual([]);
+    expect(noisy.effects.map((x) => x.kind)).toEqual(['setTimer', 'log']);
+    expect(later.effects.map((x) => x.kind)).toEqual(['setTimer', 'log']);
+    expect(later.effects).not.toBe(noisy.effects);
+  });
+
   it('a turn that does not touch the state returns the same object and no draft', () => {
     const e = exec();
     const s0 = e.initialState();

@@ -31,16 +31,24 @@ export type Fate =
   | { readonly kind: 'drop'; readonly reason: 'loss' | 'partition' }
   | { readonly kind: 'deliver'; readonly atMs: number; readonly duplicateAtMs: number | undefined };
 
+/** One directed link: its random stream, and (FIFO links) the latest delivery time given out on it. */
+interface Link {
+  readonly rng: Rng;
+  lastDeliveryMs: number;
+}
+
 /**
  * The network: latency, loss, duplication, ordering, and which directed links are cut.
  * It decides a message's fate when it is sent; the simulator schedules the deliveries.
  */
 export class Network {
-  private readonly lastDeliveryMs = new Map<string, number>();
   /** Directed links cut by partitions, as `from>to`. */
   private readonly cut = new Set<string>();
-  /** Each directed link's random stream, by `from>to`. */
-  private readonly links = new Map<string, Rng>();
+  /**
+   * Each directed link's state, by sender then receiver: looked up on every send, so
+   * without building the `from>to` string (a new string to hash each time).
+   */
+  private readonly links = new Map<NodeId, Map<NodeId, Link>>();
 
   /** `rngFor(link)` gives the random stream of the directed link `from>to` (streams may be shared). */
   constructor(
@@ -78,13 +86,21 @@ export class Network {
   fate(from: string, to: string, nowMs: number, obeyPartitions: boolean): Fate {
     if (obeyPartitions && this.isCut(from, to)) return { kind: 'drop', reason: 'partition' };
     const c = this.config;
-    const link = `${from}>${to}`;
-    let rng = this.links.get(link);
-    if (rng === undefined) this.links.set(link, (rng = this.rngFor(link)));
+    const link = this.link(from, to);
+    const rng = link.rng;
     if (c.dropRate > 0 && rng.chance(c.dropRate)) return { kind: 'drop', reason: 'loss' };
-    const atMs = this.arrival(link, rng, nowMs);
-    const duplicateAtMs = c.duplicateRate > 0 && rng.chance(c.duplicateRate) ? this.arrival(link, rng, nowMs) : undefined;
+    const atMs = this.arrival(link, nowMs);
+    const duplicateAtMs = c.duplicateRate > 0 && rng.chance(c.duplicateRate) ? this.arrival(link, nowMs) : undefined;
     return { kind: 'deliver', atMs, duplicateAtMs };
+  }
+
+  /** The directed link `from` -> `to`, made (with its random stream) on its first message. */
+  private link(from: NodeId, to: NodeId): Link {
+    let row = this.links.get(from);
+    if (row === undefined) this.links.set(from, (row = new Map()));
+    let link = row.get(to);
+    if (link === undefined) row.set(to, (link = { rng: this.rngFor(`${from}>${to}`), lastDeliveryMs: 0 }));
+    return link;
   }
 
   private latency(rng: Rng): number {
@@ -96,11 +112,11 @@ export class Network {
     return Math.round(raw * 1000) / 1000;
   }
 
-  private arrival(link: string, rng: Rng, nowMs: number): number {
-    const at = nowMs + this.latency(rng);
+  private arrival(link: Link, nowMs: number): number {
+    const at = nowMs + this.latency(link.rng);
     if (this.config.reorder) return at;
-    const fifo = Math.max(at, this.lastDeliveryMs.get(link) ?? 0);
-    this.lastDeliveryMs.set(link, fifo);
+    const fifo = Math.max(at, link.lastDeliveryMs);
+    link.lastDeliveryMs = fifo;
     return fifo;
   }
 }
