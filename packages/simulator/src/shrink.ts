@@ -1,7 +1,9 @@
 import { resolveConfig, type Scenario, type SimOptions } from './scenario.ts';
 import { SCHEDULE_VERSION, type Schedule } from './schedule.ts';
 import { coarseChoices, fineChoices } from './shrink-choices.ts';
+import { compressTime, quietNetwork } from './shrink-compress.ts';
 import { shrinkScenario } from './shrink-scenario.ts';
+import { shrinkStructure } from './shrink-structure.ts';
 import { ShrinkState, sizeOf, type RunSize } from './shrink-state.ts';
 import { simulate } from './simulation.ts';
 import type { Violation } from './trace.ts';
@@ -101,8 +103,11 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
   for (let outer = 0; outer < MAX_ROUNDS && !s.exhausted; outer++) {
     for (let round = 0; round < MAX_ROUNDS && !s.exhausted; round++) {
       const before = s.best.result;
+      quietNetwork(s);
       if (faultsShrunk) shrinkScenario(s, { protocol, seed, bug });
+      shrinkStructure(s, protocol);
       coarseChoices(s);
+      compressTime(s);
       if (s.best.result === before) break;
     }
     const before = s.best.result;
