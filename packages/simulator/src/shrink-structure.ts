@@ -3,7 +3,7 @@ import type { FaultEvent } from './fault-plan.ts';
 import type { Scenario, SimOptions } from './scenario.ts';
 import type { ShrinkState } from './shrink-state.ts';
 
-/**
+/*
  * Scenario passes that remove structure the protocol cannot see through, whole:
  * - `capClients`: each client's operations cut (`workload.clientRequests`), the busiest
  *   client first: all of them, else as few as still fail, by bisection. Unlike the cap
@@ -13,17 +13,12 @@ import type { ShrinkState } from './shrink-state.ts';
  *   out, with the faults that name it; a protocol cannot rely on a node that joins later,
  *   while leaving out a founding node would be a crash the fault model may not allow.
  */
-export function shrinkStructure(s: ShrinkState, protocol: SimOptions['protocol']): void {
-  capClients(s);
-  if (!s.exhausted) dropLateJoiners(s, protocol);
-}
-
 function withCap(scenario: Scenario, client: string, n: number): Scenario {
   const workload = scenario.workload ?? {};
   return { ...scenario, workload: { ...workload, clientRequests: { ...workload.clientRequests, [client]: n } } };
 }
 
-function capClients(s: ShrinkState): void {
+export function capClients(s: ShrinkState): void {
   const counts = new Map<string, number>();
   for (const op of s.best.result.history) counts.set(op.client, (counts.get(op.client) ?? 0) + 1);
   const clients = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
@@ -41,7 +36,7 @@ function capClients(s: ShrinkState): void {
   }
 }
 
-function dropLateJoiners(s: ShrinkState, protocol: SimOptions['protocol']): void {
+export function dropLateJoiners(s: ShrinkState, { protocol }: Pick<SimOptions, 'protocol'>): void {
   const nodes = s.best.scenario.nodes ?? protocol.nodes;
   if (!Array.isArray(nodes)) return;
   const late = (nodes as readonly NodeSpec[]).filter((n) => n.joinAtMs !== undefined).map((n) => n.id);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, simulate, type FaultEvent } from '../src/index.ts';
 import { ShrinkState } from '../src/shrink-state.ts';
-import { shrinkStructure, withoutNode } from '../src/shrink-structure.ts';
+import { capClients, dropLateJoiners, withoutNode } from '../src/shrink-structure.ts';
 import { amnesia } from './fixtures/amnesia.ts';
 
 /** A shrink state whose best run is seed 7 of the fixture with its plan made explicit (as `shrink` starts). */
@@ -34,11 +34,11 @@ describe('workload.clientRequests', () => {
   });
 });
 
-describe('shrinkStructure', () => {
+describe('capClients and dropLateJoiners', () => {
   it('silences the clients a failure does not need and keeps one that it does', () => {
     const s = stateFor(amnesia());
     const before = s.best.result;
-    shrinkStructure(s, amnesia());
+    capClients(s);
     const caps = s.best.scenario.workload?.clientRequests ?? {};
     expect(s.best.result.violation?.property).toBe('increasing');
     expect(s.best.result.events).toBeLessThan(before.events);
@@ -52,7 +52,7 @@ describe('shrinkStructure', () => {
   it('leaves a late joiner out with the faults that name it', () => {
     const nodes = [{ id: 'n1' }, { id: 'n2' }, { id: 'n3', joinAtMs: 50, contacts: ['n1'] }];
     const s = stateFor(amnesia(), { nodes });
-    shrinkStructure(s, amnesia());
+    dropLateJoiners(s, { protocol: amnesia() });
     expect((s.best.scenario.nodes as { id: string }[]).map((n) => n.id)).toEqual(['n1', 'n2']);
     expect(JSON.stringify(s.best.scenario.faultPlan)).not.toContain('n3');
   });
