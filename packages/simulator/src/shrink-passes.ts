@@ -34,7 +34,24 @@ export const COARSE_PASSES: readonly Pass[] = [
   { name: 'dropGroups', run: dropGroups },
   { name: 'truncateAll', run: truncateAll },
   { name: 'compressTime', run: compressTime },
+  { name: 'seededScenario', run: seededScenario, scenario: true },
 ];
+
+/**
+ * The scenario-only shrinker that came before choice sequences, kept as a pass so that
+ * shrinking is never worse than it was: faults, requests and clients cut with every
+ * candidate rerun from the seed (recording its choices), not replaying the best run's.
+ * Such a candidate is another run of the seed, which sometimes fails much smaller (a
+ * random restart) where the replayed one keeps the old run's shape.
+ */
+export function seededScenario(s: ShrinkState, options: PassOptions): void {
+  s.fromSeed = true;
+  try {
+    for (const pass of [removeFaults, fewerRequests, fewerClients]) if (!s.exhausted) pass(s, options);
+  } finally {
+    s.fromSeed = false;
+  }
+}
 
 /** The fine passes: they cost runs in proportion to the fault units, the streams or the choices, so they come after the coarse ones stop paying. */
 export const FINE_PASSES: readonly Pass[] = [

@@ -40,8 +40,9 @@ function bisect(s: ShrinkState, lo: number, hi: number, make: (v: number) => Sce
   }
 }
 
-/** Removes fault units in chunks, halving the chunk size down to one unit (as in delta debugging). */
+/** Removes every fault at once, else fault units in chunks, halving the chunk size down to one unit (as in delta debugging). */
 export function removeFaults(s: ShrinkState): void {
+  if ((s.best.scenario.faultPlan ?? []).length > 0 && s.tryScenario({ ...s.best.scenario, faultPlan: [] })) return;
   let units = faultUnits(s.best.scenario.faultPlan ?? []);
   for (let size = Math.ceil(units.length / 2); size >= 1 && !s.exhausted; size = size === 1 ? 0 : Math.ceil(size / 2)) {
     for (let start = 0; start < units.length && !s.exhausted; ) {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PassScheduler, type Pass } from '../src/shrink-passes.ts';
-import type { ShrinkState } from '../src/shrink-state.ts';
+import { simulate } from '../src/index.ts';
+import { PassScheduler, seededScenario, type Pass } from '../src/shrink-passes.ts';
+import { ShrinkState } from '../src/shrink-state.ts';
+import { amnesia } from './fixtures/amnesia.ts';
 
 /** A stand-in for the shrink state: a best run of `events` events, and a run counter. */
 function fakeState(events: number) {
@@ -49,5 +51,21 @@ describe('PassScheduler', () => {
     s.exhausted = true;
     scheduler.round([pass('choices', 1, [5], log)]);
     expect(log).toEqual(['choices']);
+  });
+});
+
+describe('seededScenario', () => {
+  it('reruns its candidates from the seed, so a kept one is a fresh run of the seed under its scenario', () => {
+    const protocol = amnesia();
+    const first = simulate({ protocol, seed: 7, recordChoices: true, trace: 'none' });
+    const s = new ShrinkState({ protocol, seed: 7 }, undefined, 'increasing', { maxRuns: 100, deadline: Infinity, clock: undefined, onRun: () => {} });
+    s.original = { events: first.events, faults: first.plan.length, requests: first.history.length };
+    s.best = { scenario: { faults: [], faultPlan: first.plan }, choices: first.choices!, result: first };
+    seededScenario(s, { protocol, seed: 7 });
+    expect(s.fromSeed).toBe(false);
+    expect(s.best.result.events).toBeLessThan(first.events);
+    const fresh = simulate({ protocol, seed: 7, scenario: s.best.scenario, recordChoices: true, trace: 'none' });
+    expect(fresh.events).toBe(s.best.result.events);
+    expect(fresh.choices).toEqual(s.best.choices);
   });
 });
