@@ -39,6 +39,8 @@ export interface Scenario {
 export interface WorkloadOverrides extends Partial<Pick<WorkloadSpec, 'clients' | 'thinkMs' | 'timeoutMs' | 'retries'>> {
   /** At most this many operations over all clients (default: no cap; the shrinker sets it). */
   readonly maxRequests?: number;
+  /** At most this many operations from each client named (0: the client issues none); the shrinker sets it. */
+  readonly clientRequests?: { readonly [client: string]: number };
 }
 
 export type TraceMode = 'full' | 'hash' | 'none';
@@ -81,6 +83,8 @@ export interface ResolvedConfig {
   readonly workload: WorkloadSpec;
   /** The cap on operations over all clients; undefined: none. */
   readonly maxRequests: number | undefined;
+  /** Per-client caps on operations; undefined: none. */
+  readonly clientRequests: { readonly [client: string]: number } | undefined;
   readonly durationMs: number;
   readonly quietMs: number;
   readonly maxEvents: number;
@@ -164,10 +168,16 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
   const explicitPlan = sortPlan(s.faultPlan ?? []);
   const planIssues = planProblems(explicitPlan, nodes.map((n) => n.id));
   if (planIssues.length > 0) throw new ConfigError(planIssues.join('; '));
-  const { maxRequests, ...workloadOverrides } = s.workload ?? {};
+  const { maxRequests, clientRequests, ...workloadOverrides } = s.workload ?? {};
   const workload: WorkloadSpec = { ...(p.workload ?? NO_WORKLOAD), ...workloadOverrides };
   if (maxRequests !== undefined && !(Number.isInteger(maxRequests) && maxRequests >= 0))
     throw new ConfigError(`workload.maxRequests must be an integer >= 0, not ${JSON.stringify(maxRequests)}`);
+  if (clientRequests !== undefined) {
+    if (clientRequests === null || typeof clientRequests !== 'object' || Array.isArray(clientRequests))
+      throw new ConfigError('workload.clientRequests must be an object of client ids to counts, e.g. { "c2": 0 }');
+    for (const [client, n] of Object.entries(clientRequests))
+      if (!(Number.isInteger(n) && n >= 0)) throw new ConfigError(`workload.clientRequests.${client} must be an integer >= 0, not ${JSON.stringify(n)}`);
+  }
   const workloadIssues = workloadProblems(workload);
   if (workloadIssues.length > 0) throw new ConfigError(workloadIssues.join('; '));
   const maxFaultyNodes = s.maxFaultyNodes ?? p.maxFaultyNodes ?? Math.floor((nodes.length - 1) / 2);
@@ -185,6 +195,7 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
     maxFaultyNodes,
     workload,
     maxRequests,
+    clientRequests,
     durationMs: positive('durationMs', o.durationMs ?? s.durationMs ?? p.durationMs ?? DEFAULT_DURATION_MS),
     quietMs: ken === undefined ? quietMs : Math.max(quietMs, kenSettleMs(ken) + 500),
     maxEvents: positive('maxEvents', s.maxEvents ?? DEFAULT_MAX_EVENTS),

@@ -1,24 +1,17 @@
 import type { ChoiceSequence } from './choices.ts';
 import type { ShrinkState } from './shrink-state.ts';
 
-/**
+/*
  * The passes on the choice sequence, coarse to fine (the reduction of Hypothesis's
  * shrinker, on labeled streams). Coarse: every stream of a concern at its defaults at
  * once (`network/*`, `workload/*`, ...), every stream cut to the same share of its
- * length. Fine: each stream dropped; each truncated to its shortest failing prefix;
- * spans of adaptive size deleted, then zeroed; each stream sorted; each value lowered
- * (to 0, else bisected or halved). A draw past a stream's end reads 0, so deleting is
- * "the simplest from here on". Each kept candidate's sequence is what the run really
- * drew, so it ends at the violation.
+ * length. Fine (they cost runs in proportion to the number of streams or of choices):
+ * each stream dropped; each truncated to its shortest failing prefix; spans of adaptive
+ * size deleted, then zeroed; each stream sorted; each value lowered (to 0, else bisected
+ * or halved). A draw past a stream's end reads 0, so deleting is "the simplest from here
+ * on". Each kept candidate's sequence is what the run really drew, so it ends at the
+ * violation.
  */
-export function coarseChoices(s: ShrinkState): void {
-  for (const pass of [dropGroups, truncateAll]) if (!s.exhausted) pass(s);
-}
-
-/** The fine passes: they cost runs in proportion to the number of streams or of choices, so they come after the coarse ones stop paying. */
-export function fineChoices(s: ShrinkState): void {
-  for (const pass of [dropStreams, truncateStreams, deleteSpans, zeroSpans, sortStreams, lowerValues]) if (!s.exhausted) pass(s);
-}
 
 /** The best sequence with stream `label` replaced by `values` (an empty stream is left out). */
 export function withStream(choices: ChoiceSequence, label: string, values: readonly number[]): ChoiceSequence {
@@ -34,7 +27,7 @@ const stream = (s: ShrinkState, label: string): readonly number[] => s.best.choi
 const labels = (s: ShrinkState): string[] =>
   Object.keys(s.best.choices).sort((a, b) => stream(s, b).length - stream(s, a).length || (a < b ? -1 : a > b ? 1 : 0));
 
-function dropGroups(s: ShrinkState): void {
+export function dropGroups(s: ShrinkState): void {
   if (s.tryChoices({})) return;
   for (const group of [...new Set(Object.keys(s.best.choices).map(groupOf))].sort()) {
     if (s.exhausted) return;
@@ -43,7 +36,7 @@ function dropGroups(s: ShrinkState): void {
   }
 }
 
-function dropStreams(s: ShrinkState): void {
+export function dropStreams(s: ShrinkState): void {
   for (const label of labels(s)) {
     if (s.exhausted) return;
     if (s.best.choices[label] !== undefined) s.tryChoices(withStream(s.best.choices, label, []));
@@ -51,7 +44,7 @@ function dropStreams(s: ShrinkState): void {
 }
 
 /** Every stream cut to the same share of its length (the smallest share that fails, by bisection in 1/64ths). */
-function truncateAll(s: ShrinkState): void {
+export function truncateAll(s: ShrinkState): void {
   let lo = 0;
   let hi = 64;
   while (lo < hi && !s.exhausted) {
@@ -63,7 +56,7 @@ function truncateAll(s: ShrinkState): void {
 }
 
 /** Each stream's shortest prefix that still fails, by bisection on its length. */
-function truncateStreams(s: ShrinkState): void {
+export function truncateStreams(s: ShrinkState): void {
   for (const label of labels(s)) {
     let lo = 0;
     let hi = stream(s, label).length;
@@ -112,15 +105,15 @@ function spans(s: ShrinkState, edit: (values: readonly number[], at: number, n: 
   }
 }
 
-function deleteSpans(s: ShrinkState): void {
+export function deleteSpans(s: ShrinkState): void {
   spans(s, (v, at, n) => [...v.slice(0, at), ...v.slice(at + n)]);
 }
 
-function zeroSpans(s: ShrinkState): void {
+export function zeroSpans(s: ShrinkState): void {
   spans(s, (v, at, n) => (v.slice(at, at + n).every((x) => x === 0) ? undefined : [...v.slice(0, at), ...new Array<number>(n).fill(0), ...v.slice(at + n)]));
 }
 
-function sortStreams(s: ShrinkState): void {
+export function sortStreams(s: ShrinkState): void {
   for (const label of labels(s)) {
     if (s.exhausted) return;
     const values = stream(s, label);
@@ -130,7 +123,7 @@ function sortStreams(s: ShrinkState): void {
 }
 
 /** Each nonzero value to 0, else an integer bisected down, a fraction halved (up to 8 times). */
-function lowerValues(s: ShrinkState): void {
+export function lowerValues(s: ShrinkState): void {
   for (const label of labels(s)) {
     for (let at = 0; at < stream(s, label).length && !s.exhausted; at++) {
       const set = (x: number) => {

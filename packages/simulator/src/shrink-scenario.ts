@@ -3,21 +3,32 @@ import { faultUnits } from './fault-units.ts';
 import { resolveConfig, type Scenario, type SimOptions } from './scenario.ts';
 import type { ShrinkState } from './shrink-state.ts';
 
-/**
- * The scenario passes: fault units removed (delta-debugging chunks), then clients,
- * requests (`workload.maxRequests`), nodes and `durationMs` binary-searched down, each
- * candidate replaying the best run's choices so that the edit changes only what it names.
+/*
+ * The scenario passes, each candidate replaying the best run's choices so that the edit
+ * changes only what it names: fault units removed (delta-debugging chunks), requests
+ * (`workload.maxRequests`), clients, nodes and `durationMs` binary-searched down, the
+ * whole plan moved earlier (`earlierPlan`), and, a fine pass, each fault unit moved
+ * earlier alone (`earlierUnits`).
  */
-export function shrinkScenario(s: ShrinkState, options: Pick<SimOptions, 'protocol' | 'seed' | 'bug'>): void {
-  const workload = () => s.best.scenario.workload ?? {};
-  bisect(s, 1, s.best.result.history.length, (n) => ({ ...s.best.scenario, workload: { ...workload(), maxRequests: n } }));
-  removeFaults(s);
-  earlierFaults(s);
-  const resolved = () => resolveConfig({ ...options, scenario: s.best.scenario });
-  bisect(s, 1, resolved().workload.clients, (c) => ({ ...s.best.scenario, workload: { ...workload(), clients: c } }));
-  shrinkNodes(s, options.protocol);
+
+type Options = Pick<SimOptions, 'protocol' | 'seed' | 'bug'>;
+
+const workload = (s: ShrinkState) => s.best.scenario.workload ?? {};
+const resolved = (s: ShrinkState, options: Options) => resolveConfig({ ...options, scenario: s.best.scenario });
+
+export function fewerRequests(s: ShrinkState): void {
+  bisect(s, 1, s.best.result.history.length, (n) => ({ ...s.best.scenario, workload: { ...workload(s), maxRequests: n } }));
+}
+
+export function fewerClients(s: ShrinkState, options: Options): void {
+  bisect(s, 1, resolved(s, options).workload.clients, (c) => ({ ...s.best.scenario, workload: { ...workload(s), clients: c } }));
+}
+
+/** The workload's duration cut, down to just after the last fault; no longer than the run itself (it ends at the violation). */
+export function shorterRun(s: ShrinkState, options: Options): void {
   const lastFaultMs = Math.max(0, ...s.best.result.plan.map((f) => f.atMs));
-  bisect(s, Math.max(1, Math.floor(lastFaultMs) + 1), Math.ceil(resolved().durationMs), (d) => ({ ...s.best.scenario, durationMs: d }));
+  const endMs = Math.min(resolved(s, options).durationMs, s.best.result.violation?.atMs ?? Infinity);
+  bisect(s, Math.max(1, Math.floor(lastFaultMs) + 1), Math.ceil(endMs), (d) => ({ ...s.best.scenario, durationMs: d }));
 }
 
 /** The smallest value in [lo, hi) that still fails, by bisection (failure need not be monotone: this is a heuristic). */
@@ -29,39 +40,41 @@ function bisect(s: ShrinkState, lo: number, hi: number, make: (v: number) => Sce
   }
 }
 
-/** Removes fault units in chunks, halving the chunk size down to one unit (as in delta debugging). */
-function removeFaults(s: ShrinkState): void {
+/** Removes every fault at once, else fault units in chunks, halving the chunk size down to one unit (as in delta debugging). */
+export function removeFaults(s: ShrinkState): void {
+  if ((s.best.scenario.faultPlan ?? []).length > 0 && s.tryScenario({ ...s.best.scenario, faultPlan: [] })) return;
   let units = faultUnits(s.best.scenario.faultPlan ?? []);
   for (let size = Math.ceil(units.length / 2); size >= 1 && !s.exhausted; size = size === 1 ? 0 : Math.ceil(size / 2)) {
     for (let start = 0; start < units.length && !s.exhausted; ) {
-      const plan: readonly FaultEvent[] = s.best.scenario.faultPlan ?? [];
+      const current: readonly FaultEvent[] = s.best.scenario.faultPlan ?? [];
       const drop = new Set(units.slice(start, start + size).flat());
-      if (s.tryScenario({ ...s.best.scenario, faultPlan: plan.filter((_, i) => !drop.has(i)) })) units = faultUnits(s.best.scenario.faultPlan ?? []);
+      if (s.tryScenario({ ...s.best.scenario, faultPlan: current.filter((_, i) => !drop.has(i)) })) units = faultUnits(s.best.scenario.faultPlan ?? []);
       else start += size;
     }
   }
 }
 
-/**
- * Moves faults earlier, where fewer events come before them: first the whole plan (every
- * fault after the first moment of the run by the same amount, bisected), then each unit
- * alone (start and end together, down to time 0; the plan is sorted again).
- */
-function earlierFaults(s: ShrinkState): void {
-  const plan = () => sortPlan(s.best.scenario.faultPlan ?? []);
-  const shift = (indices: ReadonlySet<number>, d: number): Scenario => ({
-    ...s.best.scenario,
-    faultPlan: sortPlan(plan().map((f, i) => (indices.has(i) ? { ...f, atMs: Math.max(0, round(f.atMs - d)) } : f))),
-  });
-  const all = plan();
+const plan = (s: ShrinkState) => sortPlan(s.best.scenario.faultPlan ?? []);
+const shift = (s: ShrinkState, indices: ReadonlySet<number>, d: number): Scenario => ({
+  ...s.best.scenario,
+  faultPlan: sortPlan(plan(s).map((f, i) => (indices.has(i) ? { ...f, atMs: Math.max(0, round(f.atMs - d)) } : f))),
+});
+
+/** Moves the whole plan earlier, where fewer events come before it: every fault after the first moment of the run by the same amount, bisected. */
+export function earlierPlan(s: ShrinkState): void {
+  const all = plan(s);
   const moving = new Set(all.flatMap((f, i) => (f.atMs > 0 ? [i] : [])));
   const firstMs = Math.min(...all.filter((f) => f.atMs > 0).map((f) => f.atMs));
-  if (moving.size > 0) bisectDown(s, Math.floor(firstMs), (d) => shift(moving, d));
-  for (let u = 0; u < faultUnits(plan()).length && !s.exhausted; u++) {
-    const p = plan();
+  if (moving.size > 0) bisectDown(s, Math.floor(firstMs), (d) => shift(s, moving, d));
+}
+
+/** Moves each fault unit earlier alone (start and end together, down to time 0; the plan is sorted again). */
+export function earlierUnits(s: ShrinkState): void {
+  for (let u = 0; u < faultUnits(plan(s)).length && !s.exhausted; u++) {
+    const p = plan(s);
     const unit = faultUnits(p)[u]!;
     const start = p[unit[0]!]!.atMs;
-    if (start > 0) bisectDown(s, Math.floor(start), (d) => shift(new Set(unit), d));
+    if (start > 0) bisectDown(s, Math.floor(start), (d) => shift(s, new Set(unit), d));
   }
 }
 
@@ -77,7 +90,7 @@ function bisectDown(s: ShrinkState, max: number, make: (d: number) => Scenario):
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /** Only a protocol that declares its minimum, with nodes given as a count (no late joiners), has its nodes shrunk. */
-function shrinkNodes(s: ShrinkState, protocol: SimOptions['protocol']): void {
+export function shrinkNodes(s: ShrinkState, { protocol }: Options): void {
   const minNodes = protocol.minNodes;
   const nodes = s.best.scenario.nodes ?? protocol.nodes;
   const count = typeof nodes === 'number' ? nodes : nodes === undefined ? undefined : -1;

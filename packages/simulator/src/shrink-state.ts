@@ -39,6 +39,8 @@ export class ShrinkState {
   outOfTime = false;
   best!: Candidate;
   original!: RunSize;
+  /** While set, `tryScenario` reruns a scenario from the seed (recording its choices) instead of replaying the best's. */
+  fromSeed = false;
 
   constructor(
     private readonly options: Pick<SimOptions, 'protocol' | 'seed' | 'bug'>,
@@ -85,7 +87,7 @@ export class ShrinkState {
   }
 
   /** Tries a candidate; keeps it (and returns true) when it fails the same way and is smaller than the best. */
-  attempt(scenario: Scenario, choices: ChoiceSequence): boolean {
+  attempt(scenario: Scenario, choices: ChoiceSequence | undefined): boolean {
     if (this.exhausted) return false;
     const r = this.run(scenario, choices, this.best.result.events);
     const kept = this.fails(r) && r.events <= this.original.events && smaller(r, this.best.result);
@@ -99,9 +101,9 @@ export class ShrinkState {
     return this.attempt(this.best.scenario, choices);
   }
 
-  /** Tries another scenario with the best choices. */
+  /** Tries another scenario with the best choices (or from the seed: `fromSeed`). */
   tryScenario(scenario: Scenario): boolean {
-    return this.attempt(scenario, this.best.choices);
+    return this.attempt(scenario, this.fromSeed ? undefined : this.best.choices);
   }
 }
 

@@ -1,7 +1,6 @@
 import { resolveConfig, type Scenario, type SimOptions } from './scenario.ts';
 import { SCHEDULE_VERSION, type Schedule } from './schedule.ts';
-import { coarseChoices, fineChoices } from './shrink-choices.ts';
-import { shrinkScenario } from './shrink-scenario.ts';
+import { COARSE_PASSES, FINE_PASSES, PassScheduler } from './shrink-passes.ts';
 import { ShrinkState, sizeOf, type RunSize } from './shrink-state.ts';
 import { simulate } from './simulation.ts';
 import type { Violation } from './trace.ts';
@@ -46,6 +45,8 @@ export interface ShrinkResult {
   readonly budgetExhausted: boolean;
   /** Why something was not shrunk, when something was not. */
   readonly notes: readonly string[];
+  /** Per pass that ran: its candidate runs and the events it removed from the best run. */
+  readonly passes: { readonly [pass: string]: { readonly runs: number; readonly gain: number } };
 }
 
 const DEFAULT_MAX_RUNS = 5_000;
@@ -56,11 +57,11 @@ const MAX_ROUNDS = 4;
  * original run is rerun recording its choices (`ChoiceSequence`), with its fault plan made
  * explicit (generator off); from then on every candidate replays the best run's choices
  * with one edit, so an edit changes what it names and nothing else. In rounds until
- * nothing shrinks: the scenario passes (`shrinkScenario`: requests, faults removed and
- * moved earlier, clients, nodes, duration) and the coarse choice passes (`coarseChoices`,
- * a few runs each), then the fine choice passes (`fineChoices`). The scenario passes come
- * first: on the heavy runs (thousands of events, under a second each on a loaded
- * machine) they are where the few runs the budget allows pay most. A candidate is kept only if
+ * nothing shrinks: the coarse passes (`COARSE_PASSES`: a few runs each, on the scenario,
+ * its structure and the choices), then the fine ones (`FINE_PASSES`), each round
+ * ordered by what the passes removed per run the last time (`PassScheduler`): on the
+ * heavy runs (thousands of events, under a second each on a loaded machine) the few
+ * runs the budget allows go where they pay. A candidate is kept only if
  * it fails with the same property and is smaller (`smaller`: events first). Bounded by
  * `maxRuns` simulations and the wall budget.
  */
@@ -97,17 +98,11 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
   if (faultsShrunk) s.best = { scenario: explicit, choices: reproduced.choices!, result: reproduced };
   else notes.push('the fault plan made explicit did not reproduce the failure: faults were not shrunk');
 
-  // Rounds of the cheap passes until they stop paying, then the fine ones; again while those find something.
+  // Rounds of the coarse passes until they stop paying, then the fine ones; again while those find something.
+  const passes = new PassScheduler(s, { protocol, seed, ...(bug !== undefined ? { bug } : {}) }, faultsShrunk);
   for (let outer = 0; outer < MAX_ROUNDS && !s.exhausted; outer++) {
-    for (let round = 0; round < MAX_ROUNDS && !s.exhausted; round++) {
-      const before = s.best.result;
-      if (faultsShrunk) shrinkScenario(s, { protocol, seed, bug });
-      coarseChoices(s);
-      if (s.best.result === before) break;
-    }
-    const before = s.best.result;
-    fineChoices(s);
-    if (s.best.result === before) break;
+    for (let round = 0; round < MAX_ROUNDS && !s.exhausted; round++) if (!passes.round(COARSE_PASSES)) break;
+    if (s.exhausted || !passes.round(FINE_PASSES)) break;
   }
 
   const best = s.best;
@@ -139,5 +134,6 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
     faultsShrunk,
     budgetExhausted: s.exhausted,
     notes,
+    passes: Object.fromEntries([...passes.records].map(([name, r]) => [name, { runs: r.runs, gain: r.gain }])),
   };
 }

@@ -7,6 +7,7 @@ export abstract class SimulationClients extends SimulationKen {
   protected clientNext(client: SimClient): void {
     if (!this.workloadOpen) return;
     if (this.config.maxRequests !== undefined && this.history.length >= this.config.maxRequests) return;
+    if (client.issued >= (this.config.clientRequests?.[client.id] ?? Infinity)) return;
     const n = client.issued++;
     const req = this.config.workload.next(client.rng, client.id, n, client.previous);
     const op: Operation = { id: `${client.id}:${n + 1}`, client: client.id, req, invokeMs: this.now, status: 'pending', attempts: 0 };

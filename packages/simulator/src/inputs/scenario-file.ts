@@ -76,7 +76,7 @@ const SCENARIO_KEYS = [
 type MissingScenarioKey = Exclude<keyof Scenario, (typeof SCENARIO_KEYS)[number]>;
 const _allScenarioKeys: [MissingScenarioKey] extends [never] ? true : MissingScenarioKey = true;
 
-const WORKLOAD_KEYS = ['clients', 'thinkMs', 'timeoutMs', 'retries', 'maxRequests'] as const satisfies readonly (keyof NonNullable<Scenario['workload']>)[];
+const WORKLOAD_KEYS = ['clients', 'thinkMs', 'timeoutMs', 'retries', 'maxRequests', 'clientRequests'] as const satisfies readonly (keyof NonNullable<Scenario['workload']>)[];
 type MissingWorkloadKey = Exclude<keyof NonNullable<Scenario['workload']>, (typeof WORKLOAD_KEYS)[number]>;
 const _allWorkloadKeys: [MissingWorkloadKey] extends [never] ? true : MissingWorkloadKey = true;
 void _allScenarioKeys;
@@ -110,7 +110,10 @@ export function scenarioProblems(value: unknown): string[] {
   if (value.faultPlan !== undefined && !Array.isArray(value.faultPlan)) out.push('faultPlan must be a list of fault events');
   numberRecord(value, 'network', Object.keys(DEFAULT_NETWORK), out, ['distribution', 'reorder']);
   numberRecord(value, 'faultRates', Object.keys(DEFAULT_FAULT_RATES), out);
-  numberRecord(value, 'workload', WORKLOAD_KEYS, out);
+  numberRecord(value, 'workload', WORKLOAD_KEYS, out, ['clientRequests']);
+  // Its values are checked with the rest of the scenario (resolveConfig).
+  const clientRequests = isObject(value.workload) ? value.workload.clientRequests : undefined;
+  if (clientRequests !== undefined && !isObject(clientRequests)) out.push('workload.clientRequests must be an object of client ids to counts');
   return out;
 }
 

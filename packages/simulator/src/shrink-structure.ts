@@ -1,0 +1,82 @@
+import type { NodeSpec } from '@faultline/runtime';
+import type { FaultEvent } from './fault-plan.ts';
+import type { Scenario, SimOptions } from './scenario.ts';
+import type { ShrinkState } from './shrink-state.ts';
+
+/*
+ * Scenario passes that remove structure the protocol cannot see through, whole:
+ * - `capClients`: each client's operations cut (`workload.clientRequests`), the busiest
+ *   client first: all of them, else as few as still fail, by bisection. Unlike the cap
+ *   over all clients, it keeps the one client whose requests make the bug while it
+ *   silences the others.
+ * - `dropLateJoiners`: a node of an explicit node list that joins late (`joinAtMs`) left
+ *   out, with the faults that name it; a protocol cannot rely on a node that joins later,
+ *   while leaving out a founding node would be a crash the fault model may not allow.
+ */
+function withCap(scenario: Scenario, client: string, n: number): Scenario {
+  const workload = scenario.workload ?? {};
+  return { ...scenario, workload: { ...workload, clientRequests: { ...workload.clientRequests, [client]: n } } };
+}
+
+export function capClients(s: ShrinkState): void {
+  const counts = new Map<string, number>();
+  for (const op of s.best.result.history) counts.set(op.client, (counts.get(op.client) ?? 0) + 1);
+  const clients = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  for (const [client, count] of clients) {
+    if (s.exhausted) return;
+    if (s.tryScenario(withCap(s.best.scenario, client, 0))) continue;
+    // The smallest cap in [1, count) that still fails, by bisection (a heuristic: failure need not be monotone).
+    let lo = 1;
+    let hi = count;
+    while (lo < hi && !s.exhausted) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (s.tryScenario(withCap(s.best.scenario, client, mid))) hi = mid;
+      else lo = mid + 1;
+    }
+  }
+}
+
+export function dropLateJoiners(s: ShrinkState, { protocol }: Pick<SimOptions, 'protocol'>): void {
+  const nodes = s.best.scenario.nodes ?? protocol.nodes;
+  if (!Array.isArray(nodes)) return;
+  const late = (nodes as readonly NodeSpec[]).filter((n) => n.joinAtMs !== undefined).map((n) => n.id);
+  for (const id of late.reverse()) {
+    if (s.exhausted) return;
+    const current = s.best.scenario.nodes ?? protocol.nodes;
+    if (!Array.isArray(current)) return;
+    const kept = (current as readonly NodeSpec[]).filter((n) => n.id !== id);
+    // A node that others name as their contact stays (the candidate would not be a valid scenario).
+    if (kept.some((n) => n.contacts?.includes(id))) continue;
+    s.tryScenario({ ...s.best.scenario, nodes: kept, faultPlan: withoutNode(s.best.scenario.faultPlan ?? [], id) });
+  }
+}
+
+/** `plan` without node `id`: its own faults removed, and it left out of every cut (a cut left with no side is removed). */
+export function withoutNode(plan: readonly FaultEvent[], id: string): FaultEvent[] {
+  const out: FaultEvent[] = [];
+  for (const f of plan) {
+    switch (f.kind) {
+      case 'crash':
+      case 'restart':
+      case 'pause':
+      case 'resume':
+      case 'skew':
+        if (f.node !== id) out.push(f);
+        break;
+      case 'partition': {
+        const groups = f.groups.map((g) => g.filter((n) => n !== id)).filter((g) => g.length > 0);
+        if (groups.length > 0) out.push({ ...f, groups });
+        break;
+      }
+      case 'oneway': {
+        const from = f.from.filter((n) => n !== id);
+        const to = f.to.filter((n) => n !== id);
+        if (from.length > 0 && to.length > 0) out.push({ ...f, from, to });
+        break;
+      }
+      case 'heal':
+        out.push(f);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, simulate, type FaultEvent } from '../src/index.ts';
+import { ShrinkState } from '../src/shrink-state.ts';
+import { capClients, dropLateJoiners, withoutNode } from '../src/shrink-structure.ts';
+import { amnesia } from './fixtures/amnesia.ts';
+
+/** A shrink state whose best run is seed 7 of the fixture with its plan made explicit (as `shrink` starts). */
+function stateFor(protocol: ReturnType<typeof amnesia>, scenario: Parameters<typeof simulate>[0]['scenario'] = {}) {
+  const first = simulate({ protocol, seed: 7, scenario, recordChoices: true, trace: 'none' });
+  const s = new ShrinkState({ protocol, seed: 7 }, undefined, 'increasing', { maxRuns: 200, deadline: Infinity, clock: undefined, onRun: () => {} });
+  s.original = { events: first.events, faults: first.plan.length, requests: first.history.length };
+  s.best = { scenario: { ...scenario, faults: [], faultPlan: first.plan }, choices: first.choices!, result: first };
+  return s;
+}
+
+describe('workload.clientRequests', () => {
+  it('caps one client and leaves the others and an unreached cap alone', () => {
+    const protocol = amnesia();
+    const base = simulate({ protocol, seed: 1, trace: 'hash' });
+    const capped = simulate({ protocol, seed: 1, scenario: { workload: { clientRequests: { c1: 0, c2: 2 } } }, trace: 'none' });
+    expect(capped.history.filter((o) => o.client === 'c1')).toHaveLength(0);
+    expect(capped.history.filter((o) => o.client === 'c2')).toHaveLength(2);
+    expect(capped.history.filter((o) => o.client === 'c3').length).toBeGreaterThan(2);
+    const unreached = simulate({ protocol, seed: 1, scenario: { workload: { clientRequests: { c1: 1e6 } } }, trace: 'hash' });
+    expect(unreached.traceHash).toBe(base.traceHash);
+  });
+
+  it('rejects a cap that is not a count', () => {
+    const run = (clientRequests: unknown) => () =>
+      simulate({ protocol: amnesia(), seed: 1, scenario: { workload: { clientRequests: clientRequests as { [c: string]: number } } }, trace: 'none' });
+    expect(run({ c1: -1 })).toThrow(ConfigError);
+    expect(run({ c1: 1.5 })).toThrow(/clientRequests\.c1 must be an integer >= 0/);
+    expect(run([1])).toThrow(/clientRequests must be an object/);
+  });
+});
+
+describe('capClients and dropLateJoiners', () => {
+  it('silences the clients a failure does not need and keeps one that it does', () => {
+    const s = stateFor(amnesia());
+    const before = s.best.result;
+    capClients(s);
+    const caps = s.best.scenario.workload?.clientRequests ?? {};
+    expect(s.best.result.violation?.property).toBe('increasing');
+    expect(s.best.result.events).toBeLessThan(before.events);
+    // Two operations of some client are the least that can show a smaller count after a larger one.
+    expect(s.best.result.history.length).toBeGreaterThanOrEqual(2);
+    expect(Object.values(caps).some((n) => n === 0)).toBe(true);
+    const replayed = simulate({ protocol: amnesia(), seed: 7, scenario: s.best.scenario, choices: s.best.choices, trace: 'none' });
+    expect(replayed.events).toBe(s.best.result.events);
+  });
+
+  it('leaves a late joiner out with the faults that name it', () => {
+    const nodes = [{ id: 'n1' }, { id: 'n2' }, { id: 'n3', joinAtMs: 50, contacts: ['n1'] }];
+    const s = stateFor(amnesia(), { nodes });
+    dropLateJoiners(s, { protocol: amnesia() });
+    expect((s.best.scenario.nodes as { id: string }[]).map((n) => n.id)).toEqual(['n1', 'n2']);
+    expect(JSON.stringify(s.best.scenario.faultPlan)).not.toContain('n3');
+  });
+});
+
+describe('withoutNode', () => {
+  it('removes the node from every fault and the faults left with nothing', () => {
+    const plan: FaultEvent[] = [
+      { atMs: 1, kind: 'crash', node: 'n3' },
+      { atMs: 2, kind: 'pause', node: 'n2' },
+      { atMs: 3, kind: 'partition', groups: [['n1', 'n3'], ['n2']] },
+      { atMs: 4, kind: 'oneway', from: ['n3'], to: ['n1'] },
+      { atMs: 5, kind: 'oneway', from: ['n2', 'n3'], to: ['n1'] },
+      { atMs: 6, kind: 'partition', groups: [['n3']] },
+      { atMs: 7, kind: 'skew', node: 'n3', offsetMs: 1, driftPpm: 0 },
+      { atMs: 8, kind: 'heal' },
+    ];
+    expect(withoutNode(plan, 'n3')).toEqual([
+      { atMs: 2, kind: 'pause', node: 'n2' },
+      { atMs: 3, kind: 'partition', groups: [['n1'], ['n2']] },
+      { atMs: 5, kind: 'oneway', from: ['n2'], to: ['n1'] },
+      { atMs: 8, kind: 'heal' },
+    ]);
+  });
+});
