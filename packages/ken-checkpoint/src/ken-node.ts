@@ -353,7 +353,7 @@ export class KenNode<S = unknown> {
           ? { kind: 'turn', patches, requests: notes }
           : { kind: 'turn', patches },
     );
-    const record = this.store.append(payload);
+    const record = this.store.append(payload, snapshot);
     this.ks = next;
     this.stats.records++;
     this.stats.recordBytes += payload.length;
