@@ -35,8 +35,8 @@ export class ByteWriter {
   private at = 0;
 
   take(): Uint8Array {
-    const out = new Uint8Array(this.at);
-    out.set(this.buf.subarray(0, this.at));
+    const out = Buffer.allocUnsafe(this.at); // small ones come from Node's pool: no zero-fill, no fresh ArrayBuffer
+    this.buf.copy(out, 0, 0, this.at);
     this.at = 0;
     return out;
   }
