@@ -2,19 +2,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointCorruptError, KenUsageError } from './errors.ts';
 import { frameRecord, readRecord, scanRecords } from './record-codec.ts';
+import { listSegments, readRange, segmentName, syncDir, syncDirAsync, TMP_SUFFIX, writeAll, writeDurably, type Segment } from './segment-files.ts';
 import type { CheckpointStore } from './store.ts';
 
 const SNAPSHOT_FILE = 'snapshot.ken';
-const SEGMENT_RE = /^log-(\d{16})\.ken$/;
-const TMP_SUFFIX = '.tmp';
 
-function segmentName(first: number): string {
-  return `log-${String(first).padStart(16, '0')}.ken`;
-}
-
-interface Segment {
+/** Records appended for a segment that the next sync will start. */
+interface Rotation {
   readonly first: number;
-  readonly file: string;
+  readonly pending: Uint8Array[];
+  readonly offsets: number[];
+  bytes: number;
 }
 
 /**
@@ -25,12 +23,18 @@ interface Segment {
  *   writes everything buffered with one write and fdatasyncs; only then may the node
  *   release the records' outputs. (One write per group commit rather than one per turn:
  *   unsynced records may be lost in a crash anyway.)
- * - `snapshot.ken`: the record `compact(n)` was told to keep (Ken makes it a full
- *   snapshot), framed together with its number. Written to a temporary file, fsynced,
- *   renamed over the old one, then the directory is fsynced.
- * - `compact(n)` also rotates the log: the records after `n` (usually a handful) are
- *   copied to a new segment the same way and the old segment is deleted, so the log
- *   never grows past one snapshot interval.
+ * - A record appended with `startsState` (Ken's snapshots) starts a new segment, so that
+ *   compacting behind it is deleting the segments before it: no copying and no fsync on
+ *   the calling thread. The new segment's file is created only by the sync that first
+ *   covers it, after the previous segment's fdatasync (so a segment after another is
+ *   there only once everything before it is durable), and the directory is fsynced before
+ *   the sync reports it durable; `syncAsync` does all of it off the event loop.
+ * - `compact(n)` for a record in the middle of a segment (a store used without
+ *   `startsState`, or a directory with a `snapshot.ken`, as written before segments
+ *   started at snapshots) copies record `n` to `snapshot.ken`, framed with its number
+ *   (temporary file, fsync, rename, directory fsync), and the records after it to a new
+ *   segment the same way, then deletes the old segments. Either way the log never grows
+ *   past one snapshot interval.
  *
  * `load` must be called once before the first `append`. It drops a torn tail (cutting
  * the file back), throws `CheckpointCorruptError` for damage anywhere else, and fsyncs
@@ -39,6 +43,9 @@ interface Segment {
 export class FileStore implements CheckpointStore {
   private fd: number | undefined;
   private segment: Segment | undefined;
+  /** Segments on disk before the open one, oldest first. */
+  private older: Segment[] = [];
+  private rotation: Rotation | undefined;
   /** Byte offset of each record in the open segment, from `segment.first` on. */
   private offsets: number[] = [];
   /** The log's length including buffered records, and the part of it written to the file. */
@@ -69,9 +76,12 @@ export class FileStore implements CheckpointStore {
     for (const name of fs.readdirSync(this.dir)) if (name.endsWith(TMP_SUFFIX)) fs.rmSync(path.join(this.dir, name), { force: true });
     const snapshot = this.readSnapshot();
     const base = snapshot?.number ?? 0;
-    const segments = this.listSegments();
+    const segments = listSegments(this.dir);
     const payloads: Uint8Array[] = snapshot === undefined ? [] : [snapshot.payload];
-    let next = base + 1;
+    // Without a snapshot file the log starts at its oldest segment (the ones before it
+    // were compacted away; a Ken log checks that it starts with a snapshot).
+    let next = snapshot === undefined ? (segments[0]?.first ?? 1) : base + 1;
+    const kept: Segment[] = [];
     let active: { segment: Segment; offsets: number[]; bytes: number } | undefined;
     for (let i = 0; i < segments.length; i++) {
       const seg = segments[i]!;
@@ -107,6 +117,7 @@ export class FileStore implements CheckpointStore {
         }
       }
       if (isLast) active = { segment: seg, offsets, bytes: scan.validEnd };
+      else kept.push(seg);
     }
     if (active === undefined) {
       const seg = { first: next, file: path.join(this.dir, segmentName(next)) };
@@ -114,6 +125,8 @@ export class FileStore implements CheckpointStore {
       active = { segment: seg, offsets: [], bytes: 0 };
     }
     this.segment = active.segment;
+    this.older = kept;
+    this.rotation = undefined;
     this.offsets = active.offsets;
     this.segmentBytes = active.bytes;
     this.writtenBytes = active.bytes;
@@ -121,22 +134,33 @@ export class FileStore implements CheckpointStore {
     this.snapshotNumber = base;
     this.fd = fs.openSync(active.segment.file, 'r+');
     fs.fsyncSync(this.fd);
-    this.syncDir();
+    syncDir(this.dir);
     this.appended = next - 1;
     this.durable = this.appended;
     this.loaded = true;
     return payloads;
   }
 
-  append(payload: Uint8Array): number {
+  append(payload: Uint8Array, startsState = false): number {
     if (!this.loaded || this.fd === undefined) throw new KenUsageError(`FileStore(${this.dir}): call load() before append()`);
     const bytes = frameRecord(payload);
-    this.pending.push(bytes);
-    this.offsets.push(this.segmentBytes);
-    this.segmentBytes += bytes.length;
+    const number = ++this.appended;
+    if (startsState && this.rotation === undefined && this.segmentBytes > 0) {
+      this.rotation = { first: number, pending: [], offsets: [], bytes: 0 };
+    }
+    const r = this.rotation;
+    if (r !== undefined) {
+      r.pending.push(bytes);
+      r.offsets.push(r.bytes);
+      r.bytes += bytes.length;
+    } else {
+      this.pending.push(bytes);
+      this.offsets.push(this.segmentBytes);
+      this.segmentBytes += bytes.length;
+    }
     this.counters.appends++;
     this.counters.bytes += bytes.length;
-    return ++this.appended;
+    return number;
   }
 
   /** fdatasync of the log: every record appended so far becomes durable. */
@@ -145,6 +169,10 @@ export class FileStore implements CheckpointStore {
     if (this.durable < this.appended) {
       this.flush();
       fs.fdatasyncSync(this.fd);
+      if (this.rotation !== undefined) {
+        fs.fdatasyncSync(this.startRotated());
+        syncDir(this.dir);
+      }
       this.counters.syncs++;
       this.durable = this.appended;
     }
@@ -163,16 +191,59 @@ export class FileStore implements CheckpointStore {
     if (this.durable >= this.appended) return Promise.resolve(this.durable);
     this.flush();
     const upTo = this.appended;
+    const rotating = this.rotation !== undefined;
     this.syncing = true;
     return new Promise((resolve, reject) => {
-      fs.fdatasync(fd, (err) => {
+      const fail = (err: Error) => {
         this.syncing = false;
-        if (err !== null) return reject(err);
+        reject(err);
+      };
+      const done = () => {
+        this.syncing = false;
         this.counters.syncs++;
         if (upTo > this.durable) this.durable = upTo;
         resolve(this.durable);
+      };
+      fs.fdatasync(fd, (err) => {
+        if (err !== null) return fail(err);
+        if (!rotating) return done();
+        let next: number;
+        try {
+          next = this.startRotated();
+        } catch (e) {
+          return fail(e as Error);
+        }
+        fs.fdatasync(next, (err2) => (err2 !== null ? fail(err2) : syncDirAsync(this.dir, (err3) => (err3 !== null ? fail(err3) : done()))));
       });
     });
+  }
+
+  /**
+   * Starts the segment the rotation holds records for: creates its file, writes them
+   * (not synced), makes it the open segment. Called once the previous segment's records
+   * are durable. Returns the new file descriptor.
+   */
+  private startRotated(): number {
+    const r = this.rotation!;
+    const seg: Segment = { first: r.first, file: path.join(this.dir, segmentName(r.first)) };
+    const fd = fs.openSync(seg.file, 'w+');
+    const buf = r.pending.length === 1 ? r.pending[0]! : Buffer.concat(r.pending);
+    try {
+      writeAll(fd, buf, 0);
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+    this.closeFd();
+    this.older.push(this.segment!);
+    this.segment = seg;
+    this.fd = fd;
+    this.offsets = r.offsets;
+    this.segmentBytes = r.bytes;
+    this.writtenBytes = buf.length;
+    this.pending = [];
+    this.rotation = undefined;
+    return fd;
   }
 
   compact(beforeRecord: number): void {
@@ -181,6 +252,12 @@ export class FileStore implements CheckpointStore {
       throw new KenUsageError(`FileStore(${this.dir}): compact(${beforeRecord}) but records are durable only up to ${this.durable}`);
     }
     if (beforeRecord <= this.snapshotNumber) return;
+    if (this.snapshotNumber === 0 && beforeRecord === this.segment.first) {
+      // The open segment starts with the record kept: the older ones go whole.
+      this.dropOlder();
+      this.counters.compactions++;
+      return;
+    }
     this.flush(); // the records after the snapshot are copied from the file
     const seg = this.segment;
     const index = beforeRecord - seg.first;
@@ -197,17 +274,18 @@ export class FileStore implements CheckpointStore {
     const body = new Uint8Array(8 + rec.payload.length);
     new DataView(body.buffer).setFloat64(0, beforeRecord, true);
     body.set(rec.payload, 8);
-    this.writeDurably(SNAPSHOT_FILE, frameRecord(body));
+    writeDurably(this.dir, SNAPSHOT_FILE, frameRecord(body));
     this.snapshotNumber = beforeRecord;
 
     // 2. A new segment with the records after it; then drop the old segment.
     const tail = readRange(this.fd, end, this.segmentBytes - end);
     const next: Segment = { first: beforeRecord + 1, file: path.join(this.dir, segmentName(beforeRecord + 1)) };
-    this.writeDurably(segmentName(next.first), tail);
+    writeDurably(this.dir, segmentName(next.first), tail);
     const tailOffsets = this.offsets.slice(index + 1).map((o) => o - end);
     this.closeFd();
     fs.rmSync(seg.file, { force: true });
-    this.syncDir();
+    this.dropOlder();
+    syncDir(this.dir);
     this.segment = next;
     this.offsets = tailOffsets;
     this.segmentBytes = tail.length;
@@ -217,11 +295,28 @@ export class FileStore implements CheckpointStore {
     this.counters.compactions++;
   }
 
-  /** Writes out (without syncing) what is buffered, closes the log. It can be loaded again afterwards. */
+  /**
+   * Writes out what is buffered (without syncing it, except that a segment to be started
+   * waits for the one before it to be synced), closes the log. It can be loaded again.
+   */
   close(): void {
-    if (this.fd !== undefined) this.flush();
+    if (this.fd !== undefined) {
+      this.flush();
+      if (this.rotation !== undefined) {
+        fs.fdatasyncSync(this.fd);
+        this.startRotated();
+      }
+    }
     this.closeFd();
     this.loaded = false;
+  }
+
+  /** Deletes the segments before the open one (oldest first, so a crash leaves a contiguous log). */
+  private dropOlder(): void {
+    while (this.older.length > 0) {
+      fs.rmSync(this.older[0]!.file, { force: true });
+      this.older.shift();
+    }
   }
 
   /** Writes the buffered records to the log file, in one write. */
@@ -250,52 +345,4 @@ export class FileStore implements CheckpointStore {
     if (!Number.isInteger(number) || number < 1) throw new CheckpointCorruptError(0, `snapshot file names record ${number}`, file);
     return { number, payload: r.payload.subarray(8) };
   }
-
-  private listSegments(): Segment[] {
-    const out: Segment[] = [];
-    for (const name of fs.readdirSync(this.dir)) {
-      const m = SEGMENT_RE.exec(name);
-      if (m !== null) out.push({ first: Number(m[1]), file: path.join(this.dir, name) });
-    }
-    return out.sort((a, b) => a.first - b.first);
-  }
-
-  /** Writes `name` atomically and durably: temp file, fsync, rename, directory fsync. */
-  private writeDurably(name: string, bytes: Uint8Array): void {
-    const tmp = path.join(this.dir, name + TMP_SUFFIX);
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      writeAll(fd, bytes, 0);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, path.join(this.dir, name));
-    this.syncDir();
-  }
-
-  private syncDir(): void {
-    const fd = fs.openSync(this.dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-}
-
-function writeAll(fd: number, bytes: Uint8Array, position: number): void {
-  let done = 0;
-  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
-}
-
-function readRange(fd: number, position: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const n = fs.readSync(fd, out, done, length - done, position + done);
-    if (n === 0) throw new Error(`short read at byte ${position + done}`);
-    done += n;
-  }
-  return out;
 }

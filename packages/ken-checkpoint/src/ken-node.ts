@@ -348,12 +348,12 @@ export class KenNode<S = unknown> {
     for (const n of notes) this.requests.note(n);
     const payload = encodeCheckpointRecord(
       snapshot
-        ? { v: 2, kind: 'snapshot', state: next, requests: this.requests.entries() }
+        ? { kind: 'snapshot', state: next, requests: this.requests.entries() }
         : notes.length > 0
-          ? { v: 2, kind: 'turn', patches, requests: notes }
-          : { v: 2, kind: 'turn', patches },
+          ? { kind: 'turn', patches, requests: notes }
+          : { kind: 'turn', patches },
     );
-    const record = this.store.append(payload);
+    const record = this.store.append(payload, snapshot);
     this.ks = next;
     this.stats.records++;
     this.stats.recordBytes += payload.length;

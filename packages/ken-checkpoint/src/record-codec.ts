@@ -14,11 +14,11 @@ export function frameRecord(payload: Uint8Array): Uint8Array {
   if (payload.length < 1 || payload.length > RECORD_PAYLOAD_BYTES_MAX) {
     throw new RangeError(`a checkpoint record's payload must hold 1..${RECORD_PAYLOAD_BYTES_MAX} bytes, got ${payload.length}`);
   }
-  const out = new Uint8Array(RECORD_HEADER_BYTES + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, payload.length, true);
+  // Every byte is written below, so the unzeroed (pooled, for small records) allocation is safe.
+  const out = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
+  out.writeUInt32LE(payload.length, 0);
   out.set(payload, RECORD_HEADER_BYTES);
-  view.setUint32(4, recordCrc(out, 0, payload.length), true);
+  out.writeUInt32LE(recordCrc(out, 0, payload.length), 4);
   return out;
 }
 

@@ -17,6 +17,13 @@ export type RequestNote = readonly [RequestId, RequestAnswer];
  */
 export class RequestCache {
   private readonly answers = new Map<RequestId, RequestAnswer>();
+  /**
+   * The ids in the order they joined, oldest at `head`. Evicting through the Map's own
+   * order (`keys().next()`) was most of a request turn's cost once the cache was full:
+   * every deletion at the front leaves a hole that the next iterator walks over again.
+   */
+  private order: RequestId[] = [];
+  private head = 0;
 
   constructor(readonly max: number) {}
 
@@ -37,12 +44,22 @@ export class RequestCache {
   }
 
   note([id, answer]: RequestNote): void {
+    if (!this.answers.has(id)) this.order.push(id);
     this.answers.set(id, answer);
-    while (this.answers.size > this.max) this.answers.delete(this.answers.keys().next().value!);
+    while (this.answers.size > this.max) this.answers.delete(this.order[this.head++]!);
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
   }
 
   /** Every id with its answer, oldest first. */
   entries(): RequestNote[] {
-    return [...this.answers];
+    const out: RequestNote[] = [];
+    for (let i = this.head; i < this.order.length; i++) {
+      const id = this.order[i]!;
+      out.push([id, this.answers.get(id)!]);
+    }
+    return out;
   }
 }

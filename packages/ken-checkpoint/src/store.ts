@@ -9,8 +9,12 @@
  * valid ones). Damage to any other record throws `CheckpointCorruptError`.
  */
 export interface CheckpointStore {
-  /** Appends one record's payload; returns its number. Volatile until synced. */
-  append(record: Uint8Array): number;
+  /**
+   * Appends one record's payload; returns its number. Volatile until synced. With
+   * `startsState` the record holds all a reader needs (a snapshot): the store may start a
+   * new segment with it, so that `compact` behind it is cheap.
+   */
+  append(record: Uint8Array, startsState?: boolean): number;
   /** Every record numbered up to this one is durable. */
   readonly durableUpTo: number;
   /** The number of the last record appended (0 when there is none). */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CheckpointCorruptError, FileStore, KenNode, KenUsageError } from '../src/index.ts';
+import { CheckpointCorruptError, decodeCheckpointRecord, FileStore, KenNode, KenUsageError, scanRecords } from '../src/index.ts';
 import { Pinger, type PingState } from './pinger.ts';
 
 const rec = (s: string) => new TextEncoder().encode(s);
@@ -159,8 +159,74 @@ describe('FileStore', () => {
     expect(again.kenState).toEqual(first.state);
     expect(out.filter((o) => o.kind === 'frame')).toHaveLength(57); // nothing was acked
     store.close();
-    const bytes = segments().reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+    // Snapshots start segments, so compaction deleted whole segments: one is left, and it
+    // starts with a snapshot.
+    expect(fs.existsSync(path.join(dir, 'snapshot.ken'))).toBe(false);
     expect(segments()).toHaveLength(1);
-    expect(bytes).toBeLessThan(fs.statSync(path.join(dir, 'snapshot.ken')).size * 10);
+    const log = fs.readFileSync(path.join(dir, segments()[0]!));
+    const head = scanRecords(log, 1, 'log').payloads[0]!;
+    expect(decodeCheckpointRecord(head, 1).kind).toBe('snapshot');
+    expect(log.length).toBeLessThan(head.length * 10);
+  });
+
+  it('a record that starts the state starts a segment, created by the sync that covers it', () => {
+    const s = new FileStore(dir);
+    s.load();
+    s.append(rec('a'));
+    s.append(rec('b'));
+    s.sync();
+    expect(s.append(rec('c'), true)).toBe(3);
+    s.append(rec('d'));
+    expect(segments()).toEqual(['log-0000000000000001.ken']); // not before the sync
+    expect(s.sync()).toBe(4);
+    expect(segments()).toEqual(['log-0000000000000001.ken', 'log-0000000000000003.ken']);
+    s.compact(3); // the open segment starts at 3: the older one is deleted, nothing copied
+    expect(segments()).toEqual(['log-0000000000000003.ken']);
+    expect(fs.existsSync(path.join(dir, 'snapshot.ken'))).toBe(false);
+    s.append(rec('e'));
+    s.sync();
+    s.close();
+    const t = new FileStore(dir);
+    expect(text(t.load())).toEqual(['c', 'd', 'e']);
+    expect(t.appendedUpTo).toBe(5);
+    t.close();
+  });
+
+  it('syncAsync starts a segment only after the one before it is durable, off the event loop', async () => {
+    const s = new FileStore(dir);
+    s.load();
+    s.append(rec('a'));
+    s.append(rec('b'), true);
+    const first = s.syncAsync();
+    s.append(rec('c')); // appended while the sync is in flight: into the new segment, not yet durable
+    s.append(rec('d'), true); // a second state record before the sync: stays in the same new segment
+    expect(segments()).toEqual(['log-0000000000000001.ken']);
+    expect(await first).toBe(2);
+    expect(segments()).toEqual(['log-0000000000000001.ken', 'log-0000000000000002.ken']);
+    expect(await s.syncAsync()).toBe(4);
+    s.compact(4); // not a segment's first record: copied to snapshot.ken, as before
+    expect(fs.existsSync(path.join(dir, 'snapshot.ken'))).toBe(true);
+    expect(segments()).toEqual(['log-0000000000000005.ken']);
+    s.close();
+    expect(text(new FileStore(dir).load())).toEqual(['d']);
+  });
+
+  it('a compaction cut short leaves a contiguous log that loads from its oldest segment; a damaged older segment throws', () => {
+    const s = new FileStore(dir);
+    s.load();
+    for (const [x, starts] of [['a', false], ['b', true], ['c', false], ['d', true], ['e', false]] as const) {
+      s.append(rec(x), starts);
+      s.sync();
+    }
+    const middle = path.join(dir, 'log-0000000000000002.ken');
+    const keep = fs.readFileSync(middle);
+    s.compact(4);
+    s.close();
+    fs.writeFileSync(middle, keep); // as if the crash came between the two deletions
+    expect(text(new FileStore(dir).load())).toEqual(['b', 'c', 'd', 'e']);
+    const damaged = Buffer.from(keep);
+    damaged[damaged.length - 1] = damaged[damaged.length - 1]! ^ 1; // 'c', the older segment's last record
+    fs.writeFileSync(middle, damaged);
+    expect(() => new FileStore(dir).load()).toThrow(CheckpointCorruptError);
   });
 });

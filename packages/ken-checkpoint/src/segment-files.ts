@@ -1,0 +1,72 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The files of a `FileStore` directory: log segment names, durable writes, raw reads. */
+
+const SEGMENT_RE = /^log-(\d{16})\.ken$/;
+export const TMP_SUFFIX = '.tmp';
+
+export interface Segment {
+  readonly first: number;
+  readonly file: string;
+}
+
+export function segmentName(first: number): string {
+  return `log-${String(first).padStart(16, '0')}.ken`;
+}
+
+/** The directory's log segments, oldest first. */
+export function listSegments(dir: string): Segment[] {
+  const out: Segment[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const m = SEGMENT_RE.exec(name);
+    if (m !== null) out.push({ first: Number(m[1]), file: path.join(dir, name) });
+  }
+  return out.sort((a, b) => a.first - b.first);
+}
+
+/** Writes `dir/name` atomically and durably: temp file, fsync, rename, directory fsync. */
+export function writeDurably(dir: string, name: string, bytes: Uint8Array): void {
+  const tmp = path.join(dir, name + TMP_SUFFIX);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    writeAll(fd, bytes, 0);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, path.join(dir, name));
+  syncDir(dir);
+}
+
+export function syncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function syncDirAsync(dir: string, cb: (err: Error | null) => void): void {
+  fs.open(dir, 'r', (err, fd) => {
+    if (err !== null) return cb(err);
+    fs.fsync(fd, (err2) => fs.close(fd, (err3) => cb(err2 ?? err3)));
+  });
+}
+
+export function writeAll(fd: number, bytes: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
+}
+
+export function readRange(fd: number, position: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, out, done, length - done, position + done);
+    if (n === 0) throw new Error(`short read at byte ${position + done}`);
+    done += n;
+  }
+  return out;
+}
