@@ -7,9 +7,14 @@ import type { StateChange } from '../../src/viz/state-diff.ts';
 
 /** The page's own decoder (page/unpack-data.js), run here as the page runs it. */
 const expand = (() => {
-  const window: { faultlineExpand?: (p: PackedModel) => DiagramModel } = {};
+  const window: { faultlineExpand?: (p: PackedModel) => DiagramModel; faultlineEvent?: (e: DiagramModel['events'][number]) => DiagramModel['events'][number] } = {};
   runInNewContext(asset('unpack-data.js'), { window });
-  return window.faultlineExpand!;
+  const event = window.faultlineEvent!;
+  // Every event made whole, as the page would make it when it reads its record and text.
+  return (p: PackedModel): DiagramModel => {
+    const d = window.faultlineExpand!(p);
+    return { ...d, events: d.events.map(event) };
+  };
 })();
 
 /** The packed model a diagram page carries (base64 of gzipped JSON). */
