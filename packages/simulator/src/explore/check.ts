@@ -3,6 +3,7 @@ import { CheckModel, type Action, type ModelOptions, type ModelState } from './c
 import { criticalTransition, type CriticalTransition } from './critical.ts';
 import { PathMonitor } from './path-monitor.ts';
 import { EMPTY_SLEEP, SleepSets, type SleepSet, type Slept } from './sleep-sets.ts';
+import { Symmetry } from './symmetry.ts';
 import { randomWalk, warmUp } from './walk.ts';
 
 /** One step of a path: the index of the action among those enabled (the replayable part) and what it did. */
@@ -26,6 +27,8 @@ export interface CheckOptions extends ModelOptions {
   readonly walksPerPrefix?: number;
   /** Partial-order reduction by sleep sets: the same states in the same order, fewer steps taken (see sleep-sets.ts; default on). */
   readonly sleepSets?: boolean;
+  /** Groups of node ids the protocol treats alike: a state and its images under renaming them are one state (see symmetry.ts; default none). */
+  readonly symmetric?: readonly (readonly string[])[];
   /** Called every `PROGRESS_EVERY` states and at the end of each depth. */
   readonly onProgress?: (p: CheckProgress) => void;
 }
@@ -118,6 +121,8 @@ export function check(options: CheckOptions): CheckResult {
 function search(model: CheckModel, o: CheckOptions): CheckResult {
   const maxStates = o.maxStates ?? DEFAULT_MAX_STATES;
   if (!Number.isInteger(o.depth) || o.depth < 0) throw new RangeError(`depth must be an integer >= 0, not ${o.depth}`);
+  const symmetry = o.symmetric !== undefined && o.symmetric.length > 0 ? new Symmetry(model, o.symmetric) : undefined;
+  const hashOf = symmetry !== undefined ? (s: ModelState) => symmetry.hash(s) : (s: ModelState) => model.hash(s);
   const visits: Visit[] = [];
   let warm: Choice[] = [];
   const pathTo = (v: number): Choice[] => {
@@ -143,7 +148,7 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
     return PathMonitor.along(model, states.reverse());
   };
   let explored = 1;
-  const seen = new Set<string>([model.hash(init.state)]);
+  const seen = new Set<string>([hashOf(init.state)]);
   const failed = init.error ?? new PathMonitor(model).check(init.state, model.always, 'running');
   if (failed !== undefined)
     return { ...base, ok: false, statesExplored: 1, statesUnique: 1, depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: warm } };
@@ -177,10 +182,12 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
           visits.push({ parent: e.visit, choice: choice(), state: r.state });
           return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...r.error, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
         }
-        const h = model.hash(r.state);
+        const h = hashOf(r.state);
         if (seen.has(h)) {
           const k = pending.get(h);
-          if (por !== undefined && k !== undefined) next[k] = { ...next[k]!, sleep: por.meet(next[k]!.sleep, sleep) };
+          // An image under symmetry names its steps differently: none of them stays asleep.
+          const same = symmetry === undefined || (k !== undefined && model.hash(r.state) === model.hash(next[k]!.state));
+          if (por !== undefined && k !== undefined) next[k] = { ...next[k]!, sleep: same ? por.meet(next[k]!.sleep, sleep) : EMPTY_SLEEP };
           continue;
         }
         seen.add(h);
