@@ -22,6 +22,22 @@ export const noMoneyCreated = always<BankState, BankReq, BankRes>(
   },
 );
 
+/** A transfer never takes an account below zero: the owner checks the balance first. */
+export const noOverdraft = always<BankState, BankReq, BankRes>(
+  'no-overdraft',
+  'no account balance is ever negative',
+  (v: View) => {
+    for (const n of v.nodes) {
+      if (n.state === undefined) continue;
+      for (const account of Object.keys(n.state.balances).sort()) {
+        const balance = n.state.balances[account]!;
+        if (balance < 0) return `${account} on ${n.id} has a balance of ${balance}`;
+      }
+    }
+    return true;
+  },
+);
+
 /** Once every credit has arrived, the total is exactly what it was. */
 export const moneyConserved = eventually<BankState, BankReq, BankRes>(
   'money-conserved',
@@ -57,4 +73,4 @@ export const exactlyOnce = eventually<BankState, BankReq, BankRes>(
   },
 );
 
-export const bankProperties: readonly Property<BankState, BankReq, BankRes>[] = [noMoneyCreated, moneyConserved, exactlyOnce];
+export const bankProperties: readonly Property<BankState, BankReq, BankRes>[] = [noMoneyCreated, noOverdraft, moneyConserved, exactlyOnce];

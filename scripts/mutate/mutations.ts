@@ -1,0 +1,265 @@
+/**
+ * One-line mutations of the protocol library, for `npm run mutate`: the kind of mistake a
+ * user makes (an off-by-one quorum, a comparison the wrong way round, a check left out).
+ * They are kept here, beside the script, and never shipped as bug variants: a bug variant
+ * is a documented lesson, a mutation is a probe of whether the properties look everywhere.
+ *
+ * Each mutation replaces one exact piece of text (`find`, which must occur exactly once in
+ * `file`) by `replace`. When a protocol's code changes so that `find` no longer occurs,
+ * `test/mutations.test.ts` fails and names the mutation to update.
+ */
+
+export interface Mutation {
+  /** Short, kebab-case, unique within its protocol. */
+  readonly id: string;
+  /** Path inside the protocol's directory. */
+  readonly file: string;
+  readonly find: string;
+  readonly replace: string;
+  /** What the mutation breaks, in a sentence. */
+  readonly breaks: string;
+}
+
+export interface MutatedProtocol {
+  /** The protocol's name, as `faultline test` takes it. */
+  readonly name: string;
+  /** Its directory under packages/protocols. */
+  readonly dir: string;
+  /** The name its index.ts exports the definition under. */
+  readonly exportName: string;
+  readonly mutations: readonly Mutation[];
+}
+
+export const MUTATED_PROTOCOLS: readonly MutatedProtocol[] = [
+  {
+    name: 'bank',
+    dir: 'bank',
+    exportName: 'bank',
+    mutations: [
+      {
+        id: 'credit-overwrites',
+        file: 'service.ts',
+        find: 's.balances[msg.account] = (s.balances[msg.account] ?? 0) + msg.amount;',
+        replace: 's.balances[msg.account] = msg.amount;',
+        breaks: 'a credit sets the balance instead of adding to it',
+      },
+      {
+        id: 'no-balance-check',
+        file: 'service.ts',
+        find: 'if (balance < amount) return',
+        replace: 'if (balance < 0) return',
+        breaks: 'a transfer may overdraw its source account',
+      },
+      {
+        id: 'local-credit-doubled',
+        file: 'service.ts',
+        find: 's.balances[to] = (s.balances[to] ?? 0) + amount;',
+        replace: 's.balances[to] = (s.balances[to] ?? 0) + 2 * amount;',
+        breaks: 'a transfer between accounts of one node credits twice the amount',
+      },
+      {
+        id: 'debit-recorded-as-credit',
+        file: 'service.ts',
+        find: "s.applied.push({ transfer: id, side: 'debit' });",
+        replace: "s.applied.push({ transfer: id, side: 'credit' });",
+        breaks: 'the debit is recorded as a credit',
+      },
+    ],
+  },
+  {
+    name: 'primary-backup',
+    dir: 'primary-backup',
+    exportName: 'primaryBackup',
+    mutations: [
+      {
+        id: 'quorum-off-by-one',
+        file: 'views.ts',
+        find: 'return Math.floor(n / 2) + 1;',
+        replace: 'return Math.floor(n / 2);',
+        breaks: 'half the founders (not a majority) form a view',
+      },
+      {
+        id: 'newest-state-by-length',
+        file: 'viewchange.ts',
+        find: 'return a.lastView > b.lastView || (a.lastView === b.lastView && a.seq > b.seq);',
+        replace: 'return a.seq > b.seq;',
+        breaks: 'a new primary adopts the longest state, not the one of the latest view',
+      },
+      {
+        id: 'replicate-from-old-view',
+        file: 'replication.ts',
+        find: 'if (msg.view < s.promised.num) {',
+        replace: 'if (msg.view < s.view.num) {',
+        breaks: 'a backup acknowledges an old view\'s updates after promising a newer ballot',
+      },
+      {
+        id: 'commit-on-any-ack',
+        file: 'replication.ts',
+        find: 'all = Math.min(all, a);',
+        replace: 'all = Math.max(all, a);',
+        breaks: 'an op commits when any member (the primary itself) has it, not every member',
+      },
+      {
+        id: 'prepare-accepts-equal-ballot',
+        file: 'viewchange.ts',
+        find: 'if (b.num <= s.promised.num || hasLivePrimary(ctx, from)) {',
+        replace: 'if (b.num < s.promised.num || hasLivePrimary(ctx, from)) {',
+        breaks: 'a node promises a second proposer of a ballot number it already promised',
+      },
+    ],
+  },
+  {
+    name: 'epidemic-collection',
+    dir: 'epidemic-collection',
+    exportName: 'epidemicCollection',
+    mutations: [
+      {
+        id: 'merge-drops-tombstones',
+        file: 'orset.ts',
+        find: 'for (const tag of e.tombs) if (s.tombs[tag] !== true) s.tombs[tag] = true;',
+        replace: 'for (const tag of e.tombs) if (s.tombs[tag] === true) s.tombs[tag] = true;',
+        breaks: 'a replica never takes in another replica\'s tombstones',
+      },
+      {
+        id: 'sync-sends-known-tombstones',
+        file: 'orset.ts',
+        find: 'if (!hasTomb.has(tag)) (outTombs.push(tag), budget--);',
+        replace: 'if (hasTomb.has(tag)) (outTombs.push(tag), budget--);',
+        breaks: 'anti-entropy sends the tombstones the peer has, not those it lacks',
+      },
+      {
+        id: 'ack-any-entry',
+        file: 'gossip.ts',
+        find: 'p.adds.every((t) => hasAdd.has(t)) && p.tombs.every((t) => hasTomb.has(t))',
+        replace: 'p.adds.every((t) => hasAdd.has(t)) || p.tombs.every((t) => hasTomb.has(t))',
+        breaks: 'an update is acknowledged to its client once a peer holds any other entry',
+      },
+      {
+        id: 'reply-before-second-copy',
+        file: 'requests.ts',
+        find: 'if (ctx.peers.length === 0) return ctx.reply(p.requestId, resultOf(p));',
+        replace: 'if (ctx.peers.length >= 0) return ctx.reply(p.requestId, resultOf(p));',
+        breaks: 'an update is acknowledged before a second replica has it',
+      },
+      {
+        id: 'same-gossip-peer',
+        file: 'gossip.ts',
+        find: 'return s.cycle.pop();',
+        replace: 'return s.cycle[0];',
+        breaks: 'anti-entropy always picks the same peer',
+      },
+    ],
+  },
+  {
+    name: 'group-communication',
+    dir: 'group-communication',
+    exportName: 'groupCommunication',
+    mutations: [
+      {
+        id: 'stable-at-sequencer-ack',
+        file: 'ordering.ts',
+        find: 'for (const m of s.view.members) stable = Math.min(stable, q.acked[m.node]!);',
+        replace: 'for (const m of s.view.members) if (m.node === s.self) stable = Math.min(stable, q.acked[m.node]!);',
+        breaks: 'a position counts as stable once the sequencer alone has it',
+      },
+      {
+        id: 'safe-one-early',
+        file: 'ordering.ts',
+        find: "if (next.msg.service === 'safe' && next.gseq > s.stable) break;",
+        replace: "if (next.msg.service === 'safe' && next.gseq > s.stable + 1) break;",
+        breaks: 'a safe message is delivered one position before it is stable',
+      },
+      {
+        id: 'ack-ahead',
+        file: 'ordering.ts',
+        find: "const m: M<'Ack'> = { type: 'Ack', view: s.viewKey, contig: s.contig };",
+        replace: "const m: M<'Ack'> = { type: 'Ack', view: s.viewKey, contig: s.contig + 1 };",
+        breaks: 'a member acknowledges one position more than it holds',
+      },
+      {
+        id: 'collect-undelivered',
+        file: 'ordering.ts',
+        find: 'const gcTo = Math.min(s.stable, s.delivered);',
+        replace: 'const gcTo = s.stable;',
+        breaks: 'a member discards stable positions it has not delivered yet',
+      },
+    ],
+  },
+  {
+    name: 'tuplespace',
+    dir: 'tuplespace',
+    exportName: 'tuplespace',
+    mutations: [
+      {
+        id: 'matcher-skips-first-field',
+        file: 'tuples.ts',
+        find: 'for (let i = 0; i < template.length; i++) {',
+        replace: 'for (let i = 1; i < template.length; i++) {',
+        breaks: 'a template matches tuples whatever their first field',
+      },
+      {
+        id: 'matcher-ignores-length',
+        file: 'tuples.ts',
+        find: 'if (template.length !== tuple.length) return false;',
+        replace: 'if (template.length > tuple.length) return false;',
+        breaks: 'a template matches longer tuples',
+      },
+      {
+        id: 'take-not-marked',
+        file: 'strong.ts',
+        find: 's.taken[id] = by;',
+        replace: 'void by;',
+        breaks: 'the sequencer does not mark a tuple it hands out as taken',
+      },
+      {
+        id: 'log-applied-past-gap',
+        file: 'weak.ts',
+        find: 'if (from + i !== s.log.length) return;',
+        replace: 'if (from + i < s.log.length) return;',
+        breaks: 'a replica appends take-log entries that arrive after a gap',
+      },
+    ],
+  },
+  {
+    name: 'raft',
+    dir: 'raft',
+    exportName: 'raft',
+    mutations: [
+      {
+        id: 'vote-twice',
+        file: 'election.ts',
+        find: '(s.votedFor === null || s.votedFor === from) &&',
+        replace: '(s.votedFor !== s.self || s.votedFor === from) &&',
+        breaks: 'a node grants a second vote in a term (to anyone but itself)',
+      },
+      {
+        id: 'up-to-date-by-length',
+        file: 'log.ts',
+        find: 'return aTerm > bTerm || (aTerm === bTerm && aIndex >= bIndex);',
+        replace: 'return aIndex >= bIndex;',
+        breaks: 'the election restriction compares log lengths only',
+      },
+      {
+        id: 'majority-off-by-one',
+        file: 'log.ts',
+        find: 'return Math.floor(size / 2) + 1;',
+        replace: 'return Math.floor(size / 2);',
+        breaks: 'half the cluster (not a majority) elects and commits',
+      },
+      {
+        id: 'commit-past-match',
+        file: 'replication.ts',
+        find: 's.commitIndex = Math.max(s.commitIndex, Math.min(msg.leaderCommit, matchIndex));',
+        replace: 's.commitIndex = Math.max(s.commitIndex, msg.leaderCommit);',
+        breaks: 'a follower commits past what the leader\'s message vouches for',
+      },
+      {
+        id: 'keep-conflicting-entry',
+        file: 'replication.ts',
+        find: 'if (index <= s.log.length) s.log.splice(index - 1);',
+        replace: 'if (index <= s.log.length) return;',
+        breaks: 'a follower keeps a conflicting entry instead of cutting its log there',
+      },
+    ],
+  },
+];
