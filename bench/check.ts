@@ -1,6 +1,8 @@
 import { bank, primaryBackup } from '@faultline/protocols';
 import { check } from '@faultline/simulator';
+import { chainReconfig } from '../packages/simulator/test/explore/fixtures/chain-reconfig.ts';
 import { leaseFailover } from '../packages/simulator/test/explore/fixtures/lease-failover.ts';
+import { twoPhase } from '../packages/simulator/test/explore/fixtures/two-phase.ts';
 import { medianOf, ratePerSec } from './measure.ts';
 
 /**
@@ -14,11 +16,21 @@ import { medianOf, ratePerSec } from './measure.ts';
  */
 export async function checkFigures(): Promise<Record<string, number>> {
   const rate = (run: () => { statesExplored: number }) => medianOf(3, () => ratePerSec(() => run().statesExplored));
-  const bankRate = rate(() => check({ protocol: bank, depth: 11, walks: 0 }));
-  const pbRate = rate(() => check({ protocol: primaryBackup, depth: 4, maxStates: 3_000, walks: 0 }));
+  const bankRate = rate(() => check({ protocol: bank, depth: 11, walks: 0, sleepSets: false }));
+  const pbRate = rate(() => check({ protocol: primaryBackup, depth: 4, maxStates: 3_000, walks: 0, sleepSets: false }));
   const timedBug = check({ protocol: leaseFailover, bug: 'long-lease', depth: 16, walks: 0, timed: true });
   const untimedCorrect = check({ protocol: leaseFailover, depth: 16, walks: 0 });
+  const chain = (sleepSets: boolean) => check({ protocol: chainReconfig, bug: 'no-resend-on-reconfig', depth: 30, walks: 0, sleepSets });
+  const [chainOff, chainOn] = [chain(false), chain(true)];
+  const twoPhaseStates = (symmetric?: string[][]) => check({ protocol: twoPhase, depth: 20, walks: 0, ...(symmetric ? { symmetric } : {}) }).statesUnique;
   return {
+    // Reductions: steps taken to find chain-reconfig's bug (7 timer ticks) without and with sleep sets (the same states either way);
+    // two-phase commit's whole space without and with symmetry over its three participants.
+    'check.chain.stepsToBug.noReduction': chainOff.violation !== undefined ? chainOff.statesExplored : NaN,
+    'check.chain.stepsToBug.sleepSets': chainOn.violation !== undefined ? chainOn.statesExplored : NaN,
+    'check.chain.statesToBug': chainOn.statesUnique,
+    'check.twoPhase.states.noSymmetry': twoPhaseStates(),
+    'check.twoPhase.states.symmetry': twoPhaseStates([['n2', 'n3', 'n4']]),
     'check.statesPerSec': bankRate,
     'check.primaryBackup.statesPerSec': pbRate,
     'check.lease.timed.statesToBug': timedBug.violation !== undefined ? timedBug.statesExplored : NaN,

@@ -11,6 +11,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const RELAY = '../../../simulator/test/explore/fixtures/relay-race.ts';
 const RING = '../../../simulator/test/explore/fixtures/token-ring.ts';
 const LEASE = '../../../simulator/test/explore/fixtures/lease-failover.ts';
+const TWO_PHASE = '../../../simulator/test/explore/fixtures/two-phase.ts';
 
 describe('faultline check', () => {
   it('--json reports { ok, statesExplored, statesUnique, depth, violation } and writes a path that replay --choices replays', async () => {
@@ -52,6 +53,25 @@ describe('faultline check', () => {
     expect(replay.json).toMatchObject({ ok: false, violation: { property: 'one-primary' } });
     expect((await run(['check', LEASE, '--depth', '12', '--timed'])).code).toBe(0);
     expect((await run(['check', LEASE, '--depth', '4', '--skew', '50'])).stderr).toMatch(/--skew needs --timed/);
+  });
+
+  it('sleep sets are on unless --no-sleep-sets; --symmetric counts a state and its images once; both are reported', async () => {
+    const base = ['check', TWO_PHASE, '--depth', '20', '--walks', '0', '--json'];
+    const plain = await runJson(base);
+    const off = await runJson([...base, '--no-sleep-sets']);
+    const sym = await runJson([...base, '--symmetric', 'n2,n3,n4']);
+    expect([plain.code, off.code, sym.code]).toEqual([0, 0, 0]);
+    expect(plain.json.reductions).toEqual(['sleep sets']);
+    expect(off.json.reductions).toEqual([]);
+    expect(sym.json.reductions).toEqual(['sleep sets', 'symmetry over n2, n3, n4']);
+    expect(off.json.statesUnique).toBe(plain.json.statesUnique);
+    expect(off.json.statesExplored).toBeGreaterThan(plain.json.statesExplored);
+    expect(sym.json.statesUnique).toBeLessThan(plain.json.statesUnique);
+    const text = await run(['check', TWO_PHASE, '--depth', '20', '--walks', '0', '--symmetric', 'n2,n3,n4']);
+    expect(text.stdout).toMatch(/reduced +sleep sets; symmetry over n2, n3, n4/);
+    const bad = await run(['check', TWO_PHASE, '--depth', '2', '--symmetric', 'n2,n7']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/'n7' is not a node of two-phase/);
   });
 
   it('stopped at --max-states, it says which depth it covered', async () => {

@@ -47,6 +47,8 @@ export const CHECK = {
     timed: { type: 'boolean', help: 'timers fire in the order they are due, by a logical clock only timers\nadvance (messages take no time): for failure detectors and leases' },
     skew: { type: 'integer', value: 'MS', min: 0, help: 'with --timed: a timer may fire up to MS ms before its turn (clocks\nthat drift apart; default 0)' },
     warmup: { type: 'integer', value: 'N', min: 0, help: 'first run the healed system, requests held back, until its\neventually-properties hold (at most N actions); search from there' },
+    'no-sleep-sets': { type: 'boolean', help: 'turn off the partial-order reduction (sleep sets: the same states, fewer\nsteps taken; on by default)' },
+    symmetric: { type: 'string', value: 'IDS', help: "nodes the protocol treats alike, e.g. n2,n3,n4 (groups split by '/'):\na state and its images under renaming them count once; sound only if\nthey really are alike (no id inside a longer string, no random draws)" },
     'max-states': { type: 'integer', value: 'N', min: 1, help: 'unique states, at most (default 200,000)' },
     walks: { type: 'integer', value: 'N', min: 0, help: 'random walks from the frontier (default 100)' },
     'walk-depth': { type: 'integer', value: 'M', min: 1, help: 'actions per walk, at most (default 500)' },
@@ -96,7 +98,16 @@ export async function runCheck(out: Output, argv: readonly string[]): Promise<nu
     const rate = t > started ? Math.round((p.statesExplored * 1000) / (t - started)) : 0;
     out.io.stderr.write(`\r\x1b[2Kdepth ${p.depth}: ${grouped(p.statesExplored)} states, ${grouped(p.statesUnique)} unique, frontier ${grouped(p.frontier)} (${grouped(rate)}/s)`);
   };
-  const result = check({ ...model, depth: flags.depth, maxStates: flags['max-states'], warmup: flags.warmup, walks: flags.walks, walkDepth: flags['walk-depth'], onProgress });
+  const symmetric = flags.symmetric?.split('/').map((g) => g.split(',').map((id) => id.trim()).filter((id) => id !== ''));
+  const sleepSets = flags['no-sleep-sets'] !== true;
+  const reductions = [...(sleepSets ? ['sleep sets'] : []), ...(symmetric ?? []).map((g) => `symmetry over ${g.join(', ')}`)];
+  let result: CheckResult;
+  try {
+    result = check({ ...model, depth: flags.depth, sleepSets, symmetric, maxStates: flags['max-states'], warmup: flags.warmup, walks: flags.walks, walkDepth: flags['walk-depth'], onProgress });
+  } catch (err) {
+    if (err instanceof RangeError && symmetric !== undefined) throw new UsageError(`faultline check --symmetric: ${err.message}`);
+    throw err;
+  }
   if (draw) out.io.stderr.write('\r\x1b[2K');
   const wallMs = out.now() - started;
   const failure = result.violation ?? (result.liveness?.verdict === 'violated' ? result.liveness : undefined);
@@ -119,12 +130,12 @@ export async function runCheck(out: Output, argv: readonly string[]): Promise<nu
     const path = writeChoices(out, flags.out ?? join(DEFAULT_CHECKS_DIR, `${def.name.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`), file);
     replay = ['faultline', 'replay', protocol.arg, '--choices', path].map(shellQuote).join(' ');
   }
-  if (flags.json) out.out(JSON.stringify({ ...result, wallMs: Math.round(wallMs), ...(replay ? { replay } : {}) }, null, 2));
-  else out.out(...report(out, result, wallMs, replay));
+  if (flags.json) out.out(JSON.stringify({ ...result, reductions, wallMs: Math.round(wallMs), ...(replay ? { replay } : {}) }, null, 2));
+  else out.out(...report(out, result, reductions, wallMs, replay));
   return result.ok ? EXIT_OK : EXIT_VIOLATION;
 }
 
-function report(out: Output, r: CheckResult, wallMs: number, replay: string | undefined): string[] {
+function report(out: Output, r: CheckResult, reductions: readonly string[], wallMs: number, replay: string | undefined): string[] {
   const c = out.c;
   const name = `${r.protocol}${r.bug ? ` (bug ${r.bug})` : ''}`;
   const lines: string[] = [];
@@ -153,6 +164,7 @@ function report(out: Output, r: CheckResult, wallMs: number, replay: string | un
   const coverage = r.violation?.foundBy === 'search' ? 'stopped at the violation' : r.coverage === 'exhausted' ? 'every reachable state' : r.coverage === 'budget' ? `stopped at --max-states, every state within depth ${r.depth - 1}, part of depth ${r.depth}` : `every state within depth ${r.depth}`;
   lines.push(
     `  ${c.dim('model  ')} ${r.model}`,
+    `  ${c.dim('reduced')} ${reductions.join('; ') || 'no reductions'}`,
     `  ${c.dim('states ')} ${grouped(r.statesExplored)} explored, ${grouped(r.statesUnique)} unique (${coverage})`,
     `  ${c.dim('walks  ')} ${grouped(r.walks.run)} from the frontier, ${grouped(r.walks.failed)} never reached the eventually-properties`,
     `  ${c.dim('time   ')} ${duration(wallMs)}`,

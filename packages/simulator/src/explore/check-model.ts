@@ -40,6 +40,8 @@ export class CheckModel {
   private rng: Rng | undefined;
   private rngSeed: () => string = () => this.seed;
   private clock = 0;
+  /** How many times handlers have read the clock (a step that did not change it did not read it: see sleep-sets.ts). */
+  clockReads = 0;
   /** The redirects the request being handled has followed. */
   private incomingRedirects = 0;
   private readonly reorder: boolean;
@@ -84,7 +86,7 @@ export class CheckModel {
     // One request per client, each client its own: no more requests than the workload has clients.
     this.requests = Math.min(options.requests ?? DEFAULT_CHECK_REQUESTS, c.workload.clients);
     this.retries = c.workload.retries;
-    const host = { now: () => this.clock, random: () => (this.rng ??= new Rng(this.rngSeed())).random() };
+    const host = { now: () => (this.clockReads++, this.clock), random: () => (this.rng ??= new Rng(this.rngSeed())).random() };
     this.executors = c.nodes.map((n) => new TurnExecutor(p.create({ bug: options.bug }), n.id, n.cluster, host));
     this.initialNodes = c.nodes.map((n) => ({ id: n.id, startMs: n.startMs }));
     const initial = c.nodes.filter((n) => n.startMs === 0).map((n) => n.id);
@@ -343,6 +345,8 @@ export class CheckModel {
           msgs = [...msgs, { from: n.id, to: e.to, msg: e.msg, copy: false }];
           break;
         case 'setTimer':
+          // Timed, a timer's due time is part of the state: setting one reads the clock.
+          if (this.timed) this.clockReads++;
           timers = [...timers.filter((t) => t.tag !== e.tag), { tag: e.tag, dueMs: s.clockMs + e.delayMs }].sort((x, y) => (x.tag < y.tag ? -1 : 1));
           break;
         case 'cancelTimer':

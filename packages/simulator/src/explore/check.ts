@@ -2,6 +2,8 @@ import { Rng } from '../rng.ts';
 import { CheckModel, type Action, type ModelOptions, type ModelState } from './check-model.ts';
 import { criticalTransition, type CriticalTransition } from './critical.ts';
 import { PathMonitor } from './path-monitor.ts';
+import { EMPTY_SLEEP, SleepSets, type SleepSet, type Slept } from './sleep-sets.ts';
+import { Symmetry } from './symmetry.ts';
 import { randomWalk, warmUp } from './walk.ts';
 
 /** One step of a path: the index of the action among those enabled (the replayable part) and what it did. */
@@ -23,6 +25,10 @@ export interface CheckOptions extends ModelOptions {
   readonly warmup?: number;
   /** Walks tried from each state while looking for the critical transition (default 20). */
   readonly walksPerPrefix?: number;
+  /** Partial-order reduction by sleep sets: the same states in the same order, fewer steps taken (see sleep-sets.ts; default on). */
+  readonly sleepSets?: boolean;
+  /** Groups of node ids the protocol treats alike: a state and its images under renaming them are one state (see symmetry.ts; default none). */
+  readonly symmetric?: readonly (readonly string[])[];
   /** Called every `PROGRESS_EVERY` states and at the end of each depth. */
   readonly onProgress?: (p: CheckProgress) => void;
 }
@@ -96,6 +102,8 @@ interface Visit {
 interface Entry {
   readonly state: ModelState;
   readonly visit: number;
+  /** Steps not to take from it (partial-order reduction). */
+  readonly sleep: SleepSet;
 }
 
 /**
@@ -113,6 +121,8 @@ export function check(options: CheckOptions): CheckResult {
 function search(model: CheckModel, o: CheckOptions): CheckResult {
   const maxStates = o.maxStates ?? DEFAULT_MAX_STATES;
   if (!Number.isInteger(o.depth) || o.depth < 0) throw new RangeError(`depth must be an integer >= 0, not ${o.depth}`);
+  const symmetry = o.symmetric !== undefined && o.symmetric.length > 0 ? new Symmetry(model, o.symmetric) : undefined;
+  const hashOf = symmetry !== undefined ? (s: ModelState) => symmetry.hash(s) : (s: ModelState) => model.hash(s);
   const visits: Visit[] = [];
   let warm: Choice[] = [];
   const pathTo = (v: number): Choice[] => {
@@ -138,21 +148,33 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
     return PathMonitor.along(model, states.reverse());
   };
   let explored = 1;
-  const seen = new Set<string>([model.hash(init.state)]);
+  const seen = new Set<string>([hashOf(init.state)]);
   const failed = init.error ?? new PathMonitor(model).check(init.state, model.always, 'running');
   if (failed !== undefined)
     return { ...base, ok: false, statesExplored: 1, statesUnique: 1, depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: warm } };
-  let level: Entry[] = [{ state: init.state, visit: 0 }];
+  const por = o.sleepSets !== false ? new SleepSets(model) : undefined;
+  let level: Entry[] = [{ state: init.state, visit: 0, sleep: EMPTY_SLEEP }];
   let depth = 0;
   let coverage: CheckResult['coverage'] = 'complete';
   const progress = () => o.onProgress?.({ depth, statesExplored: explored, statesUnique: seen.size, frontier: level.length });
   outer: while (depth < o.depth) {
     const next: Entry[] = [];
+    /** The entry of `next` each state of it is, by hash (with sleep sets: a state reached again here merges its sleep sets). */
+    const pending = new Map<string, number>();
     for (const e of level) {
       const actions = model.actions(e.state);
+      const taken: Slept[] = [];
       for (let i = 0; i < actions.length; i++) {
         const a = actions[i]!;
+        if (por?.asleep(e.sleep, e.state, a)) continue;
+        const reads = model.clockReads;
         const r = model.apply(e.state, a);
+        let sleep = EMPTY_SLEEP;
+        if (por !== undefined) {
+          const step = por.describe(e.state, a, model.clockReads !== reads);
+          sleep = por.child(e.state, e.sleep, taken, step);
+          taken.push(step);
+        }
         explored++;
         if (explored % PROGRESS_EVERY === 0) progress();
         const choice = () => ({ i, label: model.label(e.state, a) });
@@ -160,14 +182,21 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
           visits.push({ parent: e.visit, choice: choice(), state: r.state });
           return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...r.error, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
         }
-        const h = model.hash(r.state);
-        if (seen.has(h)) continue;
+        const h = hashOf(r.state);
+        if (seen.has(h)) {
+          const k = pending.get(h);
+          // An image under symmetry names its steps differently: none of them stays asleep.
+          const same = symmetry === undefined || (k !== undefined && model.hash(r.state) === model.hash(next[k]!.state));
+          if (por !== undefined && k !== undefined) next[k] = { ...next[k]!, sleep: same ? por.meet(next[k]!.sleep, sleep) : EMPTY_SLEEP };
+          continue;
+        }
         seen.add(h);
         visits.push({ parent: e.visit, choice: choice(), state: r.state });
         const v = monitorAlong(visits.length - 1, false).check(r.state, model.always, 'running');
         if (v !== undefined)
           return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...v, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
-        next.push({ state: r.state, visit: visits.length - 1 });
+        if (por !== undefined) pending.set(h, next.length);
+        next.push({ state: r.state, visit: visits.length - 1, sleep });
         if (seen.size >= maxStates) {
           coverage = 'budget';
           level = next;

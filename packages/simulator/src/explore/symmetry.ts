@@ -1,0 +1,96 @@
+import type { CheckModel, ClientRequest, InFlight, ModelNode, ModelState, Response } from './check-model.ts';
+
+/**
+ * Symmetry reduction over nodes the user declares interchangeable: a state and its image
+ * under a permutation of those nodes' ids count as one state. A state's hash becomes the
+ * least hash of its images, each image renaming the ids wherever they appear as a whole
+ * string (node ids, message links, string values and object keys in node states,
+ * messages, requests and replies; Map keys and Set members too), and moving each node to
+ * its new id's place. The search still keeps and reports real states and paths.
+ *
+ * It is sound only for what the user declares: the protocol must treat the nodes alike
+ * (its handlers, start times and properties commute with renaming them). Ids built into
+ * longer strings (`'to-n2'`) or orderings of ids (`n2 < n3`) break that, and so does
+ * randomness: a node's random stream is seeded by its id. Nothing here checks it.
+ */
+export const MAX_PERMUTATIONS = 720;
+
+type Renaming = ReadonlyMap<string, string>;
+
+export class Symmetry {
+  /** Every renaming the groups allow, the identity first. */
+  readonly renamings: readonly Renaming[];
+  private readonly nodes = new WeakMap<ModelNode, ModelNode[]>();
+  private readonly msgs = new WeakMap<InFlight, InFlight[]>();
+
+  constructor(
+    private readonly model: CheckModel,
+    groups: readonly (readonly string[])[],
+  ) {
+    const used = new Set<string>();
+    for (const g of groups) {
+      if (g.length < 2) throw new RangeError(`a symmetric group needs at least 2 nodes, not [${g.join(', ')}]`);
+      for (const id of g) {
+        if (!model.nodeIds.includes(id)) throw new RangeError(`symmetric node '${id}' is not a node of ${model.options.protocol.name} (its nodes: ${model.nodeIds.join(', ')})`);
+        if (used.has(id)) throw new RangeError(`node '${id}' is in two symmetric groups`);
+        used.add(id);
+      }
+    }
+    let renamings: Map<string, string>[] = [new Map()];
+    for (const g of groups) renamings = renamings.flatMap((r) => permutations(g).map((p) => new Map([...r, ...g.map((id, i) => [id, p[i]!] as const)])));
+    if (renamings.length > MAX_PERMUTATIONS) throw new RangeError(`the symmetric groups allow ${renamings.length} renamings; at most ${MAX_PERMUTATIONS} are tried`);
+    this.renamings = renamings;
+  }
+
+  /** The least hash of `s`'s images: one for every state of its orbit. */
+  hash(s: ModelState): string {
+    let best = this.model.hash(s);
+    for (let k = 1; k < this.renamings.length; k++) {
+      const h = this.model.hash(this.image(s, k));
+      if (h < best) best = h;
+    }
+    return best;
+  }
+
+  /** `s` with its ids renamed by renaming `k`; unchanged parts keep their renamed copies (and so their cached hashes). */
+  image(s: ModelState, k: number): ModelState {
+    const r = this.renamings[k]!;
+    const nodes = s.nodes.slice();
+    for (const n of s.nodes) nodes[this.model.nodeIds.indexOf(rename(n.id, r))] = this.memo(this.nodes, n, k, () => renameNode(n, r));
+    const msgs = s.msgs.map((m) => this.memo(this.msgs, m, k, () => ({ ...m, from: rename(m.from, r), to: rename(m.to, r), msg: deep(m.msg, r) })));
+    const reqs = s.reqs.map((q): ClientRequest => ({ ...q, node: rename(q.node, r), req: deep(q.req, r) }));
+    const resps = s.resps.map((q): Response => ({ ...q, node: rename(q.node, r), result: deep(q.result, r) }));
+    const ops = s.ops.map((op) => (op.status === 'pending' ? op : { ...op, result: deep(op.result, r) }));
+    return { ...s, nodes, msgs, reqs, resps, ops };
+  }
+
+  private memo<T extends object>(cache: WeakMap<T, T[]>, x: T, k: number, make: () => T): T {
+    let images = cache.get(x);
+    if (images === undefined) cache.set(x, (images = []));
+    return (images[k] ??= make());
+  }
+}
+
+function renameNode(n: ModelNode, r: Renaming): ModelNode {
+  const timers = n.timers.map((t) => ({ ...t, tag: rename(t.tag, r) })).sort((x, y) => (x.tag < y.tag ? -1 : 1));
+  return { ...n, id: rename(n.id, r), state: deep(n.state, r), timers };
+}
+
+const rename = (id: string, r: Renaming): string => r.get(id) ?? id;
+
+/** `v` with every string that is a renamed id replaced, in values, keys, Maps and Sets. */
+function deep(v: unknown, r: Renaming): unknown {
+  if (typeof v === 'string') return rename(v, r);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => deep(x, r));
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [deep(k, r), deep(x, r)]));
+  if (v instanceof Set) return new Set([...v].map((x) => deep(x, r)));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[rename(k, r)] = deep(x, r);
+  return out;
+}
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [items.slice()];
+  return items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]));
+}
