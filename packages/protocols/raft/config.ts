@@ -6,6 +6,9 @@ export const BUGS = {
   'vote-without-log-check':
     "a node grants its vote to any candidate of a newer term without checking that the candidate's log is at least as up-to-date as its own, " +
     'so a candidate missing committed entries can win and overwrite them',
+  'snapshot-off-by-one':
+    'compaction cuts one entry too many from the log: the first entry after the snapshot is lost with the ones it replaces, ' +
+    'so every later entry moves down one index',
 } as const;
 
 export type Bug = keyof typeof BUGS;
@@ -36,11 +39,11 @@ export const LIMITS = {
   /** Entries per AppendEntries (a batch also never spans two terms: see `batchFrom`). */
   maxBatchEntries: 32,
   /**
-   * The log is not compacted; it is bounded instead. A leader with this many entries takes
-   * no new requests (it redirects them back, so the client retries). The default workload
-   * (three clients for ten simulated seconds) stays far below it.
+   * A node replaces its applied entries by a snapshot once this many are in its log (at the
+   * start of its next heartbeat or AppendEntries, never in the turn that applied them), so
+   * the log holds at most about this many plus `maxUncommitted` entries.
    */
-  maxLogEntries: 4096,
+  snapshotEvery: 64,
   /** Entries past the commit index a leader accepts before it holds new requests back. */
   maxUncommitted: 64,
   /** Client requests a node holds (waiting to commit, or for a leader to be known). */

@@ -5,7 +5,7 @@
  * majority makes the candidate leader, whose first act is to append a no-op of its term.
  */
 import type { NodeId } from '@faultline/runtime';
-import { atLeastAsUpToDate, lastTerm, majority } from './log.ts';
+import { atLeastAsUpToDate, lastIndex, lastTerm, majority } from './log.ts';
 import type { Msg } from './messages.ts';
 import { heartbeat } from './replication.ts';
 import { serveHeld } from './requests.ts';
@@ -24,14 +24,14 @@ export function onElectionTimeout(ctx: Ctx): void {
   s.votes = [s.self];
   s.leaderId = null;
   resetElectionTimer(ctx);
-  ctx.broadcast({ type: 'RequestVote', term: s.currentTerm, lastIndex: s.log.length, lastTerm: lastTerm(s.log) });
+  ctx.broadcast({ type: 'RequestVote', term: s.currentTerm, lastIndex: lastIndex(s), lastTerm: lastTerm(s) });
   if (s.votes.length >= majority(s.cluster.length)) becomeLeader(ctx);
 }
 
 export function onRequestVote(ctx: Ctx, from: NodeId, msg: RequestVoteMsg): void {
   observeTerm(ctx, msg.term);
   const s = ctx.state;
-  const upToDate = atLeastAsUpToDate(msg.lastTerm, msg.lastIndex, lastTerm(s.log), s.log.length);
+  const upToDate = atLeastAsUpToDate(msg.lastTerm, msg.lastIndex, lastTerm(s), lastIndex(s));
   const granted =
     msg.term === s.currentTerm &&
     (s.votedFor === null || s.votedFor === from) &&
@@ -56,7 +56,7 @@ function becomeLeader(ctx: Ctx): void {
   s.role = 'leader';
   s.leaderId = s.self;
   s.votes = [];
-  const next = s.log.length + 1;
+  const next = lastIndex(s) + 1;
   s.leader = { nextIndex: {}, matchIndex: {} };
   for (const peer of ctx.peers) {
     s.leader.nextIndex[peer] = next;

@@ -29,6 +29,19 @@ export interface Entry {
   readonly cmd: Command;
 }
 
+/**
+ * The state machine after the entries 1..`index` (the last of term `term`), which it
+ * replaces in the log. `digest` names those entries (the chained hashes of their keys,
+ * `chain` in log.ts), so that compacted prefixes can still be compared.
+ */
+export interface Snapshot {
+  readonly index: number;
+  readonly term: number;
+  readonly digest: number;
+  readonly kv: Readonly<Record<string, string>>;
+  readonly sessions: Readonly<Record<ClientId, { readonly seq: number; readonly result: Res }>>;
+}
+
 export type Msg =
   /** A candidate asks for a vote; `lastIndex`/`lastTerm` describe its log, for the up-to-date check. */
   | { readonly type: 'RequestVote'; readonly term: number; readonly lastIndex: number; readonly lastTerm: number }
@@ -46,7 +59,9 @@ export type Msg =
    * The follower's answer. On success `matchIndex` is the last index it now shares with
    * the leader; on failure `hint` is where the leader should try next.
    */
-  | { readonly type: 'AppendResult'; readonly term: number; readonly success: boolean; readonly matchIndex: number; readonly hint: number };
+  | { readonly type: 'AppendResult'; readonly term: number; readonly success: boolean; readonly matchIndex: number; readonly hint: number }
+  /** The leader's snapshot, to a follower that lacks entries the leader has compacted away; answered with an AppendResult. */
+  | { readonly type: 'InstallSnapshot'; readonly term: number; readonly snapshot: Snapshot; readonly leaderCommit: number };
 
 export type MsgType = Msg['type'];
 

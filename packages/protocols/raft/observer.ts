@@ -4,8 +4,8 @@
  * seen), and what was applied at each index. Also digests of log prefixes, so that two
  * logs can be compared at an index in constant time.
  */
-import { fnv1a, type History, type NodeId, type SystemView } from '@faultline/runtime';
-import { entryKey } from './log.ts';
+import type { History, NodeId, SystemView } from '@faultline/runtime';
+import { baseIndex, chain, entryAt, entryKey, keyHash, lastIndex, type Log } from './log.ts';
 import type { Entry, Req, Res } from './messages.ts';
 import type { State } from './state.ts';
 
@@ -45,38 +45,44 @@ export function memoryOf(view: SystemView<State, Req, Res>): RunMemory {
   return m;
 }
 
-const keyHashes = new WeakMap<Entry, number>();
-const logDigests = new WeakMap<readonly Entry[], number[]>();
+const logDigests = new WeakMap<readonly Entry[], { start: number; d: number[] }>();
 
-function keyHash(e: Entry): number {
-  let h = keyHashes.get(e);
-  if (h === undefined) {
-    h = fnv1a(entryKey(e));
-    keyHashes.set(e, h);
+/**
+ * The digest of a node's entries 1..`n` (0 for none): chained from its snapshot's digest
+ * over the entries after it, cached per log array. Undefined inside the snapshot or past the end.
+ */
+export function digestAt(l: Log, n: number): number | undefined {
+  const base = baseIndex(l);
+  if (n < base || n > lastIndex(l)) return undefined;
+  const start = l.snapshot?.digest ?? 0;
+  if (n === base) return start;
+  let c = logDigests.get(l.log);
+  if (c === undefined || c.start !== start) {
+    const d = new Array<number>(l.log.length);
+    let prev = start;
+    for (let i = 0; i < l.log.length; i++) d[i] = prev = chain(prev, keyHash(l.log[i]!));
+    logDigests.set(l.log, (c = { start, d }));
   }
-  return h;
+  return c.d[n - base - 1];
 }
 
-/** The digest of a prefix that ends with an entry hashing to `h` after a prefix digesting to `prev`. */
-export function chain(prev: number, h: number): number {
-  return (Math.imul(prev ^ h, 0x9e3779b1) + 0x7f4a7c15) >>> 0;
+/**
+ * Whether a node holds the committed entries 1..`n`: its log reaches `n` and agrees with
+ * them there, or, if its snapshot covers `n`, at the snapshot's index (a snapshot past the
+ * recorded commits cannot be judged yet and is taken to agree).
+ */
+export function holdsCommitted(l: Log, n: number, m: RunMemory): boolean {
+  if (n === 0) return true;
+  if (lastIndex(l) < n) return false;
+  const at = Math.max(n, baseIndex(l));
+  return at > m.committed.length || digestAt(l, at) === m.committedDigests[at - 1];
 }
 
-/** `digests(log)[i - 1]` stands for the entries 1..i of `log`. Cached per log array. */
-export function digests(log: readonly Entry[]): readonly number[] {
-  let d = logDigests.get(log);
-  if (d === undefined) {
-    d = new Array<number>(log.length);
-    let prev = 0;
-    for (let i = 0; i < log.length; i++) d[i] = prev = chain(prev, keyHash(log[i]!));
-    logDigests.set(log, d);
-  }
-  return d;
-}
-
-/** The digest of the first `n` entries (0 for none). */
-export function prefixDigest(log: readonly Entry[], n: number): number {
-  return n === 0 ? 0 : digests(log)[n - 1]!;
+/** The keys of a node's entries up to `n` that are in its log (a sparse array by index - 1). */
+export function keysOf(l: Log, n: number): string[] {
+  const keys: string[] = [];
+  for (let i = baseIndex(l) + 1; i <= Math.min(n, lastIndex(l)); i++) keys[i - 1] = entryKey(entryAt(l, i)!);
+  return keys;
 }
 
 /**
@@ -87,12 +93,13 @@ export function recordCommits(view: SystemView<State, Req, Res>, m: RunMemory): 
   for (const n of view.nodes) {
     const s = n.state;
     if (!n.up || s === undefined) continue;
-    const known = Math.min(s.commitIndex, m.committed.length, s.log.length);
-    if (known > 0 && prefixDigest(s.log, known) !== m.committedDigests[known - 1]) {
-      return `${n.id}'s committed entries 1..${known} differ from those committed before: ${firstDifference(s.log, m.committed, known)}`;
+    const known = Math.min(s.commitIndex, m.committed.length, lastIndex(s));
+    if (known > 0 && !holdsCommitted(s, known, m)) {
+      return `${n.id}'s committed entries 1..${known} differ from those committed before: ${firstDifference(s, m.committed, known)}`;
     }
-    for (let i = m.committed.length; i < Math.min(s.commitIndex, s.log.length); i++) {
-      const e = s.log[i]!;
+    for (let i = m.committed.length; i < Math.min(s.commitIndex, lastIndex(s)); i++) {
+      const e = entryAt(s, i + 1);
+      if (e === undefined) break; // compacted here: another node's log shows it
       m.committed.push(entryKey(e));
       m.committedDigests.push(chain(i === 0 ? 0 : m.committedDigests[i - 1]!, keyHash(e)));
       m.commitTerms.push(s.currentTerm);
@@ -101,12 +108,13 @@ export function recordCommits(view: SystemView<State, Req, Res>, m: RunMemory): 
   return undefined;
 }
 
-/** Names the first index below `n` at which `log` and the recorded keys differ. */
-export function firstDifference(log: readonly Entry[], keys: readonly string[], n: number): string {
-  for (let i = 0; i < n; i++) {
-    const e = log[i];
+/** Names the first index up to `n`, past the node's snapshot, at which its log and the keys (by index - 1) differ. */
+export function firstDifference(l: Log, keys: readonly string[], n: number): string {
+  for (let i = baseIndex(l); i < n; i++) {
+    if (keys[i] === undefined && i < keys.length) continue;
+    const e = entryAt(l, i + 1);
     const got = e === undefined ? 'nothing' : entryKey(e);
     if (got !== keys[i]) return `index ${i + 1} holds ${got}, not ${keys[i] ?? 'nothing'}`;
   }
-  return 'no difference found';
+  return baseIndex(l) > 0 ? `its snapshot of entries 1..${baseIndex(l)} differs` : 'no difference found';
 }

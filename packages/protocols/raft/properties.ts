@@ -4,9 +4,9 @@
  * linearizability by the simulator (the definition's `consistency`).
  */
 import { always, converges, eventually, liveStates, type Property, type SystemView } from '@faultline/runtime';
-import { atLeastAsUpToDate, entryKey, lastTerm, majority, termAt } from './log.ts';
+import { atLeastAsUpToDate, baseIndex, entryAt, entryKey, lastIndex, lastTerm, majority, termAt } from './log.ts';
 import type { Req, Res } from './messages.ts';
-import { digests, firstDifference, memoryOf, prefixDigest, recordCommits } from './observer.ts';
+import { digestAt, firstDifference, holdsCommitted, keysOf, memoryOf, recordCommits } from './observer.ts';
 import type { State } from './state.ts';
 
 type View = SystemView<State, Req, Res>;
@@ -39,12 +39,14 @@ export const logMatching: Property<State, Req, Res> = always<State, Req, Res>(
       for (let b = a + 1; b < live.length; b++) {
         const x = live[a]!;
         const y = live[b]!;
-        // Terms never fall along a log, so the last index with equal terms is found walking back.
-        let i = Math.min(x.state.log.length, y.state.log.length);
-        while (i > 0 && termAt(x.state.log, i) !== termAt(y.state.log, i)) i--;
-        if (i > 0 && digests(x.state.log)[i - 1] !== digests(y.state.log)[i - 1]) {
-          const keys = y.state.log.slice(0, i).map(entryKey);
-          return `${x.id} and ${y.id} both hold an entry of term ${termAt(x.state.log, i)} at index ${i} but their logs differ before it: at ${x.id}, ${firstDifference(x.state.log, keys, i)} (as at ${y.id})`;
+        // Terms never fall along a log, so the last index with equal terms is found walking
+        // back, down to the later of the two snapshots (below it one of the logs is compacted).
+        const floor = Math.max(baseIndex(x.state), baseIndex(y.state));
+        let i = Math.min(lastIndex(x.state), lastIndex(y.state));
+        if (i < floor) continue;
+        while (i > floor && termAt(x.state, i) !== termAt(y.state, i)) i--;
+        if (i > 0 && termAt(x.state, i) === termAt(y.state, i) && digestAt(x.state, i) !== digestAt(y.state, i)) {
+          return `${x.id} and ${y.id} both hold an entry of term ${termAt(x.state, i)} at index ${i} but their logs differ before it: at ${x.id}, ${firstDifference(x.state, keysOf(y.state, i), i)} (as at ${y.id})`;
         }
       }
     }
@@ -70,8 +72,8 @@ export const leaderCompleteness: Property<State, Req, Res> = always<State, Req, 
           break;
         }
       }
-      if (upTo > 0 && (s.log.length < upTo || prefixDigest(s.log, upTo) !== m.committedDigests[upTo - 1])) {
-        return `${n.id}, leader of term ${s.currentTerm}, lacks an entry committed in an earlier term: ${firstDifference(s.log, m.committed, upTo)}`;
+      if (upTo > 0 && !holdsCommitted(s, upTo, m)) {
+        return `${n.id}, leader of term ${s.currentTerm}, lacks an entry committed in an earlier term: ${firstDifference(s, m.committed, upTo)}`;
       }
       m.leaderChecked.set(key, Math.max(from, upTo));
     }
@@ -91,12 +93,12 @@ export const electionsKeepCommitted: Property<State, Req, Res> = always<State, R
     if (k === 0) return true;
     const live = liveStates(view);
     for (const c of live) {
-      const log = c.state.log;
-      if (log.length >= k && prefixDigest(log, k) === m.committedDigests[k - 1]) continue;
-      const voters = live.filter((v) => atLeastAsUpToDate(lastTerm(log), log.length, lastTerm(v.state.log), v.state.log.length));
+      const log = c.state;
+      if (holdsCommitted(log, k, m)) continue;
+      const voters = live.filter((v) => atLeastAsUpToDate(lastTerm(log), lastIndex(log), lastTerm(v.state), lastIndex(v.state)));
       if (voters.length >= majority(c.state.cluster.length)) {
         return (
-          `${c.id} lacks a committed entry (${firstDifference(log, m.committed, k)}) yet its log (last term ${lastTerm(log)}, length ${log.length}) ` +
+          `${c.id} lacks a committed entry (${firstDifference(log, m.committed, k)}) yet its log (last term ${lastTerm(log)}, length ${lastIndex(log)}) ` +
           `is at least as up-to-date as those of ${voters.map((v) => v.id).join(', ')}, a majority that would elect it`
         );
       }
@@ -116,8 +118,8 @@ export const stateMachineSafety: Property<State, Req, Res> = always<State, Req, 
       const s = n.state;
       // A node restored from an older checkpoint applies some entries again: look at them again.
       const from = Math.min(m.appliedChecked.get(n.id) ?? 0, s.lastApplied);
-      for (let i = from; i < s.lastApplied && i < s.log.length; i++) {
-        const key = entryKey(s.log[i]!);
+      for (let i = Math.max(from, baseIndex(s)); i < s.lastApplied && i < lastIndex(s); i++) {
+        const key = entryKey(entryAt(s, i + 1)!);
         const first = m.applied[i];
         if (first === undefined) m.applied[i] = { key, node: n.id };
         else if (first.key !== key) return `${n.id} applied ${key} at index ${i + 1}, where ${first.node} applied ${first.key}`;
@@ -140,8 +142,8 @@ export const leaderAfterHeal: Property<State, Req, Res> = eventually<State, Req,
       const s = n.state;
       if (s.currentTerm !== l.currentTerm) return `${n.id} is in term ${s.currentTerm} but the leader ${leader.id} in term ${l.currentTerm}`;
       if (s.commitIndex !== l.commitIndex) return `${n.id} has committed ${s.commitIndex} entries but the leader ${leader.id} ${l.commitIndex}`;
-      if (prefixDigest(s.log, s.commitIndex) !== prefixDigest(l.log, l.commitIndex)) {
-        return `${n.id}'s committed entries differ from the leader's: ${firstDifference(s.log, l.log.slice(0, l.commitIndex).map(entryKey), l.commitIndex)}`;
+      if (digestAt(s, s.commitIndex) !== digestAt(l, l.commitIndex)) {
+        return `${n.id}'s committed entries differ from the leader's: ${firstDifference(s, keysOf(l, l.commitIndex), l.commitIndex)}`;
       }
     }
     return true;

@@ -6,9 +6,10 @@
 import type { NodeId } from '@faultline/runtime';
 import { LIMITS, TIMING } from './config.ts';
 import { applyCommand } from './kv.ts';
-import { majority, retryHint, termAt } from './log.ts';
+import { baseIndex, entryAt, lastIndex, majority, retryHint, termAt, type Log } from './log.ts';
 import type { Entry, Msg } from './messages.ts';
 import { followLeader, observeTerm } from './roles.ts';
+import { compact, sendSnapshot } from './snapshot.ts';
 import type { Ctx } from './state.ts';
 
 type AppendEntriesMsg = Extract<Msg, { type: 'AppendEntries' }>;
@@ -22,12 +23,13 @@ export function sendAppend(ctx: Ctx, peer: NodeId): void {
   if (ctx.unackedTo(peer) >= LIMITS.maxUnackedPerPeer) return;
   const next = l.nextIndex[peer]!;
   const prevIndex = next - 1;
+  if (prevIndex < baseIndex(s)) return sendSnapshot(ctx, peer); // what it lacks is compacted away
   ctx.send(peer, {
     type: 'AppendEntries',
     term: s.currentTerm,
     prevIndex,
-    prevTerm: termAt(s.log, prevIndex),
-    entries: batchFrom(s.log, next),
+    prevTerm: termAt(s, prevIndex),
+    entries: batchFrom(s, next),
     leaderCommit: s.commitIndex,
   });
 }
@@ -38,14 +40,16 @@ export function sendAppend(ctx: Ctx, peer: NodeId): void {
  * may reach a majority first: the situation of Figure 8, in which the commit rule (count
  * only entries of the current term) is what keeps them from being committed too early.
  */
-export function batchFrom(log: readonly Entry[], next: number): Entry[] {
-  const term = termAt(log, next);
-  let end = next - 1;
-  while (end < log.length && end - next + 1 < LIMITS.maxBatchEntries && log[end]!.term === term) end++;
-  return log.slice(next - 1, end);
+export function batchFrom(l: Log, next: number): Entry[] {
+  const term = termAt(l, next);
+  const from = next - baseIndex(l) - 1;
+  let end = from;
+  while (end < l.log.length && end - from < LIMITS.maxBatchEntries && l.log[end]!.term === term) end++;
+  return l.log.slice(from, end);
 }
 
 export function heartbeat(ctx: Ctx): void {
+  compact(ctx);
   for (const peer of ctx.peers) sendAppend(ctx, peer);
   ctx.setTimer('heartbeat', TIMING.heartbeatMs);
 }
@@ -58,16 +62,20 @@ export function onAppendEntries(ctx: Ctx, from: NodeId, msg: AppendEntriesMsg): 
     return;
   }
   followLeader(ctx, from);
-  if (msg.prevIndex > s.log.length || termAt(s.log, msg.prevIndex) !== msg.prevTerm) {
-    const hint = retryHint(s.log, msg.prevIndex, s.commitIndex + 1);
+  compact(ctx);
+  const base = baseIndex(s);
+  // Entries up to the snapshot are committed, so they agree with the leader's: only those after it are compared.
+  if (msg.prevIndex >= base && (msg.prevIndex > lastIndex(s) || termAt(s, msg.prevIndex) !== msg.prevTerm)) {
+    const hint = retryHint(s, msg.prevIndex, s.commitIndex + 1);
     ctx.send(from, { type: 'AppendResult', term: s.currentTerm, success: false, matchIndex: 0, hint });
     return;
   }
   // Keep what agrees, cut the log at the first conflict, append the rest.
   msg.entries.forEach((entry, k) => {
     const index = msg.prevIndex + 1 + k;
-    if (index <= s.log.length && termAt(s.log, index) === entry.term) return;
-    if (index <= s.log.length) s.log.splice(index - 1);
+    if (index <= base) return;
+    if (index <= lastIndex(s) && termAt(s, index) === entry.term) return;
+    if (index <= lastIndex(s)) s.log.splice(index - base - 1);
     s.log.push(entry);
   });
   // Only what this message vouches for: entries past it may be stale leftovers.
@@ -91,7 +99,7 @@ export function onAppendResult(ctx: Ctx, from: NodeId, msg: AppendResultMsg): vo
     l.matchIndex[from] = msg.matchIndex;
     l.nextIndex[from] = Math.max(l.nextIndex[from]!, msg.matchIndex + 1);
     advanceCommit(ctx);
-    if (l.nextIndex[from]! <= s.log.length) sendAppend(ctx, from);
+    if (l.nextIndex[from]! <= lastIndex(s)) sendAppend(ctx, from);
     return;
   }
   const next = Math.max(match + 1, msg.hint);
@@ -108,8 +116,8 @@ export function advanceCommit(ctx: Ctx): void {
   const s = ctx.state;
   const l = s.leader!;
   const needed = majority(s.cluster.length);
-  for (let n = s.log.length; n > s.commitIndex; n--) {
-    if (termAt(s.log, n) !== s.currentTerm) {
+  for (let n = lastIndex(s); n > s.commitIndex; n--) {
+    if (termAt(s, n) !== s.currentTerm) {
       if (s.bug !== 'commit-old-term') break; // terms only fall going back: nothing older may be counted
     }
     let count = 1;
@@ -126,7 +134,7 @@ export function advanceCommit(ctx: Ctx): void {
 export function applyCommitted(ctx: Ctx): void {
   const s = ctx.state;
   while (s.lastApplied < s.commitIndex) {
-    const entry = s.log[s.lastApplied]!;
+    const entry = entryAt(s, s.lastApplied + 1)!;
     s.lastApplied++;
     const result = applyCommand(s, entry.cmd);
     if (entry.cmd.kind !== 'client') continue;

@@ -7,6 +7,7 @@
 import type { ClientId, RequestId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';
 import { sessionAnswer } from './kv.ts';
+import { entryAt, lastIndex } from './log.ts';
 import type { Req } from './messages.ts';
 import { advanceCommit, sendAppend } from './replication.ts';
 import type { Ctx } from './state.ts';
@@ -32,17 +33,13 @@ export function onClientRequest(ctx: Ctx, req: Req, requestId: RequestId, client
     s.pending[requestId] = { client, index: inLog, req };
     return;
   }
-  if (
-    s.log.length >= LIMITS.maxLogEntries ||
-    s.log.length - s.commitIndex >= LIMITS.maxUncommitted ||
-    Object.keys(s.pending).length >= LIMITS.maxPending
-  ) {
-    // Full: send the client back here, to retry (the log is bounded, not compacted).
+  if (lastIndex(s) - s.commitIndex >= LIMITS.maxUncommitted || Object.keys(s.pending).length >= LIMITS.maxPending) {
+    // Full: send the client back here, to retry once entries have committed.
     ctx.redirect(requestId, s.self);
     return;
   }
   s.log.push({ term: s.currentTerm, cmd: { kind: 'client', client, requestId, req } });
-  const index = s.log.length;
+  const index = lastIndex(s);
   s.pending[requestId] = { client, index, req };
   const l = s.leader!;
   for (const peer of ctx.peers) if (l.nextIndex[peer] === index) sendAppend(ctx, peer);
@@ -52,8 +49,8 @@ export function onClientRequest(ctx: Ctx, req: Req, requestId: RequestId, client
 /** The index of the request in the not yet committed part of the log, or 0. */
 function findUncommitted(ctx: Ctx, requestId: RequestId): number {
   const s = ctx.state;
-  for (let i = s.log.length; i > s.commitIndex; i--) {
-    const cmd = s.log[i - 1]!.cmd;
+  for (let i = lastIndex(s); i > s.commitIndex; i--) {
+    const cmd = entryAt(s, i)!.cmd;
     if (cmd.kind === 'client' && cmd.requestId === requestId) return i;
   }
   return 0;

@@ -44,8 +44,10 @@
  * (a node that forgot its vote could vote twice in a term). Here the whole state is made
  * durable by Ken: the definition sets `ken: true`, every turn is checkpointed before its
  * messages leave, and a restarted node is a slow node. Without Ken a crash would lose the
- * term, vote and log, which Raft does not tolerate. The log is not compacted: it is
- * bounded (`LIMITS.maxLogEntries`) by what the workload can produce in a run. Membership
+ * term, vote and log, which Raft does not tolerate. The log is compacted (snapshot.ts):
+ * each node replaces its applied entries by a snapshot of the state machine every
+ * `LIMITS.snapshotEvery` entries, and a leader sends a follower that lacks compacted
+ * entries its snapshot (InstallSnapshot), so the log stays bounded however long it runs. Membership
  * is fixed. An AppendEntries carries entries of one term only, so a new leader's older
  * entries reach a follower (and perhaps a majority) before its own do: the Figure 8
  * situation comes up as often as a network allows, and the commit rule is exercised.
@@ -58,6 +60,7 @@ import type { Msg, Req, Res, Timer } from './messages.ts';
 import { heartbeat, onAppendEntries, onAppendResult } from './replication.ts';
 import { onClientRequest } from './requests.ts';
 import { resetElectionTimer } from './roles.ts';
+import { onInstallSnapshot } from './snapshot.ts';
 import { initialState, type Ctx, type State } from './state.ts';
 
 export class Raft extends Service<State, Msg, Req, Res, Timer> {
@@ -87,6 +90,8 @@ export class Raft extends Service<State, Msg, Req, Res, Timer> {
         return onAppendEntries(ctx, from, msg);
       case 'AppendResult':
         return onAppendResult(ctx, from, msg);
+      case 'InstallSnapshot':
+        return onInstallSnapshot(ctx, from, msg);
       default:
         return assertNever(msg);
     }

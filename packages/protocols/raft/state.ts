@@ -1,6 +1,6 @@
 import type { ClientId, Context, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
 import type { Bug, Options } from './config.ts';
-import type { Entry, Msg, Req, Res, Timer } from './messages.ts';
+import type { Entry, Msg, Req, Res, Snapshot, Timer } from './messages.ts';
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
@@ -34,7 +34,10 @@ export interface State {
   // Raft's persistent state. Under Ken every field here survives a crash; these three must.
   currentTerm: number;
   votedFor: NodeId | null;
+  /** The entries after the snapshot's (see log.ts). */
   log: Entry[];
+  /** The committed prefix replaced by the state machine it leads to (null: none yet). */
+  snapshot: Snapshot | null;
 
   role: Role;
   /** The leader of `currentTerm`, once heard from. */
@@ -64,6 +67,7 @@ export function initialState(node: NodeInfo, options: Options = {}): State {
     currentTerm: 0,
     votedFor: null,
     log: [],
+    snapshot: null,
     role: 'follower',
     leaderId: null,
     commitIndex: 0,
