@@ -256,8 +256,8 @@ export const MUTATED_PROTOCOLS: readonly MutatedProtocol[] = [
       {
         id: 'keep-conflicting-entry',
         file: 'replication.ts',
-        find: 'if (index <= s.log.length) s.log.splice(index - 1);',
-        replace: 'if (index <= s.log.length) return;',
+        find: 'if (index <= lastIndex(s)) s.log.splice(index - base - 1);',
+        replace: 'if (index <= lastIndex(s)) return;',
         breaks: 'a follower keeps a conflicting entry instead of cutting its log there',
       },
     ],
