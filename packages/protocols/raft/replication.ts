@@ -8,7 +8,7 @@ import { LIMITS, TIMING } from './config.ts';
 import { applyCommand } from './kv.ts';
 import { baseIndex, entryAt, lastIndex, majority, retryHint, termAt, type Log } from './log.ts';
 import type { Entry, Msg } from './messages.ts';
-import { followLeader, observeTerm } from './roles.ts';
+import { acceptLeader, observeTerm } from './roles.ts';
 import { compact, sendSnapshot } from './snapshot.ts';
 import type { Ctx } from './state.ts';
 
@@ -55,13 +55,8 @@ export function heartbeat(ctx: Ctx): void {
 }
 
 export function onAppendEntries(ctx: Ctx, from: NodeId, msg: AppendEntriesMsg): void {
-  observeTerm(ctx, msg.term);
+  if (!acceptLeader(ctx, from, msg.term)) return;
   const s = ctx.state;
-  if (msg.term < s.currentTerm || s.role === 'leader') {
-    ctx.send(from, { type: 'AppendResult', term: s.currentTerm, success: false, matchIndex: 0, hint: 0 });
-    return;
-  }
-  followLeader(ctx, from);
   compact(ctx);
   const base = baseIndex(s);
   // Entries up to the snapshot are committed, so they agree with the leader's: only those after it are compared.

@@ -51,3 +51,18 @@ export function forwardPending(ctx: Ctx, leader: NodeId): void {
     delete s.pending[requestId];
   }
 }
+
+/**
+ * A message from `from` as leader of `term`: refused (answered with a failed
+ * AppendResult, false) if the term is old or this node leads; otherwise followed.
+ */
+export function acceptLeader(ctx: Ctx, from: NodeId, term: number): boolean {
+  observeTerm(ctx, term);
+  const s = ctx.state;
+  if (term < s.currentTerm || s.role === 'leader') {
+    ctx.send(from, { type: 'AppendResult', term: s.currentTerm, success: false, matchIndex: 0, hint: 0 });
+    return false;
+  }
+  followLeader(ctx, from);
+  return true;
+}

@@ -12,7 +12,7 @@ import type { NodeId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';
 import { baseIndex, chain, entryAt, keyHash, lastIndex, termAt } from './log.ts';
 import type { Msg, Snapshot } from './messages.ts';
-import { followLeader, observeTerm } from './roles.ts';
+import { acceptLeader } from './roles.ts';
 import type { Ctx } from './state.ts';
 
 type InstallSnapshotMsg = Extract<Msg, { type: 'InstallSnapshot' }>;
@@ -36,13 +36,8 @@ export function sendSnapshot(ctx: Ctx, peer: NodeId): void {
 }
 
 export function onInstallSnapshot(ctx: Ctx, from: NodeId, msg: InstallSnapshotMsg): void {
-  observeTerm(ctx, msg.term);
+  if (!acceptLeader(ctx, from, msg.term)) return;
   const s = ctx.state;
-  if (msg.term < s.currentTerm || s.role === 'leader') {
-    ctx.send(from, { type: 'AppendResult', term: s.currentTerm, success: false, matchIndex: 0, hint: 0 });
-    return;
-  }
-  followLeader(ctx, from);
   const snap = msg.snapshot;
   // What is applied here already covers it: the log agrees with the leader's up to there (it is committed).
   if (snap.index > s.lastApplied) {
