@@ -19,7 +19,7 @@ describe('error paths', () => {
   });
 
   it('unknown command', async () => {
-    expect(await usageError(['frobnicate'])).toBe("faultline: unknown command 'frobnicate' (commands: list, test, replay, check, merge, run, client, init, report, help)");
+    expect(await usageError(['frobnicate'])).toBe("faultline: unknown command 'frobnicate' (commands: list, test, replay, check, check-history, merge, run, client, init, report, help)");
     expect(await usageError(['tset', 'counter'])).toMatch(/unknown command 'tset' \(did you mean 'test'\?\)/);
     expect(await usageError(['help', 'nope'])).toMatch(/unknown command 'nope'/);
   });
