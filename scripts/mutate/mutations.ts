@@ -4,6 +4,11 @@
  * They are kept here, beside the script, and never shipped as bug variants: a bug variant
  * is a documented lesson, a mutation is a probe of whether the properties look everywhere.
  *
+ * Mutations found to be equivalent (no run can tell them from the original) are dropped
+ * rather than kept as noise: `gcTo = s.stable` in group-communication (a member's
+ * delivered count never lags its stable one when it collects), `template.length >
+ * tuple.length` in tuplespace (its workload uses one arity).
+ *
  * Each mutation replaces one exact piece of text (`find`, which must occur exactly once in
  * `file`) by `replace`. When a protocol's code changes so that `find` no longer occurs,
  * `test/mutations.test.ts` fails and names the mutation to update.
@@ -212,11 +217,11 @@ export const MUTATED_PROTOCOLS: readonly MutatedProtocol[] = [
         breaks: 'a member acknowledges one position more than it holds',
       },
       {
-        id: 'collect-undelivered',
+        id: 'delivery-drops-other-pending',
         file: 'ordering.ts',
-        find: 'const gcTo = Math.min(s.stable, s.delivered);',
-        replace: 'const gcTo = s.stable;',
-        breaks: 'a member discards stable positions it has not delivered yet',
+        find: 'const i = s.pending.findIndex((m) => m.id === msg.id);',
+        replace: 'const i = s.pending.findIndex((m) => m.id !== msg.id);',
+        breaks: 'delivering its own message, a sender forgets another one that is still unordered',
       },
     ],
   },
@@ -233,11 +238,11 @@ export const MUTATED_PROTOCOLS: readonly MutatedProtocol[] = [
         breaks: 'a template matches tuples whatever their first field',
       },
       {
-        id: 'matcher-ignores-length',
-        file: 'tuples.ts',
-        find: 'if (template.length !== tuple.length) return false;',
-        replace: 'if (template.length > tuple.length) return false;',
-        breaks: 'a template matches longer tuples',
+        id: 'read-sees-taken',
+        file: 'state.ts',
+        find: "for (const id in s.tuples) if (s.taken[id] === undefined && (best === undefined || id < best)",
+        replace: "for (const id in s.tuples) if ((best === undefined || id < best)",
+        breaks: 'a read or take may return a tuple that has been taken',
       },
       {
         id: 'take-not-marked',
