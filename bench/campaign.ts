@@ -1,11 +1,13 @@
 import { primaryBackup } from '@faultline/protocols';
 import { campaign } from '@faultline/simulator';
-import { workerCampaign } from '../packages/cli/src/worker-campaign.ts';
+// The compiled CLI, as installed: its workers start from compiled JavaScript (npm run bench builds first).
+import { workerCampaign } from '../packages/cli/dist/worker-campaign.js';
 
 /**
  * Seeds of primary-backup (about 80 ms each on one core): a campaign long enough that
- * starting the two workers (about 0.4 s of CPU each, loading the sources through tsx)
- * weighs as little in it as in a real one of 1,000 seeds.
+ * starting the two workers (about 0.25 s of CPU each)
+ * weighs as little in it as in a real one of 1,000 seeds. The workers are the installed
+ * CLI's, started from compiled JavaScript.
  */
 const SEEDS = 160;
 
