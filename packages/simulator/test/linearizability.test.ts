@@ -57,6 +57,16 @@ describe('linearizability: histories that are linearizable', () => {
 });
 
 describe('linearizability: histories that are not', () => {
+  it('a one-operation core reads as one operation', () => {
+    const r = check([done('c1', put('a', '1'), 0, 10, ok), done('c2', get('a'), 20, 30, got('7'))]);
+    expect(r.outcome).toBe('violation');
+    if (r.outcome !== 'violation') return;
+    expect(r.core).toHaveLength(1);
+    const lines = r.explanation.split('\n');
+    expect(lines[0]).toBe('not linearizable: this operation of key "a" cannot take effect, in an order that respects real time, and return what it returned:');
+    expect(lines.at(-1)).toBe('If this operation may or may not have taken effect (its result set aside), the rest can be linearized.');
+  });
+
   it('a stale read after an acknowledged write', () => {
     const r = check([done('c1', put('a', '1'), 0, 10, ok), done('c1', put('a', '2'), 20, 30, ok), done('c2', get('a'), 40, 50, got('1'))]);
     expect(r.outcome).toBe('violation');

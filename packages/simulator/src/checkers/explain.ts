@@ -44,14 +44,17 @@ export function explainViolation<Req, Res>(
   const where = key === undefined ? '' : ` of key ${JSON.stringify(key)}`;
   const n = core.length;
   const parts = [
-    `${wording.verdict}: ${n === 1 ? 'this operation' : `these ${n} operations`}${where} cannot all take effect, ` +
-      `${wording.order}, and return what they returned:`,
+    n === 1
+      ? `${wording.verdict}: this operation${where} cannot take effect, ${wording.order}, and return what it returned:`
+      : `${wording.verdict}: these ${n} operations${where} cannot all take effect, ${wording.order}, and return what they returned:`,
     ...core.map(line),
   ];
   if (context.length > 0) parts.push('given these operations (each may have taken effect inside its window, or not at all):', ...context.map(line));
   parts.push(
     minimal
-      ? `If any one of the first ${n === 1 ? '' : `${n} `}operation${n === 1 ? '' : 's'} may or may not have taken effect (its result set aside), the rest can be ${wording.fits}.`
+      ? n === 1
+        ? `If this operation may or may not have taken effect (its result set aside), the rest can be ${wording.fits}.`
+        : `If any one of the first ${n} operations may or may not have taken effect (its result set aside), the rest can be ${wording.fits}.`
       : 'Shrinking stopped at its budget: a smaller set may exist.',
   );
   return parts.join('\n');
