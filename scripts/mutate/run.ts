@@ -146,14 +146,14 @@ function progress(label: string): () => void {
   };
 }
 
-function describe(o: Outcome, seeds: number): string {
+function describe(o: Outcome): string {
   switch (o.kind) {
     case 'caught':
       return `caught at seed ${o.seed} (${o.property})`;
     case 'survived':
       return `SURVIVED ${o.seedsRun} seeds`;
     case 'original-fails':
-      return `seed ${o.seed} fails unmutated too (${o.property}): a protocol bug, not this mutation; not counted (of ${seeds})`;
+      return `seed ${o.seed} fails unmutated too (${o.property}): a protocol bug, not this mutation; not counted`;
     case 'error':
       return `ERROR ${o.message}`;
   }
@@ -167,7 +167,7 @@ function print(results: readonly Result[], o: Options): void {
     const caught = mine.filter((r) => r.outcome.kind === 'caught').length;
     out.push(`${p.name}: ${caught} of ${mine.length} caught within ${o.seeds} seeds`);
     const width = Math.max(...mine.map((r) => r.mutation.length));
-    for (const r of mine) out.push(`  ${r.mutation.padEnd(width)}  ${describe(r.outcome, o.seeds)}  ${(r.wallMs / 1000).toFixed(1)} s`);
+    for (const r of mine) out.push(`  ${r.mutation.padEnd(width)}  ${describe(r.outcome)}  ${(r.wallMs / 1000).toFixed(1)} s`);
   }
   const caught = results.filter((r) => r.outcome.kind === 'caught').length;
   out.push(`total: ${caught} of ${results.length} mutations caught`);
@@ -202,7 +202,7 @@ async function main(): Promise<number> {
       stop();
     }
     results.push({ protocol: p.name, mutation: m.id, breaks: m.breaks, outcome, wallMs: Date.now() - started });
-    if (!process.stderr.isTTY) process.stderr.write(`  ${describe(outcome, o.seeds)}\n`);
+    if (!process.stderr.isTTY) process.stderr.write(`  ${describe(outcome)}\n`);
   }
   if (o.json) process.stdout.write(`${JSON.stringify({ seeds: o.seeds, results }, null, 2)}\n`);
   else print(results, o);
