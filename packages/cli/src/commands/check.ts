@@ -46,7 +46,7 @@ export const CHECK = {
     requests: { type: 'integer', value: 'N', min: 0, help: `client requests in flight at the start, one per client (default ${DEFAULT_CHECK_REQUESTS})` },
     timed: { type: 'boolean', help: 'timers fire in the order they are due, by a logical clock only timers\nadvance (messages take no time): for failure detectors and leases' },
     skew: { type: 'integer', value: 'MS', min: 0, help: 'with --timed: a timer may fire up to MS ms before its turn (clocks\nthat drift apart; default 0)' },
-    warmup: { type: 'integer', value: 'N', min: 0, help: 'first run the healed system, requests held back, until its\neventually-properties hold (at most N actions); search from there' },
+    warmup: { type: 'integer', value: 'N', min: 0, help: 'first run the healed system, requests held back, until its\neventually-properties hold (at most N actions); search from there,\nthen, if nothing failed within the budget, from the initial state' },
     'no-sleep-sets': { type: 'boolean', help: 'turn off the partial-order reduction (sleep sets: the same states, fewer\nsteps taken; on by default)' },
     symmetric: { type: 'string', value: 'IDS', help: "nodes the protocol treats alike, e.g. n2,n3,n4 (groups split by '/'):\na state and its images under renaming them count once; sound only if\nthey really are alike (no id inside a longer string, no random draws)" },
     'max-states': { type: 'integer', value: 'N', min: 1, help: 'unique states, at most (default 200,000)' },
@@ -124,7 +124,7 @@ export async function runCheck(out: Output, argv: readonly string[]): Promise<nu
       ...(model.timed === true ? { timed: true, skewMs: model.skewMs ?? 0 } : {}),
       property: failure.property,
       kind: result.violation ? 'safety' : 'liveness',
-      warmupSteps: result.warmup?.steps ?? 0,
+      warmupSteps: failure.warmupSteps,
       choices: failure.path,
     };
     const path = writeChoices(out, flags.out ?? join(DEFAULT_CHECKS_DIR, `${def.name.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`), file);
@@ -161,6 +161,7 @@ function report(out: Output, r: CheckResult, reductions: readonly string[], wall
   if (lines.length > 0) lines.push('');
   if (r.ok) lines.push(c.green.bold(`✓ ${name}: no property violated within depth ${r.depth}`));
   if (r.warmup) lines.push(`  ${c.dim('warm-up')} ${grouped(r.warmup.steps)} actions${r.warmup.reached ? ', to a state where the eventually-properties hold' : ' (the eventually-properties never held: the search starts where it stopped)'}`);
+  if (r.warmup?.fromInitial) lines.push(`  ${c.dim('then   ')} nothing failed from the warm-up's end: searched again from the initial state (depth and coverage below are that search's)`);
   const coverage = r.violation?.foundBy === 'search' ? 'stopped at the violation' : r.coverage === 'exhausted' ? 'every reachable state' : r.coverage === 'budget' ? `stopped at --max-states, every state within depth ${r.depth - 1}, part of depth ${r.depth}` : `every state within depth ${r.depth}`;
   lines.push(
     `  ${c.dim('model  ')} ${r.model}`,
