@@ -47,6 +47,7 @@ export const CHECK = {
     timed: { type: 'boolean', help: 'timers fire in the order they are due, by a logical clock only timers\nadvance (messages take no time): for failure detectors and leases' },
     skew: { type: 'integer', value: 'MS', min: 0, help: 'with --timed: a timer may fire up to MS ms before its turn (clocks\nthat drift apart; default 0)' },
     warmup: { type: 'integer', value: 'N', min: 0, help: 'first run the healed system, requests held back, until its\neventually-properties hold (at most N actions); search from there,\nthen, if nothing failed within the budget, from the initial state' },
+    directed: { type: 'boolean', help: "best first toward states where the always-properties' inputs take new\nvalues, instead of breadth first: the same states within the depth,\ndeep bugs sooner, paths not shortest (no sleep sets)" },
     'no-sleep-sets': { type: 'boolean', help: 'turn off the partial-order reduction (sleep sets: the same states, fewer\nsteps taken; on by default)' },
     symmetric: { type: 'string', value: 'IDS', help: "nodes the protocol treats alike, e.g. n2,n3,n4 (groups split by '/'):\na state and its images under renaming them count once; sound only if\nthey really are alike (no id inside a longer string, no random draws)" },
     'max-states': { type: 'integer', value: 'N', min: 1, help: 'unique states, at most (default 200,000)' },
@@ -99,11 +100,12 @@ export async function runCheck(out: Output, argv: readonly string[]): Promise<nu
     out.io.stderr.write(`\r\x1b[2Kdepth ${p.depth}: ${grouped(p.statesExplored)} states, ${grouped(p.statesUnique)} unique, frontier ${grouped(p.frontier)} (${grouped(rate)}/s)`);
   };
   const symmetric = flags.symmetric?.split('/').map((g) => g.split(',').map((id) => id.trim()).filter((id) => id !== ''));
-  const sleepSets = flags['no-sleep-sets'] !== true;
-  const reductions = [...(sleepSets ? ['sleep sets'] : []), ...(symmetric ?? []).map((g) => `symmetry over ${g.join(', ')}`)];
+  const directed = flags.directed === true;
+  const sleepSets = flags['no-sleep-sets'] !== true && !directed;
+  const reductions = [...(directed ? ['directed search (best first, no sleep sets)'] : []), ...(sleepSets ? ['sleep sets'] : []), ...(symmetric ?? []).map((g) => `symmetry over ${g.join(', ')}`)];
   let result: CheckResult;
   try {
-    result = check({ ...model, depth: flags.depth, sleepSets, symmetric, maxStates: flags['max-states'], warmup: flags.warmup, walks: flags.walks, walkDepth: flags['walk-depth'], onProgress });
+    result = check({ ...model, depth: flags.depth, sleepSets, directed, symmetric, maxStates: flags['max-states'], warmup: flags.warmup, walks: flags.walks, walkDepth: flags['walk-depth'], onProgress });
   } catch (err) {
     if (err instanceof RangeError && symmetric !== undefined) throw new UsageError(`faultline check --symmetric: ${err.message}`);
     throw err;

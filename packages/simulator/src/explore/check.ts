@@ -1,5 +1,6 @@
 import { Rng } from '../rng.ts';
 import { CheckModel, type Action, type ModelOptions, type ModelState } from './check-model.ts';
+import { directedSearch } from './directed.ts';
 import { criticalTransition, type CriticalTransition } from './critical.ts';
 import { PathMonitor } from './path-monitor.ts';
 import { EMPTY_SLEEP, SleepSets, type SleepSet, type Slept } from './sleep-sets.ts';
@@ -28,6 +29,8 @@ export interface CheckOptions extends ModelOptions {
   readonly walksPerPrefix?: number;
   /** Partial-order reduction by sleep sets: the same states in the same order, fewer steps taken (see sleep-sets.ts; default on). */
   readonly sleepSets?: boolean;
+  /** Best first toward states where the always-properties' inputs change, instead of breadth first: the same states within the depth, other paths first (see directed.ts; default off). */
+  readonly directed?: boolean;
   /** Groups of node ids the protocol treats alike: a state and its images under renaming them are one state (see symmetry.ts; default none). */
   readonly symmetric?: readonly (readonly string[])[];
   /** Called every `PROGRESS_EVERY` states and at the end of each depth. */
@@ -187,6 +190,13 @@ function searchFrom(model: CheckModel, o: CheckOptions, root: SearchRoot, shared
   const failed = init.error ?? new PathMonitor(model).check(init.state, model.always, 'running');
   if (failed !== undefined)
     return { ...base, ok: false, statesExplored: shared.explored, statesUnique: statesUnique(), depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: [...warm], warmupSteps } };
+  if (o.directed === true) {
+    const visit = (parent: number, choice: Choice, state: ModelState) => visits.push({ parent, choice, state }) - 1;
+    const d = directedSearch({ model, root: init.state, maxDepth: o.depth, maxStates, shared, visit, monitorAlong, onProgress: o.onProgress });
+    const counts = { statesExplored: shared.explored, statesUnique: statesUnique() };
+    if (d.kind === 'violation') return { ...base, ...counts, ok: false, depth: d.depth, coverage: 'complete', violation: { ...d.failure, depth: d.depth, foundBy: 'search', path: pathTo(d.visit), warmupSteps } };
+    return { ...base, ...counts, depth: d.depth, coverage: d.coverage, ...walkFrontier(model, o, d.frontier, pathTo, monitorAlong, warmupSteps, root.live) };
+  }
   const por = o.sleepSets !== false ? new SleepSets(model) : undefined;
   let level: Entry[] = [{ state: init.state, visit: 0, sleep: EMPTY_SLEEP }];
   let depth = 0;
@@ -256,7 +266,7 @@ function searchFrom(model: CheckModel, o: CheckOptions, root: SearchRoot, shared
 function walkFrontier(
   model: CheckModel,
   o: CheckOptions,
-  frontier: readonly Entry[],
+  frontier: readonly { readonly state: ModelState; readonly visit: number }[],
   pathTo: (v: number) => Choice[],
   monitorAlong: (v: number, through: boolean) => PathMonitor,
   warmSteps: number,
