@@ -1,6 +1,7 @@
 import { check, type CheckOptions } from '@faultline/simulator';
 import { chainReconfig } from '../packages/simulator/test/explore/fixtures/chain-reconfig.ts';
 import { leaseFailover } from '../packages/simulator/test/explore/fixtures/lease-failover.ts';
+import { ticketServer } from '../packages/simulator/test/explore/fixtures/ticket-server.ts';
 import { tokenRing } from '../packages/simulator/test/explore/fixtures/token-ring.ts';
 import { twoPhase } from '../packages/simulator/test/explore/fixtures/two-phase.ts';
 
@@ -11,7 +12,9 @@ import { twoPhase } from '../packages/simulator/test/explore/fixtures/two-phase.
  * long-lease bug and two-phase commit's commit-on-majority; NaN when not found within the
  * budget (40,000 unique states). The counts are deterministic. Then `--warmup`: whether a bug past
  * the warm-up's end is found (1) and in how many unique states, by the search that goes
- * on from the initial state.
+ * on from the initial state. Last, symmetry over clients: the ticket server's whole space
+ * (3 clients, all asking n1) and the states to its duplicate-ticket bug, without and with
+ * `symmetric: [['c1', 'c2', 'c3']]`.
  */
 export function checkDepthFigures(): Record<string, number> {
   const out: Record<string, number> = {};
@@ -38,6 +41,12 @@ export function checkDepthFigures(): Record<string, number> {
     const r = check({ ...o, warmup: 2_000 });
     out[`check.warmup.${name}.found`] = r.ok ? 0 : 1;
     out[`check.warmup.${name}.states`] = r.statesUnique;
+  }
+  for (const [name, symmetric] of [['noSymmetry', undefined], ['clientSymmetry', [['c1', 'c2', 'c3']]]] as const) {
+    const o = { protocol: ticketServer, depth: 40, walks: 0, requests: 3, ...(symmetric ? { symmetric } : {}) };
+    out[`check.ticket.states.${name}`] = check(o).statesUnique;
+    const bugged = check({ ...o, bug: 'number-by-acks' });
+    out[`check.ticket.statesToBug.${name}`] = bugged.violation !== undefined ? bugged.statesUnique : NaN;
   }
   return out;
 }

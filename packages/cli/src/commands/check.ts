@@ -49,7 +49,7 @@ export const CHECK = {
     warmup: { type: 'integer', value: 'N', min: 0, help: 'first run the healed system, requests held back, until its\neventually-properties hold (at most N actions); search from there,\nthen, if nothing failed within the budget, from the initial state' },
     directed: { type: 'boolean', help: "best first toward states where the always-properties' inputs take new\nvalues, instead of breadth first: the same states within the depth,\ndeep bugs sooner, paths not shortest (no sleep sets)" },
     'no-sleep-sets': { type: 'boolean', help: 'turn off the partial-order reduction (sleep sets: the same states, fewer\nsteps taken; on by default)' },
-    symmetric: { type: 'string', value: 'IDS', help: "nodes the protocol treats alike, e.g. n2,n3,n4 (groups split by '/'):\na state and its images under renaming them count once; sound only if\nthey really are alike (no id inside a longer string, no random draws)" },
+    symmetric: { type: 'string', value: 'IDS', help: "nodes or clients the protocol treats alike, e.g. n2,n3,n4 or c1,c2\n(groups split by '/'): a state and its images under renaming them count\nonce; sound only if they really are alike (no id inside a longer string,\nno random draws; clients must send to one node, or to nodes of a group)" },
     'max-states': { type: 'integer', value: 'N', min: 1, help: 'unique states, at most (default 200,000)' },
     walks: { type: 'integer', value: 'N', min: 0, help: 'random walks from the frontier (default 100)' },
     'walk-depth': { type: 'integer', value: 'M', min: 1, help: 'actions per walk, at most (default 500)' },
