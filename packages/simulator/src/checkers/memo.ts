@@ -19,11 +19,11 @@ import type { Bitset } from './bitset.ts';
  * 28% of the search's time).
  */
 export class SearchMemo<State> {
-  private pool = new Uint32Array(64);
+  private pool: Uint32Array = new Uint32Array(64);
   /** Per entry: where its span starts in `pool`, and its first word's index in the set. */
-  private starts = new Int32Array(17);
-  private los = new Int32Array(16);
-  private hashes = new Int32Array(16);
+  private starts: Int32Array = new Int32Array(17);
+  private los: Int32Array = new Int32Array(16);
+  private hashes: Int32Array = new Int32Array(16);
   private readonly states: State[] = [];
   /** Per slot, two words: the entry's hash, and the entry number + 1 (0: empty slot). */
   private table = new Int32Array(64);
@@ -70,9 +70,9 @@ export class SearchMemo<State> {
 
   private growEntries(): void {
     const size = this.hashes.length * 2;
-    this.hashes = grown(this.hashes, size) as Int32Array;
-    this.los = grown(this.los, size) as Int32Array;
-    this.starts = grown(this.starts, size + 1) as Int32Array;
+    this.hashes = grown(this.hashes, size);
+    this.los = grown(this.los, size);
+    this.starts = grown(this.starts, size + 1);
   }
 
   private growTable(): void {
