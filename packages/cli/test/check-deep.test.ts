@@ -8,6 +8,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'faultline-check-deep-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const RING = '../../../simulator/test/explore/fixtures/token-ring.ts';
 const CHAIN = '../../../simulator/test/explore/fixtures/chain-reconfig.ts';
+const TICKETS = '../../../simulator/test/explore/fixtures/ticket-server.ts';
 
 describe('faultline check: warm-up fallback and directed search (issue 17)', () => {
   it('--warmup: a bug past the warm-up is found from the initial state, said so, and its path replays from there', async () => {
@@ -30,6 +31,16 @@ describe('faultline check: warm-up fallback and directed search (issue 17)', () 
     const replay = await run(['replay', CHAIN, '--choices', out]);
     expect(replay.code).toBe(1);
     expect(replay.stdout).toMatch(/'chain-prefix' violated/);
+  });
+
+  it('--symmetric takes a group of clients: fewer states, the same verdict; clients that are not alike are a usage error', async () => {
+    const plain = await runJson(['check', TICKETS, '--depth', '40', '--requests', '3', '--walks', '0', '--json']);
+    const sym = await runJson(['check', TICKETS, '--depth', '40', '--requests', '3', '--walks', '0', '--symmetric', 'c1,c2,c3', '--json']);
+    expect(sym.json).toMatchObject({ ok: true, coverage: 'exhausted', reductions: ['sleep sets', 'symmetry over c1, c2, c3'] });
+    expect(sym.json.statesUnique).toBeLessThan(plain.json.statesUnique);
+    const bad = await run(['check', TICKETS, '--depth', '2', '--symmetric', 'c1,n2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/faultline check --symmetric: 'n2' is not one of the check's clients/);
   });
 
   it('--help lists --directed', async () => {
