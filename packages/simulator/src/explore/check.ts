@@ -175,9 +175,8 @@ function searchFrom(model: CheckModel, o: CheckOptions, root: SearchRoot, shared
     for (let k = v; visits[k]!.parent >= 0; k = visits[k]!.parent) out.push(visits[k]!.choice!);
     return [...warm, ...out.reverse()];
   };
-  const init = root;
   const base = { root, walks: { run: 0, failed: 0 }, liveness: undefined };
-  visits.push({ parent: -1, choice: undefined, state: init.state });
+  visits.push({ parent: -1, choice: undefined, state: root.state });
   /** A monitor that has seen the states from the search's start up to visit `v`'s, that one included when `through`. */
   const monitorAlong = (v: number, through: boolean): PathMonitor => {
     const states: ModelState[] = [];
@@ -185,20 +184,19 @@ function searchFrom(model: CheckModel, o: CheckOptions, root: SearchRoot, shared
     return PathMonitor.along(model, states.reverse());
   };
   shared.explored++;
-  seen.add(hashOf(init.state));
-  const statesUnique = () => seen.size;
-  const failed = init.error ?? new PathMonitor(model).check(init.state, model.always, 'running');
+  seen.add(hashOf(root.state));
+  const failed = root.error ?? new PathMonitor(model).check(root.state, model.always, 'running');
   if (failed !== undefined)
-    return { ...base, ok: false, statesExplored: shared.explored, statesUnique: statesUnique(), depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: [...warm], warmupSteps } };
+    return { ...base, ok: false, statesExplored: shared.explored, statesUnique: seen.size, depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: [...warm], warmupSteps } };
   if (o.directed === true) {
     const visit = (parent: number, choice: Choice, state: ModelState) => visits.push({ parent, choice, state }) - 1;
-    const d = directedSearch({ model, root: init.state, maxDepth: o.depth, maxStates, shared, visit, monitorAlong, onProgress: o.onProgress });
-    const counts = { statesExplored: shared.explored, statesUnique: statesUnique() };
+    const d = directedSearch({ model, root: root.state, maxDepth: o.depth, maxStates, shared, visit, monitorAlong, onProgress: o.onProgress });
+    const counts = { statesExplored: shared.explored, statesUnique: seen.size };
     if (d.kind === 'violation') return { ...base, ...counts, ok: false, depth: d.depth, coverage: 'complete', violation: { ...d.failure, depth: d.depth, foundBy: 'search', path: pathTo(d.visit), warmupSteps } };
     return { ...base, ...counts, depth: d.depth, coverage: d.coverage, ...walkFrontier(model, o, d.frontier, pathTo, monitorAlong, warmupSteps, root.live) };
   }
   const por = o.sleepSets !== false ? new SleepSets(model) : undefined;
-  let level: Entry[] = [{ state: init.state, visit: 0, sleep: EMPTY_SLEEP }];
+  let level: Entry[] = [{ state: root.state, visit: 0, sleep: EMPTY_SLEEP }];
   let depth = 0;
   let coverage: CheckResult['coverage'] = 'complete';
   const progress = () => o.onProgress?.({ depth, statesExplored: shared.explored, statesUnique: seen.size, frontier: level.length });
@@ -225,7 +223,7 @@ function searchFrom(model: CheckModel, o: CheckOptions, root: SearchRoot, shared
         const choice = () => ({ i, label: model.label(e.state, a) });
         if (r.error !== undefined) {
           visits.push({ parent: e.visit, choice: choice(), state: r.state });
-          return { ...base, ok: false, statesExplored: shared.explored, statesUnique: statesUnique(), depth: depth + 1, coverage, violation: { ...r.error, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1), warmupSteps } };
+          return { ...base, ok: false, statesExplored: shared.explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...r.error, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1), warmupSteps } };
         }
         const h = hashOf(r.state);
         if (seen.has(h)) {
@@ -239,7 +237,7 @@ function searchFrom(model: CheckModel, o: CheckOptions, root: SearchRoot, shared
         visits.push({ parent: e.visit, choice: choice(), state: r.state });
         const v = monitorAlong(visits.length - 1, false).check(r.state, model.always, 'running');
         if (v !== undefined)
-          return { ...base, ok: false, statesExplored: shared.explored, statesUnique: statesUnique(), depth: depth + 1, coverage, violation: { ...v, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1), warmupSteps } };
+          return { ...base, ok: false, statesExplored: shared.explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...v, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1), warmupSteps } };
         if (por !== undefined) pending.set(h, next.length);
         next.push({ state: r.state, visit: visits.length - 1, sleep });
         if (seen.size >= maxStates) {
@@ -259,7 +257,7 @@ function searchFrom(model: CheckModel, o: CheckOptions, root: SearchRoot, shared
     progress();
   }
   progress();
-  const counts = { statesExplored: shared.explored, statesUnique: statesUnique(), depth, coverage };
+  const counts = { statesExplored: shared.explored, statesUnique: seen.size, depth, coverage };
   return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo, monitorAlong, warmupSteps, root.live) };
 }
 
