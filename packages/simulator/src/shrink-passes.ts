@@ -17,20 +17,19 @@ export interface Pass {
 /**
  * The coarse passes, in the order of a first round: each costs a few runs (one, or a
  * bisection), the cheapest and those that remove the most first: every drop and
- * duplicate off (one run), nodes and late joiners left out (fewer nodes make every later
- * candidate cheaper: on a heavy run the budget allows only a few dozen), fault units
- * removed, each client's operations cut, requests capped, the whole plan moved earlier,
- * then clients, the duration, and the coarse choice passes.
+ * duplicate off (one run), fault units removed, each client's operations cut, requests
+ * capped, the whole plan moved earlier, then clients, nodes, late joiners, the duration,
+ * and the coarse choice passes.
  */
 export const COARSE_PASSES: readonly Pass[] = [
   { name: 'quietNetwork', run: quietNetwork },
-  { name: 'shrinkNodes', run: shrinkNodes, scenario: true },
-  { name: 'dropLateJoiners', run: dropLateJoiners, scenario: true },
   { name: 'removeFaults', run: removeFaults, scenario: true },
   { name: 'capClients', run: capClients },
   { name: 'fewerRequests', run: fewerRequests, scenario: true },
   { name: 'earlierPlan', run: earlierPlan, scenario: true },
   { name: 'fewerClients', run: fewerClients, scenario: true },
+  { name: 'shrinkNodes', run: shrinkNodes, scenario: true },
+  { name: 'dropLateJoiners', run: dropLateJoiners, scenario: true },
   { name: 'shorterRun', run: shorterRun, scenario: true },
   { name: 'dropGroups', run: dropGroups },
   { name: 'truncateAll', run: truncateAll },
