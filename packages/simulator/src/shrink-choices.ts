@@ -145,3 +145,27 @@ export function lowerValues(s: ShrinkState): void {
     }
   }
 }
+
+/** The unit values `raiseValues` tries in place of a smaller one, largest last. */
+const RAISED = [0.5, 0.9, 0.99] as const;
+
+/**
+ * Each value below 0.99 raised (to 0.5, 0.9, 0.99: the first larger one that fails stays).
+ * The other passes only lower, but a fixed think time or a heartbeat period leaves some
+ * failures only longer ways to happen: one slow message (a latency raised) can take the
+ * place of the several operations or timer rounds that made the same order of events. A
+ * raised 0 reads as 0 where an integer or a yes/no is drawn (a raised value is below 1),
+ * so only unit draws change. Kept only when the run gets smaller, as every candidate.
+ */
+export function raiseValues(s: ShrinkState): void {
+  for (const label of labels(s)) {
+    for (let at = 0; at < stream(s, label).length && !s.exhausted; at++) {
+      for (const x of RAISED) {
+        const values = stream(s, label);
+        if (s.exhausted || at >= values.length) break;
+        if (values[at]! >= x) continue;
+        if (s.tryChoices(withStream(s.best.choices, label, values.map((v, i) => (i === at ? x : v))))) break;
+      }
+    }
+  }
+}
