@@ -32,10 +32,9 @@ export interface CausalSlice {
  *   also inside `1.n1.1` or `n3#1`): the states the property compared.
  * - When the message names no node either, the last record of every lane: the whole run
  *   up to the violation.
- * Measured on the shrunk runs of the library's bug variants, narrower roots change little:
- * a node's turn that hears heartbeats from every node has almost the whole run before it
- * (dropping the violating event's records for the named ones would lose the turn that
- * broke the property, and keeps 90-100% of the records all the same).
+ * Other roots change little (docs/simulator.md has the figures): a node's turn that hears
+ * heartbeats from every node has almost the whole run before it, and dropping the
+ * violating event's records for the named ones would lose the turn that broke the property.
  *
  * A record is in the slice when it is a sink or happened-before one, by vector clocks
  * (`vectorClocks`: send before receipt, a lane's own order, a node's turns across crashes,
