@@ -146,16 +146,17 @@ export function lowerValues(s: ShrinkState): void {
   }
 }
 
-/** The unit values `raiseValues` tries in place of a smaller one, largest last. */
-const RAISED = [0.5, 0.9, 0.99] as const;
+/** The values `raiseValues` tries in place of a smaller one, largest last. */
+const RAISED = [0.5, 0.9, 0.99, 1] as const;
 
 /**
- * Each value below 0.99 raised (to 0.5, 0.9, 0.99: the first larger one that fails stays).
- * The other passes only lower, but a fixed think time or a heartbeat period leaves some
- * failures only longer ways to happen: one slow message (a latency raised) can take the
- * place of the several operations or timer rounds that made the same order of events. A
- * raised 0 reads as 0 where an integer or a yes/no is drawn (a raised value is below 1),
- * so only unit draws change. Kept only when the run gets smaller, as every candidate.
+ * Each value below 1 raised (to 0.5, 0.9, 0.99, then 1: the first that fails smaller
+ * stays). The other passes only lower, but a fixed think time or a heartbeat period leaves
+ * some failures only longer ways to happen: one slow message (a latency raised) or one
+ * drop (a "no" made "yes") can take the place of the several operations or timer rounds
+ * that made the same order of events. Where an integer is read a raised 0 reads as 0 (a
+ * fraction) or picks the next item (1); a drop or duplicate is only drawn where the
+ * network's rate allows one. Kept only when the run gets smaller, as every candidate.
  */
 export function raiseValues(s: ShrinkState): void {
   for (const label of labels(s)) {

@@ -42,7 +42,7 @@ describe('raiseValues', () => {
     return { s: s as unknown as ShrinkState, tried };
   }
 
-  it('raises each value below 0.99 to the first of 0.5, 0.9, 0.99 that is kept, and leaves values of 1 (a yes) alone', () => {
+  it('raises each value below 1 to the first of 0.5, 0.9, 0.99, 1 that is kept, and leaves values of 1 (a yes) alone', () => {
     const { s, tried } = fake({ a: [0, 0.2, 0.95], b: [1] }, (c) => c.a![1] === 0.9 && c.a![2] === 0.95);
     raiseValues(s);
     expect(s.best.choices).toEqual({ a: [0, 0.9, 0.95], b: [1] });
@@ -50,9 +50,11 @@ describe('raiseValues', () => {
       [0.5, 0.2, 0.95],
       [0.9, 0.2, 0.95],
       [0.99, 0.2, 0.95],
+      [1, 0.2, 0.95],
       [0, 0.5, 0.95],
       [0, 0.9, 0.95],
       [0, 0.9, 0.99],
+      [0, 0.9, 1],
     ]);
     expect(tried.every((c) => c.b![0] === 1)).toBe(true);
   });
