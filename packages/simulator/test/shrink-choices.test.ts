@@ -59,6 +59,12 @@ describe('raiseValues', () => {
     expect(tried.every((c) => c.b![0] === 1)).toBe(true);
   });
 
+  it('never raises a network stream to 1 (a drop or a duplicate)', () => {
+    const { s, tried } = fake({ 'network/n1>n2': [0] }, () => false);
+    raiseValues(s);
+    expect(tried.map((c) => c['network/n1>n2'])).toEqual([[0.5], [0.9], [0.99]]);
+  });
+
   it('stops when the budget is spent', () => {
     const { s, tried } = fake({ a: [0, 0, 0] }, () => false);
     (s as { exhausted: boolean }).exhausted = true;
