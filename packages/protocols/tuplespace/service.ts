@@ -47,20 +47,26 @@
  * after its client gave up, and may still take a tuple later, as a lost reply would.
  */
 import { Service, type ClientId, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
-import { TIMING, type Options } from './config.ts';
+import { FOUNDERS, TIMING, type Options } from './config.ts';
 import type { Msg, Req, Res, Timer } from './messages.ts';
-import { initialState, sequencerOf, type Ctx, type State } from './state.ts';
-import { onTake } from './strong.ts';
-import { groupsOf, hash, partitionOf } from './tuples.ts';
-import { applyLog, applyOuts, onOut, onPull, onRead, pullRound } from './weak.ts';
+import { joinRound, onJoin, onMap } from './membership.ts';
+import { isLeader, onAccept, onAck, sendLog } from './replication.ts';
+import { initialState, type Ctx, type State } from './state.ts';
+import { onTake, takeAlone } from './strong.ts';
+import { hash, partitionOf } from './tuples.ts';
+import { onPrepare, onPromise, suspectRound } from './viewchange.ts';
+import { applyOuts, onOut, onPull, onRead, pullRound } from './weak.ts';
 
 export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
+  private readonly founders: readonly NodeId[];
+
   constructor(private readonly options: Options = {}) {
     super();
+    this.founders = options.founders ?? FOUNDERS;
   }
 
   initialState(node: NodeInfo): State {
-    return initialState(node.self, node.cluster);
+    return initialState(node.self, node.cluster, this.founders);
   }
 
   override onStart(ctx: Ctx): void {
@@ -70,14 +76,24 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
 
   override onRequest(ctx: Ctx, req: Req, id: RequestId, client: ClientId): void {
     const s = ctx.state;
+    if (s.partition < 0 || s.groups.length === 0) {
+      // Not a member yet: a contact knows the way.
+      if (s.contacts.length > 0) ctx.redirect(id, s.contacts[hash(client) % s.contacts.length]!);
+      return;
+    }
     const first = req.type === 'out' ? req.tuple[0] : req.template[0];
-    const partition = partitionOf(first, s.partitions);
+    const partition = partitionOf(first, s.groups.length);
     const strong = req.type === 'in' || req.type === 'inp';
     if (partition !== s.partition) {
-      const group = groupsOf(ctx.cluster)[partition]!;
-      return ctx.redirect(id, strong ? sequencerOf({ group }) : group[hash(client) % group.length]!);
+      const group = s.groups[partition];
+      if (group !== undefined) ctx.redirect(id, group[hash(client) % group.length]!);
+      return;
     }
-    if (strong && sequencerOf(s) !== ctx.self && this.options.bug !== 'in-without-global-order') return ctx.redirect(id, sequencerOf(s));
+    if (strong && this.options.bug === 'in-without-global-order') return takeAlone(ctx, id, req.template, req.type === 'in');
+    if (strong && !isLeader(ctx)) {
+      if (s.leader !== null && s.leader !== ctx.self) ctx.redirect(id, s.leader);
+      return; // a view change is under way: the client retries
+    }
     switch (req.type) {
       case 'out':
         return onOut(ctx, id, req.tuple);
@@ -96,19 +112,38 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
     switch (msg.type) {
       case 'Outs':
         return applyOuts(ctx, msg.batch);
-      case 'Log':
-        return applyLog(ctx, msg.from, msg.takes);
       case 'Pull':
-        return onPull(ctx, from, msg.vector, msg.logLength);
+        return onPull(ctx, from, msg.vector);
+      case 'Accept':
+        return onAccept(ctx, from, msg);
+      case 'Ack':
+        return onAck(ctx, from, msg);
+      case 'Prepare':
+        return onPrepare(ctx, from, msg);
+      case 'Promise':
+        return onPromise(ctx, from, msg);
+      case 'Join':
+        return onJoin(ctx, from, msg);
+      case 'Map':
+        return onMap(ctx, msg);
       default:
         return assertNever(msg);
     }
   }
 
-  /** The one timer, `gossip`: a pull from a random peer of the group. */
+  /**
+   * The one timer, `gossip`: a pull from a random peer of the group; at the sequencer, the
+   * log (or a heartbeat) to every member; elsewhere, the check for a silent sequencer; at
+   * a joiner, its Join.
+   */
   override onTimer(ctx: Ctx, _tag: Timer): void {
     ctx.setTimer('gossip', TIMING.gossipMs);
+    joinRound(ctx);
+    if (ctx.state.partition < 0) return;
     pullRound(ctx);
+    if (isLeader(ctx)) {
+      for (const m of ctx.state.group) if (m !== ctx.self) sendLog(ctx, m);
+    } else suspectRound(ctx);
   }
 }
 
