@@ -4,7 +4,10 @@
  */
 import { campaign, simulate } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
-import { noDoubleTake, tuplespace, weakOpsConverge, type State } from '../packages/protocols/tuplespace/index.ts';
+import type { Operation } from '@faultline/runtime';
+import { noDoubleTake, tuplespace, weakOpsConverge, type Req, type Res, type State } from '../packages/protocols/tuplespace/index.ts';
+
+const historyOf = (r: { history: readonly unknown[] }) => r.history as readonly Operation<Req, Res>[];
 
 const FOUNDERS = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'].map((id) => ({ id }));
 
@@ -27,7 +30,7 @@ describe('joining a running tuplespace', () => {
     const peer = states.get(n7.group.find((id) => id !== 'n7')!)!;
     expect(n7.group).toContain('n7');
     // It holds tuples written before it started, and the log's committed prefix.
-    const early = r.history.filter((o) => o.req.type === 'out' && o.status === 'ok' && o.completeMs < 4_000 && peer.tuples[o.id] !== undefined);
+    const early = historyOf(r).filter((o) => o.req.type === 'out' && o.status === 'ok' && (o.completeMs ?? Infinity) < 4_000 && peer.tuples[o.id] !== undefined);
     expect(early.length).toBeGreaterThan(0);
     for (const o of early) expect(n7.tuples[o.id]).toBeDefined();
     expect(n7.log.slice(0, n7.commit)).toEqual(peer.log.slice(0, peer.commit));
@@ -53,7 +56,7 @@ describe('strong operations without their sequencer', () => {
     for (const seed of [1, 2, 3]) {
       const r = simulate({ protocol: tuplespace, seed, scenario });
       expect(r.violation).toBeUndefined();
-      const takes = r.history.filter((o) => (o.req.type === 'in' || o.req.type === 'inp') && o.status === 'ok' && o.invokeMs > 3_000 && o.result?.type === 'tuple');
+      const takes = historyOf(r).filter((o) => (o.req.type === 'in' || o.req.type === 'inp') && o.status === 'ok' && o.invokeMs > 3_000 && o.result?.type === 'tuple');
       expect(takes.length).toBeGreaterThan(0);
       const live = r.nodes.filter((n) => n.up).map((n) => n.state as State);
       for (const s of live) expect(s.leader === 'n1' || s.leader === 'n4').toBe(false);
