@@ -29,7 +29,7 @@ type PromiseMsg = Extract<Msg, { type: 'Promise' }>;
 /** Each round: a member that has not heard its sequencer for too long stands as candidate for the next view. */
 export function suspectRound(ctx: Ctx): void {
   const s = ctx.state;
-  if (s.partition < 0 || s.leader === ctx.self && s.status === 'normal') return;
+  if (s.partition < 0 || (s.leader === ctx.self && s.status === 'normal')) return;
   if (++s.silentRounds < TIMING.suspectRounds + ctx.randomInt(TIMING.suspectRounds)) return;
   const view = s.view + 1;
   follow(ctx, view, null);
