@@ -43,7 +43,7 @@ describe('the twitter properties', () => {
     nowMs: at + 100,
     phase: 'quiescent',
     history,
-    nodes: [{ id: 'b1', up: true, paused: false, state: { front: null, back: { store: { data } } } as unknown as State }],
+    nodes: [{ id: 'b1', up: true, paused: false, state: { upper: null, lower: { store: { data } } } as unknown as State }],
   });
   const log = (posts: { id: string; author: string; text: string }[], follows: { user: string; whom: string }[] = []) =>
     JSON.stringify({ posts: posts.map((p) => ({ ...p, atMs: 0 })), follows });

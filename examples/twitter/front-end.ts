@@ -10,13 +10,14 @@
  * - timeline: for every other front end, probe for generations newer than known; then read
  *   every generation's log (this one's is in memory) and answer with their union.
  */
-import type { ClientId, Context, RequestId } from '@faultline/runtime';
+import type { Answer, ClientId, RequestId, UpperContext } from '@faultline/runtime';
 import type { Req as PbReq, Res as PbRes } from '../../packages/protocols/primary-backup/index.ts';
 import { genKey, logKey, parseLog, timelineOf, type GenLog } from './log.ts';
-import type { Msg, Req, Res, Timer } from './messages.ts';
-import type { Call, FrontState, Job, Purpose, State } from './state.ts';
+import type { FrontMsg, Req, Res } from './messages.ts';
+import type { Call, FrontState, Job, Purpose } from './state.ts';
 
-type Ctx = Context<State, Msg, Res, Timer>;
+export type FrontCtx = UpperContext<FrontState, FrontMsg, Res, 'tick', PbReq>;
+type Ctx = FrontCtx;
 
 export const FRONT_TIMING = {
   /** The front end's timer: resends of a back-end call. */
@@ -40,15 +41,13 @@ export const FRONT_LIMITS = {
 export type CacheBug = boolean;
 
 function front(ctx: Ctx): FrontState {
-  const f = ctx.state.front;
-  if (f === null) throw new Error(`${ctx.self} is not a front end`);
-  return f as FrontState;
+  return ctx.state as FrontState;
 }
 
 export function startFront(ctx: Ctx, cacheBug: CacheBug): void {
   const f = front(ctx);
   f.pbClient = `${ctx.self}/${ctx.randomInt(1_000_000_000)}`;
-  ctx.setTimer('fe:tick', FRONT_TIMING.tickMs);
+  ctx.setTimer('tick', FRONT_TIMING.tickMs);
   advance(ctx, cacheBug);
 }
 
@@ -63,7 +62,7 @@ export function frontRequest(ctx: Ctx, req: Req, requestId: RequestId, client: C
 }
 
 export function frontTick(ctx: Ctx, cacheBug: CacheBug): void {
-  ctx.setTimer('fe:tick', FRONT_TIMING.tickMs);
+  ctx.setTimer('tick', FRONT_TIMING.tickMs);
   const f = front(ctx);
   const call = f.call;
   if (call === null) return advance(ctx, cacheBug);
@@ -82,26 +81,27 @@ export function frontTick(ctx: Ctx, cacheBug: CacheBug): void {
   resend(ctx, call);
 }
 
-export function frontMessage(ctx: Ctx, msg: Msg, cacheBug: CacheBug): void {
+/** The back end's answer to a call: a result, or a redirect to the back end it believes is primary. */
+export function frontAnswer(ctx: Ctx, callId: string, answer: Answer<PbRes>, cacheBug: CacheBug): void {
   const f = front(ctx);
   const call = f.call;
-  if (call === null || (msg.type !== 'answer' && msg.type !== 'moved') || msg.requestId !== call.requestId) return;
-  if (msg.type === 'moved') {
-    if (!f.backEnds.includes(msg.to) || call.sends >= FRONT_LIMITS.maxCallSends) return; // the tick resends or gives up
-    call.target = msg.to;
-    f.target = msg.to;
+  if (call === null || callId !== call.requestId) return;
+  if (answer.kind === 'moved') {
+    if (!f.backEnds.includes(answer.to) || call.sends >= FRONT_LIMITS.maxCallSends) return; // the tick resends or gives up
+    call.target = answer.to;
+    f.target = answer.to;
     return resend(ctx, call);
   }
   f.call = null;
   f.target = call.target;
-  understand(ctx, call.purpose, msg.result);
+  understand(ctx, call.purpose, answer.result);
   advance(ctx, cacheBug);
 }
 
 function resend(ctx: Ctx, call: Call): void {
   call.sends++;
   call.sentMs = ctx.now();
-  ctx.send(call.target, { type: 'call', requestId: call.requestId, client: front(ctx).pbClient, req: call.req });
+  ctx.call(call.target, call.requestId, call.req, front(ctx).pbClient);
 }
 
 function startCall(ctx: Ctx, purpose: Purpose, req: { type: 'put'; key: string; value: string } | { type: 'get'; key: string }): void {

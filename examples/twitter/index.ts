@@ -2,14 +2,14 @@
  * twitter: the course assignment's service on faultline. Front ends take posts, follows
  * and timeline requests from clients; replicated back ends keep the data.
  *
- * Composition. One Service class, `Twitter`, runs on every node and dispatches on the
- * node's role, given by the `backEnds` option (every other node is a front end). A back
- * end runs primary-backup's `PrimaryBackup` unchanged, with a context adapted for it
- * (backend-context.ts): its state is the `back` field of the composite state, its cluster
- * is the back ends, its messages and timers are wrapped, and its `reply` and `redirect`
- * become messages to the front end that asked (named by the request id). A front end is
- * the back end's client: one request in flight, with its own request ids and numbers,
- * resent on a timer to the next back end and following redirects, all bounded.
+ * Composition. The service is a `stack` (the runtime's composition API, docs/composition.md):
+ * the front end (`FrontEnd`, an `Upper` layer) on every node not in the `backEnds` option,
+ * over primary-backup's `PrimaryBackup`, unchanged, on the back ends. The stack gives each
+ * its own state slice (`upper`, `lower`), messages, timers and cluster, and carries the
+ * front end's `call`s to the back end and the back end's `reply`/`redirect` back to the
+ * front end's `onAnswer`. A front end is the back end's client: one request in flight,
+ * with its own request ids and numbers, resent on a timer to the next back end and
+ * following redirects, all bounded.
  *
  * Why primary-backup. Its gets are ordered with its puts and answered only once every
  * member has the op (linearizable reads and writes), so a timeline read through any front
@@ -52,7 +52,7 @@ import { defineProtocol, type NodeSpec } from '@faultline/runtime';
 import { BUGS as PB_BUGS } from '../../packages/protocols/primary-backup/index.ts';
 import type { Req, Res } from './messages.ts';
 import { properties } from './properties.ts';
-import { BACK_END_BUG, Twitter } from './service.ts';
+import { BACK_END_BUG, twitterService } from './service.ts';
 import type { State } from './state.ts';
 import { workload } from './workload.ts';
 
@@ -87,7 +87,7 @@ export const twitter = defineProtocol<State, Req, Res>({
     if (backEnds !== undefined && !(Array.isArray(backEnds) && backEnds.length > 0 && backEnds.every((b) => typeof b === 'string'))) {
       throw new Error('option backEnds must be a non-empty array of node ids');
     }
-    return new Twitter({ bug, backEnds: (backEnds as string[] | undefined) ?? BACK_ENDS });
+    return twitterService({ bug, backEnds: (backEnds as string[] | undefined) ?? BACK_ENDS });
   },
   bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
   properties: properties(BACK_ENDS),

@@ -1,4 +1,4 @@
-import type { ClientId, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
+import type { ClientId, NodeId, NodeInfo, RequestId, StackState } from '@faultline/runtime';
 import type { Req as PbReq, State as PbState } from '../../packages/protocols/primary-backup/index.ts';
 import { emptyLog, type GenLog } from './log.ts';
 import type { Req, Res } from './messages.ts';
@@ -57,14 +57,11 @@ export interface FrontState {
   done: { requestId: RequestId; result: Res }[];
 }
 
-/** A node is a front end or a back end; the other field is null. */
-export interface State {
-  readonly front: FrontState | null;
-  readonly back: PbState | null;
-}
+/** A node's state: the front end's (upper layer) or the back end's (lower layer); the other is null. */
+export type State = StackState<FrontState, PbState>;
 
 export function frontState(node: NodeInfo, backEnds: readonly NodeId[]): FrontState {
-  const frontEnds = node.cluster.filter((n) => !backEnds.includes(n));
+  const frontEnds = node.cluster;
   return {
     frontEnds,
     backEnds,
