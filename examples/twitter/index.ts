@@ -56,14 +56,21 @@ import { BACK_END_BUG, twitterService } from './service.ts';
 import type { State } from './state.ts';
 import { workload } from './workload.ts';
 
+/** The founding front ends. */
 export const FRONT_ENDS = ['f1', 'f2'] as const;
+/**
+ * A front end not in the initial list: it knows only f1 and asks it to be admitted (and
+ * again after every restart). It starts with the others (`joinAtMs: 0`) so that clients
+ * are sent to it (the simulator's clients start at nodes that start at 0).
+ */
+export const LATE_FRONT_END: NodeSpec = { id: 'f3', joinAtMs: 0, contacts: ['f1'] };
 /**
  * Five back ends, for the reason primary-backup gives for its five founders: its state is
  * volatile, so with three a crash while another node is still being readmitted leaves one
  * voter of three and the back end stuck.
  */
 export const BACK_ENDS = ['b1', 'b2', 'b3', 'b4', 'b5'] as const;
-const NODES: readonly NodeSpec[] = [...FRONT_ENDS, ...BACK_ENDS].map((id) => ({ id }));
+const NODES: readonly NodeSpec[] = [...FRONT_ENDS.map((id) => ({ id })), LATE_FRONT_END, ...BACK_ENDS.map((id) => ({ id }))];
 
 /**
  * The front end's bug, and one of primary-backup's run on the back ends. Its other two are
@@ -72,31 +79,36 @@ const NODES: readonly NodeSpec[] = [...FRONT_ENDS, ...BACK_ENDS].map((id) => ({ 
  * because a front end rewrites its whole log on every change, so a write the back end lost
  * comes back with the next one; the second was not traced.
  */
-const BACK_END_BUGS = ['no-state-transfer'] as const;
+const BACK_END_BUGS = ["no-state-transfer", "reply-before-replicate", "stale-primary-reads"] as const;
 const BUGS: Record<string, string> = {
   'front-end-cache': "a front end answers timelines from the other front ends' logs as it first read them, never reading them again",
+  'serve-before-admitted': 'a front end that is not a founder serves at once, without being admitted: no other front end finds its posts',
   ...Object.fromEntries(BACK_END_BUGS.map((name) => [`${BACK_END_BUG}${name}`, `primary-backup's bug on the back ends: ${PB_BUGS[name]}`])),
 };
 
 export const twitter = defineProtocol<State, Req, Res>({
   name: 'twitter',
   description: 'front ends that post, follow and fetch timelines, over back ends replicated by primary-backup',
-  // `backEnds` (an option of a deployment's cluster config) replaces the simulator's five.
-  create({ bug, backEnds }: { bug?: string; backEnds?: unknown }) {
+  // `backEnds` and `frontEnds` (options of a deployment's cluster config) replace the
+  // simulator's five back ends and two founding front ends.
+  create({ bug, backEnds, frontEnds }: { bug?: string; backEnds?: unknown; frontEnds?: unknown }) {
     if (bug !== undefined && !(bug in BUGS)) throw new Error(`twitter has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
-    if (backEnds !== undefined && !(Array.isArray(backEnds) && backEnds.length > 0 && backEnds.every((b) => typeof b === 'string'))) {
-      throw new Error('option backEnds must be a non-empty array of node ids');
-    }
-    return twitterService({ bug, backEnds: (backEnds as string[] | undefined) ?? BACK_ENDS });
+    return twitterService({ bug, backEnds: nodeList('backEnds', backEnds) ?? BACK_ENDS, frontEnds: nodeList('frontEnds', frontEnds) ?? FRONT_ENDS });
   },
   bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
   properties: properties(BACK_ENDS),
   faults: ['drop', 'duplicate', 'reorder', 'delay', 'crash', 'pause', 'skew'],
   nodes: NODES,
   maxFaultyNodes: 1,
-  workload: workload(FRONT_ENDS),
+  workload: workload([...FRONT_ENDS, LATE_FRONT_END.id]),
   durationMs: 10_000,
   quietMs: 5_000,
 });
 
 export default twitter;
+
+function nodeList(option: string, v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (Array.isArray(v) && v.length > 0 && v.every((b) => typeof b === 'string')) return v as string[];
+  throw new Error(`option ${option} must be a non-empty array of node ids`);
+}

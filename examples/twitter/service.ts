@@ -1,6 +1,6 @@
 import { stack, Upper, type Answer, type ClientId, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
 import { PrimaryBackup, type Bug as PbBug, type Req as PbReq, type Res as PbRes } from '../../packages/protocols/primary-backup/index.ts';
-import { frontAnswer, frontRequest, frontTick, startFront, type FrontCtx } from './front-end.ts';
+import { frontAnswer, frontMessage, frontRequest, frontTick, startFront, type FrontCtx } from './front-end.ts';
 import type { FrontMsg, Req, Res } from './messages.ts';
 import { frontState, type FrontState } from './state.ts';
 
@@ -10,7 +10,9 @@ export const BACK_END_BUG = 'back-end:';
 export interface TwitterOptions {
   /** The back-end nodes; every other node of the cluster is a front end. */
   readonly backEnds: readonly NodeId[];
-  /** `front-end-cache`, or `back-end:<name>` for a primary-backup bug run on the back ends. */
+  /** The founding front ends; any other front end joins through one it knows (default: every front end is a founder). */
+  readonly frontEnds?: readonly NodeId[];
+  /** `front-end-cache`, `serve-before-admitted`, or `back-end:<name>` for a primary-backup bug run on the back ends. */
   readonly bug?: string;
 }
 
@@ -18,13 +20,14 @@ export interface TwitterOptions {
 export class FrontEnd extends Upper<FrontState, FrontMsg, Req, Res, 'tick', PbReq, PbRes> {
   constructor(
     private readonly backEnds: readonly NodeId[],
+    private readonly founders: readonly NodeId[] | undefined,
     private readonly cacheBug: boolean,
   ) {
     super();
   }
 
   initialState(node: NodeInfo): FrontState {
-    return frontState(node, this.backEnds);
+    return frontState(node, this.backEnds, this.founders?.includes(node.self) ?? true);
   }
 
   override onStart(ctx: FrontCtx): void {
@@ -37,7 +40,9 @@ export class FrontEnd extends Upper<FrontState, FrontMsg, Req, Res, 'tick', PbRe
     frontRequest(ctx, req, requestId, client, this.cacheBug);
   }
 
-  onMessage(_ctx: FrontCtx, _from: NodeId, _msg: FrontMsg): void {}
+  onMessage(ctx: FrontCtx, from: NodeId, msg: FrontMsg): void {
+    frontMessage(ctx, from, msg, this.cacheBug);
+  }
 
   override onTimer(ctx: FrontCtx, _tag: 'tick'): void {
     frontTick(ctx, this.cacheBug);
@@ -54,7 +59,8 @@ export function twitterService(options: TwitterOptions) {
   const isBack = (n: NodeId) => options.backEnds.includes(n);
   return stack({
     name: 'twitter',
-    upper: new FrontEnd(options.backEnds, options.bug === 'front-end-cache'),
+        // serve-before-admitted: every front end takes itself for a founder.
+    upper: new FrontEnd(options.backEnds, options.bug === 'serve-before-admitted' ? undefined : options.frontEnds, options.bug === 'front-end-cache'),
     lower: new PrimaryBackup({ founders: options.backEnds, bug: pbBug }),
     upperOn: (n) => !isBack(n),
     lowerOn: isBack,

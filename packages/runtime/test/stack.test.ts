@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Service, TurnExecutor, Upper, stack, type Answer, type Context, type UpperContext } from '../src/index.ts';
+import { Service, TurnExecutor, Upper, stack, type Answer, type Context, type StackState, type UpperContext } from '../src/index.ts';
 
 /**
  * Two layers whose messages, timers and requests look alike ({ type: 'ping' }, timer
@@ -54,7 +54,7 @@ class Front extends Upper<UState, Ping, string, string, 'tick', string, string> 
 const host = { now: () => 0, random: () => 0.5 };
 const NODES = ['n1', 'n2', 'n3'];
 const both = () => stack({ upper: new Front(), lower: new Lower() });
-const exec = (self: string, service = both()) => new TurnExecutor(service, self, NODES, host);
+const exec = (self: string, service = both()) => new TurnExecutor<StackState<UState, LState>>(service, self, NODES, host);
 
 describe('stack', () => {
   it("a layer's message reaches only that layer's handler, and a layer's effects carry its namespace", () => {
