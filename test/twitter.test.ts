@@ -1,7 +1,8 @@
 /**
  * examples/twitter: the simulator campaign on a few seeds, the front-end-cache bug caught
  * in a scanned range, and the service on the real runtime (five `faultline run`
- * processes on ephemeral loopback ports: two front ends, three primary-backup back ends).
+ * processes on ephemeral loopback ports: two front ends, three primary-backup back ends, then
+ * a third front end that joins the running cluster with `--join f1`).
  * Bigger campaigns are run by hand: `npx faultline test ./examples/twitter/index.ts --seeds 500`.
  */
 import * as fs from 'node:fs';
@@ -99,17 +100,19 @@ describe('twitter on the real runtime', () => {
   const INDEX = fileURLToPath(new URL('../examples/twitter/index.ts', import.meta.url));
   const IDS = ['f1', 'f2', 'b1', 'b2', 'b3'];
   let cluster: LocalCluster | undefined;
+  let joiner: LocalCluster | undefined;
   let client: ClusterClient | undefined;
   let dir: string | undefined;
   afterAll(async () => {
     await client?.close();
     await cluster?.kill();
+    await joiner?.kill();
     if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a post through one front end is in the timeline read through the other', async () => {
+  it('a post through one front end is in the timeline read through the other; a front end joins with --join and serves', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twitter-'));
-    const ports = await freePorts(IDS.length);
+    const ports = await freePorts(IDS.length + 1);
     const file = path.join(dir, 'cluster.json');
     const config = {
       nodes: IDS.map((id, i) => ({ id, address: `127.0.0.1:${ports[i]}` })),
@@ -135,5 +138,35 @@ describe('twitter on the real runtime', () => {
     });
     expect(await ask({ type: 'timeline', user: 'alice' }, 'f2')).toEqual({ type: 'timeline', user: 'alice', posts: [{ author: 'alice', text: 'hello from f1' }] });
     expect(await ask({ type: 'timeline' }, 'f1')).toEqual({ type: 'error', error: 'timeline needs user' });
+
+    // f3 is in no node's cluster.json: its own lists only itself and f1, and it joins with --join f1.
+    const f3 = { id: 'f3', address: `127.0.0.1:${ports[IDS.length]}` };
+    const joinerFile = path.join(dir, 'f3.json');
+    fs.writeFileSync(joinerFile, JSON.stringify({ ...config, nodes: [f3, config.nodes[0]] }));
+    joiner = new LocalCluster(joinerFile, ['f3'], { quickStart: true, runArgs: ['--join', 'f1'] });
+    await joiner.start();
+    const everyone = path.join(dir, 'everyone.json');
+    fs.writeFileSync(everyone, JSON.stringify({ ...config, nodes: [...config.nodes, f3] }));
+    await client.close();
+    client = await ClusterClient.connect({ config: loadClusterConfig(everyone), timeoutMs: 1000, attemptsMax: 20 });
+    // It serves once a front end has admitted it and it has claimed a generation.
+    for (let i = 0; i < 200; i++) {
+      const upper = ((await client.inspect('f3')).state as State).upper;
+      if (upper?.joined === true && upper.gen > 0) break;
+      await new Promise((r) => setTimeout(r, 50)); // det-ok: a real cluster's clock
+    }
+    const posted = await client.request<Res>({ type: 'post', user: 'bob', text: 'hello from f3' }, { target: 'f3' });
+    expect(posted).toMatchObject({ result: { type: 'posted' }, node: 'f3' });
+    expect(await ask({ type: 'timeline', user: 'bob' }, 'f2')).toEqual({
+      type: 'timeline',
+      user: 'bob',
+      posts: [
+        { author: 'alice', text: 'hello from f1' },
+        { author: 'bob', text: 'hi alice' },
+        { author: 'bob', text: 'hello from f3' },
+      ],
+    });
+    const fromF3 = await client.request<Res>({ type: 'timeline', user: 'alice' }, { target: 'f3' });
+    expect(fromF3).toMatchObject({ result: { type: 'timeline', user: 'alice', posts: [{ author: 'alice', text: 'hello from f1' }] }, node: 'f3' });
   }, 90_000);
 });
