@@ -113,6 +113,31 @@ describe('stack', () => {
     expect(b.effects.filter((x) => x.kind === 'send')).toEqual([]);
   });
 
+  it('a stack is a service: three layers, each calling the one below, answer a client within one turn', () => {
+    /** Forwards each request to the layer below with its name appended, and passes the answer up. */
+    class Relay extends Upper<{ seen: number }, never, string, string, 'tick', string, string> {
+      constructor(private readonly tag: string) {
+        super();
+      }
+      initialState() {
+        return { seen: 0 };
+      }
+      onMessage(): void {}
+      override onRequest(ctx: UpperContext<{ seen: number }, never, string, 'tick', string>, req: string, requestId: string): void {
+        ctx.state.seen++;
+        ctx.call(ctx.self, requestId, `${req}>${this.tag}`);
+      }
+      onAnswer(ctx: UpperContext<{ seen: number }, never, string, 'tick', string>, callId: string, answer: Answer<string>): void {
+        if (answer.kind === 'result') ctx.reply(callId, `${answer.result}<${this.tag}`);
+      }
+    }
+    const three = stack({ upper: new Relay('a'), lower: stack({ upper: new Relay('b'), lower: new Lower() }) });
+    const e = new TurnExecutor(three, 'n1', NODES, host);
+    const r = e.run(e.initialState(), { kind: 'request', requestId: 'r6', client: 'c1', req: 'go' });
+    expect(r.effects).toEqual([{ kind: 'reply', requestId: 'r6', result: 'done go>a>b<b<a' }]);
+    expect(r.state).toMatchObject({ upper: { seen: 1 }, lower: { upper: { seen: 1 }, lower: { calls: ['n1:go>a>b'] } } });
+  });
+
   it('a call loop between the layers within one turn is stopped with an error', () => {
     class Echo extends Lower {
       override onRequest(ctx: Context<LState, Ping, string, 'tick'>, _req: string, requestId: string): void {
