@@ -10,13 +10,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClusterClient, loadClusterConfig } from '@faultline/runtime/host';
-import { campaign } from '@faultline/simulator';
+import { campaign, simulate } from '@faultline/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePorts, LocalCluster } from '../examples/kv-cluster/processes.ts';
-import type { Operation, SystemView } from '@faultline/runtime';
+import { defineProtocol, type NodeSpec, type Operation, type SystemView } from '@faultline/runtime';
 import type { Req, Res } from '../examples/twitter/messages.ts';
-import twitter, { LATE_FRONT_END } from '../examples/twitter/index.ts';
-import { followerTimelinesConverge, noInventedPosts, readYourPosts } from '../examples/twitter/properties.ts';
+import twitter, { BACK_ENDS, LATE_BACK_END, LATE_FRONT_END } from '../examples/twitter/index.ts';
+import { followerTimelinesConverge, noInventedPosts, properties, readYourPosts } from '../examples/twitter/properties.ts';
 import type { State } from '../examples/twitter/state.ts';
 
 describe('twitter in the simulator', () => {
@@ -37,8 +37,23 @@ describe('twitter in the simulator', () => {
     expect(unadmitted.failures.map((f) => f.property)).toEqual(Array(10).fill('read-your-posts'));
   });
 
+  it('a back end that joins later, knowing only b1, is admitted and gets the data; the campaign passes with it', () => {
+    const withB6 = defineProtocol<State, Req, Res>({
+      ...twitter,
+      nodes: [...(twitter.nodes as NodeSpec[]), LATE_BACK_END],
+      create: (o) => twitter.create({ ...o, lateBackEnds: [LATE_BACK_END.id] } as { bug?: string }),
+      properties: properties([...BACK_ENDS, LATE_BACK_END.id]),
+    });
+    const r = campaign({ protocol: withB6, seeds: 5 });
+    expect(r.failures.map((f) => `seed ${f.seed}: ${f.property}: ${f.message}`)).toEqual([]);
+    const run = simulate({ protocol: withB6, seed: 2 });
+    const b6 = run.nodes.find((n) => n.id === 'b6')!.state as State;
+    expect(b6.lower?.status).toBe('member');
+    expect(Object.keys(b6.lower!.store.data).length).toBeGreaterThan(0);
+  });
+
   // The composite under Ken (checkpoint per turn of the whole node) with crashes.
-  it('the composite passes under Ken with crashes, and a bug in the back end is caught by the front end\'s property', () => {
+  it('the composite passes under Ken with crashes, and a bug in the back end is caught by a property of the twitter layer', () => {
     const faults = ['drop', 'duplicate', 'reorder', 'delay', 'crash', 'pause', 'skew'] as const;
     const ok = campaign({ protocol: twitter, ken: true, faults, seeds: 4 });
     expect(ok.failures.map((f) => `seed ${f.seed}: ${f.property}: ${f.message}`)).toEqual([]);

@@ -39,8 +39,10 @@
  * the founders' logs, then those of every member they name, until no new front end turns
  * up. On the real runtime a node joins the running cluster with `faultline run --join`
  * (docs/deploy.md). A new back end joins primary-backup as its late joiners do (knowing one
- * back end); a front end adds a back end it is redirected to. The simulator's f3 is a
- * front end outside the initial list (it knows only f1).
+ * back end; named in the `lateBackEnds` option so it runs the back end's layer); a front
+ * end adds a back end it is redirected to. The simulator's f3 is a front end outside the
+ * initial list (it knows only f1); test/twitter.test.ts adds b6, a back end that joins at
+ * 3 s knowing only b1.
  *
  * Properties: `read-your-posts` (a timeline shows every post of its user acknowledged
  * before it was asked for, whichever front end took it), `no-invented-posts` (only posts
@@ -77,6 +79,11 @@ export const FRONT_ENDS = ['f1', 'f2'] as const;
  */
 export const LATE_FRONT_END: NodeSpec = { id: 'f3', joinAtMs: 0, contacts: ['f1'] };
 /**
+ * A back end that joins at 3 s knowing only b1, as primary-backup's late joiners do: not in
+ * the default layout (test/twitter.test.ts runs it), which keeps the figures of the README.
+ */
+export const LATE_BACK_END: NodeSpec = { id: 'b6', joinAtMs: 3_000, contacts: ['b1'] };
+/**
  * Five back ends, for the reason primary-backup gives for its five founders: its state is
  * volatile, so with three a crash while another node is still being readmitted leaves one
  * voter of three and the back end stuck.
@@ -104,9 +111,14 @@ export const twitter = defineProtocol<State, Req, Res>({
   description: 'front ends that post, follow and fetch timelines, over back ends replicated by primary-backup',
   // `backEnds` and `frontEnds` (options of a deployment's cluster config) replace the
   // simulator's five back ends and two founding front ends.
-  create({ bug, backEnds, frontEnds }: { bug?: string; backEnds?: unknown; frontEnds?: unknown }) {
+  create({ bug, backEnds, frontEnds, lateBackEnds }: { bug?: string; backEnds?: unknown; frontEnds?: unknown; lateBackEnds?: unknown }) {
     if (bug !== undefined && !(bug in BUGS)) throw new Error(`twitter has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
-    return twitterService({ bug, backEnds: nodeList('backEnds', backEnds) ?? BACK_ENDS, frontEnds: nodeList('frontEnds', frontEnds) ?? FRONT_ENDS });
+    return twitterService({
+      bug,
+      backEnds: nodeList('backEnds', backEnds) ?? BACK_ENDS,
+      frontEnds: nodeList('frontEnds', frontEnds) ?? FRONT_ENDS,
+      lateBackEnds: nodeList('lateBackEnds', lateBackEnds),
+    });
   },
   bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
   properties: properties(BACK_ENDS),

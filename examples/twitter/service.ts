@@ -12,6 +12,8 @@ export interface TwitterOptions {
   readonly backEnds: readonly NodeId[];
   /** The founding front ends; any other front end joins through one it knows (default: every front end is a founder). */
   readonly frontEnds?: readonly NodeId[];
+  /** Back ends that join later (primary-backup's late joiners: they replicate but do not vote). */
+  readonly lateBackEnds?: readonly NodeId[];
   /** `front-end-cache`, `serve-before-admitted`, or `back-end:<name>` for a primary-backup bug run on the back ends. */
   readonly bug?: string;
 }
@@ -56,7 +58,7 @@ export class FrontEnd extends Upper<FrontState, FrontMsg, Req, Res, 'tick', PbRe
 /** Front ends stacked over primary-backup, unchanged, on the back-end nodes. */
 export function twitterService(options: TwitterOptions) {
   const pbBug = options.bug?.startsWith(BACK_END_BUG) ? (options.bug.slice(BACK_END_BUG.length) as PbBug) : undefined;
-  const isBack = (n: NodeId) => options.backEnds.includes(n);
+  const isBack = (n: NodeId) => options.backEnds.includes(n) || (options.lateBackEnds?.includes(n) ?? false);
   return stack({
     name: 'twitter',
         // serve-before-admitted: every front end takes itself for a founder.
