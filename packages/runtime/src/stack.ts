@@ -55,10 +55,14 @@ type AnyLower = Service<any, any, any, any, any>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ctx = Context<StackState<any, any>, StackMsg<any, any, any, any>, any, string>;
 
-/** Stacks `upper` over `lower` (see `StackOptions`). */
-export function stack<U extends AnyUpper, L extends AnyLower>(options: StackOptions<U, L>): Stack<U, L> {
+/** Stacks `upper` over `lower` (see `StackOptions`); the upper layer's calls and answers must be the lower's requests and replies. */
+export function stack<L extends AnyLower, U extends CallerOf<L>>(options: StackOptions<U, L>): Stack<U, L> {
   return new Stack(options);
 }
+
+/** An upper layer whose calls are `L`'s requests and whose answers are `L`'s replies. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type CallerOf<L> = Upper<any, any, any, any, any, ReqOf<L>, ResOf<L>>;
 
 type StateOf<X> = X extends Service<infer S, any, any, any, any> ? S : never; // eslint-disable-line @typescript-eslint/no-explicit-any
 type MsgOf<X> = X extends Service<any, infer M, any, any, any> ? M : never; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -138,6 +138,17 @@ describe('stack', () => {
     expect(r.state).toMatchObject({ upper: { seen: 1 }, lower: { upper: { seen: 1 }, lower: { calls: ['n1:go>a>b'] } } });
   });
 
+  it('the upper layer must call with the lower layer\'s requests (a type error otherwise)', () => {
+    class Numbers extends Service<null, never, number, number> {
+      initialState() {
+        return null;
+      }
+      onMessage(): void {}
+    }
+    // @ts-expect-error Front calls with strings; Numbers takes numbers.
+    expect(() => stack({ upper: new Front(), lower: new Numbers() })).not.toThrow();
+  });
+
   it('a call loop between the layers within one turn is stopped with an error', () => {
     class Echo extends Lower {
       override onRequest(ctx: Context<LState, Ping, string, 'tick'>, _req: string, requestId: string): void {
