@@ -1,6 +1,6 @@
 import type { CheckModel, ModelState } from './check-model.ts';
 import type { CheckProgress, CheckResult, Choice } from './check.ts';
-import { BestFirstQueue } from './best-first-queue.ts';
+import { EventHeap } from '../heap.ts';
 import type { PathMonitor } from './path-monitor.ts';
 import { PropertyInputs } from './property-inputs.ts';
 
@@ -61,13 +61,17 @@ export function directedSearch(c: DirectedContext): DirectedOutcome {
   const bestDepth = new Map<string, number>();
   const rootHash = shared.hashOf(c.root);
   bestDepth.set(rootHash, 0);
-  const queue = new BestFirstQueue<Reached>();
-  queue.push({ state: c.root, visit: 0, depth: 0, score: 0, hash: rootHash });
+  // Highest score first, ties in the order pushed (breadth first): the event heap's (t, seq) order on t = -score.
+  const queue = new EventHeap<{ readonly t: number; readonly seq: number; readonly reached: Reached }>();
+  let pushed = 0;
+  const push = (reached: Reached) => queue.push({ t: -reached.score, seq: pushed++, reached });
+  push({ state: c.root, visit: 0, depth: 0, score: 0, hash: rootHash });
   const cut: Reached[] = [];
   const ends: Reached[] = [];
   let deepest = 0;
   const progress = () => c.onProgress?.({ depth: deepest, statesExplored: shared.explored, statesUnique: shared.seen.size, frontier: queue.size });
-  for (let e = queue.pop(); e !== undefined; e = queue.pop()) {
+  for (let q = queue.pop(); q !== undefined; q = queue.pop()) {
+    const e = q.reached;
     if (bestDepth.get(e.hash)! < e.depth) continue; // reached again by a shorter path, which is queued
     if (e.depth >= c.maxDepth) {
       cut.push(e);
@@ -95,10 +99,10 @@ export function directedSearch(c: DirectedContext): DirectedOutcome {
         const v = c.monitorAlong(visit, false).check(r.state, model.always, 'running');
         if (v !== undefined) return { kind: 'violation', visit, depth, failure: v };
       }
-      queue.push({ state: r.state, visit, depth, score: e.score + NEW_VALUE_WORTH * inputs.novelty(r.state) - 1, hash: h });
+      push({ state: r.state, visit, depth, score: e.score + NEW_VALUE_WORTH * inputs.novelty(r.state) - 1, hash: h });
       if (shared.seen.size >= c.maxStates) {
         progress();
-        return { kind: 'done', depth: deepest, coverage: 'budget', frontier: [...cut, ...queue.remaining()] };
+        return { kind: 'done', depth: deepest, coverage: 'budget', frontier: [...cut, ...queue.remaining().map((x) => x.reached)] };
       }
     }
     if (!fresh) ends.push(e);

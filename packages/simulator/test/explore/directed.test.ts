@@ -63,15 +63,3 @@ describe('directed search (check --directed, issue 17)', () => {
     expect(r.ok).toBe(false);
   });
 });
-
-describe('the best-first queue', () => {
-  it('pops the highest score first, equal scores in the order pushed', async () => {
-    const { BestFirstQueue } = await import('../../src/explore/best-first-queue.ts');
-    const q = new BestFirstQueue<{ score: number; name: string }>();
-    for (const [name, score] of [['a', 1], ['b', 3], ['c', 1], ['d', -2], ['e', 3], ['f', 0]] as const) q.push({ name, score });
-    const out: string[] = [];
-    for (let x = q.pop(); x !== undefined; x = q.pop()) out.push(x.name);
-    expect(out).toEqual(['b', 'e', 'a', 'c', 'f', 'd']);
-    expect(q.size).toBe(0);
-  });
-});
