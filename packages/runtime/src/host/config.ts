@@ -112,6 +112,11 @@ export function parseAddress(text: string): { host: string; port: number } | nul
   return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
+/** The inverse of `parseAddress`: `host:port`, an IPv6 host in brackets. */
+export function formatAddress(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 function parseProtocol(v: unknown, fail: Fail): ProtocolChoice {
   if (typeof v === 'string' && v !== '') return { name: v, options: {} };
   if (!isObject(v)) return fail('protocol', 'must be a protocol name or { "name", "bug"?, "options"? }');

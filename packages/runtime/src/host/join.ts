@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NodeId } from '../ids.ts';
 import { createTransport } from '../net/index.ts';
-import { ClusterConfigError, nodeAddress, parseClusterConfig, type ClusterConfig } from './config.ts';
+import { ClusterConfigError, formatAddress, nodeAddress, parseClusterConfig, type ClusterConfig } from './config.ts';
 import { transportSecurity } from './security.ts';
 import { decodeWire, encodeWire } from './wire.ts';
 
@@ -31,7 +31,7 @@ export async function joinCluster(o: JoinOptions): Promise<ClusterConfig> {
   if (o.via === o.nodeId) throw new ClusterConfigError(`node ${o.nodeId} cannot join through itself`);
   const port = o.port ?? self.port;
   if (!(port >= 1 && port <= 65535)) throw new ClusterConfigError(`a joining node needs a fixed port to tell the others (got ${port})`);
-  const address = `${self.host.includes(':') ? `[${self.host}]` : self.host}:${port}`;
+  const address = formatAddress(self.host, port);
   const client = `join-${o.nodeId}-${randomBytes(6).toString('hex')}`; // det-ok: host code, a fresh client id
   let answered: (nodes: readonly { id: NodeId; address: string }[]) => void = () => {};
   const members = new Promise<readonly { id: NodeId; address: string }[]>((resolve) => (answered = resolve));

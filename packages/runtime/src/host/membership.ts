@@ -1,6 +1,6 @@
 import type { NodeId } from '../ids.ts';
 import type { Endpoint, Transport } from '../net/index.ts';
-import { parseAddress, type ClusterConfig } from './config.ts';
+import { formatAddress, parseAddress, type ClusterConfig } from './config.ts';
 import { encodeWire, type Wire } from './wire.ts';
 
 /**
@@ -19,7 +19,7 @@ export class Membership {
     private readonly transport: () => Transport,
     private readonly log: (line: string) => void,
   ) {
-    for (const n of config.nodes) this.addresses.set(n.id, `${n.host.includes(':') ? `[${n.host}]` : n.host}:${n.port}`);
+    for (const n of config.nodes) this.addresses.set(n.id, formatAddress(n.host, n.port));
   }
 
   /** Every known node, in the order they became known. */
