@@ -83,10 +83,11 @@ export class Symmetry {
     const resps = s.resps.map((q): Response => ({ ...q, op: rename(q.op, r), node: rename(q.node, r), result: deep(q.result, r) }));
     // The history is hashed by place: a renamed operation goes to its new id's place.
     const ops = s.ops.slice();
+    const place = new Map(s.ops.map((o, i) => [o.id, i]));
     for (const op of s.ops) {
       const id = rename(op.id, r);
       const moved = id === op.id ? op : { ...op, id, client: rename(op.client, r) };
-      ops[s.ops.findIndex((o) => o.id === id)] = moved.status === 'pending' ? moved : { ...moved, result: deep(op.result, r) };
+      ops[place.get(id)!] = moved.status === 'pending' ? moved : { ...moved, result: deep(op.result, r) };
     }
     return { ...s, nodes, msgs, reqs, resps, ops };
   }
