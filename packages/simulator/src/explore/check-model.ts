@@ -298,6 +298,15 @@ export class CheckModel {
    * Every part's hash is structural and cached per object (see state-hash.ts).
    */
   hash(s: ModelState): string {
+    return this.mix(s).digest();
+  }
+
+  /** The 64 bits of `hash(s)` into `out` (high word first): the search's visited store keeps these, no text. */
+  hashLanes(s: ModelState, out: Uint32Array): Uint32Array {
+    return this.mix(s).lanes(out);
+  }
+
+  private mix(s: ModelState): Mixer {
     const m = this.mixer.reset(0);
     for (const n of s.nodes) m.num(nodeHash(n));
     m.num(this.reorder ? unorderedOf(s.msgs, msgHash) : linkOrderedHash(s.msgs));
@@ -308,7 +317,7 @@ export class CheckModel {
       if (op.status === 'pending') m.int(0).int(op.attempts);
       else m.int(1).text(op.status).num(structuralHash(op.result));
     }
-    return m.digest();
+    return m;
   }
 
   private nodeIndex(id: string): number {

@@ -2,8 +2,10 @@ import { Rng } from '../rng.ts';
 import { CheckModel, type Action, type ModelOptions, type ModelState } from './check-model.ts';
 import { criticalTransition, type CriticalTransition } from './critical.ts';
 import { PathMonitor } from './path-monitor.ts';
-import { EMPTY_SLEEP, SleepSets, type SleepSet, type Slept } from './sleep-sets.ts';
-import { Symmetry } from './symmetry.ts';
+import { searchHash, type SearchHash } from './search-hash.ts';
+import { searchPlan, type Answer, type PlanOptions, type PlanResult } from './search-plan.ts';
+import { SearchShard, type Limits } from './search-shard.ts';
+import { SleepSets } from './sleep-sets.ts';
 import { randomWalk, warmUp } from './walk.ts';
 
 /** One step of a path: the index of the action among those enabled (the replayable part) and what it did. */
@@ -89,21 +91,17 @@ export const DEFAULT_WALKS = 100;
 export const DEFAULT_WALK_DEPTH = 500;
 export const DEFAULT_WALKS_PER_PREFIX = 20;
 const PROGRESS_EVERY = 2_000;
+/** With several shards, a level is split between them once it has this many states per shard (see search-plan.ts). */
+const SPLIT_AT_PER_SHARD = 4;
 /** Failing walks whose critical transition is looked for, at most (each costs up to log2(path) + 2 probes). */
 const MAX_ANALYSED_WALKS = 3;
 
-interface Visit {
-  readonly parent: number;
-  readonly choice: Choice | undefined;
-  /** The state reached, so that a path's states can be shown to its properties in order (see PathMonitor). */
-  readonly state: ModelState;
-}
-
-interface Entry {
-  readonly state: ModelState;
-  readonly visit: number;
-  /** Steps not to take from it (partial-order reduction). */
-  readonly sleep: SleepSet;
+/** The frontier the walks start from, in the search's order: a state's path from the initial state, the state, and a monitor that has seen the search's path to it, it included. */
+export interface Frontier {
+  readonly size: number;
+  pathOf(k: number): Choice[];
+  stateOf(k: number): ModelState;
+  monitorOf(k: number): PathMonitor;
 }
 
 /**
@@ -112,26 +110,50 @@ interface Entry {
  * checked in every new state. Then random walks from the frontier, in which only the
  * healed system's actions happen (no drops, duplicates or crashes), for `eventually`
  * properties; a walk in which they never all hold is a liveness failure, and its critical
- * transition is looked for (see critical.ts).
+ * transition is looked for (see critical.ts). The search's order and decisions are
+ * search-plan.ts's; here one shard holds every state.
  */
 export function check(options: CheckOptions): CheckResult {
-  return search(new CheckModel(options), options);
+  const model = new CheckModel(options);
+  const start = searchStart(model, options);
+  if (start.done !== undefined) return start.done;
+  const shard = searchShard(model, options, start);
+  const plan = searchPlan(planOptions(options, start, 1));
+  let limits: Limits | undefined;
+  let answer: Answer;
+  for (;;) {
+    const step = plan.next(answer);
+    if (step.done === true) return finish(model, options, start, step.value, shard);
+    const r = step.value;
+    answer = undefined;
+    if (r.t === 'level') {
+      shard.beginLevel(1, 0);
+      limits = r.limits;
+    } else if (r.t === 'report') answer = shard.expand(Infinity, limits);
+    else if (r.t === 'failure') answer = shard.failure(r.successor);
+    else if (r.t === 'sleeps') answer = shard.sleepKeys(r.successors);
+    else if (r.accept !== undefined) shard.accept(r.accept[0]!, r.merges[0]);
+  }
 }
 
-function search(model: CheckModel, o: CheckOptions): CheckResult {
-  const maxStates = o.maxStates ?? DEFAULT_MAX_STATES;
+export interface SearchStart {
+  readonly root: ModelState;
+  /** The name states have in the visited store (with symmetry, their orbit's). */
+  readonly hash: SearchHash;
+  readonly warm: Choice[];
+  readonly warmup: CheckResult['warmup'];
+  readonly base: Pick<CheckResult, 'protocol' | 'bug' | 'walks' | 'liveness' | 'warmup' | 'model'>;
+  /** The initial state (after the warm-up) already fails: the whole result. */
+  readonly done: CheckResult | undefined;
+}
+
+/** The search's first state (after the warm-up, if any), checked. */
+export function searchStart(model: CheckModel, o: CheckOptions): SearchStart {
   if (!Number.isInteger(o.depth) || o.depth < 0) throw new RangeError(`depth must be an integer >= 0, not ${o.depth}`);
-  const symmetry = o.symmetric !== undefined && o.symmetric.length > 0 ? new Symmetry(model, o.symmetric) : undefined;
-  const hashOf = symmetry !== undefined ? (s: ModelState) => symmetry.hash(s) : (s: ModelState) => model.hash(s);
-  const visits: Visit[] = [];
-  let warm: Choice[] = [];
-  const pathTo = (v: number): Choice[] => {
-    const out: Choice[] = [];
-    for (let k = v; visits[k]!.parent >= 0; k = visits[k]!.parent) out.push(visits[k]!.choice!);
-    return [...warm, ...out.reverse()];
-  };
+  const hash = searchHash(model, o.symmetric);
   const first = model.initial();
   let init = first;
+  let warm: Choice[] = [];
   let warmup: CheckResult['warmup'];
   if (o.warmup !== undefined && o.warmup > 0 && first.error === undefined) {
     const w = warmUp(model, first.state, o.warmup, new Rng(`${o.seed ?? 'check'}/warmup`));
@@ -140,104 +162,57 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
     init = { state: w.state, error: w.failure };
   }
   const base = { protocol: o.protocol.name, bug: o.bug, walks: { run: 0, failed: 0 }, liveness: undefined, warmup, model: model.description };
-  visits.push({ parent: -1, choice: undefined, state: init.state });
-  /** A monitor that has seen the states from the search's start up to visit `v`'s, that one included when `through`. */
-  const monitorAlong = (v: number, through: boolean): PathMonitor => {
-    const states: ModelState[] = [];
-    for (let k = through ? v : visits[v]!.parent; k >= 0; k = visits[k]!.parent) states.push(visits[k]!.state);
-    return PathMonitor.along(model, states.reverse());
-  };
-  let explored = 1;
-  const seen = new Set<string>([hashOf(init.state)]);
   const failed = init.error ?? new PathMonitor(model).check(init.state, model.always, 'running');
-  if (failed !== undefined)
-    return { ...base, ok: false, statesExplored: 1, statesUnique: 1, depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: warm } };
-  const por = o.sleepSets !== false ? new SleepSets(model) : undefined;
-  let level: Entry[] = [{ state: init.state, visit: 0, sleep: EMPTY_SLEEP }];
-  let depth = 0;
-  let coverage: CheckResult['coverage'] = 'complete';
-  const progress = () => o.onProgress?.({ depth, statesExplored: explored, statesUnique: seen.size, frontier: level.length });
-  outer: while (depth < o.depth) {
-    const next: Entry[] = [];
-    /** The entry of `next` each state of it is, by hash (with sleep sets: a state reached again here merges its sleep sets). */
-    const pending = new Map<string, number>();
-    for (const e of level) {
-      const actions = model.actions(e.state);
-      const taken: Slept[] = [];
-      for (let i = 0; i < actions.length; i++) {
-        const a = actions[i]!;
-        if (por?.asleep(e.sleep, e.state, a)) continue;
-        const reads = model.clockReads;
-        const r = model.apply(e.state, a);
-        let sleep = EMPTY_SLEEP;
-        if (por !== undefined) {
-          const step = por.describe(e.state, a, model.clockReads !== reads);
-          sleep = por.child(e.state, e.sleep, taken, step);
-          taken.push(step);
-        }
-        explored++;
-        if (explored % PROGRESS_EVERY === 0) progress();
-        const choice = () => ({ i, label: model.label(e.state, a) });
-        if (r.error !== undefined) {
-          visits.push({ parent: e.visit, choice: choice(), state: r.state });
-          return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...r.error, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
-        }
-        const h = hashOf(r.state);
-        if (seen.has(h)) {
-          const k = pending.get(h);
-          // An image under symmetry names its steps differently: none of them stays asleep.
-          const same = symmetry === undefined || (k !== undefined && model.hash(r.state) === model.hash(next[k]!.state));
-          if (por !== undefined && k !== undefined) next[k] = { ...next[k]!, sleep: same ? por.meet(next[k]!.sleep, sleep) : EMPTY_SLEEP };
-          continue;
-        }
-        seen.add(h);
-        visits.push({ parent: e.visit, choice: choice(), state: r.state });
-        const v = monitorAlong(visits.length - 1, false).check(r.state, model.always, 'running');
-        if (v !== undefined)
-          return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...v, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
-        if (por !== undefined) pending.set(h, next.length);
-        next.push({ state: r.state, visit: visits.length - 1, sleep });
-        if (seen.size >= maxStates) {
-          coverage = 'budget';
-          level = next;
-          depth++;
-          break outer;
-        }
-      }
-    }
-    if (next.length === 0) {
-      coverage = 'exhausted';
-      break;
-    }
-    level = next;
-    depth++;
-    progress();
-  }
-  progress();
-  const counts = { statesExplored: explored, statesUnique: seen.size, depth, coverage };
-  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo, monitorAlong, warm.length, warmup?.reached === true) };
+  const done: CheckResult | undefined =
+    failed === undefined ? undefined : { ...base, ok: false, statesExplored: 1, statesUnique: 1, depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: warm } };
+  return { root: init.state, hash, warm, warmup, base, done };
 }
 
-function walkFrontier(
-  model: CheckModel,
-  o: CheckOptions,
-  frontier: readonly Entry[],
-  pathTo: (v: number) => Choice[],
-  monitorAlong: (v: number, through: boolean) => PathMonitor,
-  warmSteps: number,
-  warmReached: boolean,
-): Pick<CheckResult, 'ok' | 'violation' | 'walks' | 'liveness'> {
+/** A shard that begins with the search's first state (one thread's search is one shard; a worker's, one of several). */
+export function searchShard(model: CheckModel, o: CheckOptions, start: SearchStart): SearchShard {
+  return new SearchShard(model, start.root, start.warm, start.hash, o.sleepSets !== false ? new SleepSets(model) : undefined);
+}
+
+export function planOptions(o: CheckOptions, start: SearchStart, shards: number): PlanOptions {
+  const progress = o.onProgress;
+  return {
+    shards,
+    depth: o.depth,
+    maxStates: o.maxStates ?? DEFAULT_MAX_STATES,
+    rootHash: start.hash.lanes(start.root, new Uint32Array(2)),
+    sleepSets: o.sleepSets !== false,
+    symmetric: start.hash.symmetric,
+    splitAt: SPLIT_AT_PER_SHARD * shards,
+    onProgress: (p) => progress?.(p),
+    progressEvery: PROGRESS_EVERY,
+  };
+}
+
+/** The result from the plan's outcome, with the walks from the frontier when the search found no violation. */
+export function finish(model: CheckModel, o: CheckOptions, start: SearchStart, p: PlanResult, frontier: Frontier): CheckResult {
+  const counts = { statesExplored: p.statesExplored, statesUnique: p.statesUnique, depth: p.depth, coverage: p.coverage };
+  if (p.violation !== undefined) return { ...start.base, ...counts, ok: false, violation: { property: p.violation.property, message: p.violation.message, depth: p.depth, foundBy: 'search', path: [...p.violation.path] } };
+  return { ...start.base, ...counts, ...walkFrontier(model, o, frontier, start.warm.length, start.warmup?.reached === true) };
+}
+
+/** The frontier places the walks start from, in the order they are picked (see walkFrontier): a driver whose frontier is elsewhere fetches these only. */
+export function walkStarts(o: CheckOptions, frontierSize: number): number[] {
+  const pick = new Rng(`${o.seed ?? 'check'}/frontier`);
+  return frontierSize === 0 ? [] : Array.from({ length: o.walks ?? DEFAULT_WALKS }, () => pick.int(frontierSize));
+}
+
+function walkFrontier(model: CheckModel, o: CheckOptions, frontier: Frontier, warmSteps: number, warmReached: boolean): Pick<CheckResult, 'ok' | 'violation' | 'walks' | 'liveness'> {
   const walks = o.walks ?? DEFAULT_WALKS;
   const walkDepth = o.walkDepth ?? DEFAULT_WALK_DEPTH;
   let failedWalks = 0;
   let analysed = 0;
   let liveness: LivenessFailure | undefined;
-  const pick = new Rng(`${o.seed ?? 'check'}/frontier`);
-  for (let w = 0; w < walks && frontier.length > 0; w++) {
-    const from = pick.pick(frontier);
-    const walk = randomWalk(model, from.state, walkDepth, new Rng(`${o.seed ?? 'check'}/walk/${w}`), monitorAlong(from.visit, true));
+  const starts = walkStarts(o, frontier.size);
+  for (let w = 0; w < starts.length; w++) {
+    const from = starts[w]!;
+    const walk = randomWalk(model, frontier.stateOf(from), walkDepth, new Rng(`${o.seed ?? 'check'}/walk/${w}`), frontier.monitorOf(from));
     if (walk.outcome === 'reached') continue;
-    const prefix = pathTo(from.visit);
+    const prefix = frontier.pathOf(from);
     if (walk.outcome === 'unsafe') {
       const path = [...prefix, ...walk.choices];
       return { ok: false, violation: { ...walk.failure, depth: path.length - warmSteps, foundBy: 'walk', path }, walks: { run: w + 1, failed: failedWalks }, liveness };
@@ -251,7 +226,7 @@ function walkFrontier(
         liveness = { ...walk.failure, path, walkFrom: prefix.length, critical, verdict: critical.found ? 'violated' : 'inconclusive' };
     }
   }
-  return { ok: liveness?.verdict !== 'violated', violation: undefined, walks: { run: frontier.length > 0 ? walks : 0, failed: failedWalks }, liveness };
+  return { ok: liveness?.verdict !== 'violated', violation: undefined, walks: { run: frontier.size > 0 ? walks : 0, failed: failedWalks }, liveness };
 }
 
 /** The states along `choices` from the initial state (`states[0]` is the initial one); throws if a choice is not enabled or its label differs. */

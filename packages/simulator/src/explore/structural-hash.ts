@@ -56,11 +56,20 @@ export class Mixer {
 
   /** The two lanes as 16 hex digits (a 64-bit name). */
   digest(): string {
+    const [b, a] = this.lanes(pair);
+    return b!.toString(16).padStart(8, '0') + a!.toString(16).padStart(8, '0');
+  }
+
+  /** The 64 bits `digest` writes, into `out` (high word first), with no text made. */
+  lanes(out: Uint32Array): Uint32Array {
     const a = fmix(this.a ^ this.b) >>> 0;
-    const b = fmix(this.b + Math.imul(a, 0x27d4eb2d)) >>> 0;
-    return b.toString(16).padStart(8, '0') + a.toString(16).padStart(8, '0');
+    out[0] = fmix(this.b + Math.imul(a, 0x27d4eb2d));
+    out[1] = a;
+    return out;
   }
 }
+
+const pair = new Uint32Array(2);
 
 function fmix(h: number): number {
   h ^= h >>> 16;
@@ -102,7 +111,7 @@ export function structuralHash(v: unknown): number {
       if (Number.isSafeInteger(v)) return leaf.reset(Tag.Int).num(v < 0 ? -v : v).int(v < 0 ? 1 : 0).value();
       return Number.isFinite(v) ? leaf.reset(Tag.Number).text(String(v)).value() : NULL;
     case 'string':
-      return leaf.reset(Tag.Text).text(v).value();
+      return textHash(v);
     case 'bigint':
       return leaf.reset(Tag.BigInt).text(String(v)).value();
     case 'object':
@@ -111,6 +120,22 @@ export function structuralHash(v: unknown): number {
       // Functions and symbols: canonicalJson writes them as JSON.stringify does (nothing, or null in arrays).
       return NULL;
   }
+}
+
+/** Texts' hashes by text: object keys and short strings recur in every state, and hashing one is a loop over its characters. */
+const texts = new Map<string, number>();
+const MAX_CACHED_TEXTS = 1 << 16;
+const MAX_CACHED_TEXT_LENGTH = 64;
+
+function textHash(s: string): number {
+  const hit = texts.get(s);
+  if (hit !== undefined) return hit;
+  const h = leaf.reset(Tag.Text).text(s).value();
+  if (s.length <= MAX_CACHED_TEXT_LENGTH) {
+    if (texts.size >= MAX_CACHED_TEXTS) texts.clear();
+    texts.set(s, h);
+  }
+  return h;
 }
 
 const NULL = new Mixer().reset(Tag.Null).value();
@@ -139,7 +164,7 @@ function objectHash(v: object): number {
       for (const k in o) {
         if (!Object.hasOwn(o, k)) continue;
         const x = o[k];
-        if (x !== undefined) u.add(leaf.reset(Tag.Text).text(k).value(), structuralHash(x));
+        if (x !== undefined) u.add(textHash(k), structuralHash(x));
       }
     }
     h = u.value(v instanceof Map ? Tag.Map : v instanceof Set ? Tag.Set : Tag.Object);
