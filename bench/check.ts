@@ -3,6 +3,7 @@ import { check } from '@faultline/simulator';
 import { chainReconfig } from '../packages/simulator/test/explore/fixtures/chain-reconfig.ts';
 import { leaseFailover } from '../packages/simulator/test/explore/fixtures/lease-failover.ts';
 import { twoPhase } from '../packages/simulator/test/explore/fixtures/two-phase.ts';
+import { checkOnWorkers } from '../packages/cli/src/commands/check-workers.ts';
 import { medianOf, ratePerSec } from './measure.ts';
 
 /**
@@ -12,9 +13,30 @@ import { medianOf, ratePerSec } from './measure.ts';
  * unique states, where a state is six replicas' stores, views and timers). No walks.
  * Then the lease-failover fixture, whose long-lease bug needs 7 timer ticks: the states
  * the timed model visits to find it, and whether the untimed model raises a false alarm
- * on the correct version (1: it does).
+ * on the correct version (1: it does). Last, `check.workers2.speedup`: wall time of
+ * primary-backup's whole depth 3 on one thread over the same on 2 worker threads
+ * (`--workers 2`, their start-up included), measured one after the other in this run;
+ * the two results must be equal.
  */
 export async function checkFigures(): Promise<Record<string, number>> {
+  return { ...singleThread(), ...(await workersSpeedup()) };
+}
+
+/** primary-backup's whole depth 3 (about 77,000 unique states, sleep sets on as by default): long enough that the workers' start-up weighs little. */
+const WORKERS_RUN = { depth: 3, maxStates: 1_000_000, walks: 0 };
+
+async function workersSpeedup(): Promise<Record<string, number>> {
+  const t0 = performance.now();
+  const one = check({ protocol: primaryBackup, ...WORKERS_RUN });
+  const t1 = performance.now();
+  const two = await checkOnWorkers({ protocolArg: primaryBackup.name, cwd: process.cwd(), options: WORKERS_RUN }, { protocol: primaryBackup, ...WORKERS_RUN }, 2);
+  const t2 = performance.now();
+  if (JSON.stringify(two) !== JSON.stringify(one)) throw new Error('check bench: 2 workers and 1 thread disagree');
+  // Wall time of one thread over 2 worker threads (their start-up included) on the same search.
+  return { 'check.workers2.speedup': (t1 - t0) / (t2 - t1) };
+}
+
+function singleThread(): Record<string, number> {
   const rate = (run: () => { statesExplored: number }) => medianOf(3, () => ratePerSec(() => run().statesExplored));
   const bankRate = rate(() => check({ protocol: bank, depth: 11, walks: 0, sleepSets: false }));
   const pbRate = rate(() => check({ protocol: primaryBackup, depth: 4, maxStates: 3_000, walks: 0, sleepSets: false }));
