@@ -15,7 +15,7 @@ import { resolveConfig } from '../scenario.ts';
 import { canonicalDigest, hashTexts } from './canonical.ts';
 import { linkOrderedHash, msgHash, nodeHash, requestHash, responseHash, unorderedOf } from './state-hash.ts';
 import { Mixer, structuralHash } from './structural-hash.ts';
-import type { Action, ClientRequest, ModelNode, ModelOptions, ModelState, StepResult } from './model-state.ts';
+import type { Action, ClientRequest, InFlight, ModelNode, ModelOptions, ModelState, StepResult } from './model-state.ts';
 
 export type { Action, ArmedTimer, ClientRequest, InFlight, ModelNode, ModelOptions, ModelState, Response, StepResult } from './model-state.ts';
 
@@ -343,7 +343,9 @@ export class CheckModel {
       return { state: s, error: { property: 'handler-error', message: err instanceof HandlerError ? err.message : String(err) } };
     }
     let timers = n.timers;
+    /** The messages in flight after the turn: copied on the turn's first send, then appended to (a broadcast copies once). */
     let msgs = s.msgs;
+    let sent: InFlight[] | undefined;
     let reqs = s.reqs;
     let resps = s.resps;
     const ops = s.ops;
@@ -351,7 +353,8 @@ export class CheckModel {
       switch (e.kind) {
         case 'send':
           if (!this.nodeIds.includes(e.to)) return { state: s, error: { property: 'invalid-effect', message: `${n.id} sent a message to unknown node '${e.to}'` } };
-          msgs = [...msgs, { from: n.id, to: e.to, msg: e.msg, copy: false }];
+          if (sent === undefined) msgs = sent = msgs.slice();
+          sent.push({ from: n.id, to: e.to, msg: e.msg, copy: false });
           break;
         case 'setTimer':
           // Timed, a timer's due time is part of the state: setting one reads the clock.
@@ -379,7 +382,9 @@ export class CheckModel {
       }
     }
     const state = result.changed ? result.state : n.state;
-    return ok({ ...s, nodes: s.nodes.map((x, j) => (j === node ? { ...x, state, timers } : x)), msgs, reqs, resps });
+    // A node the turn left as it was stays the same object (its hash is cached by identity).
+    const after = state === n.state && timers === n.timers ? n : { ...n, state, timers };
+    return ok({ ...s, nodes: after === n ? s.nodes : s.nodes.map((x, j) => (j === node ? after : x)), msgs, reqs, resps });
   }
 }
 

@@ -39,7 +39,10 @@ export class Mixer {
 
   /** A hash below 2^53 (see `num`) or any integer-valued number below 2^53 in size. */
   num(h: number): this {
-    return this.int(h % TWO32 | 0).int(Math.floor(h / TWO32) | 0);
+    if (h < 0) return this.int(h % TWO32 | 0).int(Math.floor(h / TWO32) | 0);
+    // For h >= 0 the same two words as above, without a floating-point remainder.
+    const high = Math.floor(h / TWO32);
+    return this.int((h - high * TWO32) | 0).int(high | 0);
   }
 
   text(s: string): this {
@@ -53,6 +56,17 @@ export class Mixer {
     const b = fmix(this.b + Math.imul(a, 0x27d4eb2d));
     return (b >>> 11) * TWO32 + (a >>> 0);
   }
+
+  /** `value()` as its two parts, `value() === high * 2^32 + low`, with no number above 2^32 made (see `Unordered.add`). */
+  valueParts(): void {
+    const a = fmix(this.a ^ this.b);
+    this.low = a >>> 0;
+    this.high = fmix(this.b + Math.imul(a, 0x27d4eb2d)) >>> 11;
+  }
+
+  /** The parts `valueParts` wrote. */
+  low = 0;
+  high = 0;
 
   /** The two lanes as 16 hex digits (a 64-bit name). */
   digest(): string {
@@ -183,9 +197,10 @@ export class Unordered {
   private n = 0;
 
   add(k: number, x: number): void {
-    const e = entry.reset(Tag.Entry).num(k).num(x).value();
-    this.lo = (this.lo + (e % TWO32)) % TWO32;
-    this.hi = (this.hi + Math.floor(e / TWO32)) % 2097152;
+    // The entry's hash e = high * 2^32 + low: lo sums e mod 2^32, hi sums floor(e / 2^32).
+    entry.reset(Tag.Entry).num(k).num(x).valueParts();
+    this.lo = (this.lo + entry.low) % TWO32;
+    this.hi = (this.hi + entry.high) % 2097152;
     this.n++;
   }
 
