@@ -17,6 +17,7 @@ describe('faultline check --workers', () => {
     ['a liveness failure with walks', [RING, '--depth', '4', '--walk-depth', '30']],
     ['a passing search stopped at --max-states', [RELAY, '--depth', '6', '--max-states', '40', '--walks', '5']],
     ['a violation without sleep sets', [RELAY, '--depth', '5', '--no-sleep-sets']],
+    ['a liveness failure found from the initial state after a warm-up (the search goes on from there)', [RING, '--depth', '4', '--walk-depth', '30', '--faults', 'drop', '--warmup', '2000']],
     ['two-phase commit with symmetry, its whole space', [TWO_PHASE, '--depth', '20', '--walks', '0', '--symmetric', 'n2,n3,n4']],
     ['two-phase commit commit-on-majority with symmetry (a violation)', [TWO_PHASE, '--bug', 'commit-on-majority', '--depth', '20', '--walks', '0', '--symmetric', 'n2,n3,n4']],
   ];
@@ -31,6 +32,12 @@ describe('faultline check --workers', () => {
         if (one.code === 1) expect(readFileSync(join(tmp, 'many.json'), 'utf8')).toBe(readFileSync(join(tmp, 'one.json'), 'utf8'));
       }
     });
+
+  it('--directed with --workers is a usage error (best first has no levels to split)', async () => {
+    const bad = await run(['check', RELAY, '--depth', '2', '--directed', '--workers', '2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--directed searches best first on one thread; --workers splits the breadth-first search/);
+  });
 
   it('a bad --symmetric is a usage error before any worker starts', async () => {
     const bad = await run(['check', TWO_PHASE, '--depth', '2', '--symmetric', 'n2,n7', '--workers', '2']);

@@ -1,12 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ProtocolDefinition } from '@faultline/runtime';
-import { CheckModel, searchShard, searchStart, serveShard, sharedFlow, type ToShard } from '@faultline/simulator';
+import { CheckModel, searchHash, searchRoots, searchShard, serveShard, sharedFlow, type ToShard } from '@faultline/simulator';
 import { loadProtocol } from '../protocol-loader.ts';
 import type { CheckWorkerData } from './check-workers.ts';
 
 /**
  * A `check --workers` thread: loads the protocol from the command line's argument, builds
- * the same model and first state as the main thread, and serves one shard of the search.
+ * the same model and roots (after the same warm-up) as the main thread, and serves one
+ * shard of the search from each root it is sent to.
  */
 const port = parentPort!;
 const spec = workerData as CheckWorkerData;
@@ -16,9 +17,10 @@ try {
   const protocol = await loadProtocol(spec.protocolArg, spec.cwd, builtins);
   const options = { ...spec.options, protocol: protocol.definition };
   const model = new CheckModel(options);
-  const start = searchStart(model, options);
+  const hash = searchHash(model, options.symmetric);
+  const { roots } = searchRoots(model, options.warmup, options.seed);
   const serve = serveShard(
-    searchShard(model, options, start),
+    (k) => searchShard(model, options, roots[k]!, hash),
     (m, transfer) => port.postMessage(m, transfer ?? []),
     sharedFlow(spec.flow),
   );

@@ -1,8 +1,11 @@
 import { CheckModel, type ModelState } from './check-model.ts';
-import { finish, planOptions, searchStart, statesAlong, walkStarts, type CheckOptions, type CheckResult, type Choice, type Frontier } from './check.ts';
+import { eachRoot, enterRoot, finishRoot, planOptions, statesAlong, walkStarts, type CheckOptions, type CheckResult, type Choice, type Frontier, type Searched, type Visited } from './check.ts';
 import { PathMonitor } from './path-monitor.ts';
 import { searchPlan, type Answer, type PlanResult } from './search-plan.ts';
+import { searchHash, type SearchHash } from './search-hash.ts';
 import type { FromShard, ToShard } from './shard-link.ts';
+import { VisitedSet } from './visited.ts';
+import type { SearchRoot } from './warm-start.ts';
 
 /** A shard held elsewhere (a worker thread) that runs `serveShard` on the same model and options. */
 export interface ShardLink {
@@ -16,18 +19,37 @@ export interface ShardLink {
 
 /**
  * `check` with its states split between shards held elsewhere: the same plan (search-plan.ts),
- * so the same states, counts and first violation as one thread. Each link's shard must have
- * been made from the same options (its model, its first state after the same warm-up). The
- * walks from the frontier run here, on states rebuilt from their paths. Given as a function,
- * the links are made once the options have been checked here (a bad option throws first).
+ * so the same states, counts and first violation as one thread, from each root of the
+ * warm-up (see `eachRoot`) in turn. Each link's shard must have been made from the same
+ * options (its model, its roots after the same warm-up). The walks from the frontier run
+ * here, on states rebuilt from their paths. Given as a function, the links are made once
+ * the options have been checked here (a bad option throws first). Directed search is best
+ * first, not level by level, and is not split: it throws.
  */
 export async function checkWithShards(options: CheckOptions, shards: readonly ShardLink[] | (() => Promise<readonly ShardLink[]>)): Promise<CheckResult> {
+  if (options.directed === true) throw new RangeError('directed search runs on one thread (it goes best first; shards split a breadth-first level)');
   const model = new CheckModel(options);
-  const start = searchStart(model, options);
-  if (start.done !== undefined) return start.done;
-  const links = typeof shards === 'function' ? await shards() : shards;
-  if (links.length === 0) throw new RangeError('checkWithShards needs at least one shard');
-  const plan = searchPlan(planOptions(options, start, links.length));
+  const hash = searchHash(model, options.symmetric);
+  const visited: Visited = { seen: new VisitedSet(), explored: 0 };
+  const roots = eachRoot(model, options);
+  let links: readonly ShardLink[] | undefined;
+  const linked = async (): Promise<readonly ShardLink[]> => {
+    links ??= typeof shards === 'function' ? await shards() : shards;
+    if (links.length === 0) throw new RangeError('checkWithShards needs at least one shard');
+    return links;
+  };
+  for (let step = roots.next(), index = 0; ; index++) {
+    if (step.done === true) return step.value;
+    const root = step.value;
+    const searched = enterRoot(model, root, hash, visited) ?? (await searchOnShards(model, options, root, index, hash, visited, await linked()));
+    step = roots.next(searched);
+  }
+}
+
+/** The breadth-first search from root `index` (`root`, counted and seen already), its shards held by `links`. */
+async function searchOnShards(model: CheckModel, options: CheckOptions, root: SearchRoot, index: number, hash: SearchHash, visited: Visited, links: readonly ShardLink[]): Promise<Searched> {
+  for (const link of links) link.post({ t: 'root', index });
+  const plan = searchPlan(planOptions(options, hash, visited, links.length));
   const streaming = links.map(() => false);
   const expect = async <T extends FromShard['t']>(w: number, t: T): Promise<Extract<FromShard, { t: T }>> => {
     const m = await links[w]!.next();
@@ -79,8 +101,8 @@ export async function checkWithShards(options: CheckOptions, shards: readonly Sh
       links.forEach((link, w) => link.post({ t: 'accept', successors: r.accept?.[w] ?? null, merges: r.merges[w] ?? [] }));
     }
   }
-  const frontier = result.violation === undefined ? await fetchFrontier(model, options, start.warm.length, result, links, expect) : emptyFrontier;
-  return finish(model, options, start, result, frontier);
+  const frontier = result.violation === undefined ? await fetchFrontier(model, options, root.choices.length, result, links, expect) : emptyFrontier;
+  return finishRoot(model, options, root, result, frontier, visited);
 }
 
 const emptyFrontier: Frontier = {

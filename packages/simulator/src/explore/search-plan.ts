@@ -1,5 +1,5 @@
 import { Outcome, type ChunkReport, type SleepMerge } from './search-shard.ts';
-import { VisitedSet } from './visited.ts';
+import type { VisitedSet } from './visited.ts';
 
 /**
  * The breadth-first search's order and its decisions, apart from who computes the states.
@@ -58,7 +58,10 @@ export interface PlanOptions {
   readonly shards: number;
   readonly depth: number;
   readonly maxStates: number;
-  readonly rootHash: Uint32Array;
+  /** The states seen so far, each with its place in the search's order (the root already in it; the searches from earlier roots' too): the plan adds the new ones. */
+  readonly seen: VisitedSet;
+  /** Steps taken so far, the root counted. */
+  readonly explored: number;
   /** Sleep sets are on: merge those of states reached again on their level. */
   readonly sleepSets: boolean;
   /** Symmetry is on: shards report each successor's own hash beside its orbit's (`ChunkReport.own`) when sleep sets are on too. */
@@ -70,11 +73,9 @@ export interface PlanOptions {
 }
 
 export function* searchPlan(o: PlanOptions): Generator<Request, PlanResult, Answer> {
-  /** Each state's place in the search's order of new states, the first one 0. */
-  const seen = new VisitedSet();
-  seen.insert(o.rootHash[0]!, o.rootHash[1]!, 0);
+  const seen = o.seen;
   const images = o.sleepSets && o.symmetric;
-  let explored = 1;
+  let explored = o.explored;
   let depth = 0;
   let coverage: PlanResult['coverage'] = 'complete';
   /** Owners of the current level's states in order; undefined while every shard holds all of it. */

@@ -10,7 +10,7 @@ export const enum Outcome {
   Fresh = 0,
   /** A handler threw or made an invalid effect: a violation wherever it comes in the order. */
   Error = 1,
-  /** This shard made the same state earlier in the search's order: not new anywhere. */
+  /** This shard made the same state earlier in the search's order, or knew it from before (see the constructor's `made`): not new anywhere. */
   Known = 2,
   /** New to this shard, and an `always` property fails in it. */
   Failing = 3,
@@ -82,7 +82,6 @@ export class SearchShard {
   private parents: number[] = [];
   private cursor = 0;
   private pending: Successor[] = [];
-  private readonly made = new VisitedSet();
   private readonly lanes = new Uint32Array(2);
 
   constructor(
@@ -93,6 +92,8 @@ export class SearchShard {
     private readonly hash: SearchHash,
     /** The partial-order reduction, if on. */
     private readonly por: SleepSets | undefined,
+    /** The states this shard knows were made before it (a one-thread search from a later root: every state seen); the shard adds its own. */
+    private readonly made = new VisitedSet(),
   ) {
     this.visits = [{ parent: -1, i: -1, state: root }];
     this.level = [0];

@@ -8,6 +8,8 @@ import type { ChunkReport, SearchShard, SleepMerge } from './search-shard.ts';
  * to stop early).
  */
 export type ToShard =
+  /** The search goes on from root `index` of warm-start.ts's (the first message): a new shard, from that root. */
+  | { readonly t: 'root'; readonly index: number }
   | { readonly t: 'level'; readonly stride: number; readonly offset: number; readonly report: boolean }
   | { readonly t: 'accept'; readonly successors: readonly number[] | null; readonly merges: readonly SleepMerge[] }
   | { readonly t: 'sleeps'; readonly successors: readonly number[] }
@@ -63,10 +65,17 @@ export function sharedFlow(buffer: SharedArrayBuffer): FlowControl & { merged():
   };
 }
 
-/** Runs `shard` for a driver: answers each message with `post`, and paces its reports by `flow`. */
-export function serveShard(shard: SearchShard, post: (m: FromShard, transfer?: ArrayBuffer[]) => void, flow: FlowControl): (m: ToShard) => void {
+/** Runs a shard for a driver, `shardAt(index)` from each root it is sent to: answers each message with `post`, and paces its reports by `flow`. */
+export function serveShard(shardAt: (root: number) => SearchShard, post: (m: FromShard, transfer?: ArrayBuffer[]) => void, flow: FlowControl): (m: ToShard) => void {
   let sent = 0;
+  let current: SearchShard | undefined;
   return (m) => {
+    if (m.t === 'root') {
+      current = shardAt(m.index);
+      return;
+    }
+    if (current === undefined) throw new Error(`search shard: '${m.t}' before its root`);
+    const shard = current;
     switch (m.t) {
       case 'level': {
         shard.beginLevel(m.stride, m.offset);

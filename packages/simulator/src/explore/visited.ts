@@ -55,6 +55,17 @@ export class VisitedSet {
     }
   }
 
+  /** A set with the same hashes and values, apart from this one. */
+  copy(): VisitedSet {
+    const c = new VisitedSet();
+    c.words = this.words.slice();
+    c.values = this.values.slice();
+    c.mask = this.mask;
+    c.count = this.count;
+    c.zero = this.zero;
+    return c;
+  }
+
   has(hi: number, lo: number): boolean {
     hi >>>= 0;
     lo >>>= 0;

@@ -51,4 +51,19 @@ describe('VisitedSet values', () => {
     expect(wrong).toEqual([]);
     expect(set.size).toBe(first.size);
   });
+
+  it('a copy holds the same hashes and values, 0:0 included, and grows apart from the original', () => {
+    const set = new VisitedSet(4);
+    set.insert(0, 0, 7);
+    for (let k = 1; k < 50; k++) set.insert(k, 3 * k, k);
+    const copy = set.copy();
+    expect(copy.size).toBe(50);
+    expect(copy.insert(0, 0, 99)).toBe(7);
+    for (let k = 1; k < 50; k++) expect(copy.insert(k, 3 * k, 0)).toBe(k);
+    for (let k = 50; k < 500; k++) expect(copy.add(k, 3 * k)).toBe(true);
+    expect(copy.size).toBe(500);
+    expect(set.size).toBe(50);
+    expect(set.has(60, 180)).toBe(false);
+    expect(set.insert(49, 147, 0)).toBe(49);
+  });
 });
