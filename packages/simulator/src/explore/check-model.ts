@@ -305,6 +305,15 @@ export class CheckModel {
    * Every part's hash is structural and cached per object (see state-hash.ts).
    */
   hash(s: ModelState): string {
+    return this.mix(s).digest();
+  }
+
+  /** The 64 bits of `hash(s)` into `out` (high word first): the search's visited store keeps these, no text. */
+  hashLanes(s: ModelState, out: Uint32Array): Uint32Array {
+    return this.mix(s).lanes(out);
+  }
+
+  private mix(s: ModelState): Mixer {
     const m = this.mixer.reset(0);
     for (const n of s.nodes) m.num(nodeHash(n));
     m.num(this.reorder ? this.msgsHash.of(s.msgs) : linkOrderedHash(s.msgs));
@@ -315,7 +324,7 @@ export class CheckModel {
       if (op.status === 'pending') m.int(0).int(op.attempts);
       else m.int(1).text(op.status).num(structuralHash(op.result));
     }
-    return m.digest();
+    return m;
   }
 
   /** `msgs` without its `i`th message (its multiset's hash derived from theirs). */

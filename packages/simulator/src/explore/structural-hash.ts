@@ -70,11 +70,20 @@ export class Mixer {
 
   /** The two lanes as 16 hex digits (a 64-bit name). */
   digest(): string {
+    const [b, a] = this.lanes(pair);
+    return b!.toString(16).padStart(8, '0') + a!.toString(16).padStart(8, '0');
+  }
+
+  /** The 64 bits `digest` writes, into `out` (high word first), with no text made. */
+  lanes(out: Uint32Array): Uint32Array {
     const a = fmix(this.a ^ this.b) >>> 0;
-    const b = fmix(this.b + Math.imul(a, 0x27d4eb2d)) >>> 0;
-    return b.toString(16).padStart(8, '0') + a.toString(16).padStart(8, '0');
+    out[0] = fmix(this.b + Math.imul(a, 0x27d4eb2d));
+    out[1] = a;
+    return out;
   }
 }
+
+const pair = new Uint32Array(2);
 
 function fmix(h: number): number {
   h ^= h >>> 16;
@@ -105,22 +114,6 @@ const leaf = new Mixer();
 const levels: Mixer[] = [];
 const sets: Unordered[] = [];
 let level = 0;
-/** Texts' hashes: object keys and short values recur in every state. */
-const texts = new Map<string, number>();
-const MAX_CACHED_TEXT = 64;
-const MAX_CACHED_TEXTS = 1 << 16;
-
-/** `structuralHash` of a text. */
-export function textHash(s: string): number {
-  if (s.length > MAX_CACHED_TEXT) return leaf.reset(Tag.Text).text(s).value();
-  let h = texts.get(s);
-  if (h === undefined) {
-    h = leaf.reset(Tag.Text).text(s).value();
-    if (texts.size >= MAX_CACHED_TEXTS) texts.clear();
-    texts.set(s, h);
-  }
-  return h;
-}
 
 /** The structural hash of `v` (see the module comment). */
 export function structuralHash(v: unknown): number {
@@ -142,6 +135,23 @@ export function structuralHash(v: unknown): number {
       // Functions and symbols: canonicalJson writes them as JSON.stringify does (nothing, or null in arrays).
       return NULL;
   }
+}
+
+/** Texts' hashes by text: object keys and short strings recur in every state, and hashing one is a loop over its characters. */
+const texts = new Map<string, number>();
+const MAX_CACHED_TEXTS = 1 << 16;
+const MAX_CACHED_TEXT_LENGTH = 64;
+
+/** `structuralHash` of a text. */
+export function textHash(s: string): number {
+  const hit = texts.get(s);
+  if (hit !== undefined) return hit;
+  const h = leaf.reset(Tag.Text).text(s).value();
+  if (s.length <= MAX_CACHED_TEXT_LENGTH) {
+    if (texts.size >= MAX_CACHED_TEXTS) texts.clear();
+    texts.set(s, h);
+  }
+  return h;
 }
 
 const NULL = new Mixer().reset(Tag.Null).value();
