@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ClusterClient, loadClusterConfig } from '@faultline/runtime/host';
 import { freePorts, LocalCluster } from '../examples/kv-cluster/processes.ts';
+import type { ClusterBenchOptions } from './cluster.ts';
+import { benchMain } from './node-stats.ts';
 import type { Req, Res, State } from '../packages/protocols/group-communication/index.ts';
 
 /**
@@ -54,11 +56,11 @@ async function until(client: ClusterClient, ms: number, ok: (s: State[]) => bool
 const oneView = (s: State[]) => s.every((x) => !x.blocked && x.view.members.length === IDS.length && x.viewKey === s[0]!.viewKey);
 const sameStream = (s: State[]) => oneView(s) && s.every((x) => x.viewStream.count === s[0]!.viewStream.count && x.viewStream.digest === s[0]!.viewStream.digest);
 
-export async function clusterGroupFigures(): Promise<Record<string, number>> {
+export async function clusterGroupFigures(o: ClusterBenchOptions = {}): Promise<Record<string, number>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-group-'));
   const configFile = writeGroupConfig(dir, await freePorts(IDS.length));
   const config = loadClusterConfig(configFile);
-  const cluster = new LocalCluster(configFile, IDS, { quickStart: true });
+  const cluster = new LocalCluster(configFile, IDS, { quickStart: true, nodeArgs: o.nodeArgs });
   const clients: ClusterClient[] = [];
   try {
     await cluster.start();
@@ -112,4 +114,5 @@ export async function clusterGroupFigures(): Promise<Record<string, number>> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await clusterGroupFigures()));
+/** `npx tsx bench/cluster-group.ts [--cpu-prof DIR]`: as bench/cluster.ts. */
+if (import.meta.url === `file://${process.argv[1]}`) await benchMain(clusterGroupFigures);
