@@ -22,8 +22,9 @@ export interface KenHostLayerOptions {
  * pipelined flush runs the fdatasync off the event loop, so the next turns run (and are
  * held) while the disk syncs the previous group. Between Ken
  * peers every message carries a sequence number and an ack and is retransmitted until
- * acknowledged, so a message the transport lost on a broken connection still arrives,
- * once. On a restart over the same `dataDir` the node comes back in the state of its last
+ * acknowledged (after a timeout that follows the ack round trip: `retransmitRtt` is on
+ * unless `options` turn it off), so a message the transport lost on a broken connection
+ * still arrives, once. On a restart over the same `dataDir` the node comes back in the state of its last
  * durable turn and resends what its peers had not acknowledged: to them, a crash and
  * restart look like a slow node.
  */
@@ -31,7 +32,7 @@ export function kenHostLayer(o: KenHostLayerOptions): LayerFactory {
   return (setup): NodeLayer => {
     const store = new FileStore(o.dataDir);
     const unlock = lockDataDir(o.dataDir);
-    const ken = new KenNode(setup.service, setup.self, setup.cluster, setup.host, store, o.options);
+    const ken = new KenNode(setup.service, setup.self, setup.cluster, setup.host, store, { ...o.options, retransmitRtt: o.options?.retransmitRtt ?? true });
     return {
       wire: 'ken',
       start: () => toLayer(ken.start()),
