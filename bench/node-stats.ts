@@ -19,7 +19,7 @@ export class NodeStats {
    * mean over the others, in ms: mean sync, mean wait of an input for its sync, turns per
    * sync, and the mean time a request spent on the primary; over every node, the share of
    * Ken data frames that were retransmissions (a timer below the ack round trip resends
-   * frames that were not lost).
+   * frames that were not lost) and the fdatasyncs per reply to a client (the disk is shared).
    */
   breakdown(prefix: string): Record<string, number> {
     const all = [...this.stopped.values()];
@@ -36,6 +36,7 @@ export class NodeStats {
       [`${prefix}.primaryRequestMs`]: ratio(primary, 'replyMs', 'repliesTimed'),
       [`${prefix}.backupCommitWaitMs`]: mean(others.map((s) => ratio(s, 'commitWaitMs', 'inputsCommitted'))),
       [`${prefix}.retransmitShare`]: sum('retransmissions') / sum('dataFramesSent'),
+      [`${prefix}.syncsPerReply`]: sum('syncs') / sum('replies'),
     };
   }
 }
