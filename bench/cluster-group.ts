@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ClusterClient, loadClusterConfig } from '@faultline/runtime/host';
 import { freePorts, LocalCluster } from '../examples/kv-cluster/processes.ts';
-import type { ClusterBenchOptions } from './cluster.ts';
+import { cpuMs, type ClusterBenchOptions } from './cluster.ts';
 import { benchMain } from './node-stats.ts';
 import type { Req, Res, State } from '../packages/protocols/group-communication/index.ts';
 
@@ -13,7 +13,9 @@ import type { Req, Res, State } from '../packages/protocols/group-communication/
  * processes on loopback (no Ken: the protocol's state is volatile by design; PSK on).
  * Every node joins one group; `CLIENTS` clients, spread over the nodes, each keep one
  * 1 KiB agreed multicast to it in flight; a multicast counts once its sender node has
- * delivered it (the reply). Counted over `MEASURE_MS` after `WARM_MS`; no faults. Then,
+ * delivered it (the reply). Counted over `MEASURE_MS` after `WARM_MS`; no faults.
+ * `cpuMsPerMsg`: CPU time of the three nodes and the clients' process over the window, per
+ * delivered multicast (as `cluster.kv.cpuMsPerOp`: the machine's load does not inflate it). Then,
  * once the load stops, every node must be in the view the measurement started in and
  * have delivered the same sequence in it (count and digest of the view's stream):
  * `cluster.group.sameSequence` is 1 when they did, else 0 (`cluster.group.viewChanged`
@@ -94,8 +96,10 @@ export async function clusterGroupFigures(o: ClusterBenchOptions = {}): Promise<
     const view = (await states(admin))[0]!.viewKey;
     const [d0, b0] = [delivered, busy];
     const t0 = process.hrtime.bigint(); // det-ok: a real clock for a real cluster
+    const cpu0 = cpuMs(cluster);
     await sleep(MEASURE_MS);
     const [d1, b1] = [delivered, busy];
+    const cpu = cpuMs(cluster) - cpu0;
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9; // det-ok: a real clock for a real cluster
     running = false;
     await Promise.all(loops);
@@ -103,6 +107,7 @@ export async function clusterGroupFigures(o: ClusterBenchOptions = {}): Promise<
     return {
       'cluster.group.msgsPerSec': (d1 - d0) / seconds,
       'cluster.group.busyPerSec': (b1 - b0) / seconds,
+      'cluster.group.cpuMsPerMsg': cpu / (d1 - d0),
       'cluster.group.sameSequence': sameStream(end) && end[0]!.viewKey === view ? 1 : 0,
       // 1 when the view changed after the warm-up (on a loaded machine, heartbeats late past the suspicion timeout).
       'cluster.group.viewChanged': end.some((s) => s.viewKey !== view) ? 1 : 0,

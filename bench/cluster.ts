@@ -105,7 +105,7 @@ export async function clusterFigures(o: ClusterBenchOptions = {}): Promise<Recor
 }
 
 /** CPU ms so far of the node processes and this one (NaN where /proc is missing). */
-function cpuMs(cluster: LocalCluster): number {
+export function cpuMs(cluster: LocalCluster): number {
   const own = process.cpuUsage();
   return cluster.nodes.reduce((sum, n) => sum + (processCpuMs(n.pid) ?? Number.NaN), (own.user + own.system) / 1000);
 }
