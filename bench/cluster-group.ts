@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ClusterClient, loadClusterConfig } from '@faultline/runtime/host';
 import { freePorts, LocalCluster } from '../examples/kv-cluster/processes.ts';
 import { cpuMs, type ClusterBenchOptions } from './cluster.ts';
+import { groupTurnsCpuUsPerMsg } from './cluster-group-turns.ts';
 import { benchMain } from './node-stats.ts';
 import type { Req, Res, State } from '../packages/protocols/group-communication/index.ts';
 
@@ -15,7 +16,8 @@ import type { Req, Res, State } from '../packages/protocols/group-communication/
  * 1 KiB agreed multicast to it in flight; a multicast counts once its sender node has
  * delivered it (the reply). Counted over `MEASURE_MS` after `WARM_MS`; no faults.
  * `cpuMsPerMsg`: CPU time of the three nodes and the clients' process over the window, per
- * delivered multicast (as `cluster.kv.cpuMsPerOp`: the machine's load does not inflate it). Then,
+ * delivered multicast (as `cluster.kv.cpuMsPerOp`: the machine's load does not inflate it);
+ * `turnsCpuUsPerMsg`: the share of it that the nodes' turns alone cost (cluster-group-turns.ts). Then,
  * once the load stops, every node must be in the view the measurement started in and
  * have delivered the same sequence in it (count and digest of the view's stream):
  * `cluster.group.sameSequence` is 1 when they did, else 0 (`cluster.group.viewChanged`
@@ -59,6 +61,7 @@ const oneView = (s: State[]) => s.every((x) => !x.blocked && x.view.members.leng
 const sameStream = (s: State[]) => oneView(s) && s.every((x) => x.viewStream.count === s[0]!.viewStream.count && x.viewStream.digest === s[0]!.viewStream.digest);
 
 export async function clusterGroupFigures(o: ClusterBenchOptions = {}): Promise<Record<string, number>> {
+  const turnsCpuUsPerMsg = groupTurnsCpuUsPerMsg();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-group-'));
   const configFile = writeGroupConfig(dir, await freePorts(IDS.length));
   const config = loadClusterConfig(configFile);
@@ -108,6 +111,7 @@ export async function clusterGroupFigures(o: ClusterBenchOptions = {}): Promise<
       'cluster.group.msgsPerSec': (d1 - d0) / seconds,
       'cluster.group.busyPerSec': (b1 - b0) / seconds,
       'cluster.group.cpuMsPerMsg': cpu / (d1 - d0),
+      'cluster.group.turnsCpuUsPerMsg': turnsCpuUsPerMsg,
       'cluster.group.sameSequence': sameStream(end) && end[0]!.viewKey === view ? 1 : 0,
       // 1 when the view changed after the warm-up (on a loaded machine, heartbeats late past the suspicion timeout).
       'cluster.group.viewChanged': end.some((s) => s.viewKey !== view) ? 1 : 0,
