@@ -13,9 +13,9 @@ import { withDeterminismGuard } from '../guard.ts';
 import { Rng } from '../rng.ts';
 import { resolveConfig } from '../scenario.ts';
 import { canonicalDigest, hashTexts } from './canonical.ts';
-import { MultisetHash, linkOrderedHash, msgHash, nodeHash, requestHash, responseHash } from './state-hash.ts';
+import { linkOrderedHash, msgHash, nodeHash, requestHash, responseHash, unorderedOf } from './state-hash.ts';
 import { Mixer, structuralHash } from './structural-hash.ts';
-import type { Action, ClientRequest, InFlight, ModelNode, ModelOptions, ModelState, Response, StepResult } from './model-state.ts';
+import type { Action, ClientRequest, InFlight, ModelNode, ModelOptions, ModelState, StepResult } from './model-state.ts';
 
 export type { Action, ArmedTimer, ClientRequest, InFlight, ModelNode, ModelOptions, ModelState, Response, StepResult } from './model-state.ts';
 
@@ -62,10 +62,6 @@ export class CheckModel {
   private readonly initialNodes: readonly { id: string; startMs: number }[];
   private readonly initialReqs: ClientRequest[] = [];
   private readonly mixer = new Mixer();
-  /** The messages' multiset (with reordering: see `hash`), the requests' and the replies'. */
-  private readonly msgsHash = new MultisetHash<InFlight>(msgHash);
-  private readonly reqsHash = new MultisetHash<ClientRequest>(requestHash);
-  private readonly respsHash = new MultisetHash<Response>(responseHash);
 
   constructor(readonly options: ModelOptions) {
     const p = options.protocol;
@@ -217,18 +213,17 @@ export class CheckModel {
     switch (a.k) {
       case 'deliver': {
         const m = s.msgs[a.i]!;
-        const after = { ...next, msgs: this.msgsWithout(s.msgs, a.i) };
+        const after = { ...next, msgs: without(s.msgs, a.i) };
         return this.turn(after, this.nodeIndex(m.to), { kind: 'message', from: m.from, msg: m.msg });
       }
       case 'duplicate': {
         const m = s.msgs[a.i]!;
         const msgs = s.msgs.slice();
         msgs[a.i] = { ...m, copy: true };
-        if (this.reorder) this.msgsHash.derived(s.msgs, msgs, m, a.i, a.i + 1);
         return this.turn({ ...next, msgs }, this.nodeIndex(m.to), { kind: 'message', from: m.from, msg: m.msg });
       }
       case 'drop':
-        return ok({ ...next, msgs: this.msgsWithout(s.msgs, a.i) });
+        return ok({ ...next, msgs: without(s.msgs, a.i) });
       case 'request': {
         const r = s.reqs[a.i]!;
         this.incomingRedirects = r.redirects;
@@ -316,22 +311,15 @@ export class CheckModel {
   private mix(s: ModelState): Mixer {
     const m = this.mixer.reset(0);
     for (const n of s.nodes) m.num(nodeHash(n));
-    m.num(this.reorder ? this.msgsHash.of(s.msgs) : linkOrderedHash(s.msgs));
-    m.num(this.reqsHash.of(s.reqs));
-    m.num(this.respsHash.of(s.resps));
+    m.num(this.reorder ? unorderedOf(s.msgs, msgHash) : linkOrderedHash(s.msgs));
+    m.num(unorderedOf(s.reqs, requestHash));
+    m.num(unorderedOf(s.resps, responseHash));
     if (this.timed) for (const n of s.nodes) for (const t of n.timers) m.int(t.dueMs - s.clockMs);
     for (const op of s.ops) {
       if (op.status === 'pending') m.int(0).int(op.attempts);
       else m.int(1).text(op.status).num(structuralHash(op.result));
     }
     return m;
-  }
-
-  /** `msgs` without its `i`th message (its multiset's hash derived from theirs). */
-  private msgsWithout(msgs: readonly InFlight[], i: number): InFlight[] {
-    const out = without(msgs, i);
-    if (this.reorder) this.msgsHash.derived(msgs, out, msgs[i]);
-    return out;
   }
 
   private nodeIndex(id: string): number {
@@ -395,7 +383,6 @@ export class CheckModel {
           break;
       }
     }
-    if (sent !== undefined && this.reorder) this.msgsHash.derived(s.msgs, sent, undefined, s.msgs.length);
     const state = result.changed ? result.state : n.state;
     // A node the turn left as it was stays the same object (its hash is cached by identity).
     const after = state === n.state && timers === n.timers ? n : { ...n, state, timers };

@@ -34,36 +34,11 @@ export const requestHash = cached<ClientRequest>((r, m) => m.text(r.op).text(r.n
 
 export const responseHash = cached<Response>((r, m) => m.text(r.op).text(r.node).num(structuralHash(r.result)).value());
 
-/**
- * The multiset of an array's items' hashes, cached per array: a state's arrays are never
- * changed once made, and a step shares every array it did not change with its parent.
- * `derived` hashes an array made from another by taking out and adding a few items from
- * the other's sums, without visiting the items they share.
- */
-export class MultisetHash<T extends object> {
-  private readonly sums = new WeakMap<readonly T[], Unordered>();
-
-  constructor(private readonly hash: (x: T) => number) {}
-
-  of(items: readonly T[]): number {
-    let u = this.sums.get(items);
-    if (u === undefined) {
-      u = new Unordered();
-      for (const x of items) u.add(this.hash(x), 0);
-      this.sums.set(items, u);
-    }
-    return u.value(1);
-  }
-
-  /** `child` is `parent` without `removed` (one of its items, if any) and with `child[addedFrom..addedTo)` added (when its sums are known). */
-  derived(parent: readonly T[], child: readonly T[], removed: T | undefined, addedFrom = child.length, addedTo = child.length): void {
-    const p = this.sums.get(parent);
-    if (p === undefined || this.sums.has(child)) return;
-    const u = p.copy();
-    if (removed !== undefined) u.remove(this.hash(removed), 0);
-    for (let i = addedFrom; i < addedTo; i++) u.add(this.hash(child[i]!), 0);
-    this.sums.set(child, u);
-  }
+/** The multiset of `items`' hashes. */
+export function unorderedOf<T>(items: readonly T[], hash: (x: T) => number): number {
+  const u = new Unordered();
+  for (const x of items) u.add(hash(x), 0);
+  return u.value(1);
 }
 
 /** Messages per FIFO link in send order, the links in any order: the multiset of (message, its place on its link). */

@@ -110,9 +110,8 @@ const enum Tag {
 
 const cache = new WeakMap<object, number>();
 const leaf = new Mixer();
-/** One mixer and one multiset per level of nesting being hashed (an array's mixer is fed between its elements' hashes). */
+/** One mixer per level of nesting being hashed (an array's mixer is fed between its elements' hashes). */
 const levels: Mixer[] = [];
-const sets: Unordered[] = [];
 let level = 0;
 
 /** The structural hash of `v` (see the module comment). */
@@ -126,7 +125,7 @@ export function structuralHash(v: unknown): number {
       if (Number.isSafeInteger(v)) return leaf.reset(Tag.Int).num(v < 0 ? -v : v).int(v < 0 ? 1 : 0).value();
       return Number.isFinite(v) ? leaf.reset(Tag.Number).text(String(v)).value() : NULL;
     case 'string':
-      return textHash(v);
+      return leaf.reset(Tag.Text).text(v).value();
     case 'bigint':
       return leaf.reset(Tag.BigInt).text(String(v)).value();
     case 'object':
@@ -172,21 +171,16 @@ function objectHash(v: object): number {
     }
     h = m.value();
   } else {
-    const u = (sets[level] ??= new Unordered()).clear();
-    level++;
-    try {
-      if (v instanceof Map) for (const [k, x] of v) u.add(structuralHash(k), structuralHash(x));
-      else if (v instanceof Set) for (const x of v) u.add(structuralHash(x), 0);
-      else {
-        const o = v as Record<string, unknown>;
-        for (const k in o) {
-          if (!Object.hasOwn(o, k)) continue;
-          const x = o[k];
-          if (x !== undefined) u.add(textHash(k), structuralHash(x));
-        }
+    const u = new Unordered();
+    if (v instanceof Map) for (const [k, x] of v) u.add(structuralHash(k), structuralHash(x));
+    else if (v instanceof Set) for (const x of v) u.add(structuralHash(x), 0);
+    else {
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        if (!Object.hasOwn(o, k)) continue;
+        const x = o[k];
+        if (x !== undefined) u.add(leaf.reset(Tag.Text).text(k).value(), structuralHash(x));
       }
-    } finally {
-      level--;
     }
     h = u.value(v instanceof Map ? Tag.Map : v instanceof Set ? Tag.Set : Tag.Object);
   }
@@ -195,47 +189,20 @@ function objectHash(v: object): number {
 }
 
 const entry = new Mixer();
-/** The high sum is kept mod 2^21 (a hash's high part has 21 bits). */
-const HIGH = 2097152;
 const total = new Mixer();
 
-/**
- * A multiset of (key, value) hash pairs, combined so that their order does not matter: sums
- * of the entries' hashes, so an entry can be taken out again (`remove`) and a multiset
- * changed by a few entries is hashed from its parent's sums (`copy`).
- */
+/** A multiset of (key, value) hash pairs, combined so that their order does not matter. */
 export class Unordered {
   private lo = 0;
   private hi = 0;
   private n = 0;
 
-  clear(): this {
-    this.lo = this.hi = this.n = 0;
-    return this;
-  }
-
-  copy(): Unordered {
-    const u = new Unordered();
-    u.lo = this.lo;
-    u.hi = this.hi;
-    u.n = this.n;
-    return u;
-  }
-
   add(k: number, x: number): void {
     // The entry's hash e = high * 2^32 + low: lo sums e mod 2^32, hi sums floor(e / 2^32).
     entry.reset(Tag.Entry).num(k).num(x).valueParts();
     this.lo = (this.lo + entry.low) % TWO32;
-    this.hi = (this.hi + entry.high) % HIGH;
+    this.hi = (this.hi + entry.high) % 2097152;
     this.n++;
-  }
-
-  /** Takes out an entry that was added: the sums are as if it never had been. */
-  remove(k: number, x: number): void {
-    entry.reset(Tag.Entry).num(k).num(x).valueParts();
-    this.lo = (this.lo - entry.low + TWO32) % TWO32;
-    this.hi = (this.hi - entry.high + HIGH) % HIGH;
-    this.n--;
   }
 
   value(tag: number): number {
