@@ -23,6 +23,8 @@ export {
   defineProtocol,
   protocolProblems,
   CONSISTENCY_LEVELS,
+  CONSISTENCY_MODELS,
+  type ConsistencyModel,
   type ProtocolDefinition,
   type BugVariant,
   type ConsistencySpec,

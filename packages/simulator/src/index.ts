@@ -31,7 +31,9 @@ export { kvModel, type KvReq, type KvRes, type KvState } from './checkers/kv-mod
 export { randomKvHistory, type KvHistoryOptions } from './checkers/kv-history.ts';
 export { randomCasHistory, type CasHistoryOptions } from './checkers/cas-history.ts';
 export { checkSequential, type SequentialOptions, type SequentialResult } from './checkers/sequential.ts';
-export { sequentiallyConsistent, type SequentialPropertyOptions } from './checkers/sequential-property.ts';
+export { sequentiallyConsistent, sequentiallyConsistentPerKey, type SequentialPropertyOptions } from './checkers/sequential-property.ts';
+export { checkSequentialPerKey } from './checkers/sequential-per-key.ts';
+export { collectionModel, type CollectionReq, type CollectionRes, type CollectionState } from './checkers/collection-model.ts';
 export { checkCausal, type CausalResult, type CausalAnomaly } from './checkers/causal.ts';
 export { causallyConsistent, type CausalPropertyOptions } from './checkers/causal-property.ts';
 export { consistencyProperty, protocolProperties } from './checkers/consistency-property.ts';
