@@ -6,6 +6,7 @@
 import type { NodeId } from '@faultline/runtime';
 import type { Entries, Tag } from './messages.ts';
 import { digest, entriesFor, isEmpty, merge, missingFrom, wanted } from './orset.ts';
+import { fetchRound, settled } from './sequential.ts';
 import { resultOf, type Ctx } from './state.ts';
 
 /** The next peer to gossip with: cycles through every peer in a fresh random order per cycle. */
@@ -28,6 +29,7 @@ export function gossipRound(ctx: Ctx): void {
   const peer = nextPeer(ctx);
   if (peer !== undefined) ctx.send(peer, { type: 'Sync', ...digest(s) });
   for (const p of s.pending) pushEntries(ctx, p.adds, p.tombs);
+  if (s.home !== undefined) fetchRound(ctx);
 }
 
 /** Sends the named entries to every peer, asking for an Ack. */
@@ -66,4 +68,5 @@ export function onAck(ctx: Ctx, adds: readonly Tag[], tombs: readonly Tag[]): vo
   if (done.length === 0) return;
   s.pending = s.pending.filter((p) => !done.includes(p));
   for (const p of done) ctx.reply(p.requestId, resultOf(p));
+  if (s.home !== undefined) settled(ctx, done);
 }

@@ -40,6 +40,10 @@ export type Msg =
       readonly ack: boolean;
     }
   /** The receiver of an `ack` Delta now holds these add tags and tombstones. */
-  | { readonly type: 'Ack'; readonly adds: readonly Tag[]; readonly tombs: readonly Tag[] };
+  | { readonly type: 'Ack'; readonly adds: readonly Tag[]; readonly tombs: readonly Tag[] }
+  /** `sequential-per-item`: a (re)started replica asks each peer for everything it holds. */
+  | { readonly type: 'Fetch'; readonly inc: number }
+  /** The answer to a Fetch of incarnation `inc`: every entry the peer holds (the whole collection, like a digest). */
+  | { readonly type: 'Snapshot'; readonly inc: number; readonly entries: Entries };
 
 export type Timer = 'gossip';

@@ -4,14 +4,18 @@
  * acknowledged it, so an acknowledged operation is on two replicas and survives any one
  * crash.
  */
-import type { RequestId } from '@faultline/runtime';
+import type { ClientId, RequestId } from '@faultline/runtime';
 import { LIMITS, type Bug } from './config.ts';
 import { pushEntries } from './gossip.ts';
 import type { Req, Tag } from './messages.ts';
+import { routed } from './sequential.ts';
 import { elements, liveTags, resultOf, type Ctx, type Pending } from './state.ts';
 
-export function onClientRequest(ctx: Ctx, req: Req, id: RequestId, bug: Bug | undefined): void {
+export function onClientRequest(ctx: Ctx, req: Req, id: RequestId, client: ClientId, bug: Bug | undefined): void {
   const s = ctx.state;
+  // Level sequential-per-item: the element's home serves it (the client remembered with its updates).
+  if (s.home !== undefined && routed(ctx, req, id, client)) return;
+  const who = s.home === undefined ? {} : { client };
   switch (req.type) {
     case 'get': {
       const present = bug === 'get-ignores-tombstones' ? Object.values(s.adds).includes(req.elem) : liveTags(s, req.elem).length > 0;
@@ -27,7 +31,7 @@ export function onClientRequest(ctx: Ctx, req: Req, id: RequestId, bug: Bug | un
       if (s.adds[id] !== undefined) return ctx.reply(id, { type: 'added', tag: id });
       if (s.pending.length >= LIMITS.maxPending) return; // overloaded: the client retries
       s.adds[id] = req.elem;
-      return replicate(ctx, { requestId: id, kind: 'add', adds: [id], tombs: [] });
+      return replicate(ctx, { requestId: id, kind: 'add', adds: [id], tombs: [], ...who });
     case 'remove': {
       if (s.pending.some((p) => p.requestId === id)) return;
       const tags = liveTags(s, req.elem);
@@ -38,13 +42,13 @@ export function onClientRequest(ctx: Ctx, req: Req, id: RequestId, bug: Bug | un
       }
       if (s.pending.length >= LIMITS.maxPending) return;
       for (const t of tags) s.tombs[t] = true;
-      return replicate(ctx, { requestId: id, kind: 'remove', adds: [], tombs: tags });
+      return replicate(ctx, { requestId: id, kind: 'remove', adds: [], tombs: tags, ...who });
     }
   }
 }
 
 function replicate(ctx: Ctx, p: Pending): void {
   if (ctx.peers.length === 0) return ctx.reply(p.requestId, resultOf(p));
-  ctx.state.pending.push(p as { requestId: RequestId; kind: 'add' | 'remove'; adds: Tag[]; tombs: Tag[] });
+  ctx.state.pending.push(p as { requestId: RequestId; kind: 'add' | 'remove'; adds: Tag[]; tombs: Tag[]; client?: ClientId });
   pushEntries(ctx, p.adds, p.tombs);
 }
