@@ -4,7 +4,7 @@ import type { Req, Res } from './messages.ts';
 import { properties } from './properties.ts';
 import { EpidemicCollection } from './service.ts';
 import type { State } from './state.ts';
-import { workload } from './workload.ts';
+import { numberedWorkload, workload } from './workload.ts';
 
 export { EpidemicCollection } from './service.ts';
 export { BUGS, TIMING, LIMITS, CONSISTENCY_LEVELS, convergenceRounds, type Bug, type Consistency, type Options } from './config.ts';
@@ -13,7 +13,7 @@ export type { Req, Res, Msg, Tag, Entries, Timer } from './messages.ts';
 export { elements, liveTags, type State } from './state.ts';
 export { properties, noResurrection, removesStick, acknowledgedAddsSurvive, convergesWithinBound } from './properties.ts';
 export { readsSeeReplicaRemoves } from './reads.ts';
-export { workload, ELEMENTS } from './workload.ts';
+export { workload, numberedWorkload, ELEMENTS } from './workload.ts';
 
 const NODES = 3;
 /** The default fault model's slowest message (the `delay` fault's cap). */
@@ -73,6 +73,7 @@ export const epidemicCollectionSequential = defineProtocol<State, Req, Res>({
     "epidemic-collection at level sequential-per-item: each element's add, remove and get are served by the element's home replica " +
     '(others redirect), gets wait for the element\'s pending updates, a restarted replica serves once every peer has sent it its entries.',
   create: ({ bug }) => create(bug, 'sequential-per-item'),
+  workload: numberedWorkload,
   properties,
   consistency: { model: 'collection', level: 'sequential-per-key' },
 });

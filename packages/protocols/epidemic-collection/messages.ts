@@ -1,12 +1,17 @@
 /** A tag names one add: the id of the client request that added the element (kept across retries). */
 export type Tag = string;
 
+/**
+ * Client requests. `seq`, optional, is the client's own request number (0, 1, 2, ...):
+ * at level `sequential-per-item` a home ignores a late copy of a request older than the
+ * client's last one (the network may duplicate and delay a request long after its answer).
+ */
 export type Req =
-  | { readonly type: 'add'; readonly elem: string }
-  | { readonly type: 'remove'; readonly elem: string }
-  | { readonly type: 'get'; readonly elem: string }
-  | { readonly type: 'size' }
-  | { readonly type: 'iterate' };
+  | { readonly type: 'add'; readonly elem: string; readonly seq?: number }
+  | { readonly type: 'remove'; readonly elem: string; readonly seq?: number }
+  | { readonly type: 'get'; readonly elem: string; readonly seq?: number }
+  | { readonly type: 'size'; readonly seq?: number }
+  | { readonly type: 'iterate'; readonly seq?: number };
 
 export type Res =
   | { readonly type: 'added'; readonly tag: Tag }

@@ -8,7 +8,7 @@ import type { ClientId, RequestId } from '@faultline/runtime';
 import { LIMITS, type Bug } from './config.ts';
 import { pushEntries } from './gossip.ts';
 import type { Req, Tag } from './messages.ts';
-import { routed } from './sequential.ts';
+import { removed, routed } from './sequential.ts';
 import { elements, liveTags, resultOf, type Ctx, type Pending } from './state.ts';
 
 export function onClientRequest(ctx: Ctx, req: Req, id: RequestId, client: ClientId, bug: Bug | undefined): void {
@@ -35,7 +35,10 @@ export function onClientRequest(ctx: Ctx, req: Req, id: RequestId, client: Clien
     case 'remove': {
       if (s.pending.some((p) => p.requestId === id)) return;
       const tags = liveTags(s, req.elem);
-      if (tags.length === 0) return ctx.reply(id, { type: 'removed', tags: [] });
+      if (tags.length === 0) {
+        if (s.home !== undefined) removed(ctx, client, id, []);
+        return ctx.reply(id, { type: 'removed', tags: [] });
+      }
       if (bug === 'remove-without-tombstone') {
         for (const t of tags) delete s.adds[t];
         return ctx.reply(id, { type: 'removed', tags });

@@ -79,8 +79,13 @@ export function routed(ctx: Ctx, req: Req, id: RequestId, client: ClientId): boo
   if (!caughtUp(ctx)) return true; // the client retries once this replica has its entries back
   const last = h.sessions[client];
   if (last !== undefined && last.requestId === id) {
-    ctx.reply(id, { type: 'removed', tags: [...last.tags] });
-    return true;
+    if (last.tags !== null) {
+      ctx.reply(id, { type: 'removed', tags: [...last.tags] });
+      return true;
+    }
+  } else {
+    if (req.seq !== undefined && last !== undefined && last.seq !== null && req.seq < last.seq) return true; // a late copy of an old request
+    h.sessions[client] = { requestId: id, seq: req.seq ?? null, tags: null };
   }
   if (req.type !== 'get' || !pendingOn(s, req.elem)) return false;
   if (!h.held.some((r) => r.requestId === id) && h.held.length < LIMITS.maxHeldReads) h.held.push({ requestId: id, elem: req.elem });
@@ -96,11 +101,17 @@ function pendingOn(s: State | Ctx['state'], elem: string): boolean {
 export function settled(ctx: Ctx, done: readonly Pending[]): void {
   const s = ctx.state;
   const h = s.home!;
-  for (const p of done) if (p.kind === 'remove' && p.client !== undefined) h.sessions[p.client] = { requestId: p.requestId, tags: [...p.tombs] };
+  for (const p of done) if (p.kind === 'remove' && p.client !== undefined) removed(ctx, p.client, p.requestId, p.tombs);
   const still: HomeState['held'] = [];
   for (const r of h.held) {
     if (pendingOn(s, r.elem)) still.push(r);
     else ctx.reply(r.requestId, { type: 'got', present: liveTags(s, r.elem).length > 0 });
   }
   if (still.length !== h.held.length) h.held = still;
+}
+
+/** Remembers what the client's remove `id` removed, for its copies and retries. */
+export function removed(ctx: Ctx, client: ClientId, id: RequestId, tags: readonly string[]): void {
+  const last = ctx.state.home!.sessions[client];
+  if (last !== undefined && last.requestId === id) last.tags = [...tags];
 }

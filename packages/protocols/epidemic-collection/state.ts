@@ -17,8 +17,12 @@ export interface HomeState {
   fetched: Record<NodeId, true>;
   /** Gets held back until their element has no update pending, oldest first (bounded). */
   held: { requestId: RequestId; elem: string }[];
-  /** Per client, its last remove and the tags it removed: a retry is answered with them, never applied again. */
-  sessions: Record<ClientId, { requestId: RequestId; tags: Tag[] }>;
+  /**
+   * Per client, its last request here: its number (when the client sends one), and for a
+   * remove that was answered, the tags it removed, so a copy or a retry is answered with
+   * them and never applied again.
+   */
+  sessions: Record<ClientId, { requestId: RequestId; seq: number | null; tags: Tag[] | null }>;
 }
 
 /** The reply a pending operation gets once it has two copies (built fresh, never from a draft). */
