@@ -43,12 +43,20 @@ export type Msg =
       readonly wantAdds: readonly Tag[];
       readonly wantTombs: readonly Tag[];
       readonly ack: boolean;
+      /** `sequential-per-item`: the remove being pushed and the tags it removed, kept for its retries. */
+      readonly removal?: Removal;
     }
   /** The receiver of an `ack` Delta now holds these add tags and tombstones. */
   | { readonly type: 'Ack'; readonly adds: readonly Tag[]; readonly tombs: readonly Tag[] }
   /** `sequential-per-item`: a (re)started replica asks each peer for everything it holds. */
   | { readonly type: 'Fetch'; readonly inc: number }
   /** The answer to a Fetch of incarnation `inc`: every entry the peer holds (the whole collection, like a digest). */
-  | { readonly type: 'Snapshot'; readonly inc: number; readonly entries: Entries };
+  | { readonly type: 'Snapshot'; readonly inc: number; readonly entries: Entries; readonly removals: Readonly<Record<string, readonly Tag[]>> };
+
+/** A remove that took effect: its request id and the add tags it tombstoned. */
+export interface Removal {
+  readonly id: string;
+  readonly tags: readonly Tag[];
+}
 
 export type Timer = 'gossip';

@@ -22,7 +22,7 @@
  */
 import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';
-import type { Entries, Req } from './messages.ts';
+import type { Entries, Removal, Req, Tag } from './messages.ts';
 import { merge } from './orset.ts';
 import { liveTags, type Ctx, type HomeState, type Pending, type State } from './state.ts';
 
@@ -35,7 +35,7 @@ export function homeOf(cluster: readonly NodeId[], elem: string): NodeId {
 }
 
 export function emptyHome(): HomeState {
-  return { fetched: {}, held: [], sessions: {} };
+  return { fetched: {}, held: [], sessions: {}, removals: {} };
 }
 
 /** Asks every peer that has not answered yet for its entries (at start and every gossip round until all have). */
@@ -47,14 +47,26 @@ export function fetchRound(ctx: Ctx): void {
 export function onFetch(ctx: Ctx, from: NodeId, inc: number): void {
   const s = ctx.state;
   const entries: Entries = { adds: Object.keys(s.adds).sort().map((t) => [t, s.adds[t]!] as const), tombs: Object.keys(s.tombs).sort() };
-  ctx.send(from, { type: 'Snapshot', inc, entries });
+  ctx.send(from, { type: 'Snapshot', inc, entries, removals: s.home?.removals ?? {} });
 }
 
-export function onSnapshot(ctx: Ctx, from: NodeId, inc: number, entries: Entries): void {
+export function onSnapshot(ctx: Ctx, from: NodeId, inc: number, entries: Entries, removals: Readonly<Record<string, readonly Tag[]>>): void {
   const s = ctx.state;
   if (s.home === undefined || inc !== s.incarnation) return; // an answer to an earlier incarnation
   merge(s, entries);
+  for (const id of Object.keys(removals).sort()) keepRemoval(ctx, { id, tags: removals[id]! });
   s.home.fetched[from] = true;
+}
+
+/** Remembers a remove that took effect (pushed with its tombstones, or in a Snapshot). */
+export function keepRemoval(ctx: Ctx, r: Removal): void {
+  const h = ctx.state.home;
+  if (h !== undefined && h.removals[r.id] === undefined) h.removals[r.id] = [...r.tags];
+}
+
+/** What a pending remove carries to its peers at this level. */
+export function removalOf(s: State | Ctx['state'], p: Pending): { removal?: Removal } {
+  return s.home !== undefined && p.kind === 'remove' ? { removal: { id: p.requestId, tags: [...p.tombs] } } : {};
 }
 
 function caughtUp(ctx: Ctx): boolean {
@@ -77,15 +89,15 @@ export function routed(ctx: Ctx, req: Req, id: RequestId, client: ClientId): boo
     return true;
   }
   if (!caughtUp(ctx)) return true; // the client retries once this replica has its entries back
+  const done = h.removals[id];
+  if (done !== undefined && !s.pending.some((p) => p.requestId === id)) {
+    ctx.reply(id, { type: 'removed', tags: [...done] });
+    return true;
+  }
   const last = h.sessions[client];
-  if (last !== undefined && last.requestId === id) {
-    if (last.tags !== null) {
-      ctx.reply(id, { type: 'removed', tags: [...last.tags] });
-      return true;
-    }
-  } else {
+  if (last === undefined || last.requestId !== id) {
     if (req.seq !== undefined && last !== undefined && last.seq !== null && req.seq < last.seq) return true; // a late copy of an old request
-    h.sessions[client] = { requestId: id, seq: req.seq ?? null, tags: null };
+    h.sessions[client] = { requestId: id, seq: req.seq ?? null };
   }
   if (req.type !== 'get' || !pendingOn(s, req.elem)) return false;
   if (!h.held.some((r) => r.requestId === id) && h.held.length < LIMITS.maxHeldReads) h.held.push({ requestId: id, elem: req.elem });
@@ -97,21 +109,14 @@ function pendingOn(s: State | Ctx['state'], elem: string): boolean {
   return s.pending.some((p) => p.adds.some((t) => s.adds[t] === elem) || p.tombs.some((t) => s.adds[t] === elem));
 }
 
-/** Updates that just got their second copy: remember removes' replies, answer the gets they held back. */
-export function settled(ctx: Ctx, done: readonly Pending[]): void {
+/** Updates just got their second copy: answer the gets they held back. */
+export function settled(ctx: Ctx): void {
   const s = ctx.state;
   const h = s.home!;
-  for (const p of done) if (p.kind === 'remove' && p.client !== undefined) removed(ctx, p.client, p.requestId, p.tombs);
   const still: HomeState['held'] = [];
   for (const r of h.held) {
     if (pendingOn(s, r.elem)) still.push(r);
     else ctx.reply(r.requestId, { type: 'got', present: liveTags(s, r.elem).length > 0 });
   }
   if (still.length !== h.held.length) h.held = still;
-}
-
-/** Remembers what the client's remove `id` removed, for its copies and retries. */
-export function removed(ctx: Ctx, client: ClientId, id: RequestId, tags: readonly string[]): void {
-  const last = ctx.state.home!.sessions[client];
-  if (last !== undefined && last.requestId === id) last.tags = [...tags];
 }

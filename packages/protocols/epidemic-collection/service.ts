@@ -80,13 +80,13 @@ export class EpidemicCollection extends Service<State, Msg, Req, Res, Timer> {
       case 'Sync':
         return onSync(ctx, from, msg.adds, msg.tombs);
       case 'Delta':
-        return onDelta(ctx, from, msg.entries, msg.wantAdds, msg.wantTombs, msg.ack);
+        return onDelta(ctx, from, msg.entries, msg.wantAdds, msg.wantTombs, msg.ack, msg.removal);
       case 'Ack':
         return onAck(ctx, msg.adds, msg.tombs);
       case 'Fetch':
         return onFetch(ctx, from, msg.inc);
       case 'Snapshot':
-        return onSnapshot(ctx, from, msg.inc, msg.entries);
+        return onSnapshot(ctx, from, msg.inc, msg.entries, msg.removals);
       default:
         return assertNever(msg);
     }

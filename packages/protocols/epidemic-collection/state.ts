@@ -7,8 +7,6 @@ export interface Pending {
   readonly kind: 'add' | 'remove';
   readonly adds: readonly Tag[];
   readonly tombs: readonly Tag[];
-  /** `sequential-per-item`: whose operation it is (its result is remembered for a retry). */
-  readonly client?: ClientId;
 }
 
 /** What a replica keeps at level `sequential-per-item` only (see `sequential.ts`). */
@@ -17,12 +15,14 @@ export interface HomeState {
   fetched: Record<NodeId, true>;
   /** Gets held back until their element has no update pending, oldest first (bounded). */
   held: { requestId: RequestId; elem: string }[];
+  /** Per client, its last request here and its number (when the client sends one): older copies are ignored. */
+  sessions: Record<ClientId, { requestId: RequestId; seq: number | null }>;
   /**
-   * Per client, its last request here: its number (when the client sends one), and for a
-   * remove that was answered, the tags it removed, so a copy or a retry is answered with
-   * them and never applied again.
+   * Every remove that took effect, with the tags it removed, replicated with its
+   * tombstones (and in Snapshots): a copy or a retry of it, even at a restarted home, is
+   * answered with them and never applied again. Never shrinks, like the tombstones.
    */
-  sessions: Record<ClientId, { requestId: RequestId; seq: number | null; tags: Tag[] | null }>;
+  removals: Record<RequestId, Tag[]>;
 }
 
 /** The reply a pending operation gets once it has two copies (built fresh, never from a draft). */
