@@ -1,10 +1,12 @@
 import { Rng } from '../rng.ts';
 import { CheckModel, type Action, type ModelOptions, type ModelState } from './check-model.ts';
+import { directedSearch } from './directed.ts';
 import { criticalTransition, type CriticalTransition } from './critical.ts';
 import { PathMonitor } from './path-monitor.ts';
 import { EMPTY_SLEEP, SleepSets, type SleepSet, type Slept } from './sleep-sets.ts';
 import { Symmetry } from './symmetry.ts';
-import { randomWalk, warmUp } from './walk.ts';
+import { randomWalk } from './walk.ts';
+import { fallsBack, searchRoots, type SearchRoot } from './warm-start.ts';
 
 /** One step of a path: the index of the action among those enabled (the replayable part) and what it did. */
 export interface Choice {
@@ -27,6 +29,8 @@ export interface CheckOptions extends ModelOptions {
   readonly walksPerPrefix?: number;
   /** Partial-order reduction by sleep sets: the same states in the same order, fewer steps taken (see sleep-sets.ts; default on). */
   readonly sleepSets?: boolean;
+  /** Best first toward states where the always-properties' inputs change, instead of breadth first: the same states within the depth, other paths first (see directed.ts; default off). */
+  readonly directed?: boolean;
   /** Groups of node ids the protocol treats alike: a state and its images under renaming them are one state (see symmetry.ts; default none). */
   readonly symmetric?: readonly (readonly string[])[];
   /** Called every `PROGRESS_EVERY` states and at the end of each depth. */
@@ -48,6 +52,8 @@ export interface CheckViolation {
   /** `search`: the bounded exhaustive search; `walk`: a random walk from its frontier. */
   readonly foundBy: 'search' | 'walk';
   readonly path: readonly Choice[];
+  /** How many of the path's first steps are the warm-up's (0 when it was found from the initial state). */
+  readonly warmupSteps: number;
 }
 
 export interface LivenessFailure {
@@ -57,6 +63,8 @@ export interface LivenessFailure {
   readonly path: readonly Choice[];
   /** Where the walk began (the frontier state's depth). */
   readonly walkFrom: number;
+  /** How many of the path's first steps are the warm-up's (0 when it was found from the initial state). */
+  readonly warmupSteps: number;
   readonly critical: CriticalTransition;
   /** `violated` when a critical transition was found; otherwise the walks may just have been too short or unlucky. */
   readonly verdict: 'violated' | 'inconclusive';
@@ -78,8 +86,13 @@ export interface CheckResult {
   readonly violation: CheckViolation | undefined;
   readonly walks: { readonly run: number; readonly failed: number };
   readonly liveness: LivenessFailure | undefined;
-  /** The warm-up's length (its steps begin every path), and whether it reached the eventually-properties. */
-  readonly warmup: { readonly steps: number; readonly reached: boolean } | undefined;
+  /**
+   * The warm-up's length (its steps begin every path from its end), whether it reached the
+   * eventually-properties, and whether the search went on from the initial state (nothing
+   * failed from the warm-up's end within the budget; see warm-start.ts). The counts are
+   * both searches'; `depth` and `coverage` are the last one's.
+   */
+  readonly warmup: { readonly steps: number; readonly reached: boolean; readonly fromInitial: boolean } | undefined;
   /** The network and fault model searched, in words: under Ken, reliable FIFO links and no crashes. */
   readonly model: string;
 }
@@ -119,44 +132,74 @@ export function check(options: CheckOptions): CheckResult {
 }
 
 function search(model: CheckModel, o: CheckOptions): CheckResult {
-  const maxStates = o.maxStates ?? DEFAULT_MAX_STATES;
   if (!Number.isInteger(o.depth) || o.depth < 0) throw new RangeError(`depth must be an integer >= 0, not ${o.depth}`);
   const symmetry = o.symmetric !== undefined && o.symmetric.length > 0 ? new Symmetry(model, o.symmetric) : undefined;
-  const hashOf = symmetry !== undefined ? (s: ModelState) => symmetry.hash(s) : (s: ModelState) => model.hash(s);
+  const { roots, warmup } = searchRoots(model, o.warmup, o.seed);
+  const shared: Shared = { seen: new Set<string>(), explored: 0, hashOf: symmetry !== undefined ? (s) => symmetry.hash(s) : (s) => model.hash(s), symmetry };
+  let r: Searched | undefined;
+  const walks = { run: 0, failed: 0 };
+  for (const root of roots) {
+    const before = r;
+    r = searchFrom(model, o, root, shared);
+    walks.run += r.walks.run;
+    walks.failed += r.walks.failed;
+    // An inconclusive liveness failure from an earlier root is kept unless this one has its own.
+    if (r.liveness === undefined && before?.liveness !== undefined) r = { ...r, liveness: before.liveness };
+    if (!fallsBack(r)) break;
+  }
+  const fromInitial = warmup !== undefined && roots.length > 1 && r!.root === roots[1];
+  const base = { protocol: o.protocol.name, bug: o.bug, model: model.description, warmup: warmup && { ...warmup, fromInitial } };
+  const { root: _root, ...rest } = r!;
+  return { ...base, ...rest, walks, statesExplored: shared.explored, statesUnique: shared.seen.size };
+}
+
+/** What the searches from every root share: the states seen (by canonical hash), the steps taken. */
+interface Shared {
+  readonly seen: Set<string>;
+  explored: number;
+  readonly hashOf: (s: ModelState) => string;
+  readonly symmetry: Symmetry | undefined;
+}
+
+type Searched = Omit<CheckResult, 'protocol' | 'bug' | 'model' | 'warmup'> & { readonly root: SearchRoot };
+
+/** The bounded search from one root, then the walks from its frontier. */
+function searchFrom(model: CheckModel, o: CheckOptions, root: SearchRoot, shared: Shared): Searched {
+  const maxStates = o.maxStates ?? DEFAULT_MAX_STATES;
+  const { seen, hashOf, symmetry } = shared;
   const visits: Visit[] = [];
-  let warm: Choice[] = [];
+  const warm = root.choices;
+  const warmupSteps = warm.length;
   const pathTo = (v: number): Choice[] => {
     const out: Choice[] = [];
     for (let k = v; visits[k]!.parent >= 0; k = visits[k]!.parent) out.push(visits[k]!.choice!);
     return [...warm, ...out.reverse()];
   };
-  const first = model.initial();
-  let init = first;
-  let warmup: CheckResult['warmup'];
-  if (o.warmup !== undefined && o.warmup > 0 && first.error === undefined) {
-    const w = warmUp(model, first.state, o.warmup, new Rng(`${o.seed ?? 'check'}/warmup`));
-    warm = w.choices;
-    warmup = { steps: w.choices.length, reached: w.reached };
-    init = { state: w.state, error: w.failure };
-  }
-  const base = { protocol: o.protocol.name, bug: o.bug, walks: { run: 0, failed: 0 }, liveness: undefined, warmup, model: model.description };
-  visits.push({ parent: -1, choice: undefined, state: init.state });
+  const base = { root, walks: { run: 0, failed: 0 }, liveness: undefined };
+  visits.push({ parent: -1, choice: undefined, state: root.state });
   /** A monitor that has seen the states from the search's start up to visit `v`'s, that one included when `through`. */
   const monitorAlong = (v: number, through: boolean): PathMonitor => {
     const states: ModelState[] = [];
     for (let k = through ? v : visits[v]!.parent; k >= 0; k = visits[k]!.parent) states.push(visits[k]!.state);
     return PathMonitor.along(model, states.reverse());
   };
-  let explored = 1;
-  const seen = new Set<string>([hashOf(init.state)]);
-  const failed = init.error ?? new PathMonitor(model).check(init.state, model.always, 'running');
+  shared.explored++;
+  seen.add(hashOf(root.state));
+  const failed = root.error ?? new PathMonitor(model).check(root.state, model.always, 'running');
   if (failed !== undefined)
-    return { ...base, ok: false, statesExplored: 1, statesUnique: 1, depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: warm } };
+    return { ...base, ok: false, statesExplored: shared.explored, statesUnique: seen.size, depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: [...warm], warmupSteps } };
+  if (o.directed === true) {
+    const visit = (parent: number, choice: Choice, state: ModelState) => visits.push({ parent, choice, state }) - 1;
+    const d = directedSearch({ model, root: root.state, maxDepth: o.depth, maxStates, shared, visit, monitorAlong, onProgress: o.onProgress });
+    const counts = { statesExplored: shared.explored, statesUnique: seen.size };
+    if (d.kind === 'violation') return { ...base, ...counts, ok: false, depth: d.depth, coverage: 'complete', violation: { ...d.failure, depth: d.depth, foundBy: 'search', path: pathTo(d.visit), warmupSteps } };
+    return { ...base, ...counts, depth: d.depth, coverage: d.coverage, ...walkFrontier(model, o, d.frontier, pathTo, monitorAlong, warmupSteps, root.live) };
+  }
   const por = o.sleepSets !== false ? new SleepSets(model) : undefined;
-  let level: Entry[] = [{ state: init.state, visit: 0, sleep: EMPTY_SLEEP }];
+  let level: Entry[] = [{ state: root.state, visit: 0, sleep: EMPTY_SLEEP }];
   let depth = 0;
   let coverage: CheckResult['coverage'] = 'complete';
-  const progress = () => o.onProgress?.({ depth, statesExplored: explored, statesUnique: seen.size, frontier: level.length });
+  const progress = () => o.onProgress?.({ depth, statesExplored: shared.explored, statesUnique: seen.size, frontier: level.length });
   outer: while (depth < o.depth) {
     const next: Entry[] = [];
     /** The entry of `next` each state of it is, by hash (with sleep sets: a state reached again here merges its sleep sets). */
@@ -175,12 +218,12 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
           sleep = por.child(e.state, e.sleep, taken, step);
           taken.push(step);
         }
-        explored++;
-        if (explored % PROGRESS_EVERY === 0) progress();
+        shared.explored++;
+        if (shared.explored % PROGRESS_EVERY === 0) progress();
         const choice = () => ({ i, label: model.label(e.state, a) });
         if (r.error !== undefined) {
           visits.push({ parent: e.visit, choice: choice(), state: r.state });
-          return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...r.error, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
+          return { ...base, ok: false, statesExplored: shared.explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...r.error, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1), warmupSteps } };
         }
         const h = hashOf(r.state);
         if (seen.has(h)) {
@@ -194,7 +237,7 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
         visits.push({ parent: e.visit, choice: choice(), state: r.state });
         const v = monitorAlong(visits.length - 1, false).check(r.state, model.always, 'running');
         if (v !== undefined)
-          return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...v, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
+          return { ...base, ok: false, statesExplored: shared.explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...v, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1), warmupSteps } };
         if (por !== undefined) pending.set(h, next.length);
         next.push({ state: r.state, visit: visits.length - 1, sleep });
         if (seen.size >= maxStates) {
@@ -214,14 +257,14 @@ function search(model: CheckModel, o: CheckOptions): CheckResult {
     progress();
   }
   progress();
-  const counts = { statesExplored: explored, statesUnique: seen.size, depth, coverage };
-  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo, monitorAlong, warm.length, warmup?.reached === true) };
+  const counts = { statesExplored: shared.explored, statesUnique: seen.size, depth, coverage };
+  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo, monitorAlong, warmupSteps, root.live) };
 }
 
 function walkFrontier(
   model: CheckModel,
   o: CheckOptions,
-  frontier: readonly Entry[],
+  frontier: readonly { readonly state: ModelState; readonly visit: number }[],
   pathTo: (v: number) => Choice[],
   monitorAlong: (v: number, through: boolean) => PathMonitor,
   warmSteps: number,
@@ -240,7 +283,7 @@ function walkFrontier(
     const prefix = pathTo(from.visit);
     if (walk.outcome === 'unsafe') {
       const path = [...prefix, ...walk.choices];
-      return { ok: false, violation: { ...walk.failure, depth: path.length - warmSteps, foundBy: 'walk', path }, walks: { run: w + 1, failed: failedWalks }, liveness };
+      return { ok: false, violation: { ...walk.failure, depth: path.length - warmSteps, foundBy: 'walk', path, warmupSteps: warmSteps }, walks: { run: w + 1, failed: failedWalks }, liveness };
     }
     failedWalks++;
     if (liveness?.verdict !== 'violated' && analysed < MAX_ANALYSED_WALKS && model.eventually.length > 0) {
@@ -248,7 +291,7 @@ function walkFrontier(
       const path = [...prefix, ...walk.choices];
       const critical = criticalTransition(model, path, { walkDepth, walksPerPrefix: o.walksPerPrefix ?? DEFAULT_WALKS_PER_PREFIX, seed: o.seed ?? 'check', liveFrom: warmReached ? warmSteps : undefined });
       if (critical.found || liveness === undefined)
-        liveness = { ...walk.failure, path, walkFrom: prefix.length, critical, verdict: critical.found ? 'violated' : 'inconclusive' };
+        liveness = { ...walk.failure, path, walkFrom: prefix.length, warmupSteps: warmSteps, critical, verdict: critical.found ? 'violated' : 'inconclusive' };
     }
   }
   return { ok: liveness?.verdict !== 'violated', violation: undefined, walks: { run: frontier.length > 0 ? walks : 0, failed: failedWalks }, liveness };
