@@ -99,7 +99,11 @@ export function routed(ctx: Ctx, req: Req, id: RequestId, client: ClientId): boo
     if (req.seq !== undefined && last !== undefined && last.seq !== null && req.seq < last.seq) return true; // a late copy of an old request
     h.sessions[client] = { requestId: id, seq: req.seq ?? null };
   }
-  if (req.type !== 'get' || !pendingOn(s, req.elem)) return false;
+  if (req.type === 'add' || !pendingOn(s, req.elem)) return false;
+  // A remove's "was present" reads the element like a get: while an earlier update of it
+  // is pending, a crash of this home could still undo that update, so the remove is not
+  // taken yet (the client retries).
+  if (req.type === 'remove') return true;
   if (!h.held.some((r) => r.requestId === id) && h.held.length < LIMITS.maxHeldReads) h.held.push({ requestId: id, elem: req.elem });
   return true;
 }
