@@ -1,19 +1,20 @@
 import type { ProtocolDefinition } from '@faultline/runtime';
 import { bank } from './bank/index.ts';
-import { epidemicCollection } from './epidemic-collection/index.ts';
+import { epidemicCollection, epidemicCollectionSequential } from './epidemic-collection/index.ts';
 import { groupCommunication } from './group-communication/index.ts';
 import { lazyReplication } from './lazy-replication/index.ts';
 import { primaryBackup } from './primary-backup/index.ts';
 import { raft } from './raft/index.ts';
 import { tuplespace } from './tuplespace/index.ts';
 
-export { bank, epidemicCollection, groupCommunication, lazyReplication, primaryBackup, raft, tuplespace };
+export { bank, epidemicCollection, epidemicCollectionSequential, groupCommunication, lazyReplication, primaryBackup, raft, tuplespace };
 
 /** Every protocol in the library, for the CLI and the cross-package tests. */
 export const protocols: readonly ProtocolDefinition[] = [
   primaryBackup,
   lazyReplication,
   epidemicCollection,
+  epidemicCollectionSequential,
   groupCommunication,
   tuplespace,
   raft,

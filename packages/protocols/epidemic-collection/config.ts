@@ -7,8 +7,18 @@ export const BUGS = {
 
 export type Bug = keyof typeof BUGS;
 
+/**
+ * - `eventual`: every replica takes every request; reads may be stale; replicas converge.
+ * - `sequential-per-item`: each element's operations are served by its home replica
+ *   (see `sequential.ts`), so they fit one order that keeps every client's own order.
+ */
+export const CONSISTENCY_LEVELS = ['eventual', 'sequential-per-item'] as const;
+export type Consistency = (typeof CONSISTENCY_LEVELS)[number];
+
 export interface Options {
   readonly bug?: Bug;
+  /** Default `eventual`. */
+  readonly consistency?: Consistency;
 }
 
 /** Timing, in local-clock milliseconds. */
@@ -27,6 +37,8 @@ export const LIMITS = {
   maxPending: 64,
   /** Add entries plus tombstones per Delta message; the rest follows in later rounds. */
   maxDeltaEntries: 256,
+  /** `sequential-per-item`: gets a home holds back until the element has no update pending; more are not taken. */
+  maxHeldReads: 64,
 } as const;
 
 /**

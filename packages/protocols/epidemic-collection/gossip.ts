@@ -6,6 +6,8 @@
 import type { NodeId } from '@faultline/runtime';
 import type { Entries, Tag } from './messages.ts';
 import { digest, entriesFor, isEmpty, merge, missingFrom, wanted } from './orset.ts';
+import type { Removal } from './messages.ts';
+import { fetchRound, keepRemoval, removalOf, settled } from './sequential.ts';
 import { resultOf, type Ctx } from './state.ts';
 
 /** The next peer to gossip with: cycles through every peer in a fresh random order per cycle. */
@@ -27,13 +29,14 @@ export function gossipRound(ctx: Ctx): void {
   s.rounds++;
   const peer = nextPeer(ctx);
   if (peer !== undefined) ctx.send(peer, { type: 'Sync', ...digest(s) });
-  for (const p of s.pending) pushEntries(ctx, p.adds, p.tombs);
+  for (const p of s.pending) pushEntries(ctx, p.adds, p.tombs, removalOf(s, p));
+  if (s.home !== undefined) fetchRound(ctx);
 }
 
 /** Sends the named entries to every peer, asking for an Ack. */
-export function pushEntries(ctx: Ctx, adds: readonly Tag[], tombs: readonly Tag[]): void {
+export function pushEntries(ctx: Ctx, adds: readonly Tag[], tombs: readonly Tag[], extra: { removal?: Removal } = {}): void {
   const entries = entriesFor(ctx.state, adds, tombs);
-  if (!isEmpty(entries)) ctx.broadcast({ type: 'Delta', entries, wantAdds: [], wantTombs: [], ack: true });
+  if (!isEmpty(entries)) ctx.broadcast({ type: 'Delta', entries, wantAdds: [], wantTombs: [], ack: true, ...extra });
 }
 
 /** Step 2: answer a digest with what the sender lacks and what this node lacks. */
@@ -46,9 +49,10 @@ export function onSync(ctx: Ctx, from: NodeId, adds: readonly Tag[], tombs: read
 }
 
 /** Steps 2 and 3 arriving: merge, answer wants, acknowledge a push. */
-export function onDelta(ctx: Ctx, from: NodeId, entries: Entries, wantAdds: readonly Tag[], wantTombs: readonly Tag[], ack: boolean): void {
+export function onDelta(ctx: Ctx, from: NodeId, entries: Entries, wantAdds: readonly Tag[], wantTombs: readonly Tag[], ack: boolean, removal?: Removal): void {
   const s = ctx.state;
   merge(s, entries);
+  if (removal !== undefined) keepRemoval(ctx, removal);
   if (wantAdds.length > 0 || wantTombs.length > 0) {
     const reply = entriesFor(s, wantAdds, wantTombs);
     if (!isEmpty(reply)) ctx.send(from, { type: 'Delta', entries: reply, wantAdds: [], wantTombs: [], ack: false });
@@ -66,4 +70,5 @@ export function onAck(ctx: Ctx, adds: readonly Tag[], tombs: readonly Tag[]): vo
   if (done.length === 0) return;
   s.pending = s.pending.filter((p) => !done.includes(p));
   for (const p of done) ctx.reply(p.requestId, resultOf(p));
+  if (s.home !== undefined) settled(ctx);
 }

@@ -1,18 +1,19 @@
 import { defineProtocol } from '@faultline/runtime';
-import { BUGS, TIMING, convergenceRounds, type Bug } from './config.ts';
+import { BUGS, TIMING, convergenceRounds, type Bug, type Consistency } from './config.ts';
 import type { Req, Res } from './messages.ts';
 import { properties } from './properties.ts';
 import { EpidemicCollection } from './service.ts';
 import type { State } from './state.ts';
-import { workload } from './workload.ts';
+import { numberedWorkload, workload } from './workload.ts';
 
 export { EpidemicCollection } from './service.ts';
-export { BUGS, TIMING, LIMITS, convergenceRounds, type Bug, type Options } from './config.ts';
+export { BUGS, TIMING, LIMITS, CONSISTENCY_LEVELS, convergenceRounds, type Bug, type Consistency, type Options } from './config.ts';
+export { homeOf } from './sequential.ts';
 export type { Req, Res, Msg, Tag, Entries, Timer } from './messages.ts';
 export { elements, liveTags, type State } from './state.ts';
 export { properties, noResurrection, removesStick, acknowledgedAddsSurvive, convergesWithinBound } from './properties.ts';
 export { readsSeeReplicaRemoves } from './reads.ts';
-export { workload, ELEMENTS } from './workload.ts';
+export { workload, numberedWorkload, ELEMENTS } from './workload.ts';
 
 const NODES = 3;
 /** The default fault model's slowest message (the `delay` fault's cap). */
@@ -35,23 +36,46 @@ function isBug(name: string): name is Bug {
   return Object.prototype.hasOwnProperty.call(BUGS, name);
 }
 
-export const epidemicCollection = defineProtocol<State, Req, Res>({
-  name: 'epidemic-collection',
-  description:
-    'A replicated collection (add, remove, get, size, iterate) as an observed-remove set with tombstones, replicated by push-pull anti-entropy ' +
-    'over a random permutation of peers per cycle; updates are acknowledged once on two replicas; restarted replicas start empty and are refilled.',
-  create({ bug }) {
-    if (bug !== undefined && !isBug(bug)) throw new Error(`epidemic-collection has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
-    return new EpidemicCollection({ bug });
-  },
+const common = {
   bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
-  properties,
   faults: ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'crash', 'pause', 'skew'],
   nodes: NODES,
   minNodes: 2,
   workload,
   durationMs: 10_000,
   quietMs: CLIENT_TAIL_MS + CONVERGENCE_MS,
+} as const;
+
+function create(bug: string | undefined, consistency: Consistency): EpidemicCollection {
+  if (bug !== undefined && !isBug(bug)) throw new Error(`epidemic-collection has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
+  return new EpidemicCollection({ bug, consistency });
+}
+
+export const epidemicCollection = defineProtocol<State, Req, Res>({
+  ...common,
+  name: 'epidemic-collection',
+  description:
+    'A replicated collection (add, remove, get, size, iterate) as an observed-remove set with tombstones, replicated by push-pull anti-entropy ' +
+    'over a random permutation of peers per cycle; updates are acknowledged once on two replicas; restarted replicas start empty and are refilled.',
+  create: ({ bug }) => create(bug, 'eventual'),
+  properties,
+});
+
+/**
+ * The same collection at level `sequential-per-item`: each element's operations are
+ * served by its home replica, and the campaign checks that they are sequentially
+ * consistent element by element (the declared level `sequential-per-key`).
+ */
+export const epidemicCollectionSequential = defineProtocol<State, Req, Res>({
+  ...common,
+  name: 'epidemic-collection-sc',
+  description:
+    "epidemic-collection at level sequential-per-item: each element's add, remove and get are served by the element's home replica " +
+    '(others redirect), gets wait for the element\'s pending updates, a restarted replica serves once every peer has sent it its entries.',
+  create: ({ bug }) => create(bug, 'sequential-per-item'),
+  workload: numberedWorkload,
+  properties,
+  consistency: { model: 'collection', level: 'sequential-per-key' },
 });
 
 export default epidemicCollection;

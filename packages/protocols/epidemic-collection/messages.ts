@@ -1,12 +1,17 @@
 /** A tag names one add: the id of the client request that added the element (kept across retries). */
 export type Tag = string;
 
+/**
+ * Client requests. `seq`, optional, is the client's own request number (0, 1, 2, ...):
+ * at level `sequential-per-item` a home ignores a late copy of a request older than the
+ * client's last one (the network may duplicate and delay a request long after its answer).
+ */
 export type Req =
-  | { readonly type: 'add'; readonly elem: string }
-  | { readonly type: 'remove'; readonly elem: string }
-  | { readonly type: 'get'; readonly elem: string }
-  | { readonly type: 'size' }
-  | { readonly type: 'iterate' };
+  | { readonly type: 'add'; readonly elem: string; readonly seq?: number }
+  | { readonly type: 'remove'; readonly elem: string; readonly seq?: number }
+  | { readonly type: 'get'; readonly elem: string; readonly seq?: number }
+  | { readonly type: 'size'; readonly seq?: number }
+  | { readonly type: 'iterate'; readonly seq?: number };
 
 export type Res =
   | { readonly type: 'added'; readonly tag: Tag }
@@ -38,8 +43,20 @@ export type Msg =
       readonly wantAdds: readonly Tag[];
       readonly wantTombs: readonly Tag[];
       readonly ack: boolean;
+      /** `sequential-per-item`: the remove being pushed and the tags it removed, kept for its retries. */
+      readonly removal?: Removal;
     }
   /** The receiver of an `ack` Delta now holds these add tags and tombstones. */
-  | { readonly type: 'Ack'; readonly adds: readonly Tag[]; readonly tombs: readonly Tag[] };
+  | { readonly type: 'Ack'; readonly adds: readonly Tag[]; readonly tombs: readonly Tag[] }
+  /** `sequential-per-item`: a (re)started replica asks each peer for everything it holds. */
+  | { readonly type: 'Fetch'; readonly inc: number }
+  /** The answer to a Fetch of incarnation `inc`: every entry the peer holds (the whole collection, like a digest). */
+  | { readonly type: 'Snapshot'; readonly inc: number; readonly entries: Entries; readonly removals: Readonly<Record<string, readonly Tag[]>> };
+
+/** A remove that took effect: its request id and the add tags it tombstoned. */
+export interface Removal {
+  readonly id: string;
+  readonly tags: readonly Tag[];
+}
 
 export type Timer = 'gossip';

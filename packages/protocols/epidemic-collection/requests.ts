@@ -4,14 +4,17 @@
  * acknowledged it, so an acknowledged operation is on two replicas and survives any one
  * crash.
  */
-import type { RequestId } from '@faultline/runtime';
+import type { ClientId, RequestId } from '@faultline/runtime';
 import { LIMITS, type Bug } from './config.ts';
 import { pushEntries } from './gossip.ts';
 import type { Req, Tag } from './messages.ts';
+import { keepRemoval, removalOf, routed } from './sequential.ts';
 import { elements, liveTags, resultOf, type Ctx, type Pending } from './state.ts';
 
-export function onClientRequest(ctx: Ctx, req: Req, id: RequestId, bug: Bug | undefined): void {
+export function onClientRequest(ctx: Ctx, req: Req, id: RequestId, client: ClientId, bug: Bug | undefined): void {
   const s = ctx.state;
+  // Level sequential-per-item: the element's home serves it.
+  if (s.home !== undefined && routed(ctx, req, id, client)) return;
   switch (req.type) {
     case 'get': {
       const present = bug === 'get-ignores-tombstones' ? Object.values(s.adds).includes(req.elem) : liveTags(s, req.elem).length > 0;
@@ -31,13 +34,17 @@ export function onClientRequest(ctx: Ctx, req: Req, id: RequestId, bug: Bug | un
     case 'remove': {
       if (s.pending.some((p) => p.requestId === id)) return;
       const tags = liveTags(s, req.elem);
-      if (tags.length === 0) return ctx.reply(id, { type: 'removed', tags: [] });
+      if (tags.length === 0) {
+        keepRemoval(ctx, { id, tags }); // level sequential-per-item: a late copy, finding a later add, must not remove it
+        return ctx.reply(id, { type: 'removed', tags: [] });
+      }
       if (bug === 'remove-without-tombstone') {
         for (const t of tags) delete s.adds[t];
         return ctx.reply(id, { type: 'removed', tags });
       }
       if (s.pending.length >= LIMITS.maxPending) return;
       for (const t of tags) s.tombs[t] = true;
+      keepRemoval(ctx, { id, tags });
       return replicate(ctx, { requestId: id, kind: 'remove', adds: [], tombs: tags });
     }
   }
@@ -46,5 +53,5 @@ export function onClientRequest(ctx: Ctx, req: Req, id: RequestId, bug: Bug | un
 function replicate(ctx: Ctx, p: Pending): void {
   if (ctx.peers.length === 0) return ctx.reply(p.requestId, resultOf(p));
   ctx.state.pending.push(p as { requestId: RequestId; kind: 'add' | 'remove'; adds: Tag[]; tombs: Tag[] });
-  pushEntries(ctx, p.adds, p.tombs);
+  pushEntries(ctx, p.adds, p.tombs, removalOf(ctx.state, p));
 }

@@ -50,6 +50,7 @@ import { TIMING, type Options } from './config.ts';
 import { gossipRound, onAck, onDelta, onSync } from './gossip.ts';
 import type { Msg, Req, Res, Timer } from './messages.ts';
 import { onClientRequest } from './requests.ts';
+import { emptyHome, fetchRound, onFetch, onSnapshot } from './sequential.ts';
 import { initialState, type Ctx, type State } from './state.ts';
 
 export class EpidemicCollection extends Service<State, Msg, Req, Res, Timer> {
@@ -64,10 +65,14 @@ export class EpidemicCollection extends Service<State, Msg, Req, Res, Timer> {
   override onStart(ctx: Ctx): void {
     ctx.state.incarnation = 1 + ctx.randomInt(2 ** 30);
     ctx.setTimer('gossip', TIMING.gossipMs);
+    if (this.options.consistency === 'sequential-per-item') {
+      ctx.state.home = emptyHome();
+      fetchRound(ctx);
+    }
   }
 
-  override onRequest(ctx: Ctx, req: Req, requestId: RequestId, _client: ClientId): void {
-    onClientRequest(ctx, req, requestId, this.options.bug);
+  override onRequest(ctx: Ctx, req: Req, requestId: RequestId, client: ClientId): void {
+    onClientRequest(ctx, req, requestId, client, this.options.bug);
   }
 
   onMessage(ctx: Ctx, from: NodeId, msg: Msg): void {
@@ -75,9 +80,13 @@ export class EpidemicCollection extends Service<State, Msg, Req, Res, Timer> {
       case 'Sync':
         return onSync(ctx, from, msg.adds, msg.tombs);
       case 'Delta':
-        return onDelta(ctx, from, msg.entries, msg.wantAdds, msg.wantTombs, msg.ack);
+        return onDelta(ctx, from, msg.entries, msg.wantAdds, msg.wantTombs, msg.ack, msg.removal);
       case 'Ack':
         return onAck(ctx, msg.adds, msg.tombs);
+      case 'Fetch':
+        return onFetch(ctx, from, msg.inc);
+      case 'Snapshot':
+        return onSnapshot(ctx, from, msg.inc, msg.entries, msg.removals);
       default:
         return assertNever(msg);
     }

@@ -1,4 +1,4 @@
-import type { Context, NodeId, RequestId } from '@faultline/runtime';
+import type { ClientId, Context, NodeId, RequestId } from '@faultline/runtime';
 import type { Msg, Res, Tag, Timer } from './messages.ts';
 
 /** A client operation whose reply waits until a second replica holds its entries. */
@@ -7,6 +7,22 @@ export interface Pending {
   readonly kind: 'add' | 'remove';
   readonly adds: readonly Tag[];
   readonly tombs: readonly Tag[];
+}
+
+/** What a replica keeps at level `sequential-per-item` only (see `sequential.ts`). */
+export interface HomeState {
+  /** The peers that have answered this incarnation's Fetch: it serves once all have. */
+  fetched: Record<NodeId, true>;
+  /** Gets held back until their element has no update pending, oldest first (bounded). */
+  held: { requestId: RequestId; elem: string }[];
+  /** Per client, its last request here and its number (when the client sends one): older copies are ignored. */
+  sessions: Record<ClientId, { requestId: RequestId; seq: number | null }>;
+  /**
+   * Every remove that took effect, with the tags it removed, replicated with its
+   * tombstones (and in Snapshots): a copy or a retry of it, even at a restarted home, is
+   * answered with them and never applied again. Never shrinks, like the tombstones.
+   */
+  removals: Record<RequestId, Tag[]>;
 }
 
 /** The reply a pending operation gets once it has two copies (built fresh, never from a draft). */
@@ -27,6 +43,8 @@ export interface State {
   cycle: NodeId[];
   /** Gossip rounds run since this start. */
   rounds: number;
+  /** Level `sequential-per-item` only. */
+  home?: HomeState;
 }
 
 export type Ctx = Context<State, Msg, Res, Timer>;

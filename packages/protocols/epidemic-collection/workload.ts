@@ -20,3 +20,9 @@ export const workload: WorkloadSpec<Req> = {
     return { type: 'size' };
   },
 };
+
+/** The same load, each request numbered (`seq`), as level `sequential-per-item` wants. */
+export const numberedWorkload: WorkloadSpec<Req> = {
+  ...workload,
+  next: (rng, client, n) => ({ ...workload.next(rng, client, n), seq: n }),
+};
