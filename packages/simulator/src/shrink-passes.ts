@@ -68,14 +68,11 @@ export const FINE_PASSES: readonly Pass[] = [
 /** What a pass did the last time it ran, and over the whole shrink. */
 export interface PassRecord {
   runs: number;
-  /** What it removed from the best run: events (records of its slice, under `ShrinkState.judgeBySlice`). */
+  /** Events removed from the best run. */
   gain: number;
   lastRuns: number;
   lastGain: number;
 }
-
-/** Per pass that ran: its candidate runs and what it removed. */
-export type PassSummary = { readonly [pass: string]: { readonly runs: number; readonly gain: number } };
 
 /**
  * Runs tiers of passes, adaptively ordered (as Hypothesis favours the passes that
@@ -107,26 +104,17 @@ export class PassScheduler {
     return this.s.best.result !== start;
   }
 
-  summary(): PassSummary {
-    return Object.fromEntries([...this.records].map(([name, r]) => [name, { runs: r.runs, gain: r.gain }]));
-  }
-
   private runPass(pass: Pass): void {
     if (this.s.exhausted) return;
     const runs = this.s.runs;
-    const size = this.size();
+    const events = this.s.best.result.events;
     pass.run(this.s, this.options);
     const r = this.records.get(pass.name) ?? { runs: 0, gain: 0, lastRuns: 0, lastGain: 0 };
     r.lastRuns = this.s.runs - runs;
-    r.lastGain = size - this.size();
+    r.lastGain = events - this.s.best.result.events;
     r.runs += r.lastRuns;
     r.gain += r.lastGain;
     this.records.set(pass.name, r);
-  }
-
-  /** What the passes shrink: the best run's slice once it is judged by it, else its events. */
-  private size(): number {
-    return this.s.best.slice ?? this.s.best.result.events;
   }
 
   private order(tier: readonly Pass[]): Pass[] {

@@ -1,4 +1,3 @@
-import { causalSlice } from './causal-slice.ts';
 import { ChoiceOverrun, type ChoiceSequence } from './choices.ts';
 import { ConfigError } from './config-error.ts';
 import { resolveConfig, type Scenario, type SimOptions } from './scenario.ts';
@@ -17,8 +16,6 @@ export interface Candidate {
   readonly scenario: Scenario;
   readonly choices: ChoiceSequence;
   readonly result: SimResult;
-  /** Records of its causal slice: known once shrinking judges by the slice (`ShrinkState.judgeBySlice`). */
-  readonly slice?: number;
 }
 
 export interface ShrinkLimits {
@@ -44,11 +41,6 @@ export class ShrinkState {
   original!: RunSize;
   /** While set, `tryScenario` reruns a scenario from the seed (recording its choices) instead of replaying the best's. */
   fromSeed = false;
-  /**
-   * Set by `judgeBySlice`: the events a candidate may have at most, and from then on a
-   * candidate is smaller when its causal slice has fewer records (then by `smaller`).
-   */
-  private sliceEvents: number | undefined;
   /** When the last run started, and the longest time from one run's start to the next's (a candidate and its pass's work), on the lent clock. */
   private lastStart: number | undefined;
   private longestMs = 0;
@@ -94,8 +86,7 @@ export class ShrinkState {
     this.runs++;
     this.lastStart = now;
     try {
-      const trace = this.sliceEvents === undefined ? 'none' : 'full';
-      return simulate({ ...base, trace, ...(choices === undefined ? { recordChoices: true } : { choices }) });
+      return simulate({ ...base, trace: 'none', ...(choices === undefined ? { recordChoices: true } : { choices }) });
     } catch (err) {
       if (err instanceof ChoiceOverrun) return undefined;
       throw err;
@@ -109,41 +100,11 @@ export class ShrinkState {
   /** Tries a candidate; keeps it (and returns true) when it fails the same way and is smaller than the best. */
   attempt(scenario: Scenario, choices: ChoiceSequence | undefined): boolean {
     if (this.exhausted) return false;
-    const r = this.run(scenario, choices, this.sliceEvents ?? this.best.result.events);
-    let kept = false;
-    if (this.fails(r) && r.events <= this.original.events) {
-      if (this.sliceEvents === undefined) {
-        kept = smaller(r, this.best.result);
-        if (kept) this.best = { scenario, choices: r.choices!, result: r };
-      } else {
-        const slice = sliceOf(r);
-        const bestSlice = this.best.slice!;
-        kept = slice < bestSlice || (slice === bestSlice && smaller(r, this.best.result));
-        if (kept) this.best = { scenario, choices: r.choices!, result: { ...r, trace: undefined }, slice };
-      }
-    }
+    const r = this.run(scenario, choices, this.best.result.events);
+    const kept = this.fails(r) && r.events <= this.original.events && smaller(r, this.best.result);
+    if (kept) this.best = { scenario, choices: r.choices!, result: r };
     if (r !== undefined) this.limits.onRun(this);
     return kept;
-  }
-
-  /**
-   * From now on candidates are judged by their causal slice: one with at most the best's
-   * events now is smaller when its slice has fewer records, or as many and it is
-   * `smaller`. The run the shrinker hands back is what a user reads as the slice's story,
-   * and once the events stop shrinking, a run of as many events can still have a slice of
-   * fewer records (fewer messages that reach the violation, no fault among them). One run:
-   * the best replayed with its full trace; false when the budget has none left.
-   */
-  judgeBySlice(): boolean {
-    const best = this.best;
-    this.sliceEvents = best.result.events;
-    const r = this.run(best.scenario, best.choices);
-    if (!this.fails(r)) {
-      this.sliceEvents = undefined;
-      return false;
-    }
-    this.best = { ...best, slice: sliceOf(r) };
-    return true;
   }
 
   /** Tries other choices under the best scenario. */
@@ -155,10 +116,6 @@ export class ShrinkState {
   tryScenario(scenario: Scenario): boolean {
     return this.attempt(scenario, this.fromSeed ? undefined : this.best.choices);
   }
-}
-
-function sliceOf(r: SimResult): number {
-  return causalSlice(r.trace ?? [])?.records.length ?? Infinity;
 }
 
 export function sizeOf(r: SimResult): RunSize {

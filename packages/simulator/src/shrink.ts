@@ -1,6 +1,6 @@
 import { resolveConfig, type Scenario, type SimOptions } from './scenario.ts';
 import { SCHEDULE_VERSION, type Schedule } from './schedule.ts';
-import { COARSE_PASSES, FINE_PASSES, PassScheduler, type PassSummary } from './shrink-passes.ts';
+import { COARSE_PASSES, FINE_PASSES, PassScheduler } from './shrink-passes.ts';
 import { ShrinkState, sizeOf, type RunSize } from './shrink-state.ts';
 import { simulate } from './simulation.ts';
 import type { Violation } from './trace.ts';
@@ -46,9 +46,7 @@ export interface ShrinkResult {
   /** Why something was not shrunk, when something was not. */
   readonly notes: readonly string[];
   /** Per pass that ran: its candidate runs and the events it removed from the best run. */
-  readonly passes: PassSummary;
-  /** The same for the passes run once candidates are judged by their causal slice (`gain`: records of the slice removed); empty when no budget was left for them. */
-  readonly slicePasses: PassSummary;
+  readonly passes: { readonly [pass: string]: { readonly runs: number; readonly gain: number } };
 }
 
 const DEFAULT_MAX_RUNS = 5_000;
@@ -100,12 +98,12 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
   if (faultsShrunk) s.best = { scenario: explicit, choices: reproduced.choices!, result: reproduced };
   else notes.push('the fault plan made explicit did not reproduce the failure: faults were not shrunk');
 
-  const passOptions = { protocol, seed, ...(bug !== undefined ? { bug } : {}) };
-  const passes = new PassScheduler(s, passOptions, faultsShrunk);
-  rounds(s, passes);
-  // Then, while the budget lasts, toward a smaller slice at no more events (`judgeBySlice`).
-  const bySlice = new PassScheduler(s, passOptions, faultsShrunk);
-  if (!s.exhausted && s.judgeBySlice()) rounds(s, bySlice);
+  // Rounds of the coarse passes until they stop paying, then the fine ones; again while those find something.
+  const passes = new PassScheduler(s, { protocol, seed, ...(bug !== undefined ? { bug } : {}) }, faultsShrunk);
+  for (let outer = 0; outer < MAX_ROUNDS && !s.exhausted; outer++) {
+    for (let round = 0; round < MAX_ROUNDS && !s.exhausted; round++) if (!passes.round(COARSE_PASSES)) break;
+    if (s.exhausted || !passes.round(FINE_PASSES)) break;
+  }
 
   const best = s.best;
   s.runs++;
@@ -136,15 +134,6 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
     faultsShrunk,
     budgetExhausted: s.exhausted,
     notes,
-    passes: passes.summary(),
-    slicePasses: bySlice.summary(),
+    passes: Object.fromEntries([...passes.records].map(([name, r]) => [name, { runs: r.runs, gain: r.gain }])),
   };
-}
-
-/** Rounds of the coarse passes until they stop paying, then the fine ones; again while those find something. */
-function rounds(s: ShrinkState, passes: PassScheduler): void {
-  for (let outer = 0; outer < MAX_ROUNDS && !s.exhausted; outer++) {
-    for (let round = 0; round < MAX_ROUNDS && !s.exhausted; round++) if (!passes.round(COARSE_PASSES)) break;
-    if (s.exhausted || !passes.round(FINE_PASSES)) break;
-  }
 }
