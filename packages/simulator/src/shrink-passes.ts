@@ -3,7 +3,7 @@ import { deleteSpans, dropGroups, dropStreams, lowerValues, raiseValues, sortStr
 import { compressTime, quietNetwork } from './shrink-compress.ts';
 import { earlierPlan, earlierUnits, fewerClients, fewerRequests, removeFaults, shorterRun, shrinkNodes } from './shrink-scenario.ts';
 import type { ShrinkState } from './shrink-state.ts';
-import { capClients, dropLateJoiners } from './shrink-structure.ts';
+import { capClients, dropLateJoiners, skipFirstOperations } from './shrink-structure.ts';
 
 export type PassOptions = Pick<SimOptions, 'protocol' | 'seed' | 'bug'>;
 
@@ -61,6 +61,7 @@ export const FINE_PASSES: readonly Pass[] = [
   { name: 'deleteSpans', run: deleteSpans },
   { name: 'zeroSpans', run: zeroSpans },
   { name: 'sortStreams', run: sortStreams },
+  { name: 'skipFirstOperations', run: skipFirstOperations },
   { name: 'lowerValues', run: lowerValues },
   { name: 'raiseValues', run: raiseValues },
 ];

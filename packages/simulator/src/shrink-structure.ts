@@ -1,6 +1,7 @@
 import type { NodeSpec } from '@faultline/runtime';
 import type { FaultEvent } from './fault-plan.ts';
 import type { Scenario, SimOptions } from './scenario.ts';
+import { withStream } from './shrink-choices.ts';
 import type { ShrinkState } from './shrink-state.ts';
 
 /*
@@ -9,6 +10,10 @@ import type { ShrinkState } from './shrink-state.ts';
  *   client first: all of them, else as few as still fail, by bisection. Unlike the cap
  *   over all clients, it keeps the one client whose requests make the bug while it
  *   silences the others.
+ * - `skipFirstOperations`: a client's first operation left out: the first 1..8 draws of
+ *   its workload stream deleted (an operation's think time and request) with its cap one
+ *   lower, so the next operation takes its place. `capClients` cuts only from the end,
+ *   and `deleteSpans` alone keeps the count, so the run draws one more at the end.
  * - `dropLateJoiners`: a node of an explicit node list that joins late (`joinAtMs`) left
  *   out, with the faults that name it; a protocol cannot rely on a node that joins later,
  *   while leaving out a founding node would be a crash the fault model may not allow.
@@ -32,6 +37,26 @@ export function capClients(s: ShrinkState): void {
       const mid = Math.floor((lo + hi) / 2);
       if (s.tryScenario(withCap(s.best.scenario, client, mid))) hi = mid;
       else lo = mid + 1;
+    }
+  }
+}
+
+/** Draws of a client's workload stream `skipFirstOperations` tries deleting at its start: an operation's draws at most. */
+const MAX_OP_DRAWS = 8;
+
+export function skipFirstOperations(s: ShrinkState): void {
+  const counts = new Map<string, number>();
+  for (const op of s.best.result.history) counts.set(op.client, (counts.get(op.client) ?? 0) + 1);
+  for (const [client, count] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const label = `workload/${client}`;
+    let left = count;
+    for (let k = 1; left >= 2 && k <= MAX_OP_DRAWS && !s.exhausted; k++) {
+      const values = s.best.choices[label] ?? [];
+      if (k >= values.length) break;
+      if (s.attempt(withCap(s.best.scenario, client, left - 1), withStream(s.best.choices, label, values.slice(k)))) {
+        left--;
+        k = 0;
+      }
     }
   }
 }

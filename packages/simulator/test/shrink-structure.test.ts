@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, simulate, type FaultEvent } from '../src/index.ts';
 import { ShrinkState } from '../src/shrink-state.ts';
 import { shrinkNodes } from '../src/shrink-scenario.ts';
-import { capClients, dropLateJoiners, withoutNode } from '../src/shrink-structure.ts';
+import { capClients, dropLateJoiners, skipFirstOperations, withoutNode } from '../src/shrink-structure.ts';
 import { amnesia } from './fixtures/amnesia.ts';
 
 /** A shrink state whose best run is seed 7 of the fixture with its plan made explicit (as `shrink` starts). */
@@ -94,5 +94,56 @@ describe('withoutNode', () => {
       { atMs: 5, kind: 'oneway', from: ['n2'], to: ['n1'] },
       { atMs: 8, kind: 'heal' },
     ]);
+  });
+});
+
+describe('skipFirstOperations', () => {
+  /** A stand-in state: client c1's three operations; a candidate fails when it deletes exactly `draws` values (one operation's) from the stream's start. */
+  function fake(draws: number) {
+    const tried: { cap: number | undefined; stream: readonly number[] }[] = [];
+    const s = {
+      exhausted: false,
+      best: { scenario: {}, choices: { 'workload/c1': [1, 2, 3, 4, 5, 6], 'node/n1': [9] }, result: { history: [{ client: 'c1' }, { client: 'c1' }, { client: 'c1' }] } },
+      attempt(scenario: { workload?: { clientRequests?: { c1?: number } } }, choices: { 'workload/c1': readonly number[] }) {
+        const stream = choices['workload/c1'];
+        tried.push({ cap: scenario.workload?.clientRequests?.c1, stream });
+        const kept = s.best.choices['workload/c1'].length - stream.length === draws;
+        if (kept) s.best = { scenario, choices, result: { history: s.best.result.history.slice(1) } } as never;
+        return kept;
+      },
+    };
+    return { s: s as unknown as ShrinkState, tried };
+  }
+
+  it("deletes a client's first operation: the start of its stream, with its cap one lower, until one operation is left", () => {
+    const { s, tried } = fake(2);
+    skipFirstOperations(s);
+    expect(tried).toEqual([
+      { cap: 2, stream: [2, 3, 4, 5, 6] },
+      { cap: 2, stream: [3, 4, 5, 6] },
+      { cap: 1, stream: [4, 5, 6] },
+      { cap: 1, stream: [5, 6] },
+    ]);
+    expect(s.best.choices['workload/c1']).toEqual([5, 6]);
+    expect(s.best.choices['node/n1']).toEqual([9]);
+  });
+
+  it('keeps the run when no deletion fails, trying spans up to the stream but one', () => {
+    const { s, tried } = fake(99);
+    skipFirstOperations(s);
+    expect(tried.map((t) => t.stream.length)).toEqual([5, 4, 3, 2, 1]);
+    expect(tried.every((t) => t.cap === 2)).toBe(true);
+    expect(s.best.choices['workload/c1']).toHaveLength(6);
+  });
+
+  it('shrinks a real failure no larger, and its result replays', () => {
+    const s = stateFor(amnesia());
+    capClients(s);
+    const before = s.best.result.events;
+    skipFirstOperations(s);
+    expect(s.best.result.violation?.property).toBe('increasing');
+    expect(s.best.result.events).toBeLessThanOrEqual(before);
+    const replayed = simulate({ protocol: amnesia(), seed: 7, scenario: s.best.scenario, choices: s.best.choices, trace: 'none' });
+    expect(replayed.events).toBe(s.best.result.events);
   });
 });
