@@ -107,6 +107,7 @@ export abstract class SimulationState {
         incarnation: 0,
         timers: new Map(),
         routes: new Map(),
+        lastRoute: undefined,
         deferred: [],
         deferredSync: undefined,
         tearPending: false,

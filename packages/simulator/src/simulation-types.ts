@@ -87,6 +87,7 @@ export interface SimNode {
   readonly timers: Map<string, number>;
   /** Where its sends to each node it has sent to go: that node, and the directed link (one look-up per send). */
   readonly routes: Map<NodeId, Route>;
+  lastRoute: Route | undefined;
   deferred: Ev[];
   /** An fsync that completed while the node was paused: it takes effect on resume. */
   deferredSync: Extract<Ev, { k: 'fsync' }> | undefined;

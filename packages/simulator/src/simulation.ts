@@ -261,11 +261,16 @@ export class Simulation extends SimulationClients {
   }
 
   protected sendMessage(node: SimNode, to: NodeId, msg: unknown): void {
-    let route = node.routes.get(to);
-    if (route === undefined) {
-      const target = this.nodes.get(to);
-      if (target === undefined) return this.fail('invalid-effect', `${node.id} sent a message to unknown node '${to}'`);
-      node.routes.set(to, (route = { target, link: this.network.link(node.id, to) }));
+    // The last route first: most turns send where the last one did (a string compare, not a hash look-up).
+    let route = node.lastRoute;
+    if (route === undefined || route.target.id !== to) {
+      route = node.routes.get(to);
+      if (route === undefined) {
+        const target = this.nodes.get(to);
+        if (target === undefined) return this.fail('invalid-effect', `${node.id} sent a message to unknown node '${to}'`);
+        node.routes.set(to, (route = { target, link: this.network.link(node.id, to) }));
+      }
+      node.lastRoute = route;
     }
     const target = route.target;
     const m = ++this.msgId;
