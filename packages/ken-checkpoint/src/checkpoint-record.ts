@@ -33,24 +33,42 @@ const writer = new ByteWriter();
 
 /** The same bytes for the same record. */
 export function encodeCheckpointRecord(record: CheckpointRecord): Uint8Array {
+  if (record.kind === 'turn') return encodeTurnRecord([{ prefix: [], patches: record.patches }], record.requests ?? []);
   const w = writer;
   w.byte(FORMAT);
-  if (record.kind === 'snapshot') {
-    w.byte(KIND_SNAPSHOT);
-    w.value(record.state);
-    writeNotes(w, record.requests);
-  } else {
-    w.byte(KIND_TURN);
-    w.uint(record.patches.length);
-    for (const p of record.patches) writePatch(w, p);
-    writeNotes(w, record.requests ?? []);
-  }
+  w.byte(KIND_SNAPSHOT);
+  w.value(record.state);
+  writeNotes(w, record.requests);
   return w.take();
 }
 
-function writePatch(w: ByteWriter, p: Patch): void {
+/** Patches whose paths are written with `prefix` in front (a turn's app patches lie under `app`). */
+export interface PatchGroup {
+  readonly prefix: readonly (string | number)[];
+  readonly patches: readonly Patch[];
+}
+
+/**
+ * A turn record of the groups' patches, in order, and `notes`: the bytes of
+ * `encodeCheckpointRecord` for the same patches with their prefixes joined on, without
+ * copying a patch to prefix its path.
+ */
+export function encodeTurnRecord(groups: readonly PatchGroup[], notes: readonly RequestNote[]): Uint8Array {
+  const w = writer;
+  w.byte(FORMAT);
+  w.byte(KIND_TURN);
+  let count = 0;
+  for (const g of groups) count += g.patches.length;
+  w.uint(count);
+  for (const g of groups) for (const p of g.patches) writePatch(w, g.prefix, p);
+  writeNotes(w, notes);
+  return w.take();
+}
+
+function writePatch(w: ByteWriter, prefix: readonly (string | number)[], p: Patch): void {
   w.byte(OPS.indexOf(p.op));
-  w.uint(p.path.length);
+  w.uint(prefix.length + p.path.length);
+  for (const k of prefix) w.value(k);
   for (const k of p.path) w.value(k);
   if (p.op !== 'remove') w.value(p.value);
 }

@@ -29,9 +29,11 @@ export {
 } from './record-codec.ts';
 export {
   encodeCheckpointRecord,
+  encodeTurnRecord,
   decodeCheckpointRecord,
   replayRecords,
   type CheckpointRecord,
+  type PatchGroup,
   type Replayed,
 } from './checkpoint-record.ts';
 export { kenHostLayer, type KenHostLayerOptions } from './host-layer.ts';

@@ -9,7 +9,7 @@ import {
   type TurnResult,
 } from '@faultline/runtime';
 import type { Patch } from 'immer';
-import { encodeCheckpointRecord, replayRecords } from './checkpoint-record.ts';
+import { encodeCheckpointRecord, encodeTurnRecord, replayRecords } from './checkpoint-record.ts';
 import { KenUsageError } from './errors.ts';
 import { foldEffects, KEN_TIMER_PREFIX, type Folded, type HeldSend } from './fold.ts';
 import { HeldOutputs } from './held-outputs.ts';
@@ -23,6 +23,11 @@ import { PeerLink, RETRANSMIT_TIMER_PREFIX, retransmitTimerTag } from './peer-li
 import { RequestCache, type RequestNote } from './request-cache.ts';
 import { emptyKenStats, type KenStats } from './stats.ts';
 import type { CheckpointStore } from './store.ts';
+
+const NO_PATCHES: readonly Patch[] = Object.freeze([]);
+const NO_PREFIX: readonly string[] = Object.freeze([]);
+/** Where the app's state sits in a KenState: its patches' paths start here. */
+const APP_PREFIX: readonly string[] = Object.freeze(['app']);
 
 /** See `snapshotDue`. */
 const SNAPSHOT_BYTES_RATIO = 4;
@@ -305,12 +310,12 @@ export class KenNode<S = unknown> {
   private turn(input: TurnInput): KenOutput[] {
     const base = this.state();
     let state: KenState<S> = base;
-    const patches: Patch[] = [];
+    let prunePatches: readonly Patch[] = NO_PATCHES;
     let pruned = 0;
     if (input.ack !== undefined) {
       const p = pruneOutbox(state, input.ack.peer, input.ack.ack);
       state = p.state;
-      patches.push(...p.patches);
+      prunePatches = p.patches;
       pruned = p.count;
     }
     let app: TurnResult<S> | undefined;
@@ -334,12 +339,13 @@ export class KenNode<S = unknown> {
       });
     }
     const notes: RequestNote[] = input.request === undefined ? folded.notes : [[input.request, 'pending'], ...folded.notes];
-    if (app !== undefined) for (const p of app.patches ?? []) patches.push({ ...p, path: ['app', ...p.path] });
     const next = edit.finish(app?.changed === true ? app.state : state.app);
-    for (const p of edit.patches) patches.push(p);
+    // The record's patches in order: the ack's, the app's (under `app`, written with the prefix rather than copied), Ken's own.
+    const appPatches = app?.patches ?? NO_PATCHES;
+    const patchCount = prunePatches.length + appPatches.length + edit.patches.length;
     this.stats.turns++;
 
-    const changed = patches.length > 0 || notes.length > 0;
+    const changed = patchCount > 0 || notes.length > 0;
     const snapshot = input.snapshot === true || (changed && this.snapshotDue());
     if (!snapshot && !changed) {
       // Nothing changed, so nothing can be waiting on a record (sends and answers change the state).
@@ -347,13 +353,9 @@ export class KenNode<S = unknown> {
       return folded.local.slice();
     }
     for (const n of notes) this.requests.note(n);
-    const payload = encodeCheckpointRecord(
-      snapshot
-        ? { kind: 'snapshot', state: next, requests: this.requests.entries() }
-        : notes.length > 0
-          ? { kind: 'turn', patches, requests: notes }
-          : { kind: 'turn', patches },
-    );
+    const payload = snapshot
+      ? encodeCheckpointRecord({ kind: 'snapshot', state: next, requests: this.requests.entries() })
+      : encodeTurnRecord([{ prefix: NO_PREFIX, patches: prunePatches }, { prefix: APP_PREFIX, patches: appPatches }, { prefix: NO_PREFIX, patches: edit.patches }], notes);
     const record = this.store.append(payload, snapshot);
     this.ks = next;
     this.stats.records++;

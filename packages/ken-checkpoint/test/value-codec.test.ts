@@ -1,6 +1,6 @@
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { CheckpointCorruptError, decodeCheckpointRecord, encodeCheckpointRecord, type CheckpointRecord } from '../src/index.ts';
+import { CheckpointCorruptError, decodeCheckpointRecord, encodeCheckpointRecord, encodeTurnRecord, type CheckpointRecord } from '../src/index.ts';
 import { ByteReader, ByteWriter } from '../src/value-codec.ts';
 import { mulberry32 } from './rng.ts';
 
@@ -121,6 +121,22 @@ describe('checkpoint records', () => {
     }
     // Smaller than the structured clone it replaces.
     expect(encodeCheckpointRecord(turn).length).toBeLessThan(serialize({ v: 2, ...turn }).length);
+  });
+
+  it('a turn written in prefixed groups is the same bytes as its patches with the prefixes joined on', () => {
+    const app = [{ op: 'replace' as const, path: ['balances', 'a1'], value: 99 }];
+    const grouped = encodeTurnRecord(
+      [
+        { prefix: [], patches: [] },
+        { prefix: ['app'], patches: app },
+        { prefix: [], patches: turn.patches.slice(1) },
+      ],
+      turn.requests!,
+    );
+    expect(grouped).toStrictEqual(encodeCheckpointRecord(turn));
+    expect(decodeCheckpointRecord(grouped, 1)).toStrictEqual(turn);
+    // A different prefix is a different record.
+    expect(encodeTurnRecord([{ prefix: ['ap'], patches: app }], [])).not.toStrictEqual(encodeTurnRecord([{ prefix: ['app'], patches: app }], []));
   });
 
   it('still reads records written as structured clones (format 2)', () => {

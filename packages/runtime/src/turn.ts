@@ -57,6 +57,10 @@ export function handlerName(event: ServiceEvent): string {
  * Runs one node's turns. One executor per node; it reuses a single context object
  * across turns, so a turn allocates only its effects and, if the handler touches
  * `ctx.state`, an immer draft.
+ *
+ * With `reuse`, the result and its effects list are also reused: they hold until the
+ * next `run` of the same executor, which overwrites them (the simulator applies a
+ * turn's effects before it runs another turn, so it allocates neither per turn).
  */
 export class TurnExecutor<S = unknown> {
   readonly peers: readonly NodeId[];
@@ -67,9 +71,10 @@ export class TurnExecutor<S = unknown> {
     readonly self: NodeId,
     readonly cluster: readonly NodeId[],
     host: TurnHost,
+    reuse = false,
   ) {
     this.peers = cluster.filter((n) => n !== self);
-    this.ctx = new TurnContext<S>(self, cluster, this.peers, host);
+    this.ctx = new TurnContext<S>(self, cluster, this.peers, host, reuse);
   }
 
   /** The service's initial state. Throws `HandlerError` (handler `initialState`) if it throws. */
@@ -152,23 +157,38 @@ function undraftEffect(e: Effect): Effect {
 /** The effects of a turn that had none: one shared, frozen list, so a quiet turn allocates no array. */
 const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
 
+/** The one result a reusing executor fills in on every turn. */
+interface ReusedResult<S> {
+  state: S;
+  effects: readonly Effect[];
+  changed: boolean;
+  patches: readonly Patch[] | undefined;
+}
+
 class TurnContext<S> implements Context<S, unknown, unknown, string> {
   private base!: S;
   private draft: Draft<S> | undefined;
   private effects: Effect[] = [];
+  private readonly reused: ReusedResult<S> | undefined;
 
   constructor(
     readonly self: NodeId,
     readonly cluster: readonly NodeId[],
     readonly peers: readonly NodeId[],
     private readonly host: TurnHost,
-  ) {}
+    reuse: boolean,
+  ) {
+    this.reused = reuse ? { state: undefined as S, effects: NO_EFFECTS, changed: false, patches: undefined } : undefined;
+  }
 
   begin(state: S): void {
     this.base = state;
     this.draft = undefined;
-    // A fresh list since the last finish or abandon, unless effects were pushed between turns.
-    if (this.effects.length !== 0) this.effects = [];
+    if (this.effects.length === 0) return;
+    // Reusing, the last turn's list is done with (emptied by pops: setting its length is a slow runtime call); otherwise it went out with its result.
+    const effects = this.effects;
+    if (this.reused !== undefined) while (effects.length !== 0) effects.pop();
+    else this.effects = [];
   }
 
   abandon(): void {
@@ -182,12 +202,22 @@ class TurnContext<S> implements Context<S, unknown, unknown, string> {
     this.draft = undefined;
     // The list goes out with the result; an empty one stays here for the next turn.
     const effects = pushed.length === 0 ? NO_EFFECTS : pushed;
-    if (pushed.length !== 0) this.effects = [];
-    if (draft === undefined) return { state: this.base, effects, changed: false, patches: withPatches ? [] : undefined };
-    for (let i = 0; i < pushed.length; i++) pushed[i] = undraftEffect(pushed[i]!);
+    if (pushed.length !== 0 && this.reused === undefined) this.effects = [];
+    let state = this.base;
     let patches: Patch[] | undefined;
-    const state = immer.finishDraft(draft, withPatches ? (p: Patch[]) => (patches = p) : undefined) as S;
-    return { state, effects, changed: state !== this.base, patches: withPatches ? (patches ?? []) : undefined };
+    if (draft !== undefined) {
+      for (let i = 0; i < pushed.length; i++) pushed[i] = undraftEffect(pushed[i]!);
+      state = immer.finishDraft(draft, withPatches ? (p: Patch[]) => (patches = p) : undefined) as S;
+    }
+    const changed = state !== this.base;
+    const patchList = withPatches ? (patches ?? []) : undefined;
+    const r = this.reused;
+    if (r === undefined) return { state, effects, changed, patches: patchList };
+    r.state = state;
+    r.effects = effects;
+    r.changed = changed;
+    r.patches = patchList;
+    return r;
   }
 
   get state(): Draft<S> {

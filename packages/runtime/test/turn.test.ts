@@ -60,6 +60,24 @@ describe('TurnExecutor', () => {
     expect(later.effects).not.toBe(noisy.effects);
   });
 
+  it('reusing, the result and its effects list hold until the next turn, which overwrites them; a throw leaves the next turn clean', () => {
+    const e = new TurnExecutor<S>(new Store(), 'n1', ['n1', 'n2', 'n3'], host, true);
+    const s0 = e.initialState();
+    const noisy = e.run(s0, { kind: 'message', from: 'n2', msg: { type: 'noop' } });
+    expect(noisy.effects.map((x) => x.kind)).toEqual(['setTimer', 'log']);
+    const list = noisy.effects;
+    const added = e.run(s0, { kind: 'message', from: 'n2', msg: { type: 'add', item: 'x' } });
+    expect(added).toBe(noisy); // the same object, filled in anew
+    expect(added.changed).toBe(true);
+    expect(added.state.items).toEqual(['x']);
+    expect(added.effects).toEqual([]);
+    expect(list).toEqual([]); // the earlier turn's list was emptied for reuse
+    expect(() => e.run(s0, { kind: 'request', requestId: 'r1', client: 'c1', req: 'boom' })).toThrow(HandlerError);
+    const after = e.run(s0, { kind: 'message', from: 'n3', msg: { type: 'share' } });
+    expect(after.effects).toEqual([{ kind: 'send', to: 'n3', msg: { type: 'snapshot', items: [], meta: { n: 1 } } }]);
+    expect(s0.meta.n).toBe(0);
+  });
+
   it('a turn that does not touch the state returns the same object and no draft', () => {
     const e = exec();
     const s0 = e.initialState();

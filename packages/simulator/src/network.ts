@@ -35,7 +35,7 @@ const LOST: Fate = Object.freeze({ kind: 'drop', reason: 'loss' });
 const CUT: Fate = Object.freeze({ kind: 'drop', reason: 'partition' });
 
 /** One directed link: its random stream, and (FIFO links) the latest delivery time given out on it. */
-interface Link {
+export interface Link {
   readonly rng: Rng;
   lastDeliveryMs: number;
 }
@@ -88,13 +88,13 @@ export class Network {
   }
 
   /**
-   * Decides the fate of a message sent at `nowMs` on the link `from` -> `to`. The answer
-   * is valid until the next call (a delivery is one object, filled in anew each time).
+   * Decides the fate of a message sent at `nowMs` on the link `from` -> `to` (`link`, if
+   * the caller kept it from `link(from, to)`). The answer is valid until the next call
+   * (a delivery is one object, filled in anew each time).
    */
-  fate(from: string, to: string, nowMs: number, obeyPartitions: boolean): Fate {
+  fate(from: string, to: string, nowMs: number, obeyPartitions: boolean, link = this.link(from, to)): Fate {
     if (obeyPartitions && this.isCut(from, to)) return CUT;
     const c = this.config;
-    const link = this.link(from, to);
     const rng = link.rng;
     if (c.dropRate > 0 && rng.chance(c.dropRate)) return LOST;
     const out = this.delivery;
@@ -103,8 +103,8 @@ export class Network {
     return out;
   }
 
-  /** The directed link `from` -> `to`, made (with its random stream) on its first message. */
-  private link(from: NodeId, to: NodeId): Link {
+  /** The directed link `from` -> `to`, made (with its random stream, which draws nothing yet) on first use. */
+  link(from: NodeId, to: NodeId): Link {
     let row = this.links.get(from);
     if (row === undefined) this.links.set(from, (row = new Map()));
     let link = row.get(to);

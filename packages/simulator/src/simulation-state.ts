@@ -106,6 +106,8 @@ export abstract class SimulationState {
         started: false,
         incarnation: 0,
         timers: new Map(),
+        routes: new Map(),
+        lastRoute: undefined,
         deferred: [],
         deferredSync: undefined,
         tearPending: false,
@@ -115,7 +117,7 @@ export abstract class SimulationState {
       };
       const service = this.protocol.create({ bug: c.bug });
       const host = { now: () => node.offsetMs + sim.now * node.rate, random: () => node.rng.random() };
-      (node as { executor: TurnExecutor }).executor = new TurnExecutor(service, spec.id, spec.cluster, host);
+      (node as { executor: TurnExecutor }).executor = new TurnExecutor(service, spec.id, spec.cluster, host, true);
       if (c.ken !== undefined) {
         const observe = (e: Parameters<TransparencyChecker['observe']>[0]) => {
           const problem = sim.transparency!.observe(e);

@@ -2,6 +2,7 @@ import type { ClientId, NodeId, NodeView, Operation, RequestId, TurnExecutor } f
 import type { ChoiceSequence } from './choices.ts';
 import type { PctEventClass } from './explore/pct-queue.ts';
 import type { FaultEvent } from './fault-plan.ts';
+import type { Link } from './network.ts';
 import type { KenSimNode, PendingSync } from './ken-sim-node.ts';
 import type { Rng } from './rng.ts';
 import type { ResolvedNode } from './scenario.ts';
@@ -58,7 +59,8 @@ export interface SimStats {
 }
 
 export type Ev = { t: number; seq: number } & (
-  | { k: 'deliver'; from: NodeId; to: NodeId; m: number; msg: unknown }
+  /** `target` is the node `to` names, resolved at the send so that no delivery looks it up. */
+  | { k: 'deliver'; from: NodeId; to: NodeId; target: SimNode; m: number; msg: unknown }
   | { k: 'timer'; node: NodeId; tag: string; id: number; inc: number }
   | { k: 'request'; client: ClientId; node: NodeId; id: RequestId; m: number; req: unknown }
   | { k: 'response'; client: ClientId; node: NodeId; id: RequestId; m: number; result: unknown; redirect: NodeId | undefined }
@@ -83,6 +85,9 @@ export interface SimNode {
   started: boolean;
   incarnation: number;
   readonly timers: Map<string, number>;
+  /** Where its sends to each node it has sent to go: that node, and the directed link (one look-up per send). */
+  readonly routes: Map<NodeId, Route>;
+  lastRoute: Route | undefined;
   deferred: Ev[];
   /** An fsync that completed while the node was paused: it takes effect on resume. */
   deferredSync: Extract<Ev, { k: 'fsync' }> | undefined;
@@ -92,6 +97,11 @@ export interface SimNode {
   startedAtMs: number;
   offsetMs: number;
   rate: number;
+}
+
+export interface Route {
+  readonly target: SimNode;
+  readonly link: Link;
 }
 
 export interface SimClient {

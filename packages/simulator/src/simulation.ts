@@ -22,6 +22,9 @@ export type { KenReport, SimResult, SimStats } from './simulation-types.ts';
  * once; or use `simulate(options)`.
  */
 export class Simulation extends SimulationClients {
+  /** The one message event every delivery's turn is handed, filled in anew (a turn keeps no reference to its event). */
+  private readonly arrival: { kind: 'message'; from: NodeId; msg: unknown } = { kind: 'message', from: '', msg: undefined };
+
   /** The plain heap, or PCT's scheduler (its steps, unless given, are the events of the same seed run with `random`). */
   protected eventQueue(options: SimOptions, rng: Rng): EventQueue<Ev> {
     const s = this.config.strategy;
@@ -155,14 +158,17 @@ export class Simulation extends SimulationClients {
   protected handle(ev: Ev): void {
     switch (ev.k) {
       case 'deliver': {
-        const node = this.nodes.get(ev.to)!;
+        const node = ev.target;
         if (!node.view.up) return this.dropOnArrival(ev.from, ev.to, ev.m);
         if (this.waits(node)) return void node.deferred.push(ev);
         this.stats.messagesDelivered++;
         if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'deliver', from: ev.from, to: ev.to, m: ev.m });
         const k = node.ken;
         if (k !== undefined) return this.kenTurn(node, 'message', () => k.node.frame(ev.from, ev.msg as never));
-        return this.turn(node, { kind: 'message', from: ev.from, msg: ev.msg });
+        const arrival = this.arrival;
+        arrival.from = ev.from;
+        arrival.msg = ev.msg;
+        return this.turn(node, arrival);
       }
       case 'timer': {
         const node = this.nodes.get(ev.node)!;
@@ -255,21 +261,32 @@ export class Simulation extends SimulationClients {
   }
 
   protected sendMessage(node: SimNode, to: NodeId, msg: unknown): void {
-    if (!this.nodes.has(to)) return this.fail('invalid-effect', `${node.id} sent a message to unknown node '${to}'`);
+    // The last route first: most turns send where the last one did (a string compare, not a hash look-up).
+    let route = node.lastRoute;
+    if (route === undefined || route.target.id !== to) {
+      route = node.routes.get(to);
+      if (route === undefined) {
+        const target = this.nodes.get(to);
+        if (target === undefined) return this.fail('invalid-effect', `${node.id} sent a message to unknown node '${to}'`);
+        node.routes.set(to, (route = { target, link: this.network.link(node.id, to) }));
+      }
+      node.lastRoute = route;
+    }
+    const target = route.target;
     const m = ++this.msgId;
     this.stats.messagesSent++;
     if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'send', node: node.id, to, m, msg });
-    const fate = this.network.fate(node.id, to, this.now, true);
+    const fate = this.network.fate(node.id, to, this.now, true, route.link);
     if (fate.kind === 'drop') {
       this.stats.messagesDropped++;
       if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'drop', from: node.id, to, m, reason: fate.reason });
       return;
     }
-    this.push({ t: fate.atMs, seq: 0, k: 'deliver', from: node.id, to, m, msg });
+    this.push({ t: fate.atMs, seq: 0, k: 'deliver', from: node.id, to, target, m, msg });
     if (fate.duplicateAtMs !== undefined) {
       this.stats.messagesDuplicated++;
       if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'dup', from: node.id, to, m });
-      this.push({ t: fate.duplicateAtMs, seq: 0, k: 'deliver', from: node.id, to, m, msg });
+      this.push({ t: fate.duplicateAtMs, seq: 0, k: 'deliver', from: node.id, to, target, m, msg });
     }
   }
 
