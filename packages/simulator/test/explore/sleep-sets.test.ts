@@ -9,14 +9,17 @@ import { leaseFailover } from './fixtures/lease-failover.ts';
 /** The distinct state hashes the search computed, in the order they first appeared. */
 function statesSeen(o: CheckOptions): { hashes: string[]; result: ReturnType<typeof check> } {
   const seen = new Set<string>();
-  const hash = CheckModel.prototype.hash;
-  vi.spyOn(CheckModel.prototype, 'hash').mockImplementation(function (this: CheckModel, s) {
-    const h = hash.call(this, s);
-    seen.add(h);
+  // The search keys its visited store by `hashLanes` (64 bits, no text); `hash` is its text form.
+  const hashLanes = CheckModel.prototype.hashLanes;
+  vi.spyOn(CheckModel.prototype, 'hashLanes').mockImplementation(function (this: CheckModel, s, out) {
+    const h = hashLanes.call(this, s, out);
+    seen.add(`${h[0]}:${h[1]}`);
     return h;
   });
   const result = check(o);
   vi.restoreAllMocks();
+  // Every unique state was hashed: a spy on a method the search no longer calls would see none.
+  expect(seen.size).toBeGreaterThanOrEqual(result.statesUnique);
   return { hashes: [...seen], result };
 }
 
