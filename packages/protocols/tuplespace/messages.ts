@@ -68,6 +68,13 @@ export type Msg =
    * longer of two lists is the newer).
    */
   | { readonly type: 'Join'; readonly node: NodeId; readonly hops: number; readonly groups: readonly (readonly NodeId[])[] }
+  /**
+   * A replica asks its sequencer to be removed from the group (every round, once another
+   * member's pull has shown that it holds every out only the leaver could still give).
+   */
+  | { readonly type: 'Leave' }
+  /** The sequencer's answer once the leaver is not in its committed group: it has left. */
+  | { readonly type: 'Left' }
   /** The answer to a Join: the partitions' groups as the sender knows them, to route requests by. */
   | { readonly type: 'Map'; readonly groups: readonly (readonly NodeId[])[] };
 
