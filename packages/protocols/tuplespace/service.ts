@@ -43,9 +43,13 @@
  * admitted; the sequencer of the partition with the fewest replicas appends a config
  * entry with the group grown by one, and once that commits the joiner is a member: the
  * sequencer sends it the log, and its pulls bring it every tuple written before it came.
- * Under Ken's reliable links that state transfer is the work anti-entropy does. What is
- * not built: partitions are fixed at start (a joiner grows a group; no interval of the
- * key space is split off to a new group), and nodes do not leave.
+ * Under Ken's reliable links that state transfer is the work anti-entropy does. Replicas
+ * also leave at run time (leave.ts): a leaver stops serving, hands over the outs only it
+ * may hold (it asks to be removed once another member's pull vector covers them), and is
+ * removed by a config entry; a leaving sequencer commits its own removal and the rest
+ * elect another. A group never shrinks below `GROUP_SIZE` (the leaver waits). What is not
+ * built: the number of partitions and their key intervals are fixed at start (a joiner
+ * grows a group; no interval of the key space is split off to a new group).
  */
 import { Service, type ClientId, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
 import { FOUNDERS, LEAVES, TIMING, type Options } from './config.ts';
