@@ -66,6 +66,12 @@ describe('leaving a running tuplespace', () => {
     }
   });
 
+  it('the leaves option is checked: node ids to positive whole rounds', () => {
+    expect(() => tuplespace.create({ leaves: { n2: 0 } })).toThrow(/option leaves must map node ids to the gossip round/);
+    expect(() => tuplespace.create({ leaves: ['n2'] })).toThrow(/option leaves/);
+    expect(() => tuplespace.create({ founders: ['a', 'b', 'c'], leaves: { a: 10 } })).not.toThrow();
+  });
+
   it('a leaver is handed over only once another member holds every out of its own origins and of origins no other member has', () => {
     const s = (covered: Record<string, Record<string, number>>) => ({ group: ['n1', 'n2', 'n3'], outs: { 'n1.7': ['a', 'b'], 'n2.4': ['c'], 'n9.1': ['d'] }, covered });
     expect(handedOver(s({}), 'n1')).toBe(false);
