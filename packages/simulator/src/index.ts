@@ -46,6 +46,11 @@ export { PctQueue, type EventQueue, type PctEventClass, type PctQueueOptions } f
 export { check, statesAlong, type CheckOptions, type CheckResult, type CheckProgress, type CheckViolation, type LivenessFailure, type Choice } from './explore/check.ts';
 export { CheckModel, DEFAULT_CHECK_REQUESTS, type ModelOptions, type ModelState, type Action } from './explore/check-model.ts';
 export { PathMonitor } from './explore/path-monitor.ts';
+export { searchShard } from './explore/check.ts';
+export { searchHash } from './explore/search-hash.ts';
+export { searchRoots } from './explore/warm-start.ts';
+export { serveShard, sharedFlow, type FromShard, type ToShard } from './explore/shard-link.ts';
+export { checkWithShards, type ShardLink } from './explore/parallel-check.ts';
 export type { CriticalTransition } from './explore/critical.ts';
 export { loadScenario, scenarioProblems, readJsonFile } from './inputs/scenario-file.ts';
 export { importUserModule } from './inputs/user-module.ts';

@@ -20,6 +20,7 @@ import type { Output } from '../io.ts';
 import { loadProtocol } from '../protocol-loader.ts';
 import { shellQuote } from '@faultline/simulator';
 import { readJsonFile } from '@faultline/simulator';
+import { checkOnWorkers } from './check-workers.ts';
 
 /** Where a failing check's path is written when `--out` is not given. */
 export const DEFAULT_CHECKS_DIR = 'faultline-checks';
@@ -37,6 +38,8 @@ export const CHECK = {
     'eventually-properties; for a walk that never reaches them, the critical transition\n' +
     '(the step after which no walk can) is found by binary search. A violation is written\n' +
     "as a path that 'faultline replay <protocol> --choices FILE' replays step by step.\n" +
+    'With --workers N the states are split between N worker threads, each expanding its\n' +
+    'own; the result is the same as on one thread.\n' +
     'Exits 1 on a violation, 0 otherwise, 2 on bad input.',
   positionals: [{ name: 'protocol', required: true, help: 'a built-in protocol name, or a path to a module exporting one' }],
   flags: {
@@ -55,9 +58,10 @@ export const CHECK = {
     'walk-depth': { type: 'integer', value: 'M', min: 1, help: 'actions per walk, at most (default 500)' },
     seed: { type: 'string', value: 'S', help: 'seeds the workload, the nodes\' random draws and the walks (default check)' },
     out: { type: 'string', value: 'FILE', help: `where a violation's path is written (default ./${DEFAULT_CHECKS_DIR}/<protocol>.json)` },
+    workers: { type: 'integer', value: 'N', min: 1, help: 'worker threads sharing the search (default 1: this thread); the same\nstates, counts and first violation as one thread' },
     json: { type: 'boolean', help: 'print { ok, statesExplored, statesUnique, depth, violation, ... }' },
   },
-  examples: ['faultline check bank --depth 8', 'faultline check ./my-protocol.ts --depth 6 --faults drop,crash --json', 'faultline check ./lease.ts --depth 16 --timed --skew 50'],
+  examples: ['faultline check bank --depth 8', 'faultline check primary-backup --depth 6 --workers 2', 'faultline check ./my-protocol.ts --depth 6 --faults drop,crash --json', 'faultline check ./lease.ts --depth 16 --timed --skew 50'],
 } as const satisfies CommandSpec;
 
 /** A failing check's path, as `--choices FILE` reads it. */
@@ -103,9 +107,19 @@ export async function runCheck(out: Output, argv: readonly string[]): Promise<nu
   const directed = flags.directed === true;
   const sleepSets = flags['no-sleep-sets'] !== true && !directed;
   const reductions = [...(directed ? ['directed search (best first, no sleep sets)'] : []), ...(sleepSets ? ['sleep sets'] : []), ...(symmetric ?? []).map((g) => `symmetry over ${g.join(', ')}`)];
+  const workers = flags.workers ?? 1;
+  if (workers > 1 && directed) throw new UsageError('faultline check: --directed searches best first on one thread; --workers splits the breadth-first search (use one of them)');
+  if (workers > 1 && protocol.source === 'builtin' && out.io.protocols !== undefined && out.io.protocolsModule === undefined)
+    throw new Error('Io.protocols was given without Io.protocolsModule: worker threads cannot load these built-ins (use --workers 1)');
+  const { protocol: definition, ...modelRest } = model;
+  const shared = { ...modelRest, depth: flags.depth, sleepSets, directed, ...(symmetric !== undefined ? { symmetric } : {}), maxStates: flags['max-states'], warmup: flags.warmup, walks: flags.walks, walkDepth: flags['walk-depth'] };
+  const options = { ...shared, protocol: definition };
   let result: CheckResult;
   try {
-    result = check({ ...model, depth: flags.depth, sleepSets, directed, symmetric, maxStates: flags['max-states'], warmup: flags.warmup, walks: flags.walks, walkDepth: flags['walk-depth'], onProgress });
+    result =
+      workers > 1
+        ? await checkOnWorkers({ protocolArg: positionals[0]!, cwd: out.cwd, ...(out.io.protocolsModule !== undefined ? { protocolsModule: out.io.protocolsModule } : {}), options: shared }, { ...options, onProgress }, workers)
+        : check({ ...options, onProgress });
   } catch (err) {
     if (err instanceof RangeError && symmetric !== undefined) throw new UsageError(`faultline check --symmetric: ${err.message}`);
     throw err;
