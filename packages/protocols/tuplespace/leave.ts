@@ -2,7 +2,8 @@
  * Leaving a running tuplespace. When its round comes (`leaveIn`), a replica starts
  * leaving: from then on it takes no request (clients are redirected to another member),
  * drops its waiting `in`s and `rd`s (their clients retry elsewhere), neither stands for nor
- * votes in a view change, and hands over. What it must hand over are the outs only it may
+ * votes in a view change, and hands over (it keeps pulling, so it stays a converged member
+ * until its removal commits). What it must hand over are the outs only it may
  * hold: those of its own origins (an out is acknowledged by one replica, before any push
  * has arrived) and those of origins whose node is no longer in the group. It asks to be
  * removed only once another member's pull has shown (by its operation vector) that this
@@ -36,7 +37,7 @@ export function leaveRound(ctx: Ctx): void {
   }
   if (!handedOver(s, ctx.self)) return;
   if (isLeader(ctx)) proposeRemoval(ctx, ctx.self);
-  else if (s.leader !== null && s.leader !== ctx.self) ctx.send(s.leader, { type: 'Leave' });
+  else ctx.broadcast({ type: 'Leave' }, s.group.filter((m) => m !== ctx.self)); // the sequencer it knows may be stale: whoever sequences answers
 }
 
 /** Whether another member's last pull covered every out whose origin is this node or no other member. */

@@ -152,14 +152,14 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
   /**
    * The one timer, `gossip`: a pull from a random peer of the group; at the sequencer, the
    * log (or a heartbeat) to every member; elsewhere, the check for a silent sequencer; at
-   * a joiner, its Join; at a leaver, its countdown or its request to leave (a leaver pulls no more).
+   * a joiner, its Join; at a leaver, its countdown or its request to leave (once it has left, it pulls no more).
    */
   override onTimer(ctx: Ctx, _tag: Timer): void {
     ctx.setTimer('gossip', TIMING.gossipMs);
     joinRound(ctx);
     if (ctx.state.partition < 0) return;
     leaveRound(ctx);
-    if (ctx.state.leaving === 'stay') pullRound(ctx);
+    if (ctx.state.leaving !== 'left') pullRound(ctx);
     if (isLeader(ctx)) {
       for (const m of ctx.state.group) if (m !== ctx.self) sendLog(ctx, m);
     } else suspectRound(ctx);
