@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ClusterClient, loadClusterConfig } from '@faultline/runtime/host';
 import { freePorts, LocalCluster } from '../examples/kv-cluster/processes.ts';
+import { cpuMs, type ClusterBenchOptions } from './cluster.ts';
+import { groupTurnsCpuUsPerMsg } from './cluster-group-turns.ts';
+import { benchMain } from './node-stats.ts';
 import type { Req, Res, State } from '../packages/protocols/group-communication/index.ts';
 
 /**
@@ -11,7 +14,11 @@ import type { Req, Res, State } from '../packages/protocols/group-communication/
  * processes on loopback (no Ken: the protocol's state is volatile by design; PSK on).
  * Every node joins one group; `CLIENTS` clients, spread over the nodes, each keep one
  * 1 KiB agreed multicast to it in flight; a multicast counts once its sender node has
- * delivered it (the reply). Counted over `MEASURE_MS` after `WARM_MS`; no faults. Then,
+ * delivered it (the reply). Counted over `MEASURE_MS` after `WARM_MS`; no faults.
+ * `cpuMsPerMsg`: CPU time of the three nodes and the clients' process over the window, per
+ * delivered multicast (as `cluster.kv.cpuMsPerOp`; the load still raises it: contention, and
+ * timers spread over fewer messages: 0.64 to 0.9 ms at load average 3 to 8, 1.25 to 1.5 at 21 to 29);
+ * `turnsCpuUsPerMsg`: the share of it that the nodes' turns alone cost (cluster-group-turns.ts). Then,
  * once the load stops, every node must be in the view the measurement started in and
  * have delivered the same sequence in it (count and digest of the view's stream):
  * `cluster.group.sameSequence` is 1 when they did, else 0 (`cluster.group.viewChanged`
@@ -54,11 +61,12 @@ async function until(client: ClusterClient, ms: number, ok: (s: State[]) => bool
 const oneView = (s: State[]) => s.every((x) => !x.blocked && x.view.members.length === IDS.length && x.viewKey === s[0]!.viewKey);
 const sameStream = (s: State[]) => oneView(s) && s.every((x) => x.viewStream.count === s[0]!.viewStream.count && x.viewStream.digest === s[0]!.viewStream.digest);
 
-export async function clusterGroupFigures(): Promise<Record<string, number>> {
+export async function clusterGroupFigures(o: ClusterBenchOptions = {}): Promise<Record<string, number>> {
+  const turnsCpuUsPerMsg = groupTurnsCpuUsPerMsg();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-group-'));
   const configFile = writeGroupConfig(dir, await freePorts(IDS.length));
   const config = loadClusterConfig(configFile);
-  const cluster = new LocalCluster(configFile, IDS, { quickStart: true });
+  const cluster = new LocalCluster(configFile, IDS, { quickStart: true, nodeArgs: o.nodeArgs });
   const clients: ClusterClient[] = [];
   try {
     await cluster.start();
@@ -92,8 +100,10 @@ export async function clusterGroupFigures(): Promise<Record<string, number>> {
     const view = (await states(admin))[0]!.viewKey;
     const [d0, b0] = [delivered, busy];
     const t0 = process.hrtime.bigint(); // det-ok: a real clock for a real cluster
+    const cpu0 = cpuMs(cluster);
     await sleep(MEASURE_MS);
     const [d1, b1] = [delivered, busy];
+    const cpu = cpuMs(cluster) - cpu0;
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9; // det-ok: a real clock for a real cluster
     running = false;
     await Promise.all(loops);
@@ -101,6 +111,8 @@ export async function clusterGroupFigures(): Promise<Record<string, number>> {
     return {
       'cluster.group.msgsPerSec': (d1 - d0) / seconds,
       'cluster.group.busyPerSec': (b1 - b0) / seconds,
+      'cluster.group.cpuMsPerMsg': cpu / (d1 - d0),
+      'cluster.group.turnsCpuUsPerMsg': turnsCpuUsPerMsg,
       'cluster.group.sameSequence': sameStream(end) && end[0]!.viewKey === view ? 1 : 0,
       // 1 when the view changed after the warm-up (on a loaded machine, heartbeats late past the suspicion timeout).
       'cluster.group.viewChanged': end.some((s) => s.viewKey !== view) ? 1 : 0,
@@ -112,4 +124,5 @@ export async function clusterGroupFigures(): Promise<Record<string, number>> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await clusterGroupFigures()));
+/** `npx tsx bench/cluster-group.ts [--cpu-prof DIR]`: as bench/cluster.ts. */
+if (import.meta.url === `file://${process.argv[1]}`) await benchMain(clusterGroupFigures);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ClusterClient, loadClusterConfig } from '@faultline/runtime/host';
 import { emptyLog, runKvClient } from '../examples/kv-cluster/kv-workload.ts';
 import { freePorts, LocalCluster, writeKvConfig } from '../examples/kv-cluster/processes.ts';
-import { NodeStats, processCpuMs } from './node-stats.ts';
+import { benchMain, NodeStats, processCpuMs } from './node-stats.ts';
 
 /**
  * Client operations per second on the kv-cluster example: three `faultline run --ken`
@@ -27,12 +27,17 @@ const MEASURE_MS = 6_000;
 /** The longest wait for every client's first answer. */
 const READY_TIMEOUT_MS = 60_000;
 
-export async function clusterFigures(): Promise<Record<string, number>> {
+export interface ClusterBenchOptions {
+  /** Extra node flags for the three node processes, e.g. `['--cpu-prof', '--cpu-prof-dir', dir]`. */
+  readonly nodeArgs?: readonly string[];
+}
+
+export async function clusterFigures(o: ClusterBenchOptions = {}): Promise<Record<string, number>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'faultline-bench-cluster-'));
   const configFile = writeKvConfig(dir, IDS, await freePorts(IDS.length), randomBytes(24).toString('hex'));
   const config = loadClusterConfig(configFile);
   const stats = new NodeStats();
-  const cluster = new LocalCluster(configFile, IDS, { dataRoot: path.join(dir, 'data'), quickStart: true, onLine: stats.onLine });
+  const cluster = new LocalCluster(configFile, IDS, { dataRoot: path.join(dir, 'data'), quickStart: true, onLine: stats.onLine, nodeArgs: o.nodeArgs });
   const clients: ClusterClient[] = [];
   try {
     await cluster.start();
@@ -100,7 +105,7 @@ export async function clusterFigures(): Promise<Record<string, number>> {
 }
 
 /** CPU ms so far of the node processes and this one (NaN where /proc is missing). */
-function cpuMs(cluster: LocalCluster): number {
+export function cpuMs(cluster: LocalCluster): number {
   const own = process.cpuUsage();
   return cluster.nodes.reduce((sum, n) => sum + (processCpuMs(n.pid) ?? Number.NaN), (own.user + own.system) / 1000);
 }
@@ -111,4 +116,5 @@ function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await clusterFigures()));
+/** `npx tsx bench/cluster.ts [--cpu-prof DIR]`: the figures as JSON; with `--cpu-prof`, each node writes a CPU profile into DIR. */
+if (import.meta.url === `file://${process.argv[1]}`) await benchMain(clusterFigures);

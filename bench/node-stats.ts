@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 
 /**
  * What the node processes of a benchmark cluster report: the `stats()` each prints when it
@@ -16,7 +17,9 @@ export class NodeStats {
   /**
    * The output-commit figures of the node that answered the clients (the primary) and the
    * mean over the others, in ms: mean sync, mean wait of an input for its sync, turns per
-   * sync, and the mean time a request spent on the primary.
+   * sync, and the mean time a request spent on the primary; over every node, the share of
+   * Ken data frames that were retransmissions (a timer below the ack round trip resends
+   * frames that were not lost) and the fdatasyncs per reply to a client (the disk is shared).
    */
   breakdown(prefix: string): Record<string, number> {
     const all = [...this.stopped.values()];
@@ -25,12 +28,15 @@ export class NodeStats {
     const others = all.filter((s) => s !== primary);
     const ratio = (s: Record<string, number>, a: string, b: string) => (s[a] ?? 0) / (s[b] ?? Number.NaN);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sum = (k: string) => all.reduce((a, s) => a + (s[k] ?? 0), 0);
     return {
       [`${prefix}.primarySyncMs`]: ratio(primary, 'flushMs', 'flushes'),
       [`${prefix}.primaryCommitWaitMs`]: ratio(primary, 'commitWaitMs', 'inputsCommitted'),
       [`${prefix}.primaryTurnsPerSync`]: ratio(primary, 'records', 'syncs'),
       [`${prefix}.primaryRequestMs`]: ratio(primary, 'replyMs', 'repliesTimed'),
       [`${prefix}.backupCommitWaitMs`]: mean(others.map((s) => ratio(s, 'commitWaitMs', 'inputsCommitted'))),
+      [`${prefix}.retransmitShare`]: sum('retransmissions') / sum('dataFramesSent'),
+      [`${prefix}.syncsPerReply`]: sum('syncs') / sum('replies'),
     };
   }
 }
@@ -44,4 +50,15 @@ export function processCpuMs(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A cluster bench run alone: prints `figures(...)` as JSON. With `--cpu-prof DIR` in
+ * `process.argv`, every node process writes a CPU profile (`node --cpu-prof`) into DIR.
+ */
+export async function benchMain(figures: (o: { nodeArgs?: readonly string[] }) => Promise<Record<string, number>>): Promise<void> {
+  const at = process.argv.indexOf('--cpu-prof');
+  const dir = at < 0 ? undefined : process.argv[at + 1];
+  if (at >= 0 && dir === undefined) throw new Error('--cpu-prof needs a directory');
+  console.log(JSON.stringify(await figures(dir === undefined ? {} : { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', path.resolve(dir)] })));
 }

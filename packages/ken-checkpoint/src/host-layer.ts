@@ -17,13 +17,15 @@ export interface KenHostLayerOptions {
 /**
  * Ken for the real runtime: a `LayerFactory` for `startNode({ layer })`. Every turn is a
  * record in a `FileStore` in `dataDir`; at each flush (the host calls it once the inputs
- * that were ready have been handled: a group commit) the log is written and fdatasynced
- * and only then are that turn's messages, replies and redirects released. The host's
+ * that were ready have been handled, when some turn's outputs are held: a group commit)
+ * the log is written and fdatasynced and only then are that turn's messages, replies and
+ * redirects released. The host's
  * pipelined flush runs the fdatasync off the event loop, so the next turns run (and are
  * held) while the disk syncs the previous group. Between Ken
  * peers every message carries a sequence number and an ack and is retransmitted until
- * acknowledged, so a message the transport lost on a broken connection still arrives,
- * once. On a restart over the same `dataDir` the node comes back in the state of its last
+ * acknowledged (after a timeout that follows the ack round trip: `retransmitRtt` is on
+ * unless `options` turn it off), so a message the transport lost on a broken connection
+ * still arrives, once. On a restart over the same `dataDir` the node comes back in the state of its last
  * durable turn and resends what its peers had not acknowledged: to them, a crash and
  * restart look like a slow node.
  */
@@ -31,7 +33,7 @@ export function kenHostLayer(o: KenHostLayerOptions): LayerFactory {
   return (setup): NodeLayer => {
     const store = new FileStore(o.dataDir);
     const unlock = lockDataDir(o.dataDir);
-    const ken = new KenNode(setup.service, setup.self, setup.cluster, setup.host, store, o.options);
+    const ken = new KenNode(setup.service, setup.self, setup.cluster, setup.host, store, { ...o.options, retransmitRtt: o.options?.retransmitRtt ?? true });
     return {
       wire: 'ken',
       start: () => toLayer(ken.start()),
@@ -43,8 +45,12 @@ export function kenHostLayer(o: KenHostLayerOptions): LayerFactory {
         return toLayer(ken.durable(store.durableUpTo));
       },
       flushAsync: async () => toLayer(ken.durable(await store.syncAsync())),
+      // Only outputs waiting for their record call for a sync. A record nothing waits on (an
+      // ack-only turn's outbox prune, a timer turn without sends) goes to disk with the next
+      // sync instead of starting one: a crash that loses it loses nothing anyone saw, and a
+      // lost prune only resends messages the peer drops as duplicates.
       get flushPending() {
-        return store.appendedUpTo > store.durableUpTo;
+        return ken.heldTurns > 0;
       },
       get appState() {
         return ken.started ? ken.appState : undefined;

@@ -242,11 +242,12 @@ export class KenNode<S = unknown> {
     }
     const out: KenOutput[] = [];
     const sentTo = new Set<NodeId>();
+    const now = this.host.now();
     for (const t of batch) {
       for (const s of t.sends) {
         const link = this.link(s.to);
         out.push(this.dataFrame(s.to, link, s.seq, s.msg));
-        if (s.seq > link.released) link.released = s.seq;
+        link.release(s.seq, now);
         sentTo.add(s.to);
         this.observe?.({ kind: 'release-send', node: this.self, to: s.to, seq: s.seq, msg: s.msg });
       }
@@ -277,7 +278,7 @@ export class KenNode<S = unknown> {
   private link(peer: NodeId): PeerLink {
     let link = this.links.get(peer);
     if (link === undefined) {
-      link = new PeerLink(this.options.retransmitMsMin);
+      link = new PeerLink(this.options.retransmitMsMin, this.options.retransmitMsMax, this.options.retransmitRtt);
       this.links.set(peer, link);
     }
     return link;
@@ -380,7 +381,7 @@ export class KenNode<S = unknown> {
     const out = folded.local.slice();
     if (input.ack !== undefined && pruned > 0) {
       this.stats.acked += pruned;
-      out.push(...this.afterAck(input.ack.peer));
+      out.push(...this.afterAck(input.ack.peer, input.ack.ack));
     }
     return out;
   }
@@ -417,7 +418,7 @@ export class KenNode<S = unknown> {
     const peer = tag.slice(RETRANSMIT_TIMER_PREFIX.length);
     const link = this.links.get(peer);
     if (link === undefined || !link.retransmitArmed) return [];
-    const resend = link.timeout(this.state().out[peer], this.options.retransmitBatchMax, this.options.retransmitMsMax);
+    const resend = link.timeout(this.state().out[peer], this.options.retransmitBatchMax);
     if (resend.length === 0) return [];
     const out = resend.map((u) => this.dataFrame(peer, link, u.seq, u.msg));
     this.stats.retransmissions += resend.length;
@@ -426,10 +427,10 @@ export class KenNode<S = unknown> {
   }
 
   /** After an ack freed outbox entries: restart the retransmission clock, or stop it. */
-  private afterAck(peer: NodeId): KenOutput[] {
+  private afterAck(peer: NodeId, ack: number): KenOutput[] {
     const link = this.link(peer);
     const tag = retransmitTimerTag(peer);
-    switch (link.ackProgress(this.state().out[peer])) {
+    switch (link.ackProgress(this.state().out[peer], ack, this.host.now())) {
       case 'arm':
         return [{ kind: 'setTimer', tag, delayMs: link.retransmitDelayMs }];
       case 'cancel':

@@ -8,9 +8,19 @@ export interface KenOptions {
    * took, have been written since the last one.
    */
   snapshotEveryTurns: number;
-  /** First retransmission delay for unacknowledged messages; it doubles on each retry. */
+  /**
+   * The retransmission timeout for unacknowledged messages; with `retransmitRtt`, its floor
+   * and the timeout until a peer's ack round trip is measured. It doubles on each retry.
+   */
   retransmitMsMin: number;
-  /** The cap on the retransmission delay. */
+  /**
+   * The retransmission timeout follows each peer's measured ack round trip (see `PeerLink`)
+   * instead of starting at `retransmitMsMin` every time. Off by default (the simulator's
+   * runs keep their schedules); the real runtime's `kenHostLayer` turns it on, where the
+   * round trip holds the peer's fdatasync.
+   */
+  retransmitRtt: boolean;
+  /** The cap on the retransmission timeout and its backoff. */
   retransmitMsMax: number;
   /** At most this many messages per peer are resent on one retransmission timeout. */
   retransmitBatchMax: number;
@@ -28,6 +38,7 @@ export const DEFAULT_KEN_OPTIONS: Readonly<KenOptions> = {
   snapshotEveryTurns: 64,
   retransmitMsMin: 50,
   retransmitMsMax: 2000,
+  retransmitRtt: false,
   retransmitBatchMax: 64,
   outboxMaxPerPeer: 4096,
   requestCacheMax: 10_000,
@@ -55,6 +66,7 @@ export function resolveKenOptions(given: Partial<KenOptions> = {}): KenOptions {
   if (o.retransmitMsMax < o.retransmitMsMin) {
     throw new KenUsageError(`ken option retransmitMsMax (${o.retransmitMsMax}) is below retransmitMsMin (${o.retransmitMsMin})`);
   }
+  if (typeof o.retransmitRtt !== 'boolean') throw new KenUsageError(`ken option retransmitRtt must be a boolean, got ${String(o.retransmitRtt)}`);
   if (o.observe !== undefined && typeof o.observe !== 'function') throw new KenUsageError('ken option observe must be a function');
   return o;
 }

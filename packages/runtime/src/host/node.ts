@@ -243,10 +243,16 @@ class NodeHost {
   }
 
   private carryOut(outputs: readonly LayerOutput[]): void {
+    // A broadcast is one send per peer with the same payload: encoded once, for consecutive sends of it.
+    let last: { payload: unknown; bytes: Uint8Array } | undefined;
     for (const out of outputs) {
       switch (out.kind) {
         case 'send':
-          this.sendToNode(out.to, out.payload);
+          if (out.to === this.self) this.sendToSelf(out.payload);
+          else {
+            if (last === undefined || last.payload !== out.payload) last = { payload: out.payload, bytes: this.encodeForNode(out.payload) };
+            if (!this.transport.send({ kind: 'node', id: out.to }, last.bytes)) this.counters.sendsDropped++;
+          }
           break;
         case 'reply':
           this.counters.replies++;
@@ -280,13 +286,12 @@ class NodeHost {
     }
   }
 
-  private sendToNode(to: NodeId, payload: unknown): void {
-    if (to === this.self) {
-      setImmediate(() => this.input('message', () => this.layer.message(to, payload))); // det-ok: a message to itself
-      return;
-    }
-    const w: Wire = this.layer.wire === 'ken' ? { t: 'ken', frame: payload } : { t: 'msg', msg: payload };
-    if (!this.transport.send({ kind: 'node', id: to }, encodeWire(w))) this.counters.sendsDropped++;
+  private sendToSelf(payload: unknown): void {
+    setImmediate(() => this.input('message', () => this.layer.message(this.self, payload))); // det-ok: a message to itself
+  }
+
+  private encodeForNode(payload: unknown): Uint8Array {
+    return encodeWire(this.layer.wire === 'ken' ? { t: 'ken', frame: payload } : { t: 'msg', msg: payload });
   }
 
   private toClient(requestId: string, w: Wire): void {

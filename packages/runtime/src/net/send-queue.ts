@@ -5,9 +5,13 @@ import { FRAME_HEADER_BYTES } from './frame-decoder.ts';
  * Frames are encoded into slabs, allocated on first use. A queue starts with small slabs (an
  * idle peer costs little) and doubles its slab size, up to the maximum, whenever one flush needs
  * more than one slab (a busy peer gets few, large writes). A bigger frame gets a slab of its own.
+ * The maximum stays below malloc's mmap threshold (128 KiB): a bigger slab is fresh pages from
+ * the kernel every time (each page faulted in and zeroed on first write, unmapped when freed),
+ * which made filling 1 MiB slabs about ten times the CPU of filling 64 KiB ones that malloc
+ * recycles (see docs/network.md); a flush of more than one slab is one corked write anyway.
  */
 const SLAB_BYTES_MIN = 16 * 1024;
-const SLAB_BYTES_MAX = 1024 * 1024;
+const SLAB_BYTES_MAX = 64 * 1024;
 
 /**
  * One peer's outgoing frames, encoded as they are sent (length header + a copy of the

@@ -134,12 +134,14 @@ export class CheckModel {
   /** The actions enabled in `s`, in a fixed order. `fair` leaves out faults (drops, duplicates, crashes): the healed system's steps, for random walks. */
   actions(s: ModelState, fair = false): Action[] {
     const out: Action[] = [];
-    const heads = new Set<string>();
+    // Without reordering only each link's oldest message may be delivered (the links seen so far, named by text).
+    const heads = this.reorder ? undefined : new Set<string>();
     s.msgs.forEach((m, i) => {
-      const link = `${m.from}>${m.to}`;
-      const head = !heads.has(link);
-      heads.add(link);
-      if (!this.reorder && !head) return;
+      if (heads !== undefined) {
+        const link = `${m.from}>${m.to}`;
+        if (heads.has(link)) return;
+        heads.add(link);
+      }
       const to = this.nodeIndex(m.to);
       const up = s.nodes[to]!.up;
       if (up) out.push({ k: 'deliver', i });
@@ -400,7 +402,9 @@ function ok(state: ModelState): StepResult {
 }
 
 function without<T>(items: readonly T[], i: number): T[] {
-  return [...items.slice(0, i), ...items.slice(i + 1)];
+  const out: T[] = [];
+  for (let j = 0; j < items.length; j++) if (j !== i) out.push(items[j]!);
+  return out;
 }
 
 function withNode(s: ModelState, node: number, n: ModelNode): ModelState {
