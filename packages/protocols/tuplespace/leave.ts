@@ -35,9 +35,10 @@ export function leaveRound(ctx: Ctx): void {
     s.blocked = [];
     s.reads = [];
   }
-  if (!handedOver(s, ctx.self)) return;
-  if (isLeader(ctx)) proposeRemoval(ctx, ctx.self);
-  else ctx.broadcast({ type: 'Leave' }, s.group.filter((m) => m !== ctx.self)); // the sequencer it knows may be stale: whoever sequences answers
+  const ready = handedOver(s, ctx.self);
+  if (isLeader(ctx)) {
+    if (ready) proposeRemoval(ctx, ctx.self);
+  } else ctx.broadcast({ type: 'Leave', ready }, s.group.filter((m) => m !== ctx.self)); // the sequencer it knows may be stale: whoever sequences answers (Left, once it is removed)
 }
 
 /** Whether another member's last pull covered every out whose origin is this node or no other member. */
@@ -51,11 +52,11 @@ export function handedOver(s: Pick<State, 'group' | 'outs' | 'covered'>, self: N
 }
 
 /** At the sequencer: a member asks to leave. */
-export function onLeave(ctx: Ctx, from: NodeId): void {
+export function onLeave(ctx: Ctx, from: NodeId, ready: boolean): void {
   const s = ctx.state;
   if (!isLeader(ctx)) return;
   if (!s.group.includes(from)) return ctx.send(from, { type: 'Left' });
-  proposeRemoval(ctx, from);
+  if (ready) proposeRemoval(ctx, from);
 }
 
 /**

@@ -141,7 +141,7 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
       case 'Map':
         return onMap(ctx, msg);
       case 'Leave':
-        return onLeave(ctx, from);
+        return onLeave(ctx, from, msg.ready);
       case 'Left':
         return onLeft(ctx);
       default:
