@@ -1,11 +1,11 @@
 /**
- * The tuplespace's run-time changes: nodes joining a running tuplespace, and a sequencer
- * replaced by majority vote while it is down.
+ * The tuplespace's run-time changes: nodes joining a running tuplespace, nodes leaving it,
+ * and a sequencer replaced by majority vote while it is down.
  */
 import { campaign, simulate } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '@faultline/runtime';
-import { noDoubleTake, tuplespace, weakOpsConverge, type Req, type Res, type State } from '../packages/protocols/tuplespace/index.ts';
+import { handedOver, noDoubleTake, tuplespace, weakOpsConverge, type Req, type Res, type State } from '../packages/protocols/tuplespace/index.ts';
 
 const historyOf = (r: { history: readonly unknown[] }) => r.history as readonly Operation<Req, Res>[];
 
@@ -40,6 +40,60 @@ describe('joining a running tuplespace', () => {
     const joiner = { partition: -1, group: [], tuples: {}, log: [], commit: 0 } as unknown as State;
     const r = weakOpsConverge.check({ nodes: [{ id: 'n7', up: true, state: joiner }], history: [], phase: 'quiet', now: 1 } as never);
     expect(r).toBe('n7 has not been admitted as a replica');
+  });
+});
+
+describe('leaving a running tuplespace', () => {
+  it('a follower (n2) and a sequencer (n4) leave: their groups shrink, the rest hold every out they acknowledged, takes go on', () => {
+    for (const seed of [1, 2, 3]) {
+      const r = simulate({ protocol: tuplespace, seed, scenario: { faults: [] } });
+      expect(r.violation).toBeUndefined();
+      const states = new Map(r.nodes.map((n) => [n.id, n.state as State]));
+      for (const id of ['n2', 'n4']) {
+        const leaver = states.get(id)!;
+        expect(leaver.leaving).toBe('left');
+        const rest = [...states.entries()].filter(([m, s]) => m !== id && s.partition === leaver.partition).map(([, s]) => s);
+        for (const s of rest) expect(s.group).not.toContain(id);
+        const acked = historyOf(r).filter((o) => o.req.type === 'out' && o.status === 'ok' && o.node === id);
+        expect(acked.length).toBeGreaterThan(0);
+        for (const o of acked) for (const s of rest) expect(s.tuples[o.id]).toBeDefined();
+      }
+      // Partition 1 lost its first sequencer by its leave: a new one, elected by the rest, commits takes.
+      const n5 = states.get('n5')!;
+      expect(n5.leader).not.toBe('n4');
+      const takes = historyOf(r).filter((o) => (o.req.type === 'in' || o.req.type === 'inp') && o.status === 'ok' && o.result?.type === 'tuple' && o.node !== undefined && n5.group.includes(o.node) && o.invokeMs > 8_000);
+      expect(takes.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('the leaves option is checked: node ids to positive whole rounds', () => {
+    // Options reach create() from a cluster config, untyped.
+    const create = (options: unknown) => () => tuplespace.create(options as { bug?: string });
+    expect(create({ leaves: { n2: 0 } })).toThrow(/option leaves must map node ids to the gossip round/);
+    expect(create({ leaves: ['n2'] })).toThrow(/option leaves/);
+    expect(create({ founders: ['a', 'b', 'c'], leaves: { a: 10 } })).not.toThrow();
+  });
+
+  it('a leaver is handed over only once another member holds every out of its own origins and of origins no other member has', () => {
+    const s = (covered: Record<string, Record<string, number>>) => ({ group: ['n1', 'n2', 'n3'], outs: { 'n1.7': ['a', 'b'], 'n2.4': ['c'], 'n9.1': ['d'] }, covered });
+    expect(handedOver(s({}), 'n1')).toBe(false);
+    expect(handedOver(s({ n2: { 'n1.7': 1, 'n9.1': 1 } }), 'n1')).toBe(false); // one out of n1.7 is missing there
+    expect(handedOver(s({ n2: { 'n1.7': 2 }, n3: { 'n9.1': 1 } }), 'n1')).toBe(false); // no one member holds both
+    expect(handedOver(s({ n3: { 'n1.7': 2, 'n9.1': 1 } }), 'n1')).toBe(true); // n2's own outs are n2's to keep
+  });
+
+  it('weak-ops-converge fails when an out acknowledged by a node that has left is missing at a replica of its partition', () => {
+    const replica = (tuples: Record<string, unknown>) => ({ partition: 1, leaving: 'stay', group: ['n5', 'n6'], groups: [['n1'], ['n5', 'n6']], tuples, log: [], commit: 0 });
+    const out = { id: 'c1:1', client: 'c1', req: { type: 'out', tuple: ['done', 1] }, invokeMs: 0, completeMs: 1, status: 'ok', result: { type: 'written', id: 'c1:1' }, node: 'n4', attempts: 1 };
+    const left = { ...replica({ 'c1:1': ['done', 1] }), leaving: 'left', group: ['n4', 'n5', 'n6'] };
+    const check = (n6: unknown) =>
+      weakOpsConverge.check({ nodes: [{ id: 'n4', up: true, state: left }, { id: 'n5', up: true, state: replica({ 'c1:1': ['done', 1] }) }, { id: 'n6', up: true, state: n6 }], history: [out], phase: 'quiet', now: 1 } as never);
+    expect(check(replica({ 'c1:1': ['done', 1] }))).toBe(true);
+    expect(check(replica({}))).toMatch(/partition 1: n5 and n6 hold different tuples/);
+    const both = { ...replica({}) };
+    expect(
+      weakOpsConverge.check({ nodes: [{ id: 'n4', up: true, state: left }, { id: 'n5', up: true, state: both }, { id: 'n6', up: true, state: both }], history: [out], phase: 'quiet', now: 1 } as never),
+    ).toBe('out c1:1 was acknowledged by n4 but n5, a replica of its partition, does not have it');
   });
 });
 

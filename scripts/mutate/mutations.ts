@@ -279,6 +279,20 @@ export const MUTATED_PROTOCOLS: readonly MutatedProtocol[] = [
         replace: 'const log = [...s.log];',
         breaks: "a new sequencer keeps its own log instead of the most up-to-date of its voters'",
       },
+      {
+        id: 'leave-without-handover',
+        file: 'leave.ts',
+        find: 'return others.some((m) => {',
+        replace: 'return others.length > 0 || others.some((m) => {',
+        breaks: 'a leaver asks to be removed before any other member has shown that it holds the outs only the leaver held',
+      },
+      {
+        id: 'leaver-keeps-serving',
+        file: 'service.ts',
+        find: "if (s.leaving !== 'stay') {",
+        replace: "if (s.leaving === 'left') {",
+        breaks: 'a leaving replica goes on acknowledging outs (and taking requests) after it has checked its hand-over',
+      },
     ],
   },
   {

@@ -10,6 +10,12 @@ export interface Options {
   readonly bug?: Bug;
   /** The nodes that make up the tuplespace at start (in order); any other node joins it at run time. */
   readonly founders?: readonly string[];
+  /**
+   * Replicas that leave the running tuplespace: node to the gossip round (counted from its
+   * first start, across restarts) at which it asks to leave. Given with `founders` in a
+   * deployment's cluster config; without `founders`, the simulator's `LEAVES` apply.
+   */
+  readonly leaves?: Readonly<Record<string, number>>;
 }
 
 /** Replicas per partition at start: the founders are cut, in order, into groups of this size. */
@@ -17,6 +23,12 @@ export const GROUP_SIZE = 3;
 
 /** The simulator's founders: two partitions of three. */
 export const FOUNDERS = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'] as const;
+
+/**
+ * The simulator's leaves: n2 (a follower of partition 0) and n4 (partition 1's first
+ * sequencer) leave after about 5 and 6 s, once n7 and n8 have joined their groups.
+ */
+export const LEAVES: Readonly<Record<string, number>> = { n2: 50, n4: 60 };
 
 /** Timing, in local-clock milliseconds. */
 export const TIMING = {

@@ -7,9 +7,10 @@ import type { State } from './state.ts';
 import { workload } from './workload.ts';
 
 export { Tuplespace } from './service.ts';
-export { BUGS, TIMING, LIMITS, GROUP_SIZE, FOUNDERS, type Bug, type Options } from './config.ts';
+export { BUGS, TIMING, LIMITS, GROUP_SIZE, FOUNDERS, LEAVES, type Bug, type Options } from './config.ts';
 export type { Req, Res, Msg, Entry, Take, TupleId, OutBatch, Timer } from './messages.ts';
 export type { State, Waiting, Candidacy } from './state.ts';
+export { handedOver } from './leave.ts';
 export { matches, hash, partitionOf, groupsOf, type Field, type Tuple, type Template } from './tuples.ts';
 export { properties, noDoubleTake, takenNeverReappears, weakOpsConverge, blockedServed, answersMatch } from './properties.ts';
 export { workload, NAMES } from './workload.ts';
@@ -18,7 +19,8 @@ export { workload, NAMES } from './workload.ts';
  * Six founders in two partitions of three; n7 and n8 join the running tuplespace (one
  * replica more for each partition, by the fewest-replicas rule). Joiners start empty and
  * get the partition's log from its sequencer and its tuples by pull anti-entropy: with Ken's
- * reliable links, that state transfer is what exercises the anti-entropy path.
+ * reliable links, that state transfer is what exercises the anti-entropy path. Then n2
+ * and n4 (partition 1's first sequencer) leave (`LEAVES`), each handing its outs over.
  */
 const NODES: readonly NodeSpec[] = [
   ...FOUNDERS.map((id) => ({ id })),
@@ -35,14 +37,17 @@ export const tuplespace = defineProtocol<State, Req, Res>({
   description:
     'A tuplespace partitioned by the hash of the first field over replica groups: out, rd and rdp are weak (one replica, then push and pull ' +
     'anti-entropy on operation vectors); in and inp are strong (a replicated log per partition, each take committed by a majority of the group; ' +
-    'a silent sequencer is replaced by majority vote); nodes join a running tuplespace as replicas; state survives crashes with Ken.',
-  // `founders` (an option of a deployment's cluster config) replaces the simulator's six.
-  create({ bug, founders }: { bug?: string; founders?: unknown }) {
+    'a silent sequencer is replaced by majority vote); nodes join a running tuplespace as replicas, and leave it, handing their outs over; state survives crashes with Ken.',
+  // `founders` and `leaves` (options of a deployment's cluster config) replace the simulator's six founders and its leaves.
+  create({ bug, founders, leaves }: { bug?: string; founders?: unknown; leaves?: unknown }) {
     if (bug !== undefined && !isBug(bug)) throw new Error(`tuplespace has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
     if (founders !== undefined && !(Array.isArray(founders) && founders.length > 0 && founders.every((f) => typeof f === 'string'))) {
       throw new Error('option founders must be a non-empty array of node ids');
     }
-    return new Tuplespace({ bug, founders: founders as string[] | undefined });
+    if (leaves !== undefined && !(leaves !== null && typeof leaves === 'object' && !Array.isArray(leaves) && Object.values(leaves).every((r) => Number.isInteger(r) && (r as number) > 0))) {
+      throw new Error('option leaves must map node ids to the gossip round (a positive integer) at which each leaves');
+    }
+    return new Tuplespace({ bug, founders: founders as string[] | undefined, leaves: leaves as Record<string, number> | undefined });
   },
   bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
   properties,

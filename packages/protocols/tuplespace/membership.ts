@@ -11,7 +11,7 @@
 import type { NodeId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';
 import type { Msg } from './messages.ts';
-import { append, isLeader } from './replication.ts';
+import { append, canReconfigure, isLeader } from './replication.ts';
 import type { Ctx } from './state.ts';
 
 type JoinMsg = Extract<Msg, { type: 'Join' }>;
@@ -26,7 +26,7 @@ export function joinRound(ctx: Ctx): void {
 
 export function onJoin(ctx: Ctx, from: NodeId, msg: JoinMsg): void {
   const s = ctx.state;
-  if (s.partition < 0) return;
+  if (s.partition < 0 || s.leaving === 'left') return;
   learnGroups(ctx, msg.groups);
   if (msg.hops === 0) ctx.send(from, { type: 'Map', groups: s.groups.map((g) => [...g]) });
   if (s.groups.some((g) => g.includes(msg.node))) return; // admitted already; the sequencer's messages tell it so
@@ -39,8 +39,7 @@ export function onJoin(ctx: Ctx, from: NodeId, msg: JoinMsg): void {
     return pass(group[ctx.randomInt(group.length)]);
   }
   if (!isLeader(ctx)) return pass(s.leader);
-  const changing = s.log.slice(s.commit).some((e) => e.kind === 'config');
-  if (changing || (s.view > 0 && s.commit <= s.viewStart) || s.group.length >= LIMITS.maxGroup) return; // the joiner asks again
+  if (!canReconfigure(s) || s.group.length >= LIMITS.maxGroup) return; // the joiner asks again
   append(ctx, { kind: 'config', view: s.view, group: [...s.group, msg.node] });
 }
 

@@ -68,6 +68,13 @@ export type Msg =
    * longer of two lists is the newer).
    */
   | { readonly type: 'Join'; readonly node: NodeId; readonly hops: number; readonly groups: readonly (readonly NodeId[])[] }
+  /**
+   * A leaving replica, every round: remove me (`ready`: another member's pull has shown that
+   * it holds every out only the leaver could still give), or tell me I am removed.
+   */
+  | { readonly type: 'Leave'; readonly ready: boolean }
+  /** The sequencer's answer once the leaver is not in its committed group: it has left. */
+  | { readonly type: 'Left' }
   /** The answer to a Join: the partitions' groups as the sender knows them, to route requests by. */
   | { readonly type: 'Map'; readonly groups: readonly (readonly NodeId[])[] };
 

@@ -1,7 +1,7 @@
 import { always, eventually, liveStates, type History, type Property, type SystemView } from '@faultline/runtime';
 import type { Req, Res, TupleId } from './messages.ts';
 import { firstMatch, type State } from './state.ts';
-import type { Field } from './tuples.ts';
+import { partitionOf, type Field } from './tuples.ts';
 
 type View = SystemView<State, Req, Res>;
 
@@ -114,10 +114,13 @@ export const takenNeverReappears: Property<State, Req, Res> = always<State, Req,
   },
 );
 
+/** The live nodes that are replicas (admitted, and not left). */
+const liveReplicas = (view: View) => liveStates(view).filter((r) => r.state.partition >= 0 && r.state.leaving !== 'left');
+
 /** The live replicas of each partition. */
 function byPartition(view: View): Map<number, { id: string; state: State }[]> {
   const out = new Map<number, { id: string; state: State }[]>();
-  for (const r of liveStates(view)) {
+  for (const r of liveReplicas(view)) {
     const list = out.get(r.state.partition) ?? [];
     list.push(r);
     out.set(r.state.partition, list);
@@ -132,14 +135,15 @@ const committed = (s: State): string => JSON.stringify(s.log.slice(0, s.commit))
 
 /**
  * After healing, the replicas of each partition hold the same tuples and the same committed
- * log, including every acknowledged out, and every live node is a replica of some partition
- * (a joiner has been admitted).
+ * log, and every acknowledged out is held by every replica of its tuple's partition (so an
+ * out acknowledged by a node that has since left was handed over); every live node is a
+ * replica of some partition (a joiner has been admitted) or has left.
  */
 export const weakOpsConverge: Property<State, Req, Res> = eventually<State, Req, Res>(
   'weak-ops-converge',
-  'after healing and the quiet period, every live node is a replica, the live replicas of each partition hold the same tuples and the same committed log, and every acknowledged out is among them',
+  'after healing and the quiet period, every live node is a replica or has left, the live replicas of each partition hold the same tuples and the same committed log, and every acknowledged out is held by every replica of its partition',
   (view: View) => {
-    for (const r of liveStates(view)) if (r.state.partition < 0) return `${r.id} has not been admitted as a replica`;
+    for (const r of liveStates(view)) if (r.state.partition < 0 && r.state.leaving !== 'left') return `${r.id} has not been admitted as a replica`;
     for (const [p, reps] of byPartition(view)) {
       const first = reps[0]!;
       const tuples = sortedKeys(first.state.tuples);
@@ -154,12 +158,12 @@ export const weakOpsConverge: Property<State, Req, Res> = eventually<State, Req,
         }
       }
     }
-    const live = liveStates(view);
+    const live = liveReplicas(view);
     for (const op of view.history) {
       if (op.status !== 'ok' || op.req.type !== 'out') continue;
       for (const r of live) {
-        if (r.state.group.includes(op.node ?? '') && r.state.tuples[op.id] === undefined)
-          return `out ${op.id} was acknowledged by ${op.node} but ${r.id}, of the same partition, does not have it`;
+        if (r.state.partition === partitionOf(op.req.tuple[0], r.state.groups.length) && r.state.tuples[op.id] === undefined)
+          return `out ${op.id} was acknowledged by ${op.node} but ${r.id}, a replica of its partition, does not have it`;
       }
     }
     return true;

@@ -10,7 +10,7 @@
 import type { NodeId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';
 import type { Entry, Msg } from './messages.ts';
-import { majority, type Ctx } from './state.ts';
+import { majority, markLeft, type Ctx, type State } from './state.ts';
 import { copy } from './tuples.ts';
 
 type AcceptMsg = Extract<Msg, { type: 'Accept' }>;
@@ -19,6 +19,14 @@ type AckMsg = Extract<Msg, { type: 'Ack' }>;
 export function isLeader(ctx: Ctx): boolean {
   const s = ctx.state;
   return s.status === 'normal' && s.leader === ctx.self && s.partition >= 0;
+}
+
+/**
+ * At the sequencer: whether a group change may be proposed now: none is uncommitted, and
+ * after a view change its noop has committed (one change at a time: see viewchange.ts).
+ */
+export function canReconfigure(s: Pick<State, 'log' | 'commit' | 'view' | 'viewStart'>): boolean {
+  return !s.log.slice(s.commit).some((e) => e.kind === 'config') && !(s.view > 0 && s.commit <= s.viewStart);
 }
 
 /** At the sequencer: appends an entry of the current view and sends it on. */
@@ -122,6 +130,7 @@ export function applyUpTo(ctx: Ctx, n: number): void {
     } else if (e.kind === 'config') {
       s.group = [...e.group];
       s.groups[s.partition] = [...e.group];
+      if (s.leaving === 'leaving' && !e.group.includes(ctx.self)) markLeft(s, ctx.self); // its own removal (leave.ts)
     }
   }
 }

@@ -43,13 +43,18 @@
  * admitted; the sequencer of the partition with the fewest replicas appends a config
  * entry with the group grown by one, and once that commits the joiner is a member: the
  * sequencer sends it the log, and its pulls bring it every tuple written before it came.
- * Under Ken's reliable links that state transfer is the work anti-entropy does. What is
- * not built: partitions are fixed at start (a joiner grows a group; no interval of the
- * key space is split off to a new group), and nodes do not leave.
+ * Under Ken's reliable links that state transfer is the work anti-entropy does. Replicas
+ * also leave at run time (leave.ts): a leaver stops serving, hands over the outs only it
+ * may hold (it asks to be removed once another member's pull vector covers them), and is
+ * removed by a config entry; a leaving sequencer commits its own removal and the rest
+ * elect another. A group never shrinks below `GROUP_SIZE` (the leaver waits). What is not
+ * built: the number of partitions and their key intervals are fixed at start (a joiner
+ * grows a group; no interval of the key space is split off to a new group).
  */
 import { Service, type ClientId, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
-import { FOUNDERS, TIMING, type Options } from './config.ts';
+import { FOUNDERS, LEAVES, TIMING, type Options } from './config.ts';
 import type { Msg, Req, Res, Timer } from './messages.ts';
+import { leaveRound, onLeave, onLeft } from './leave.ts';
 import { joinRound, onJoin, onMap } from './membership.ts';
 import { isLeader, onAccept, onAck, sendLog } from './replication.ts';
 import { initialState, type Ctx, type State } from './state.ts';
@@ -60,14 +65,16 @@ import { applyOuts, onOut, onPull, onRead, pullRound } from './weak.ts';
 
 export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
   private readonly founders: readonly NodeId[];
+  private readonly leaves: Readonly<Record<NodeId, number>>;
 
   constructor(private readonly options: Options = {}) {
     super();
     this.founders = options.founders ?? FOUNDERS;
+    this.leaves = options.leaves ?? (options.founders === undefined ? LEAVES : {});
   }
 
   initialState(node: NodeInfo): State {
-    return initialState(node.self, node.cluster, this.founders);
+    return initialState(node.self, node.cluster, this.founders, this.leaves[node.self] ?? -1);
   }
 
   override onStart(ctx: Ctx): void {
@@ -80,6 +87,12 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
     if (s.partition < 0 || s.groups.length === 0) {
       // Not a member yet: a contact knows the way.
       if (s.contacts.length > 0) ctx.redirect(id, s.contacts[hash(client) % s.contacts.length]!);
+      return;
+    }
+    if (s.leaving !== 'stay') {
+      // Leaving, or gone: another member serves it.
+      const others = s.group.filter((m) => m !== ctx.self);
+      if (others.length > 0) ctx.redirect(id, others[hash(client) % others.length]!);
       return;
     }
     const first = req.type === 'out' ? req.tuple[0] : req.template[0];
@@ -127,6 +140,10 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
         return onJoin(ctx, from, msg);
       case 'Map':
         return onMap(ctx, msg);
+      case 'Leave':
+        return onLeave(ctx, from, msg.ready);
+      case 'Left':
+        return onLeft(ctx);
       default:
         return assertNever(msg);
     }
@@ -135,13 +152,14 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
   /**
    * The one timer, `gossip`: a pull from a random peer of the group; at the sequencer, the
    * log (or a heartbeat) to every member; elsewhere, the check for a silent sequencer; at
-   * a joiner, its Join.
+   * a joiner, its Join; at a leaver, its countdown or its request to leave (once it has left, it pulls no more).
    */
   override onTimer(ctx: Ctx, _tag: Timer): void {
     ctx.setTimer('gossip', TIMING.gossipMs);
     joinRound(ctx);
     if (ctx.state.partition < 0) return;
-    pullRound(ctx);
+    leaveRound(ctx);
+    if (ctx.state.leaving !== 'left') pullRound(ctx);
     if (isLeader(ctx)) {
       for (const m of ctx.state.group) if (m !== ctx.self) sendLog(ctx, m);
     } else suspectRound(ctx);

@@ -21,6 +21,15 @@ export interface State {
   group: NodeId[];
   /** Every partition's group as this node last heard of it: where requests are sent. */
   groups: NodeId[][];
+  /**
+   * Leaving the tuplespace: `stay` (the rounds left before asking, -1 for never, in
+   * `leaveIn`), `leaving` (asked: serves nothing new, hands over, and waits for its removal
+   * to commit) and `left` (only redirects clients to its old group).
+   */
+  leaving: 'stay' | 'leaving' | 'left';
+  leaveIn: number;
+  /** While leaving: each member's operation vector, from its last pull here. */
+  covered: Record<NodeId, Record<string, number>>;
   /** A joiner's contacts (the nodes it knew at start). */
   contacts: NodeId[];
   /** Every tuple written in this partition that this replica has seen. Never shrinks. */
@@ -58,7 +67,7 @@ export type Ctx = Context<State, Msg, Res, Timer>;
  * has fewer) starts as a replica of its group; any other node starts as a joiner that
  * knows only its cluster (its contacts). A late joiner must not be named a founder.
  */
-export function initialState(self: NodeId, cluster: readonly NodeId[], founders: readonly NodeId[]): State {
+export function initialState(self: NodeId, cluster: readonly NodeId[], founders: readonly NodeId[], leaveAt = -1): State {
   const groups = groupsOf(founders.filter((id) => cluster.includes(id)));
   const partition = founders.includes(self) ? groups.findIndex((g) => g.includes(self)) : -1;
   const group = partition < 0 ? [] : groups[partition]!;
@@ -67,6 +76,9 @@ export function initialState(self: NodeId, cluster: readonly NodeId[], founders:
     partition,
     group,
     groups: partition < 0 ? [] : groups,
+    leaving: 'stay',
+    leaveIn: leaveAt,
+    covered: {},
     contacts: cluster.filter((id) => id !== self),
     tuples: {},
     outs: {},
@@ -113,4 +125,17 @@ export function firstMatch(s: Pick<State, 'tuples' | 'taken'>, template: readonl
   let best: TupleId | undefined;
   for (const id in s.tuples) if (s.taken[id] === undefined && (best === undefined || id < best) && !exclude?.has(id) && matches(template, s.tuples[id]!)) best = id;
   return best;
+}
+
+/** This node's removal from its group has committed: it serves nothing and holds nothing for anyone any more. */
+export function markLeft(s: State, self: NodeId): void {
+  s.leaving = 'left';
+  if (s.leader === self) {
+    s.leader = null;
+    s.status = 'change';
+  }
+  s.blocked = [];
+  s.reads = [];
+  s.candidacy = null;
+  s.covered = {};
 }

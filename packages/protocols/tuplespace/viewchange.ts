@@ -30,7 +30,7 @@ type PromiseMsg = Extract<Msg, { type: 'Promise' }>;
 export function suspectRound(ctx: Ctx): void {
   const s = ctx.state;
   if (s.partition < 0 || (s.leader === ctx.self && s.status === 'normal')) return;
-  if (++s.silentRounds < TIMING.suspectRounds + ctx.randomInt(TIMING.suspectRounds)) return;
+  if (++s.silentRounds < TIMING.suspectRounds + ctx.randomInt(TIMING.suspectRounds) || s.leaving !== 'stay') return; // a leaver votes, never stands (leave.ts)
   const view = s.view + 1;
   follow(ctx, view, null);
   s.candidacy = { votes: { [ctx.self]: { from: s.commit, entries: s.log.slice(s.commit).map((e) => ({ ...e }) as Entry), lastView: lastView(s.log), length: s.log.length } } };

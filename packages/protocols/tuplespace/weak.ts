@@ -73,6 +73,7 @@ export function pullRound(ctx: Ctx): void {
 /** Answers a pull with every origin's missing outs, bounded. */
 export function onPull(ctx: Ctx, from: NodeId, vector: Readonly<Record<string, number>>): void {
   const s = ctx.state;
+  if (s.leaving === 'leaving') s.covered[from] = { ...vector }; // what the puller holds: the leaver's hand-over (leave.ts)
   for (const origin of Object.keys(s.outs).sort()) {
     const ids = s.outs[origin]!;
     const start = vector[origin] ?? 0;

@@ -1,0 +1,74 @@
+/**
+ * Leaving a running tuplespace. When its round comes (`leaveIn`), a replica starts
+ * leaving: from then on it takes no request (clients are redirected to another member),
+ * drops its waiting `in`s and `rd`s (their clients retry elsewhere), neither stands for nor
+ * votes in a view change, and hands over (it keeps pulling, so it stays a converged member
+ * until its removal commits). What it must hand over are the outs only it may
+ * hold: those of its own origins (an out is acknowledged by one replica, before any push
+ * has arrived) and those of origins whose node is no longer in the group. It asks to be
+ * removed only once another member's pull has shown (by its operation vector) that this
+ * member holds every one of them; since origins apply in order, from then on that member
+ * passes them on by anti-entropy. Takes need no hand-over: they live in the partition's
+ * log, which a majority of the group holds.
+ *
+ * The sequencer removes the leaver with a config entry (the group without it), one change
+ * at a time, as for joins (viewchange.ts has why that is safe). A leaving sequencer
+ * appends its own removal and keeps replicating until it commits; then it answers the
+ * takes committed with it and stops, and the remaining members elect a new sequencer.
+ * A member that is not in the sequencer's committed group gets `Left` when it asks. A
+ * node that has left still answers Accepts and votes while a sequencer that has not
+ * committed its removal yet counts it as a member (it is a faithful member of that older
+ * group); it never stands as candidate, pulls or serves again, and it redirects clients.
+ */
+import type { NodeId } from '@faultline/runtime';
+import { GROUP_SIZE } from './config.ts';
+import { append, canReconfigure, isLeader } from './replication.ts';
+import { markLeft, type Ctx, type State } from './state.ts';
+
+/** Each round: counts down to the leave, then asks the sequencer (or, at the sequencer, proposes) to be removed. */
+export function leaveRound(ctx: Ctx): void {
+  const s = ctx.state;
+  if (s.leaving === 'left' || s.partition < 0) return;
+  if (s.leaving === 'stay') {
+    if (s.leaveIn < 0 || --s.leaveIn > 0) return;
+    s.leaving = 'leaving';
+    s.blocked = [];
+    s.reads = [];
+  }
+  const ready = handedOver(s, ctx.self);
+  if (isLeader(ctx)) {
+    if (ready) proposeRemoval(ctx, ctx.self);
+  } else ctx.broadcast({ type: 'Leave', ready }, s.group.filter((m) => m !== ctx.self)); // the sequencer it knows may be stale: whoever sequences answers (Left, once it is removed)
+}
+
+/** Whether another member's last pull covered every out whose origin is this node or no other member. */
+export function handedOver(s: Pick<State, 'group' | 'outs' | 'covered'>, self: NodeId): boolean {
+  const others = s.group.filter((m) => m !== self);
+  const mine = Object.keys(s.outs).filter((origin) => !others.includes(origin.slice(0, origin.lastIndexOf('.'))));
+  return others.some((m) => {
+    const v = s.covered[m];
+    return v !== undefined && mine.every((origin) => (v[origin] ?? 0) >= s.outs[origin]!.length);
+  });
+}
+
+/** At the sequencer: a member asks to leave. */
+export function onLeave(ctx: Ctx, from: NodeId, ready: boolean): void {
+  const s = ctx.state;
+  if (!isLeader(ctx)) return;
+  if (!s.group.includes(from)) return ctx.send(from, { type: 'Left' });
+  if (ready) proposeRemoval(ctx, from);
+}
+
+/**
+ * At the leaver: a sequencer's committed group does not name it, so its removal has
+ * committed (commits are final, and nobody is added twice).
+ */
+export function onLeft(ctx: Ctx): void {
+  if (ctx.state.leaving === 'leaving') markLeft(ctx.state, ctx.self);
+}
+
+/** Appends the group without `node`, if no other change is under way and the group keeps `GROUP_SIZE` replicas. */
+function proposeRemoval(ctx: Ctx, node: NodeId): void {
+  const s = ctx.state;
+  if (canReconfigure(s) && s.group.length > GROUP_SIZE) append(ctx, { kind: 'config', view: s.view, group: s.group.filter((m) => m !== node) }); // else it asks again
+}
