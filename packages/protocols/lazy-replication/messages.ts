@@ -1,4 +1,4 @@
-import type { ClientId, RequestId } from '@faultline/runtime';
+import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
 import type { VectorTime } from './vector-time.ts';
 
 /**
@@ -9,7 +9,23 @@ export type Req =
   | { readonly type: 'put'; readonly key: string; readonly value: string; readonly seq: number }
   | { readonly type: 'get'; readonly key: string; readonly seq: number };
 
-export type Res = { readonly type: 'put-ok' } | { readonly type: 'get-ok'; readonly value: string | null };
+/**
+ * `stale`: the answer was given without what these replicas had (they had failed, or the
+ * front end that knew what the client had seen had): the client's session starts afresh
+ * with this answer, and the session guarantees and the causal check hold from there on.
+ */
+export type Res =
+  | { readonly type: 'put-ok'; readonly stale?: readonly NodeId[] }
+  | { readonly type: 'get-ok'; readonly value: string | null; readonly stale?: readonly NodeId[] };
+
+/** The newest answered request of a client known at a replica: its number, what the client had seen then, and the front end that answered. */
+export interface Session {
+  readonly seq: number;
+  readonly ts: VectorTime;
+  readonly at: NodeId;
+  /** The answer was given by a front end that took the client over: the client may have seen another front end's answer instead. */
+  readonly uncertain?: true;
+}
 
 /** A key's current value: the update that wrote it, with its timestamp and the incarnation that originated it. */
 export interface Slot {
@@ -22,15 +38,16 @@ export interface Slot {
 
 export type Msg =
   /**
-   * Background anti-entropy: the sender's store, timestamp and the replicas it knows,
-   * merged by the receiver, which from then on gossips with the sender too (that is how
-   * a new replica joins: it gossips its empty state to one replica it knows).
+   * Background anti-entropy: the sender's store, timestamp, the replicas it knows and the
+   * clients' sessions it knows, merged by the receiver, which from then on gossips with the
+   * sender too (that is how a new replica joins: it gossips its empty state to one replica it knows).
    */
   | {
       readonly type: 'Gossip';
       readonly ts: VectorTime;
       readonly store: Readonly<Record<string, Slot>>;
       readonly known: readonly string[];
+      readonly sessions: Readonly<Record<ClientId, Session>>;
     }
   /** Front end to replica: serve this request once your timestamp dominates `ts` (the client's). */
   | { readonly type: 'Serve'; readonly client: ClientId; readonly requestId: RequestId; readonly req: Req; readonly ts: VectorTime }

@@ -1,4 +1,4 @@
-import type { ConsistencySpec, ProtocolDefinition, Property } from '@faultline/runtime';
+import type { ConsistencySpec, History, Operation, ProtocolDefinition, Property } from '@faultline/runtime';
 import { kvModel } from './kv-model.ts';
 import { linearizable } from './linearizable-property.ts';
 import { sequentiallyConsistent } from './sequential-property.ts';
@@ -6,6 +6,23 @@ import { causallyConsistent } from './causal-property.ts';
 
 /** The property that checks a protocol's declared consistency level on the client history. */
 export function consistencyProperty(spec: ConsistencySpec): Property {
+  const p = levelProperty(spec);
+  const restarts = spec.restartsSession;
+  if (restarts === undefined) return p;
+  return { ...p, check: (view) => p.check({ ...view, history: restartSessions(view.history, restarts) }) };
+}
+
+/** The history with each client renamed `client~n` from its n-th session restart on. */
+export function restartSessions(history: History, restarts: (op: Operation) => boolean): History {
+  const epochs = new Map<string, number>();
+  return history.map((op) => {
+    if (op.status === 'ok' && restarts(op)) epochs.set(op.client, (epochs.get(op.client) ?? 0) + 1);
+    const n = epochs.get(op.client);
+    return n === undefined ? op : { ...op, client: `${op.client}~${n}` };
+  });
+}
+
+function levelProperty(spec: ConsistencySpec): Property {
   switch (spec.level) {
     case 'linearizable':
       return linearizable('linearizable', kvModel) as Property;
