@@ -66,7 +66,7 @@ export function takeRequest(ctx: Ctx, req: Req, requestId: RequestId, client: Cl
   if (known !== undefined && !dominates(fe.ts, known.ts)) fe.ts = join(fe.ts, known.ts);
   const to = req.type === 'put' ? s.self : server(ctx, req.seq);
   fe.current = { client, requestId, req, server: to, sentMs: ctx.now(), sends: 1, stale, takeover };
-  send(to, { type: 'Serve', client, requestId, req, ts: fe.ts });
+  send(to, { type: 'Serve', client, requestId, req, ts: fe.ts, ...(takeover ? { takeover: true as const } : {}) });
 }
 
 /** At a timer tick: resends every request unanswered for `TIMING.resendMs` (a get to the next replica). */
@@ -81,7 +81,7 @@ export function resend(ctx: Ctx, send: (to: NodeId, msg: Msg) => void): void {
     if (cur.req.type === 'get') cur.server = server(ctx, cur.req.seq + cur.sends);
     cur.sends++;
     cur.sentMs = now;
-    send(cur.server, { type: 'Serve', client, requestId: cur.requestId, req: cur.req, ts: fe.ts });
+    send(cur.server, { type: 'Serve', client, requestId: cur.requestId, req: cur.req, ts: fe.ts, ...(cur.takeover ? { takeover: true as const } : {}) });
   }
 }
 

@@ -50,7 +50,8 @@ export type Msg =
       readonly sessions: Readonly<Record<ClientId, Session>>;
     }
   /** Front end to replica: serve this request once your timestamp dominates `ts` (the client's). */
-  | { readonly type: 'Serve'; readonly client: ClientId; readonly requestId: RequestId; readonly req: Req; readonly ts: VectorTime }
+  /** `takeover`: the front end took the client over from one that may have applied this put already (see `serve`). */
+  | { readonly type: 'Serve'; readonly client: ClientId; readonly requestId: RequestId; readonly req: Req; readonly ts: VectorTime; readonly takeover?: true }
   /** Replica to front end: the result, and the replica's timestamp when it answered. */
   | { readonly type: 'Served'; readonly client: ClientId; readonly requestId: RequestId; readonly result: Res; readonly ts: VectorTime };
 

@@ -80,7 +80,7 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
       case 'Gossip':
         return this.merge(ctx, from, msg);
       case 'Serve': {
-        const h: Held = { frontEnd: from, client: msg.client, requestId: msg.requestId, req: msg.req, ts: msg.ts, sinceMs: ctx.now() };
+        const h: Held = { frontEnd: from, client: msg.client, requestId: msg.requestId, req: msg.req, ts: msg.ts, sinceMs: ctx.now(), takeover: msg.takeover === true };
         if (!this.serve(ctx, h)) this.hold(ctx, h);
         return;
       }
@@ -149,7 +149,12 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
     let result: Res;
     if (h.req.type === 'put') {
       s.ts = { ...s.ts, [s.id]: (s.ts[s.id] ?? 0) + 1 };
-      s.store[h.req.key] = { value: h.req.value, ts: s.ts, weight: weight(s.ts), origin: s.id };
+      // A put taken over from a front end that may have applied it already is ordered just
+      // after what the client had seen, not after all this replica has: a second copy then
+      // never overtakes writes that followed the first (seed 47 of the first version).
+      const slot: Slot = { value: h.req.value, ts: s.ts, weight: h.takeover ? weight(h.ts) + 1 : weight(s.ts), origin: s.id };
+      const mine = s.store[h.req.key];
+      if (mine === undefined || later(slot, mine)) s.store[h.req.key] = slot;
       result = { type: 'put-ok', ...mark };
     } else {
       result = { type: 'get-ok', value: s.store[h.req.key]?.value ?? null, ...mark };

@@ -30,6 +30,7 @@ export interface Held extends Pending {
   readonly ts: Record<string, number>;
   /** When it was first held (local clock). */
   readonly sinceMs: number;
+  readonly takeover: boolean;
 }
 
 export interface State {
