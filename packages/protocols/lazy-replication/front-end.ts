@@ -23,7 +23,7 @@
  */
 import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
 import { TIMING } from './config.ts';
-import type { Msg, Req, Res } from './messages.ts';
+import type { Msg, Req, Res, Session } from './messages.ts';
 import type { Ctx, FrontEnd } from './state.ts';
 import { dominates, join, type VectorTime } from './vector-time.ts';
 
@@ -38,50 +38,106 @@ export function server(ctx: Ctx, turn: number): NodeId {
   return all[turn % all.length]!;
 }
 
-/** A client's request arrives at this replica; `send` delivers a message to a replica (this one included). */
+/** A client's request arrives at this replica (or is looked at again, see `reconsider`); `send` delivers a message to a replica (this one included). */
 export function takeRequest(ctx: Ctx, req: Req, requestId: RequestId, client: ClientId, send: (to: NodeId, msg: Msg) => void): void {
   const s = ctx.state;
   const fe: FrontEnd = (s.frontEnds[client] ??= { ts: {}, current: null, last: null, unsure: null });
   if (fe.last?.requestId === requestId) return ctx.reply(requestId, fe.last.result);
   if (fe.current?.requestId === requestId) return; // a retry: the front end resends on its own timer
   const known = s.sessions[client];
+  // A late copy of a request older than one known here: the client has had its answer and moved on.
+  if (fe.unsure !== null && fe.unsure.req.seq < req.seq) fe.unsure = null;
+  if (req.seq < Math.max(fe.current?.req.seq ?? -1, fe.unsure?.req.seq ?? -1, known?.seq ?? -1)) {
+    if (fe.unsure?.requestId === requestId) fe.unsure = null;
+    return;
+  }
   const last = known?.at;
   // The front end that answered the client last keeps it while it is up (two front ends would apply a put twice).
-  if (last !== undefined && last !== s.self && (s.bug === 'no-failover' || !suspected(ctx, last))) return ctx.redirect(requestId, last);
+  if (last !== undefined && last !== s.self && (s.bug === 'no-failover' || !suspected(ctx, last))) {
+    if (fe.unsure?.requestId === requestId) fe.unsure = null;
+    return ctx.redirect(requestId, last);
+  }
   let stale: NodeId[] = [];
   let takeover = true;
   if (last !== undefined && last !== s.self) {
     stale = [last]; // it has failed: take the client over with what is known here
   } else if (known === undefined ? req.seq > 0 : known.seq !== req.seq - 1) {
-    // The client was answered last by a front end not known here yet (gossip may be on its way): let it retry for a while.
-    if (fe.unsure?.requestId !== requestId) fe.unsure = { requestId, sinceMs: ctx.now() };
-    if (ctx.now() - fe.unsure.sinceMs < TIMING.failoverMs) return;
+    // The client was answered last by a front end not known here yet (gossip may be on its
+    // way): look again at every tick for a while. (Not left to the client's retries: under Ken
+    // a retry of a request a node has taken is dropped, the node is to answer it.)
+    if (fe.unsure?.requestId !== requestId) fe.unsure = { client, requestId, req, sinceMs: ctx.now() };
+    if (s.bug === 'no-failover' || ctx.now() - fe.unsure.sinceMs < TIMING.failoverMs) return;
     stale = ['?'];
   } else {
     takeover = false;
-    // This front end answered the previous request when it took the client over: the front end it took it from may have answered too, and the client seen that answer.
-    if (known?.uncertain === true) stale = ['?'];
   }
-  fe.unsure = null;
+  if (fe.unsure?.requestId === requestId) fe.unsure = null;
   if (known !== undefined && !dominates(fe.ts, known.ts)) fe.ts = join(fe.ts, known.ts);
   const to = req.type === 'put' ? s.self : server(ctx, req.seq);
-  fe.current = { client, requestId, req, server: to, sentMs: ctx.now(), sends: 1, stale, takeover };
-  send(to, { type: 'Serve', client, requestId, req, ts: fe.ts, ...(takeover ? { takeover: true as const } : {}) });
+  // This front end answered the client's previous request, but another may have answered it
+  // too (see `Session.uncertain`) and the client seen that answer: ask every replica first.
+  // One silent too long may be that front end: the answer is then stale without asking.
+  const confirm = !takeover && known?.uncertain === true;
+  if (confirm) stale = s.known.filter((n) => suspected(ctx, n));
+  const asking = confirm && stale.length === 0 ? [...s.known] : [];
+  fe.current = { client, requestId, req, server: to, sentMs: ctx.now(), sends: 0, stale, takeover, asking };
+  if (asking.length === 0) return dispatch(ctx, fe, send);
+  for (const n of asking) send(n, { type: 'Ask', client, requestId });
 }
 
-/** At a timer tick: resends every request unanswered for `TIMING.resendMs` (a get to the next replica). */
+/** Sends the front end's request in flight to its replica. */
+function dispatch(ctx: Ctx, fe: FrontEnd, send: (to: NodeId, msg: Msg) => void): void {
+  const cur = fe.current!;
+  cur.sends++;
+  cur.sentMs = ctx.now();
+  send(cur.server, { type: 'Serve', client: cur.client, requestId: cur.requestId, req: cur.req, ts: fe.ts, ...(cur.takeover ? { takeover: true as const } : {}) });
+}
+
+/**
+ * A replica's answer to `Ask`: if it knows of an answer to the client's previous request
+ * (or a later one) by another front end, the client may have seen that one, and this front
+ * end's answer is stale. The request goes out once every replica asked has told.
+ */
+export function told(ctx: Ctx, from: NodeId, client: ClientId, requestId: RequestId, session: Session | null, send: (to: NodeId, msg: Msg) => void): void {
+  const fe: FrontEnd | undefined = ctx.state.frontEnds[client];
+  const cur = fe?.current;
+  if (fe === undefined || cur === null || cur === undefined || cur.requestId !== requestId || !cur.asking.includes(from)) return;
+  cur.asking = cur.asking.filter((n) => n !== from);
+  if (session !== null && session.seq >= cur.req.seq - 1 && session.at !== ctx.self) cur.stale.push(session.at);
+  if (cur.asking.length === 0) dispatch(ctx, fe, send);
+}
+
+/** At a timer tick: asks again, or resends every request unanswered for `TIMING.resendMs` (a get to the next replica). */
 export function resend(ctx: Ctx, send: (to: NodeId, msg: Msg) => void): void {
   const s = ctx.state;
   const now = ctx.now();
   for (const client of Object.keys(s.frontEnds).sort()) {
     const fe = s.frontEnds[client]!;
     const cur = fe.current;
-    if (cur === null || now - cur.sentMs < TIMING.resendMs) continue;
+    if (cur === null) continue;
+    if (cur.asking.length > 0) {
+      // A replica that fell silent while asked may be the front end the client saw last.
+      for (const n of cur.asking) if (suspected(ctx, n)) cur.stale.push(n);
+      cur.asking = cur.asking.filter((n) => !suspected(ctx, n));
+      if (cur.asking.length === 0) dispatch(ctx, fe, send);
+      else if (now - cur.sentMs >= TIMING.resendMs) {
+        cur.sentMs = now;
+        for (const n of cur.asking) send(n, { type: 'Ask', client, requestId: cur.requestId });
+      }
+      continue;
+    }
+    if (now - cur.sentMs < TIMING.resendMs) continue;
     // A slow get goes to the next replica; a put stays with this replica, which applies it once.
     if (cur.req.type === 'get') cur.server = server(ctx, cur.req.seq + cur.sends);
-    cur.sends++;
-    cur.sentMs = now;
-    send(cur.server, { type: 'Serve', client, requestId: cur.requestId, req: cur.req, ts: fe.ts, ...(cur.takeover ? { takeover: true as const } : {}) });
+    dispatch(ctx, fe, send);
+  }
+}
+
+/** At a timer tick: looks again at the requests whose client's previous answer is not known here yet. */
+export function reconsider(ctx: Ctx, send: (to: NodeId, msg: Msg) => void): void {
+  for (const client of Object.keys(ctx.state.frontEnds).sort()) {
+    const u = ctx.state.frontEnds[client]!.unsure;
+    if (u !== null) takeRequest(ctx, u.req, u.requestId, u.client, send);
   }
 }
 
@@ -99,9 +155,17 @@ export function served(ctx: Ctx, client: ClientId, requestId: RequestId, result:
   if (current !== null && stale.length > 0) fe.ts = { ...ts };
   else if (!dominates(fe.ts, ts)) fe.ts = join(fe.ts, ts);
   if (current === null) return;
-  const answer: Res = stale.length > 0 ? { ...result, stale } : result;
+  // Answered without being sure it is the client's front end: the front end the client had may
+  // answer its next request too, without knowing of this answer (see `Marks.takeover`).
+  const unsure = current.takeover || current.stale.length > 0;
+  const answer: Res = stale.length > 0 ? { ...result, stale, ...(unsure ? { takeover: true as const } : {}) } : result;
   fe.current = null;
   fe.last = { requestId, result: answer };
-  s.sessions[client] = { seq: current.req.seq, ts: fe.ts, at: s.self, ...(current.takeover && current.stale.length > 0 ? { uncertain: true as const } : {}) };
+  const prev = s.sessions[client];
+  // Another front end is known to have answered this request too, or may have (a first
+  // request is taken by whichever front end it reaches): the client saw one of them.
+  const twice = (prev !== undefined && prev.seq === current.req.seq && prev.at !== s.self) || current.req.seq === 0;
+  if (prev === undefined || prev.seq <= current.req.seq)
+    s.sessions[client] = { seq: current.req.seq, ts: fe.ts, at: s.self, ...(unsure || twice ? { uncertain: true as const } : {}) };
   ctx.reply(requestId, answer);
 }

@@ -15,15 +15,36 @@ export type Req =
  * with this answer, and the session guarantees and the causal check hold from there on.
  */
 export type Res =
-  | { readonly type: 'put-ok'; readonly stale?: readonly NodeId[] }
-  | { readonly type: 'get-ok'; readonly value: string | null; readonly stale?: readonly NodeId[] };
+  | ({ readonly type: 'put-ok' } & Marks)
+  | ({ readonly type: 'get-ok'; readonly value: string | null } & Marks);
+
+/**
+ * `takeover`: the answer was given by a front end that took the client over from another;
+ * that one may have answered the client's previous request too without knowing of the
+ * takeover, and may answer the client's next request as if the client had seen its answer:
+ * the session starts afresh at this answer and again at the client's next one.
+ */
+export interface Marks {
+  readonly stale?: readonly NodeId[];
+  readonly takeover?: true;
+}
+
+/** Whether the client's session starts afresh at `op`, whose client's previous answered operation is `previous` (see `Res`). */
+export function restartsSession(op: { readonly result?: unknown }, previous: { readonly result?: unknown } | undefined): boolean {
+  return (op.result as Res | undefined)?.stale !== undefined || (previous?.result as Res | undefined)?.takeover === true;
+}
 
 /** The newest answered request of a client known at a replica: its number, what the client had seen then, and the front end that answered. */
 export interface Session {
   readonly seq: number;
   readonly ts: VectorTime;
   readonly at: NodeId;
-  /** The answer was given by a front end that took the client over: the client may have seen another front end's answer instead. */
+  /**
+   * The client may have seen another front end's answer to this request instead: the answer
+   * was given by a front end that took the client over or was stale, two front ends are known
+   * to have answered it (gossip met both), or it is the client's first. The front end asks
+   * every replica before it answers the client's next request as the client's front end.
+   */
   readonly uncertain?: true;
 }
 
@@ -52,6 +73,10 @@ export type Msg =
   /** Front end to replica: serve this request once your timestamp dominates `ts` (the client's). */
   /** `takeover`: the front end took the client over from one that may have applied this put already (see `serve`). */
   | { readonly type: 'Serve'; readonly client: ClientId; readonly requestId: RequestId; readonly req: Req; readonly ts: VectorTime; readonly takeover?: true }
+  /** Front end to every other replica, before it answers a client whose previous answer another front end may have given: which newest answered request of the client do you know? */
+  | { readonly type: 'Ask'; readonly client: ClientId; readonly requestId: RequestId }
+  /** The answer to `Ask`: the newest answered request of the client this replica knows. */
+  | { readonly type: 'Tell'; readonly client: ClientId; readonly requestId: RequestId; readonly session: Session | null }
   /** Replica to front end: the result, and the replica's timestamp when it answered. */
   | { readonly type: 'Served'; readonly client: ClientId; readonly requestId: RequestId; readonly result: Res; readonly ts: VectorTime };
 

@@ -43,7 +43,7 @@
  */
 import { Service, type ClientId, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
 import { LIMITS, TIMING, type Options } from './config.ts';
-import { resend, served, suspected, takeRequest } from './front-end.ts';
+import { reconsider, resend, served, suspected, takeRequest, told } from './front-end.ts';
 import type { Msg, Req, Res, Slot, Timer } from './messages.ts';
 import { initialState, type Ctx, type Held, type State } from './state.ts';
 import { dominates, join, weight } from './vector-time.ts';
@@ -66,6 +66,7 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
   override onTimer(ctx: Ctx): void {
     this.gossip(ctx);
     resend(ctx, (to, msg) => this.send(ctx, to, msg));
+    reconsider(ctx, (to, msg) => this.send(ctx, to, msg));
     this.failOver(ctx);
     ctx.setTimer('tick', TIMING.gossipMs);
   }
@@ -84,6 +85,10 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
         if (!this.serve(ctx, h)) this.hold(ctx, h);
         return;
       }
+      case 'Ask':
+        return this.send(ctx, from, { type: 'Tell', client: msg.client, requestId: msg.requestId, session: ctx.state.sessions[msg.client] ?? null });
+      case 'Tell':
+        return told(ctx, from, msg.client, msg.requestId, msg.session, (to, m) => this.send(ctx, to, m));
       case 'Served':
         return served(ctx, msg.client, msg.requestId, msg.result, msg.ts);
     }
@@ -98,11 +103,20 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
   private merge(ctx: Ctx, from: NodeId, msg: Extract<Msg, { type: 'Gossip' }>): void {
     const s = ctx.state;
     if (!s.known.includes(from) && s.known.length < LIMITS.maxKnown) s.known.push(from);
-    for (const n of msg.known) if (n !== s.self && !s.known.includes(n) && s.known.length < LIMITS.maxKnown) s.known.push(n);
+    for (const n of msg.known) {
+      if (n === s.self || s.known.includes(n) || s.known.length >= LIMITS.maxKnown) continue;
+      s.known.push(n);
+      // Known from now on: suspected once silent for `TIMING.suspectMs` from here.
+      s.heard[n] ??= ctx.now();
+    }
     for (const client of Object.keys(msg.sessions).sort()) {
       const theirs = msg.sessions[client]!;
       const mine = s.sessions[client];
-      if (mine === undefined || theirs.seq > mine.seq || (theirs.seq === mine.seq && theirs.at > mine.at)) s.sessions[client] = theirs;
+      if (mine === undefined || theirs.seq > mine.seq) s.sessions[client] = theirs;
+      // Two front ends answered the same request (one took the client over): the client saw one of the two.
+      // A front end keeps its own (it is asked whether another answered the client).
+      else if (theirs.seq === mine.seq && theirs.at !== mine.at && mine.uncertain !== true)
+        s.sessions[client] = { ...(mine.at !== s.self && (theirs.at === s.self || theirs.at > mine.at) ? theirs : mine), uncertain: true };
     }
     // A store whose timestamp dominates the other's already has every write it has, and the winner of each key.
     if (dominates(s.ts, msg.ts)) return;

@@ -17,9 +17,10 @@ export interface ConsistencySpec {
   /**
    * Answers after which the client's session starts afresh (lazy replication's answers
    * given while a replica that had what the client had seen was down): the check takes
-   * that operation and the client's later ones as a new client's.
+   * that operation and the client's later ones as a new client's. `previous` is the client's
+   * previous answered operation (undefined for its first).
    */
-  readonly restartsSession?: (op: Operation) => boolean;
+  readonly restartsSession?: (op: Operation, previous: Operation | undefined) => boolean;
 }
 
 export const CONSISTENCY_LEVELS = ['linearizable', 'sequential', 'causal'] as const;

@@ -13,10 +13,14 @@ export function consistencyProperty(spec: ConsistencySpec): Property {
 }
 
 /** The history with each client renamed `client~n` from its n-th session restart on. */
-export function restartSessions(history: History, restarts: (op: Operation) => boolean): History {
+export function restartSessions(history: History, restarts: (op: Operation, previous: Operation | undefined) => boolean): History {
   const epochs = new Map<string, number>();
+  const answered = new Map<string, Operation>();
   return history.map((op) => {
-    if (op.status === 'ok' && restarts(op)) epochs.set(op.client, (epochs.get(op.client) ?? 0) + 1);
+    if (op.status === 'ok') {
+      if (restarts(op, answered.get(op.client))) epochs.set(op.client, (epochs.get(op.client) ?? 0) + 1);
+      answered.set(op.client, op);
+    }
     const n = epochs.get(op.client);
     return n === undefined ? op : { ...op, client: `${op.client}~${n}` };
   });
