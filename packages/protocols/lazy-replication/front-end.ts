@@ -10,10 +10,20 @@
  * takes the client over with what it knows, and the answer is marked `stale` (the client's
  * session starts afresh: the failed front end may have known more, or applied the put).
  * A first request (seq 0) is taken by the replica it reaches; a request whose previous
- * answer is not known anywhere here waits `TIMING.failoverMs` for gossip, then is taken
- * over the same way. A front end taken over from one still up (suspected wrongly) may
- * have answered too, and the client may have seen that answer instead, so the next
- * answer after a takeover is marked `stale` as well.
+ * answer is not known here waits `TIMING.failoverMs` for gossip (looked at again at every
+ * tick: under Ken the client's retries of a request a node has taken on are dropped), then
+ * is taken over the same way. Late copies of requests older than one known are ignored.
+ *
+ * Two front ends can answer the same request: a takeover from one wrongly suspected (a
+ * partition), or a first request that reached two. The client saw one answer, and neither
+ * front end knows which. So a session that may have been answered twice is `uncertain`:
+ * before answering the client's next request as its front end, the front end asks every
+ * replica (`Ask`, `Tell`) whether another front end answered that request or a later one;
+ * if one did, or a replica is silent (it may be that front end), the answer is stale. And
+ * the old front end may answer the request after a takeover without ever having heard of
+ * it: an answer given by a front end unsure to be the client's is marked `takeover`, and
+ * the client's session starts afresh at it and at the client's next answer (see
+ * `restartsSession`).
  *
  * A front end sends each get to the replicas in turn (a different one for each request,
  * and the next one when a reply is slow), so a client's reads move between replicas as

@@ -28,7 +28,9 @@
  * results are ordered by vector timestamp, writes through one replica stay in the order
  * they were made, and all replicas converge once gossip has gone round.
  *
- * Front ends (front-end.ts) live at the replica a client talks to and move with it.
+ * Front ends (front-end.ts) live at the replica a client talks to and move with it: any
+ * replica can complete a client's request while one is up (the assignment's requirement (1)),
+ * checked by the `answered` property (liveness.ts).
  *
  * Replicas keep their state across crashes (the paper's replicas log to stable storage;
  * here the protocol asks for Ken checkpointing, `ken: true`), so a crash is a slow
