@@ -31,6 +31,9 @@ export type Fate =
   | { readonly kind: 'drop'; readonly reason: 'loss' | 'partition' }
   | { readonly kind: 'deliver'; readonly atMs: number; readonly duplicateAtMs: number | undefined };
 
+const LOST: Fate = Object.freeze({ kind: 'drop', reason: 'loss' });
+const CUT: Fate = Object.freeze({ kind: 'drop', reason: 'partition' });
+
 /** One directed link: its random stream, and (FIFO links) the latest delivery time given out on it. */
 interface Link {
   readonly rng: Rng;
@@ -49,6 +52,8 @@ export class Network {
    * without building the `from>to` string (a new string to hash each time).
    */
   private readonly links = new Map<NodeId, Map<NodeId, Link>>();
+  /** The one delivery `fate` fills in and returns (it was one of the five objects ping-pong allocated per event). */
+  private readonly delivery: { kind: 'deliver'; atMs: number; duplicateAtMs: number | undefined } = { kind: 'deliver', atMs: 0, duplicateAtMs: undefined };
 
   /** `rngFor(link)` gives the random stream of the directed link `from>to` (streams may be shared). */
   constructor(
@@ -82,16 +87,20 @@ export class Network {
     return this.cut.size > 0 && this.cut.has(`${from}>${to}`);
   }
 
-  /** Decides the fate of a message sent at `nowMs` on the link `from` -> `to`. */
+  /**
+   * Decides the fate of a message sent at `nowMs` on the link `from` -> `to`. The answer
+   * is valid until the next call (a delivery is one object, filled in anew each time).
+   */
   fate(from: string, to: string, nowMs: number, obeyPartitions: boolean): Fate {
-    if (obeyPartitions && this.isCut(from, to)) return { kind: 'drop', reason: 'partition' };
+    if (obeyPartitions && this.isCut(from, to)) return CUT;
     const c = this.config;
     const link = this.link(from, to);
     const rng = link.rng;
-    if (c.dropRate > 0 && rng.chance(c.dropRate)) return { kind: 'drop', reason: 'loss' };
-    const atMs = this.arrival(link, nowMs);
-    const duplicateAtMs = c.duplicateRate > 0 && rng.chance(c.duplicateRate) ? this.arrival(link, nowMs) : undefined;
-    return { kind: 'deliver', atMs, duplicateAtMs };
+    if (c.dropRate > 0 && rng.chance(c.dropRate)) return LOST;
+    const out = this.delivery;
+    out.atMs = this.arrival(link, nowMs);
+    out.duplicateAtMs = c.duplicateRate > 0 && rng.chance(c.duplicateRate) ? this.arrival(link, nowMs) : undefined;
+    return out;
   }
 
   /** The directed link `from` -> `to`, made (with its random stream) on its first message. */

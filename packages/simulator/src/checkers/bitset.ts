@@ -25,10 +25,29 @@ export class Bitset {
     this.hash ^= zobrist(i);
   }
 
-  /** Whether the words stored in `pool` from `offset` on hold the same members. */
-  equalsAt(pool: Uint32Array, offset: number): boolean {
+  /**
+   * A set's span, the words that tell it apart: [spanLo(), spanHi(lo)), where every word
+   * before the span is full and every word after it is empty (hi <= lo when there is
+   * nothing between). Two sets of one size are equal exactly when their spans are.
+   */
+  spanLo(): number {
+    const w = this.words;
+    let lo = 0;
+    while (lo < w.length && w[lo] === 0xffffffff) lo++;
+    return lo;
+  }
+
+  spanHi(lo: number): number {
+    const w = this.words;
+    let hi = w.length;
+    while (hi > lo && w[hi - 1] === 0) hi--;
+    return hi;
+  }
+
+  /** Whether words [lo, hi) equal those stored in `pool` from `offset` on. */
+  spanEqualsAt(lo: number, hi: number, pool: Uint32Array, offset: number): boolean {
     const mine = this.words;
-    for (let w = 0; w < mine.length; w++) if (mine[w] !== pool[offset + w]) return false;
+    for (let w = lo; w < hi; w++) if (mine[w] !== pool[offset + w - lo]) return false;
     return true;
   }
 }
