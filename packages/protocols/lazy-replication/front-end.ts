@@ -79,7 +79,9 @@ export function takeRequest(ctx: Ctx, req: Req, requestId: RequestId, client: Cl
     if (s.bug === 'no-failover' || ctx.now() - fe.unsure.sinceMs < TIMING.failoverMs) return;
     stale = ['?'];
   } else {
-    takeover = false;
+    // A first request is taken by whichever front end it reaches, a late copy of it too (one
+    // that has not heard of the client yet): its put is ordered as a taken-over one (service.ts).
+    takeover = req.seq === 0;
   }
   if (fe.unsure?.requestId === requestId) fe.unsure = null;
   if (known !== undefined && !dominates(fe.ts, known.ts)) fe.ts = join(fe.ts, known.ts);

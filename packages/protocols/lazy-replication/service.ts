@@ -159,6 +159,9 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
    */
   private serve(ctx: Ctx, h: Held, stale: readonly NodeId[] = []): boolean {
     const s = ctx.state;
+    // A put another front end is known to have answered (the client moved on while it was held here): not applied twice.
+    const session = s.sessions[h.client];
+    if (h.req.type === 'put' && session !== undefined && session.seq >= h.req.seq && session.at !== h.frontEnd) return true;
     const caughtUp = stale.length > 0 || dominates(s.ts, h.ts);
     if (!caughtUp && !(s.bug === 'answer-before-caught-up' && h.req.type === 'get')) return false;
     const mark = stale.length > 0 ? { stale } : {};
