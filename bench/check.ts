@@ -3,6 +3,8 @@ import { check } from '@faultline/simulator';
 import { chainReconfig } from '../packages/simulator/test/explore/fixtures/chain-reconfig.ts';
 import { leaseFailover } from '../packages/simulator/test/explore/fixtures/lease-failover.ts';
 import { twoPhase } from '../packages/simulator/test/explore/fixtures/two-phase.ts';
+// The compiled CLI, as installed: its workers start from compiled JavaScript (npm run bench builds first), not through tsx.
+import { checkOnWorkers } from '../packages/cli/dist/commands/check-workers.js';
 import { medianOf, ratePerSec } from './measure.ts';
 
 /**
@@ -12,9 +14,41 @@ import { medianOf, ratePerSec } from './measure.ts';
  * unique states, where a state is six replicas' stores, views and timers). No walks.
  * Then the lease-failover fixture, whose long-lease bug needs 7 timer ticks: the states
  * the timed model visits to find it, and whether the untimed model raises a false alarm
- * on the correct version (1: it does).
+ * on the correct version (1: it does). Last, `check.workers2.speedup`: wall time of
+ * primary-backup's whole depth 3 on one thread over the same on 2 worker threads
+ * (`--workers 2`, the installed CLI's compiled workers, their start-up included),
+ * measured one after the other in this run; the two results must be equal. Beside it,
+ * the process CPU of the two runs (every thread's) and the cores one thread keeps busy.
  */
 export async function checkFigures(): Promise<Record<string, number>> {
+  return { ...singleThread(), ...(await workersSpeedup()) };
+}
+
+/** primary-backup's whole depth 3 (about 77,000 unique states, sleep sets on as by default): long enough that the workers' start-up weighs little. */
+const WORKERS_RUN = { depth: 3, maxStates: 1_000_000, walks: 0 };
+
+async function workersSpeedup(): Promise<Record<string, number>> {
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
+  const [t0, c0] = [performance.now(), cpu()];
+  const one = check({ protocol: primaryBackup, ...WORKERS_RUN });
+  const [t1, c1] = [performance.now(), cpu()];
+  const two = await checkOnWorkers({ protocolArg: primaryBackup.name, cwd: process.cwd(), options: WORKERS_RUN }, { protocol: primaryBackup, ...WORKERS_RUN }, 2);
+  const [t2, c2] = [performance.now(), cpu()];
+  if (JSON.stringify(two) !== JSON.stringify(one)) throw new Error('check bench: 2 workers and 1 thread disagree');
+  return {
+    // Wall time of one thread over 2 worker threads (their start-up included) on the same search.
+    'check.workers2.speedup': (t1 - t0) / (t2 - t1),
+    // The whole process's CPU time (every thread: V8's GC helpers too) for 2 workers over one thread's.
+    'check.workers2.cpuOverOne': (c2 - c1) / (c1 - c0),
+    // One thread's process CPU over its wall time: the cores the one-thread search already keeps busy (its GC helpers run beside it).
+    'check.workers1.coresBusy': (c1 - c0) / 1000 / (t1 - t0),
+  };
+}
+
+function singleThread(): Record<string, number> {
   const rate = (run: () => { statesExplored: number }) => medianOf(3, () => ratePerSec(() => run().statesExplored));
   const bankRate = rate(() => check({ protocol: bank, depth: 11, walks: 0, sleepSets: false }));
   const pbRate = rate(() => check({ protocol: primaryBackup, depth: 4, maxStates: 3_000, walks: 0, sleepSets: false }));

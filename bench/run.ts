@@ -5,6 +5,7 @@
  */
 import { campaignFigures } from './campaign.ts';
 import { checkFigures } from './check.ts';
+import { checkDepthFigures } from './check-depth.ts';
 import { clusterFigures } from './cluster.ts';
 import { clusterGroupFigures } from './cluster-group.ts';
 import { consistencyFigures } from './consistency.ts';
@@ -33,6 +34,7 @@ const sections: [string, string, () => Figures | Promise<Figures>][] = [
   ['campaign', 'campaign', campaignFigures],
   ['strategies', 'exploration strategies', strategyFigures],
   ['check', 'exhaustive check', checkFigures],
+  ['checkDepth', 'exhaustive check, going deep', checkDepthFigures],
   ['net', 'network', netFigures],
   ['cluster', 'cluster', clusterFigures],
   ['clusterGroup', 'cluster (group-communication)', clusterGroupFigures],

@@ -14,8 +14,9 @@ const GOAL_MS = 20_000;
 
 /**
  * Every bug variant of the library: its first failure's events before and after
- * shrinking, the shrink's runs and wall ms, and the shrunk run's trace records and the
- * causal slice of them (`records`, `slice`). Figures are `shrink.<protocol>.<bug>.<what>`,
+ * shrinking, the shrink's runs, wall ms and CPU ms (`cpuMs`: what the shrink had of the
+ * machine, far less than its wall time on a shared one), and the shrunk run's trace
+ * records and the causal slice of them (`records`, `slice`). Figures are `shrink.<protocol>.<bug>.<what>`,
  * plus the worst `after` and `ms` over all variants and the summary `shrink.meets.*`:
  * how many variants' shrunk runs have at most 60 events, slices at most 30 records, and
  * shrink times at most 20 s (of `shrink.meets.variants`). A variant with no failure in
@@ -35,12 +36,15 @@ export function shrinkFigures(): Record<string, number> {
       figures[`${key}.found`] = f === undefined ? 0 : 1;
       if (f === undefined) continue;
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       const s = shrink({ protocol, bug, seed: Number(f.seed) }, f, { maxRuns: MAX_RUNS, budgetMs: BUDGET_MS, clock: () => performance.now() });
       const ms = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
       figures[`${key}.before`] = s.original.events;
       figures[`${key}.after`] = s.shrunk.events;
       figures[`${key}.runs`] = s.runs;
       figures[`${key}.ms`] = ms;
+      figures[`${key}.cpuMs`] = (cpu.user + cpu.system) / 1000;
       const slice = sliceSize(scheduleOptions(protocol, s.schedule));
       figures[`${key}.records`] = slice.records;
       if (slice.slice !== undefined) figures[`${key}.slice`] = slice.slice;

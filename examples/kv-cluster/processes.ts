@@ -29,6 +29,8 @@ export interface NodeProcessOptions {
   readonly quickStart?: boolean;
   /** Extra node flags for the process, e.g. `['--cpu-prof', '--cpu-prof-dir', dir]` to profile it. */
   readonly nodeArgs?: readonly string[];
+  /** Extra `faultline run` flags, e.g. `['--join', 'n1']`. */
+  readonly runArgs?: readonly string[];
 }
 
 /** One node's process, across restarts. */
@@ -57,6 +59,7 @@ export class NodeProcess {
     const o = this.options;
     const args = [...(o.nodeArgs ?? []), o.quickStart === true ? RUN_NODE : FAULTLINE_BIN, 'run', '--config', o.config, '--node', o.id];
     if (o.dataDir !== undefined) args.push('--ken', '--data-dir', o.dataDir);
+    args.push(...(o.runArgs ?? []));
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.starts++;
@@ -107,7 +110,7 @@ export class LocalCluster {
   constructor(
     config: string,
     ids: readonly string[],
-    opts: { dataRoot?: string; onLine?: (id: string, line: string) => void; quickStart?: boolean; nodeArgs?: readonly string[] } = {},
+    opts: { dataRoot?: string; onLine?: (id: string, line: string) => void; quickStart?: boolean; nodeArgs?: readonly string[]; runArgs?: readonly string[] } = {},
   ) {
     this.nodes = ids.map(
       (id) =>
@@ -118,6 +121,7 @@ export class LocalCluster {
           onLine: opts.onLine,
           quickStart: opts.quickStart,
           nodeArgs: opts.nodeArgs,
+          runArgs: opts.runArgs,
         }),
     );
   }

@@ -3,20 +3,26 @@
  * operations, acting as one client of the back end (one request in flight, numbered, resent
  * on a timer to the next back end, following redirects).
  *
- * - At start it claims a new generation: it reads `gen/<self>#1`, `#2`, ... up to the first
- *   empty one and writes it. Client requests wait until then.
+ * - A front end that is not a founder first asks the front ends it knows to admit it
+ *   (`join`, resent on its timer) and serves nothing until one answers `welcome`.
+ * - At start (or once admitted) it claims a new generation: it reads `gen/<self>#1`, `#2`,
+ *   ... up to the first empty one and writes it. Client requests wait until then.
+ * - join from another front end: add it to this generation's log's members and write the
+ *   log; once the write is acknowledged, answer `welcome`.
  * - post/follow: append to this generation's log and write the whole log; answer once the
  *   write is acknowledged.
  * - timeline: for every other front end, probe for generations newer than known; then read
- *   every generation's log (this one's is in memory) and answer with their union.
+ *   every generation's log (this one's is in memory); repeat for front ends found in those
+ *   logs' members; answer with the union of the logs.
  */
-import type { ClientId, Context, RequestId } from '@faultline/runtime';
+import type { Answer, ClientId, RequestId, UpperContext } from '@faultline/runtime';
 import type { Req as PbReq, Res as PbRes } from '../../packages/protocols/primary-backup/index.ts';
 import { genKey, logKey, parseLog, timelineOf, type GenLog } from './log.ts';
-import type { Msg, Req, Res, Timer } from './messages.ts';
-import type { Call, FrontState, Job, Purpose, State } from './state.ts';
+import type { FrontMsg, Req, Res } from './messages.ts';
+import type { Call, FrontState, Job, Purpose } from './state.ts';
 
-type Ctx = Context<State, Msg, Res, Timer>;
+export type FrontCtx = UpperContext<FrontState, FrontMsg, Res, 'tick', PbReq>;
+type Ctx = FrontCtx;
 
 export const FRONT_TIMING = {
   /** The front end's timer: resends of a back-end call. */
@@ -40,31 +46,63 @@ export const FRONT_LIMITS = {
 export type CacheBug = boolean;
 
 function front(ctx: Ctx): FrontState {
-  const f = ctx.state.front;
-  if (f === null) throw new Error(`${ctx.self} is not a front end`);
-  return f as FrontState;
+  return ctx.state as FrontState;
 }
 
 export function startFront(ctx: Ctx, cacheBug: CacheBug): void {
   const f = front(ctx);
   f.pbClient = `${ctx.self}/${ctx.randomInt(1_000_000_000)}`;
-  ctx.setTimer('fe:tick', FRONT_TIMING.tickMs);
+  ctx.setTimer('tick', FRONT_TIMING.tickMs);
+  if (!f.joined) return askToJoin(ctx);
   advance(ctx, cacheBug);
+}
+
+function askToJoin(ctx: Ctx): void {
+  front(ctx).joinSentMs = ctx.now();
+  ctx.broadcast({ type: 'join' });
+}
+
+/** A message from another front end: a request to be admitted, or this one's admission. */
+export function frontMessage(ctx: Ctx, from: string, msg: FrontMsg, cacheBug: CacheBug): void {
+  const f = front(ctx);
+  if (msg.type === 'join') {
+    if (!f.joined || from === ctx.self) return; // not serving yet: the joiner asks again
+    return enqueue(ctx, { requestId: `admit/${from}`, client: from, req: { type: 'admit', node: from }, applied: false, probed: [], toRead: null, read: [] }, cacheBug);
+  }
+  if (f.joined) return;
+  f.joined = true;
+  learn(f, msg.frontEnds, msg.backEnds);
+  advance(ctx, cacheBug);
+}
+
+/** Adds front and back ends not known yet (in the order given). */
+function learn(f: FrontState, frontEnds: readonly string[], backEnds: readonly string[] = []): void {
+  for (const fe of frontEnds) if (!f.frontEnds.includes(fe)) f.frontEnds.push(fe);
+  for (const be of backEnds) if (!f.backEnds.includes(be)) f.backEnds.push(be);
 }
 
 export function frontRequest(ctx: Ctx, req: Req, requestId: RequestId, client: ClientId, cacheBug: CacheBug): void {
   const f = front(ctx);
   const done = f.done.find((d) => d.requestId === requestId);
   if (done !== undefined) return ctx.reply(requestId, done.result);
-  if (f.job?.requestId === requestId || f.queue.some((j) => j.requestId === requestId)) return; // a retry: the answer will come
-  if (f.queue.length >= FRONT_LIMITS.maxQueue) return; // full: the client retries
-  f.queue.push({ requestId, client, req, applied: false, probed: [], toRead: null });
+  enqueue(ctx, { requestId, client, req, applied: false, probed: [], toRead: null, read: [] }, cacheBug);
+}
+
+function enqueue(ctx: Ctx, job: Job, cacheBug: CacheBug): void {
+  const f = front(ctx);
+  if (f.job?.requestId === job.requestId || f.queue.some((j) => j.requestId === job.requestId)) return; // a retry: the answer will come
+  if (f.queue.length >= FRONT_LIMITS.maxQueue) return; // full: the client (or joiner) retries
+  f.queue.push(job);
   advance(ctx, cacheBug);
 }
 
 export function frontTick(ctx: Ctx, cacheBug: CacheBug): void {
-  ctx.setTimer('fe:tick', FRONT_TIMING.tickMs);
+  ctx.setTimer('tick', FRONT_TIMING.tickMs);
   const f = front(ctx);
+  if (!f.joined) {
+    if (ctx.now() - f.joinSentMs >= FRONT_TIMING.callTimeoutMs) askToJoin(ctx);
+    return;
+  }
   const call = f.call;
   if (call === null) return advance(ctx, cacheBug);
   if (ctx.now() - call.sentMs < FRONT_TIMING.callTimeoutMs) return;
@@ -82,26 +120,28 @@ export function frontTick(ctx: Ctx, cacheBug: CacheBug): void {
   resend(ctx, call);
 }
 
-export function frontMessage(ctx: Ctx, msg: Msg, cacheBug: CacheBug): void {
+/** The back end's answer to a call: a result, or a redirect to the back end it believes is primary. */
+export function frontAnswer(ctx: Ctx, callId: string, answer: Answer<PbRes>, cacheBug: CacheBug): void {
   const f = front(ctx);
   const call = f.call;
-  if (call === null || (msg.type !== 'answer' && msg.type !== 'moved') || msg.requestId !== call.requestId) return;
-  if (msg.type === 'moved') {
-    if (!f.backEnds.includes(msg.to) || call.sends >= FRONT_LIMITS.maxCallSends) return; // the tick resends or gives up
-    call.target = msg.to;
-    f.target = msg.to;
+  if (call === null || callId !== call.requestId) return;
+  if (answer.kind === 'moved') {
+    if (call.sends >= FRONT_LIMITS.maxCallSends) return; // the tick gives up
+    learn(f, [], [answer.to]); // a back end that joined after this front end started
+    call.target = answer.to;
+    f.target = answer.to;
     return resend(ctx, call);
   }
   f.call = null;
   f.target = call.target;
-  understand(ctx, call.purpose, msg.result);
+  understand(ctx, call.purpose, answer.result);
   advance(ctx, cacheBug);
 }
 
 function resend(ctx: Ctx, call: Call): void {
   call.sends++;
   call.sentMs = ctx.now();
-  ctx.send(call.target, { type: 'call', requestId: call.requestId, client: front(ctx).pbClient, req: call.req });
+  ctx.call(call.target, call.requestId, call.req, front(ctx).pbClient);
 }
 
 function startCall(ctx: Ctx, purpose: Purpose, req: { type: 'put'; key: string; value: string } | { type: 'get'; key: string }): void {
@@ -126,18 +166,21 @@ function understand(ctx: Ctx, purpose: Purpose, result: PbRes): void {
       f.gen = purpose.k;
       f.known[ctx.self] = purpose.k;
       return;
-    case 'read':
-      f.logs[logKey(purpose.frontEnd, purpose.k)] = parseLog(value);
-      return;
+    case 'read': {
+      const log = parseLog(value);
+      f.logs[logKey(purpose.frontEnd, purpose.k)] = log;
+      f.job?.read.push(logKey(purpose.frontEnd, purpose.k));
+      return learn(f, log.members);
+    }
     case 'write':
-      return finish(ctx, f.job!.req.type === 'post' ? { type: 'posted' } : { type: 'followed' });
+      return finish(ctx, f.job!.req.type === 'follow' ? { type: 'followed' } : { type: 'posted' });
   }
 }
 
 /** Starts the next back-end call, or answers the current request, or takes the next one. */
 function advance(ctx: Ctx, cacheBug: CacheBug): void {
   const f = front(ctx);
-  if (f.call !== null) return;
+  if (f.call !== null || !f.joined) return;
   if (f.gen === 0) {
     const k = (f.known[ctx.self] ?? 0) + 1;
     if (k > FRONT_LIMITS.maxGenerations) return ctx.log(`${ctx.self} has had ${FRONT_LIMITS.maxGenerations} generations: not serving`);
@@ -157,10 +200,13 @@ function advance(ctx: Ctx, cacheBug: CacheBug): void {
 function step(ctx: Ctx, job: Job, cacheBug: CacheBug): boolean {
   const f = front(ctx);
   const req = job.req;
-  if (req.type === 'post' || req.type === 'follow') {
+  if (req.type === 'post' || req.type === 'follow' || req.type === 'admit') {
     if (!job.applied) {
       job.applied = true;
-      if (req.type === 'post') {
+      if (req.type === 'admit') {
+        if (!f.log.members.includes(req.node)) f.log.members.push(req.node);
+        learn(f, [req.node]);
+      } else if (req.type === 'post') {
         if (!f.log.posts.some((p) => p.id === job.requestId)) f.log.posts.push({ id: job.requestId, author: req.user, text: req.text, atMs: ctx.now() });
       } else if (!f.log.follows.some((x) => x.user === req.user && x.whom === req.whom)) {
         f.log.follows.push({ user: req.user, whom: req.whom });
@@ -173,16 +219,19 @@ function step(ctx: Ctx, job: Job, cacheBug: CacheBug): boolean {
     for (const fe of f.frontEnds) {
       if (fe === ctx.self || job.probed.includes(fe)) continue;
       const known = f.known[fe] ?? 0;
-      if (cacheBug && known > 0) continue; // BUG: a front end's generations are looked for only until one is found
       const k = known + 1;
-      if (k > FRONT_LIMITS.maxGenerations) continue;
+      // BUG (cacheBug): a front end's generations are looked for only until one is found
+      if ((cacheBug && known > 0) || k > FRONT_LIMITS.maxGenerations) {
+        job.probed.push(fe);
+        continue;
+      }
       startCall(ctx, { kind: 'probe', frontEnd: fe, k }, { type: 'get', key: genKey(fe, k) });
       return true;
     }
     job.toRead = [];
     for (const fe of f.frontEnds) {
       for (let k = 1; k <= (f.known[fe] ?? 0); k++) {
-        if (fe === ctx.self && k === f.gen) continue;
+        if ((fe === ctx.self && k === f.gen) || job.read.includes(logKey(fe, k))) continue;
         if (cacheBug && logKey(fe, k) in f.logs) continue; // BUG: a log read once is never read again
         job.toRead.push([fe, k]);
       }
@@ -192,6 +241,11 @@ function step(ctx: Ctx, job: Job, cacheBug: CacheBug): boolean {
   if (next !== undefined) {
     startCall(ctx, { kind: 'read', frontEnd: next[0], k: next[1] }, { type: 'get', key: logKey(next[0], next[1]) });
     return true;
+  }
+  if (f.frontEnds.some((fe) => fe !== ctx.self && !job.probed.includes(fe))) {
+    // The logs named front ends not known before (members they admitted): look for theirs too.
+    job.toRead = null;
+    return step(ctx, job, cacheBug);
   }
   const logs: GenLog[] = [f.log as GenLog];
   for (const fe of f.frontEnds) {
@@ -208,6 +262,7 @@ function finish(ctx: Ctx, result: Res): void {
   const f = front(ctx);
   const job = f.job!;
   f.job = null;
+  if (job.req.type === 'admit') return ctx.send(job.req.node, { type: 'welcome', frontEnds: f.frontEnds, backEnds: f.backEnds });
   f.done.push({ requestId: job.requestId, result });
   if (f.done.length > FRONT_LIMITS.maxDone) f.done.shift();
   ctx.reply(job.requestId, result);

@@ -3,9 +3,10 @@
  *
  * Each front-end generation (one incarnation of one front end) owns two keys: `gen/<fe>#<k>`
  * (non-null once generation k of front end fe exists; written once by it) and
- * `log/<fe>#<k>` (everything that generation was asked to do: posts and follows, the whole
- * log in one JSON value, rewritten on every change by its only writer). A timeline is the
- * union of every generation's log.
+ * `log/<fe>#<k>` (everything that generation was asked to do: posts, follows and the front
+ * ends it admitted, the whole log in one JSON value, rewritten on every change by its only
+ * writer). A timeline is the union of every generation's log, of every front end found
+ * from the founders through the logs' members.
  */
 import type { ShownPost } from './messages.ts';
 
@@ -26,19 +27,21 @@ export interface Follow {
 export interface GenLog {
   posts: StoredPost[];
   follows: Follow[];
+  /** Front ends this generation admitted (they joined through it): readers look for their generations too. */
+  members: string[];
 }
 
 export const genKey = (frontEnd: string, k: number): string => `gen/${frontEnd}#${k}`;
 export const logKey = (frontEnd: string, k: number): string => `log/${frontEnd}#${k}`;
 
 export function emptyLog(): GenLog {
-  return { posts: [], follows: [] };
+  return { posts: [], follows: [], members: [] };
 }
 
 export function parseLog(value: string | null): GenLog {
   if (value === null) return emptyLog();
   const v = JSON.parse(value) as Partial<GenLog>;
-  return { posts: Array.isArray(v.posts) ? v.posts : [], follows: Array.isArray(v.follows) ? v.follows : [] };
+  return { posts: Array.isArray(v.posts) ? v.posts : [], follows: Array.isArray(v.follows) ? v.follows : [], members: Array.isArray(v.members) ? v.members : [] };
 }
 
 /** `user`'s timeline in the union of `logs`: their own posts and those of everyone they follow, oldest first. */

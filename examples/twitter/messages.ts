@@ -1,5 +1,4 @@
-import type { NodeId, RequestId } from '@faultline/runtime';
-import type { Msg as PbMsg, Req as PbReq, Res as PbRes, Timer as PbTimer } from '../../packages/protocols/primary-backup/index.ts';
+import type { NodeId } from '@faultline/runtime';
 
 /** What a twitter client asks a front end. */
 export type Req =
@@ -20,14 +19,11 @@ export type Res =
   | { readonly type: 'error'; readonly error: string };
 
 /**
- * Messages between nodes. `be` carries the back end's own protocol between back ends;
- * `call` is a front end acting as the back end's client, `answer` and `moved` are what
- * the back end's `ctx.reply` and `ctx.redirect` become on the way back.
+ * Messages between front ends (the back ends' own travel in the stack's lower layer). A
+ * front end that is not a founder asks a front end it knows to admit it (`join`); that one
+ * records it in its generation's log in the back end, so every timeline from then on finds
+ * it, and only then answers `welcome` with the front and back ends it knows of.
  */
-export type Msg =
-  | { readonly type: 'be'; readonly msg: PbMsg }
-  | { readonly type: 'call'; readonly requestId: RequestId; readonly client: string; readonly req: PbReq }
-  | { readonly type: 'answer'; readonly requestId: RequestId; readonly result: PbRes }
-  | { readonly type: 'moved'; readonly requestId: RequestId; readonly to: NodeId };
-
-export type Timer = 'fe:tick' | `be:${PbTimer}`;
+export type FrontMsg =
+  | { readonly type: 'join' }
+  | { readonly type: 'welcome'; readonly frontEnds: readonly NodeId[]; readonly backEnds: readonly NodeId[] };

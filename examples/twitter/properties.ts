@@ -99,7 +99,7 @@ export function followerTimelinesConverge(backEnds: readonly NodeId[]): Property
       const users = [...new Set(view.history.map((o) => o.req.user))].sort();
       let first: { id: NodeId; timelines: string } | null = null;
       for (const n of view.nodes) {
-        const back = n.state?.back;
+        const back = n.state?.lower;
         if (!n.up || !backEnds.includes(n.id) || back === null || back === undefined) continue;
         const timelines = users.map((u) => storedTimeline(back.store, u));
         for (const [i, u] of users.entries()) {
@@ -131,7 +131,7 @@ function onBackEnds(p: Property<PbState, unknown, unknown>, backEnds: readonly N
         nowMs: view.nowMs,
         phase: view.phase,
         history: [],
-        nodes: view.nodes.filter((n) => backEnds.includes(n.id)).map((n) => ({ id: n.id, up: n.up, paused: n.paused, state: n.state?.back ?? undefined })),
+        nodes: view.nodes.filter((n) => backEnds.includes(n.id)).map((n) => ({ id: n.id, up: n.up, paused: n.paused, state: n.state?.lower ?? undefined })),
       }),
   };
 }

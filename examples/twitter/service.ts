@@ -1,11 +1,8 @@
-import { Service, type ClientId, type Context, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
-import { PrimaryBackup, type Bug as PbBug, type Timer as PbTimer } from '../../packages/protocols/primary-backup/index.ts';
-import { backEndContext } from './backend-context.ts';
-import { frontMessage, frontRequest, frontTick, startFront } from './front-end.ts';
-import type { Msg, Req, Res, Timer } from './messages.ts';
-import { frontState, type State } from './state.ts';
-
-type Ctx = Context<State, Msg, Res, Timer>;
+import { stack, Upper, type Answer, type ClientId, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
+import { PrimaryBackup, type Bug as PbBug, type Req as PbReq, type Res as PbRes } from '../../packages/protocols/primary-backup/index.ts';
+import { frontAnswer, frontMessage, frontRequest, frontTick, startFront, type FrontCtx } from './front-end.ts';
+import type { FrontMsg, Req, Res } from './messages.ts';
+import { frontState, type FrontState } from './state.ts';
 
 /** The prefix of a bug name that selects one of primary-backup's bugs for the back ends. */
 export const BACK_END_BUG = 'back-end:';
@@ -13,59 +10,63 @@ export const BACK_END_BUG = 'back-end:';
 export interface TwitterOptions {
   /** The back-end nodes; every other node of the cluster is a front end. */
   readonly backEnds: readonly NodeId[];
-  /** `front-end-cache`, or `back-end:<name>` for a primary-backup bug run on the back ends. */
+  /** The founding front ends; any other front end joins through one it knows (default: every front end is a founder). */
+  readonly frontEnds?: readonly NodeId[];
+  /** Back ends that join later (primary-backup's late joiners: they replicate but do not vote). */
+  readonly lateBackEnds?: readonly NodeId[];
+  /** `front-end-cache`, `serve-before-admitted`, or `back-end:<name>` for a primary-backup bug run on the back ends. */
   readonly bug?: string;
 }
 
-/** One service for every node: a front end, or a back end running primary-backup unchanged. */
-export class Twitter extends Service<State, Msg, Req, Res, Timer> {
-  private readonly back: PrimaryBackup;
-  private readonly cacheBug: boolean;
-
-  constructor(private readonly options: TwitterOptions) {
+/** The front end: the upper layer, a client of the back end below it (front-end.ts). */
+export class FrontEnd extends Upper<FrontState, FrontMsg, Req, Res, 'tick', PbReq, PbRes> {
+  constructor(
+    private readonly backEnds: readonly NodeId[],
+    private readonly founders: readonly NodeId[] | undefined,
+    private readonly cacheBug: boolean,
+  ) {
     super();
-    const pbBug = options.bug?.startsWith(BACK_END_BUG) ? (options.bug.slice(BACK_END_BUG.length) as PbBug) : undefined;
-    this.back = new PrimaryBackup({ founders: options.backEnds, bug: pbBug });
-    this.cacheBug = options.bug === 'front-end-cache';
   }
 
-  private isBack(node: NodeId): boolean {
-    return this.options.backEnds.includes(node);
+  initialState(node: NodeInfo): FrontState {
+    return frontState(node, this.backEnds, this.founders?.includes(node.self) ?? true);
   }
 
-  initialState(node: NodeInfo): State {
-    if (!this.isBack(node.self)) return { front: frontState(node, this.options.backEnds), back: null };
-    return { front: null, back: this.back.initialState({ self: node.self, cluster: this.options.backEnds }) };
+  override onStart(ctx: FrontCtx): void {
+    startFront(ctx, this.cacheBug);
   }
 
-  override onStart(ctx: Ctx): void {
-    if (this.isBack(ctx.self)) this.back.onStart(backEndContext(ctx, this.options.backEnds));
-    else startFront(ctx, this.cacheBug);
-  }
-
-  override onRequest(ctx: Ctx, req: Req, requestId: RequestId, client: ClientId): void {
-    if (this.isBack(ctx.self)) {
-      // Clients talk to front ends; one that tried a back end (after a timeout) is sent to one.
-      const fronts = ctx.cluster.filter((n) => !this.isBack(n));
-      if (fronts.length > 0) ctx.redirect(requestId, fronts[ctx.randomInt(fronts.length)]!);
-      return;
-    }
+  override onRequest(ctx: FrontCtx, req: Req, requestId: RequestId, client: ClientId): void {
     const problem = invalid(req);
     if (problem !== null) return ctx.reply(requestId, { type: 'error', error: problem });
     frontRequest(ctx, req, requestId, client, this.cacheBug);
   }
 
-  onMessage(ctx: Ctx, from: NodeId, msg: Msg): void {
-    if (!this.isBack(ctx.self)) return frontMessage(ctx, msg, this.cacheBug);
-    const bctx = backEndContext(ctx, this.options.backEnds);
-    if (msg.type === 'be') return this.back.onMessage(bctx, from, msg.msg);
-    if (msg.type === 'call') return this.back.onRequest(bctx, msg.req, msg.requestId, msg.client);
+  onMessage(ctx: FrontCtx, from: NodeId, msg: FrontMsg): void {
+    frontMessage(ctx, from, msg, this.cacheBug);
   }
 
-  override onTimer(ctx: Ctx, tag: Timer): void {
-    if (tag === 'fe:tick') return frontTick(ctx, this.cacheBug);
-    this.back.onTimer(backEndContext(ctx, this.options.backEnds), tag.slice('be:'.length) as PbTimer);
+  override onTimer(ctx: FrontCtx, _tag: 'tick'): void {
+    frontTick(ctx, this.cacheBug);
   }
+
+  onAnswer(ctx: FrontCtx, callId: string, answer: Answer<PbRes>): void {
+    frontAnswer(ctx, callId, answer, this.cacheBug);
+  }
+}
+
+/** Front ends stacked over primary-backup, unchanged, on the back-end nodes. */
+export function twitterService(options: TwitterOptions) {
+  const pbBug = options.bug?.startsWith(BACK_END_BUG) ? (options.bug.slice(BACK_END_BUG.length) as PbBug) : undefined;
+  const isBack = (n: NodeId) => options.backEnds.includes(n) || (options.lateBackEnds?.includes(n) ?? false);
+  return stack({
+    name: 'twitter',
+        // serve-before-admitted: every front end takes itself for a founder.
+    upper: new FrontEnd(options.backEnds, options.bug === 'serve-before-admitted' ? undefined : options.frontEnds, options.bug === 'front-end-cache'),
+    lower: new PrimaryBackup({ founders: options.backEnds, bug: pbBug }),
+    upperOn: (n) => !isBack(n),
+    lowerOn: isBack,
+  });
 }
 
 /** Why `req` is not a twitter request (null if it is one): the real runtime passes on whatever a client sends. */

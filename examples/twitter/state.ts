@@ -1,4 +1,4 @@
-import type { ClientId, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
+import type { ClientId, NodeId, NodeInfo, RequestId, StackState } from '@faultline/runtime';
 import type { Req as PbReq, State as PbState } from '../../packages/protocols/primary-backup/index.ts';
 import { emptyLog, type GenLog } from './log.ts';
 import type { Req, Res } from './messages.ts';
@@ -9,6 +9,12 @@ export type Purpose =
   | { readonly kind: 'claim'; readonly k: number }
   | { readonly kind: 'read'; readonly frontEnd: NodeId; readonly k: number }
   | { readonly kind: 'write' };
+
+/** A front end asking to be admitted, queued as a job: its answer is a `welcome` message, not a reply. */
+export interface Admit {
+  readonly type: 'admit';
+  readonly node: NodeId;
+}
 
 /** The one back-end request a front end has in flight. */
 export interface Call {
@@ -24,18 +30,25 @@ export interface Call {
 export interface Job {
   readonly requestId: RequestId;
   readonly client: ClientId;
-  readonly req: Req;
-  /** post/follow: added to the generation's log already. */
+  readonly req: Req | Admit;
+  /** post/follow/admit: added to the generation's log already. */
   applied: boolean;
   /** timeline: front ends whose newest generation has been probed for this request. */
   probed: NodeId[];
   /** timeline: generations still to read, as [front end, k]. */
   toRead: [NodeId, number][] | null;
+  /** timeline: the log keys read for this request. */
+  read: string[];
 }
 
 export interface FrontState {
-  readonly frontEnds: readonly NodeId[];
-  readonly backEnds: readonly NodeId[];
+  /** The front ends known: the founders, then those found in logs' members or learnt when joining. */
+  frontEnds: NodeId[];
+  backEnds: NodeId[];
+  /** False until a front end that is not a founder has been admitted (`welcome`): until then it serves nothing. */
+  joined: boolean;
+  /** When this front end last asked to be admitted. */
+  joinSentMs: number;
   /** This incarnation's client id at the back end: `<self>/<random>`, drawn at start. */
   pbClient: string;
   /** The generation number this incarnation claimed (0 while claiming). */
@@ -57,17 +70,17 @@ export interface FrontState {
   done: { requestId: RequestId; result: Res }[];
 }
 
-/** A node is a front end or a back end; the other field is null. */
-export interface State {
-  readonly front: FrontState | null;
-  readonly back: PbState | null;
-}
+/** A node's state: the front end's (upper layer) or the back end's (lower layer); the other is null. */
+export type State = StackState<FrontState, PbState>;
 
-export function frontState(node: NodeInfo, backEnds: readonly NodeId[]): FrontState {
-  const frontEnds = node.cluster.filter((n) => !backEnds.includes(n));
+/** A front end's state at start: `founder` unless it joins later, knowing the front ends of its `cluster`. */
+export function frontState(node: NodeInfo, backEnds: readonly NodeId[], founder: boolean): FrontState {
+  const frontEnds = [...node.cluster];
   return {
     frontEnds,
-    backEnds,
+    backEnds: [...backEnds],
+    joined: founder,
+    joinSentMs: 0,
     pbClient: '',
     gen: 0,
     nextSeq: 0,

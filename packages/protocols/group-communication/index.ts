@@ -42,6 +42,7 @@ export const groupCommunication = defineProtocol<State, Req, Res>({
   properties,
   faults: ['partition', 'drop', 'duplicate', 'reorder', 'delay', 'crash', 'pause'],
   nodes: 4,
+  minNodes: 2,
   workload,
   durationMs: 10_000,
   quietMs: 5_000,

@@ -55,4 +55,9 @@ export const LIMITS = {
   maxKnownNodes: 16,
   /** Join requests waiting for the next view change. */
   maxPendingJoins: 8,
+  /**
+   * Voters (founders plus joiners made voters). A crashed voter still counts in every
+   * majority, so past this joiners stay replicas without a vote.
+   */
+  maxVoters: 9,
 } as const;

@@ -14,7 +14,7 @@ export type Req =
 export type Res = { readonly type: 'put-ok' } | { readonly type: 'get-ok'; readonly value: string | null };
 
 /** One client request in the primary's order: every replica applies ops by `seq`. */
-export interface Op {
+export interface ClientOp {
   readonly seq: number;
   /** The view whose primary created it. */
   readonly view: number;
@@ -22,6 +22,18 @@ export interface Op {
   readonly requestId: RequestId;
   readonly req: Req;
 }
+
+/**
+ * A change of the voting configuration, ordered and replicated like a client request:
+ * `node`, a member that is not yet a voter, becomes one once this op is applied.
+ */
+export interface VoterOp {
+  readonly seq: number;
+  readonly view: number;
+  readonly addVoter: NodeId;
+}
+
+export type Op = ClientOp | VoterOp;
 
 /** What a client's last applied request returned, replicated so a retry is answered, not re-applied. */
 export interface Session {
@@ -41,8 +53,12 @@ export interface Store {
   readonly seq: number;
   /** The view in which the last applied op was created (0: none). With `seq`, it orders states. */
   readonly lastView: number;
-  /** The founding replicas: the fixed set whose majority must accept every view change. */
-  readonly founders: NodeId[];
+  /**
+   * The voters, whose majority must accept every view change: the founders, then every
+   * joiner admitted since, in the order their `VoterOp`s were applied. It only grows, one
+   * voter per op, so a majority of one configuration meets a majority of the next.
+   */
+  readonly voters: NodeId[];
   /** Per key, every value ever put, oldest first; a get returns the last one. */
   readonly data: Record<string, string[]>;
   readonly sessions: Record<ClientId, Session>;
@@ -50,8 +66,8 @@ export interface Store {
 
 /**
  * A ballot names one view-change attempt, and the view it forms. Numbers are dealt out to
- * founders round-robin, so `num` alone names the proposer; `inc` (its incarnation) tells
- * apart the attempts of a founder before and after a restart.
+ * voters round-robin, so within one configuration `num` alone names the proposer; `inc` (its incarnation) tells
+ * apart the attempts of a voter before and after a restart.
  */
 export interface Ballot {
   readonly num: number;
@@ -80,7 +96,7 @@ export type Msg =
       readonly ballot: Ballot;
       /** The promiser's incarnation, so the new primary can tell a later restart from a stale Join. */
       readonly nodeInc: number;
-      /** null: a recovering founder, which has no state (counted only once every founder has answered). */
+      /** null: a recovering node, which has no state (counted only once every voter has answered). */
       readonly snapshot: Store | null;
     }
   | { readonly type: 'Reject'; readonly ballot: Ballot; readonly promised: number }

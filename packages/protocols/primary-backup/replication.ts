@@ -6,8 +6,8 @@ import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
 import { LIMITS, TIMING } from './config.ts';
 import type { Msg, Op, Req } from './messages.ts';
 import type { Ctx } from './state.ts';
-import { applyOp, latest } from './store.ts';
-import { isActingPrimary, redirectWaiting, resetElectionDeadline } from './views.ts';
+import { applyOp, isClientOp, latest } from './store.ts';
+import { isActingPrimary, redirectWaiting, resetElectionDeadline, successionRank } from './views.ts';
 
 type ReplicateMsg = Extract<Msg, { type: 'Replicate' }>;
 type AckMsg = Extract<Msg, { type: 'Ack' }>;
@@ -41,17 +41,38 @@ export function onClientRequest(ctx: Ctx, req: Req, requestId: RequestId, client
   if (session !== undefined && req.seq !== undefined && req.seq <= session.reqSeq) return; // a late copy of an old request
   if (p.log.length >= LIMITS.maxLogOps || Object.keys(s.waiting).length >= LIMITS.maxWaiting) return; // full: the client retries
 
+  if (s.bug === 'reply-before-replicate' && req.type === 'put') ctx.reply(requestId, { type: 'put-ok' }); // BUG
+  else s.waiting[requestId] = client;
+  order(ctx, { seq: s.store.seq + 1, view: s.view!.num, client, requestId, req });
+}
+
+/** The primary applies `op`, the next in its order, and sends it to every member that is up to date. */
+function order(ctx: Ctx, op: Op): void {
+  const s = ctx.state;
+  const p = s.primary!;
   const v = s.view!;
-  const op: Op = { seq: s.store.seq + 1, view: v.num, client, requestId, req };
   applyOp(s.store, op);
   p.log.push(op);
   p.acked[s.self] = op.seq;
-  if (s.bug === 'reply-before-replicate' && req.type === 'put') ctx.reply(requestId, { type: 'put-ok' }); // BUG
-  else s.waiting[requestId] = client;
   for (const m of v.members) {
     if (m !== s.self && p.acked[m] === op.seq - 1) ctx.send(m, { type: 'Replicate', view: v.num, primaryInc: v.inc, ops: [op] });
   }
   advanceCommit(ctx);
+}
+
+/**
+ * Makes one member that is not yet a voter a voter, with an op every member applies, once
+ * the view is active and no earlier voter op is still uncommitted: configurations then
+ * change one voter at a time, and a majority of each meets a majority of the next.
+ */
+function addVoter(ctx: Ctx): void {
+  const s = ctx.state;
+  const p = s.primary!;
+  const v = s.view!;
+  if (!isActingPrimary(s) || p.commitSeq < 0 || s.store.voters.length >= LIMITS.maxVoters || p.log.length >= LIMITS.maxLogOps) return;
+  if (p.log.some((op) => !isClientOp(op) && op.seq > p.commitSeq)) return;
+  const joiner = v.members.find((m) => !s.store.voters.includes(m));
+  if (joiner !== undefined) order(ctx, { seq: s.store.seq + 1, view: v.num, addVoter: joiner });
 }
 
 /** A node that cannot serve a request points the client at the likely primary, if any. */
@@ -80,10 +101,12 @@ export function onReplicate(ctx: Ctx, from: NodeId, msg: ReplicateMsg): void {
   }
   // A newer view we promised but have not installed: wait for its StartView (retransmitted).
   if (msg.view !== s.view.num || from !== s.view.primary || msg.primaryInc !== s.view.inc) return;
+  const voters = s.store.voters.length;
   for (const op of msg.ops) {
     if (op.seq === s.store.seq + 1) applyOp(s.store, op);
     else if (op.seq > s.store.seq + 1) break;
   }
+  if (s.store.voters.length !== voters) s.viewRank = successionRank(s);
   s.lastHeardPrimaryMs = ctx.now();
   resetElectionDeadline(ctx);
   ctx.send(from, { type: 'Ack', view: s.view.num, primaryInc: s.view.inc, seq: s.store.seq, nodeInc: s.incarnation });
@@ -180,7 +203,9 @@ export function primaryTick(ctx: Ctx): 'member-silent' | 'admit' | null {
   for (const m of v.members) {
     if (m !== s.self && now - (p.lastAckMs[m] ?? now) > TIMING.suspectMs) return 'member-silent';
   }
-  return Object.keys(s.pendingJoins).length > 0 ? 'admit' : null;
+  if (Object.keys(s.pendingJoins).length > 0) return 'admit';
+  addVoter(ctx);
+  return null;
 }
 
 /** We stop being primary: clients waiting on us go to whoever takes over. */

@@ -34,15 +34,15 @@ export interface Proposal {
   ballot: Ballot;
   /** Promises received, by node: its incarnation and its state (null for the proposer's own). */
   promises: Record<NodeId, { nodeInc: number; snapshot: Store | null }>;
-  /** Recovering founders that promised, by incarnation: no state and no memory, admitted if the view forms. */
+  /** Recovering nodes that promised, by incarnation: no state and no memory, admitted if the view forms. */
   emptyPromises: Record<NodeId, number>;
-  /** Founders that refused; once a majority is out of reach the proposal is abandoned. */
+  /** Voters that refused; once a majority is out of reach the proposal is abandoned. */
   rejected: Record<NodeId, true>;
   /** What this node had promised before promising its own ballot, restored if the proposal fails. */
   previous: Ballot;
   /** Recovering nodes to admit, by incarnation. */
   admitted: Record<NodeId, number>;
-  /** When a majority of founders had promised (null: not yet). */
+  /** When a majority of voters had promised (null: not yet). */
   quorumAtMs: number | null;
   deadlineMs: number;
 }
@@ -51,7 +51,7 @@ export interface State {
   readonly self: NodeId;
   /** The seeded bug this node runs with, if any (configuration, never changed). */
   readonly bug: Bug | null;
-  /** The founders as configured; used only by the first founder to bootstrap the first view. */
+  /** The founders as configured: the first view's voters, bootstrapped by the first founder. */
   readonly configFounders: readonly NodeId[];
   /** Drawn at every start: a restarted node is a new incarnation. */
   incarnation: number;
@@ -95,7 +95,7 @@ export const NO_BALLOT: Ballot = { num: 0, node: '', inc: 0 };
 export const NEVER = -1e15;
 
 export function emptyStore(founders: readonly NodeId[] = []): Store {
-  return { seq: 0, lastView: 0, founders: [...founders], data: {}, sessions: {} };
+  return { seq: 0, lastView: 0, voters: [...founders], data: {}, sessions: {} };
 }
 
 export function initialState(node: NodeInfo, options: Options = {}): State {

@@ -1,7 +1,8 @@
 /**
- * View changes, as a ballot protocol over the founders: Prepare/Promise (phase 1) and
+ * View changes, as a ballot protocol over the voters: Prepare/Promise (phase 1) and
  * StartView (phase 2). A view is formed by the node that proposed it, which becomes its
- * primary, with the most up-to-date state among the promisers.
+ * primary, with the most up-to-date state among the promisers; the votes that count are
+ * those of that state's voters.
  */
 import type { NodeId } from '@faultline/runtime';
 import { TIMING } from './config.ts';
@@ -26,9 +27,10 @@ type StartViewMsg = Extract<Msg, { type: 'StartView' }>;
 /** Starts a view change with a ballot above anything seen; this node promises it first. */
 export function startProposal(ctx: Ctx, reason: string): void {
   const s = ctx.state;
-  const index = s.store.founders.indexOf(s.self);
-  if (s.status !== 'member' || s.view === null || s.proposal !== null || index < 0) return; // only founders lead
-  const ballot: Ballot = { num: ballotAbove(Math.max(s.maxSeenNum, s.promised.num, s.view.num), index, s.store.founders.length), node: s.self, inc: s.incarnation };
+  const voters = s.store.voters;
+  const index = voters.indexOf(s.self);
+  if (s.status !== 'member' || s.view === null || s.proposal !== null || index < 0) return; // only voters lead
+  const ballot: Ballot = { num: ballotAbove(Math.max(s.maxSeenNum, s.promised.num, s.view.num), index, voters.length), node: s.self, inc: s.incarnation };
   ctx.log('propose', ballot.num, reason);
   const previous = s.promised;
   s.promised = ballot;
@@ -50,9 +52,10 @@ export function startProposal(ctx: Ctx, reason: string): void {
 }
 
 /**
- * The smallest view number above `floor` that belongs to founder `index` of `count`:
- * numbers are dealt out round-robin, so a view number names its primary and two founders
- * can never form views with the same number.
+ * The smallest view number above `floor` that belongs to voter `index` of `count`:
+ * numbers are dealt out round-robin, so within one configuration a view number names its
+ * primary. (Two voters of configurations of different sizes may pick the same number; a
+ * node promises at most one ballot per number, so at most one of them forms a view.)
  */
 export function ballotAbove(floor: number, index: number, count: number): number {
   const first = index + 1;
@@ -81,13 +84,13 @@ export function onPrepare(ctx: Ctx, from: NodeId, msg: PrepareMsg): void {
 }
 
 /**
- * A recovering founder has no state and no memory of its past promises, so its promise is
- * no vote: a proposer counts it only once every founder has answered (see `tryForm`). It
- * still binds this incarnation, which then installs no view below the ballot.
+ * A recovering node has no state and no memory of its past promises (nor of whether it is
+ * a voter), so its promise is no vote: a proposer counts it only once every voter has
+ * answered (see `tryForm`). It still binds this incarnation, which then installs no view
+ * below the ballot.
  */
 function promiseEmpty(ctx: Ctx, from: NodeId, b: Ballot): void {
   const s = ctx.state;
-  if (!s.configFounders.includes(s.self)) return; // late joiners never vote
   s.maxSeenNum = Math.max(s.maxSeenNum, b.num);
   if (!sameBallot(b, s.promised)) {
     if (b.num <= s.promised.num) {
@@ -134,8 +137,8 @@ export function onReject(ctx: Ctx, from: NodeId, msg: RejectMsg): void {
   const pr = s.proposal;
   s.maxSeenNum = Math.max(s.maxSeenNum, msg.promised);
   if (pr === null || !sameBallot(pr.ballot, msg.ballot)) return;
-  const founders = s.store.founders;
-  if (!founders.includes(from)) return;
+  const voters = newestState(s).voters;
+  if (!voters.includes(from)) return;
   if (msg.promised >= pr.ballot.num) {
     // Outbid (perhaps by a proposer that has since died): try again soon, above that ballot.
     abandon(ctx, 'outbid');
@@ -143,7 +146,7 @@ export function onReject(ctx: Ctx, from: NodeId, msg: RejectMsg): void {
     return;
   }
   pr.rejected[from] = true; // it hears a live primary
-  if (founders.length - Object.keys(pr.rejected).length < majority(founders.length)) abandon(ctx, 'rejected');
+  if (voters.length - voters.filter((v) => pr.rejected[v]).length < majority(voters.length)) abandon(ctx, 'rejected');
 }
 
 /** Retransmits Prepare to whoever has not answered, forms the view when it can, or gives up. */
@@ -174,22 +177,25 @@ function abandon(ctx: Ctx, why: string): void {
 }
 
 /**
- * Forms the view once a majority of founders has promised with state: at once if every
- * member of the old view and every founder has promised, else after a short grace.
+ * Forms the view once a majority of voters has promised with state: at once if every
+ * member of the old view and every voter has promised, else after a short grace. The
+ * voters are those of the newest state among the promisers (and the proposer): a promiser
+ * may know of a voter op the proposer has not applied, and then the new configuration's
+ * majority is needed (it meets the majority of every view that had applied the op).
  *
- * Or once every founder has promised, some of them recovering (empty): with a majority of
- * founders restarted there is no majority of voters left, but an op acknowledged by any
- * view is on every member of it, founders included, so a founder that still has it has
- * promised with its state. The recovering ones are admitted with the view.
+ * Or once every voter has promised, some of them recovering (empty): with a majority of
+ * voters restarted there is no majority of them left, but an op acknowledged by any view
+ * is on every member of it, voters included, so a voter that still has it has promised
+ * with its state. The recovering ones are admitted with the view.
  */
 function tryForm(ctx: Ctx): void {
   const s = ctx.state;
   const pr = s.proposal!;
-  const founders = s.store.founders;
+  const voters = newestState(s).voters;
   let votes = 0;
-  for (const f of founders) if (pr.promises[f] !== undefined) votes++;
-  if (votes < majority(founders.length)) {
-    if (!founders.every((f) => pr.promises[f] !== undefined || pr.emptyPromises[f] !== undefined)) return;
+  for (const f of voters) if (pr.promises[f] !== undefined) votes++;
+  if (votes < majority(voters.length)) {
+    if (!voters.every((f) => pr.promises[f] !== undefined || pr.emptyPromises[f] !== undefined)) return;
     Object.assign(pr.admitted, pr.emptyPromises);
     form(ctx);
     return;
@@ -197,7 +203,7 @@ function tryForm(ctx: Ctx): void {
   const now = ctx.now();
   if (pr.quorumAtMs === null) pr.quorumAtMs = now;
   // Nodes being admitted are recovering: they do not promise, so nobody waits for them.
-  const everyone = [...founders, ...(s.view?.members ?? [])].every((n) => pr.promises[n] !== undefined || n in pr.admitted);
+  const everyone = [...voters, ...(s.view?.members ?? [])].every((n) => pr.promises[n] !== undefined || n in pr.admitted);
   if (everyone || now - pr.quorumAtMs >= TIMING.formGraceMs) form(ctx);
 }
 
@@ -210,16 +216,22 @@ function tryForm(ctx: Ctx): void {
 function form(ctx: Ctx): void {
   const s = ctx.state;
   const pr = s.proposal!;
-  let best: Store | null = null;
-  for (const [node, promise] of Object.entries(pr.promises)) {
-    if (node === s.self || promise.snapshot === null) continue; // our own state: s.store
-    if (best === null || newer(promise.snapshot, best)) best = promise.snapshot;
-  }
-  if (best !== null && newer(best, s.store)) s.store = best;
+  const best = newestState(s);
+  if (best !== s.store) s.store = best;
   const members = [...new Set([...Object.keys(pr.promises), ...Object.keys(pr.admitted)])].sort();
   const memberInc: Record<NodeId, number> = { ...pr.admitted };
   for (const [node, promise] of Object.entries(pr.promises)) memberInc[node] = promise.nodeInc;
   becomePrimary(ctx, { num: pr.ballot.num, primary: s.self, inc: s.incarnation, members }, pr.admitted, memberInc);
+}
+
+/** The most up-to-date state among the proposer's own and its promisers' (the proposer's own on a tie). */
+function newestState(s: Ctx['state']): Store {
+  let best: Store = s.store;
+  for (const [node, promise] of Object.entries(s.proposal!.promises)) {
+    if (node === s.self || promise.snapshot === null) continue; // our own state: s.store
+    if (newer(promise.snapshot, best)) best = promise.snapshot;
+  }
+  return best;
 }
 
 function newer(a: Store, b: Store): boolean {
@@ -300,7 +312,7 @@ function install(ctx: Ctx, from: NodeId, msg: StartViewMsg): void {
   s.primaryHint = from;
   s.lastHeardPrimaryMs = ctx.now();
   for (const m of msg.view.members) addKnown(ctx, m);
-  for (const f of msg.snapshot.founders) addKnown(ctx, f);
+  for (const f of msg.snapshot.voters) addKnown(ctx, f);
   resetElectionDeadline(ctx);
   ack(ctx, from);
 }
@@ -312,14 +324,14 @@ function ack(ctx: Ctx, to: NodeId): void {
 }
 
 /**
- * A member that has not heard from its primary in time: a founder starts a view change; a
- * joiner, which cannot lead, asks every node it knows to be admitted to whatever view is
- * current (a primary that never knew of it would otherwise never call on it).
+ * A member that has not heard from its primary in time: a voter starts a view change; a
+ * joiner not yet a voter, which cannot lead, asks every node it knows to be admitted to
+ * whatever view is current (a primary that never knew of it would otherwise never call on it).
  */
 export function memberTick(ctx: Ctx): void {
   const s = ctx.state;
   if (ctx.now() < s.electionDeadlineMs) return;
-  if (s.store.founders.includes(s.self)) {
+  if (s.store.voters.includes(s.self)) {
     startProposal(ctx, 'primary silent');
     return;
   }

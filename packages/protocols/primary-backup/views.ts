@@ -50,13 +50,13 @@ export function expediteElection(ctx: Ctx): void {
 }
 
 /**
- * This founder's place in line to succeed the primary: 0 for the founder member right
- * after it. Call it whenever the view or the founders change, and keep it in `viewRank`.
+ * This voter's place in line to succeed the primary: 0 for the voter member right after
+ * it. Call it whenever the view or the voters change, and keep it in `viewRank`.
  */
 export function successionRank(s: StateLike): number {
   const v = s.view;
   if (v === null) return 0;
-  const line = v.members.filter((m) => m === v.primary || s.store.founders.includes(m));
+  const line = v.members.filter((m) => m === v.primary || s.store.voters.includes(m));
   const i = line.indexOf(s.self);
   const p = line.indexOf(v.primary);
   return i >= 0 && p >= 0 ? (i - p - 1 + line.length) % line.length : 0;

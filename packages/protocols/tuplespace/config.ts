@@ -8,18 +8,32 @@ export type Bug = keyof typeof BUGS;
 
 export interface Options {
   readonly bug?: Bug;
+  /** The nodes that make up the tuplespace at start (in order); any other node joins it at run time. */
+  readonly founders?: readonly string[];
 }
 
-/** Replicas per partition: the cluster is cut, in order, into groups of this size. */
+/** Replicas per partition at start: the founders are cut, in order, into groups of this size. */
 export const GROUP_SIZE = 3;
+
+/** The simulator's founders: two partitions of three. */
+export const FOUNDERS = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'] as const;
 
 /** Timing, in local-clock milliseconds. */
 export const TIMING = {
-  /** One anti-entropy round: a pull from a random peer of the partition. */
+  /**
+   * The one timer's period: an anti-entropy pull, the sequencer's heartbeat and log
+   * retransmission, a joiner's Join, and the check for a silent sequencer.
+   */
   gossipMs: 100,
+  /**
+   * A replica that has not heard its sequencer for this many rounds (plus up to as many
+   * again, drawn per round) starts a view change. Counted in rounds, not read from the
+   * clock: a handler that reads no clock commutes with other nodes' steps in `check`.
+   */
+  suspectRounds: 5,
 } as const;
 
-/** Every queue and batch has a bound; retries are the anti-entropy rounds. */
+/** Every queue and batch has a bound; retries are the timer's rounds. */
 export const LIMITS = {
   /** Blocked `in`s a sequencer holds; further ones are not taken on (the client retries). */
   maxBlocked: 64,
@@ -27,4 +41,8 @@ export const LIMITS = {
   maxWaitingReads: 64,
   /** Tuples, or log entries, per message; the rest follows in later rounds. */
   maxBatch: 128,
+  /** Members of one replica group: joiners beyond this are not admitted (they keep asking). */
+  maxGroup: 7,
+  /** How often a Join is passed on between members before it is dropped (the joiner asks again). */
+  maxJoinHops: 3,
 } as const;

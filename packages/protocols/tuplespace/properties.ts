@@ -39,26 +39,30 @@ function record(m: TakeMonitor, id: TupleId, by: string, where: string): string 
 }
 
 /**
- * No tuple has two takers: not in any node's log (the logs of all nodes, over the whole
- * run, name one taker per tuple) and not in the client history (no two acknowledged `in`
- * or `inp` returned the same tuple).
+ * No tuple has two takers: not in any node's committed log (the committed prefixes of all
+ * nodes' logs, over the whole run, name one taker per tuple) and not in the client history
+ * (no two acknowledged `in` or `inp` returned the same tuple). An uncommitted entry may be
+ * replaced by a later sequencer, so only committed ones count.
  */
 export const noDoubleTake: Property<State, Req, Res> = always<State, Req, Res>(
   'no-double-take',
-  'no tuple is taken by two different in/inp requests, in any log or in the answers clients got',
+  'no tuple is taken by two different in/inp requests, in any committed log or in the answers clients got',
   (view: View) => {
     let m = takeMonitors.get(view.history);
     if (m === undefined) takeMonitors.set(view.history, (m = { takers: new Map(), scanned: new Map(), next: 0, open: [] }));
     for (const n of view.nodes) {
       const log = n.state?.log;
       if (log === undefined) continue;
+      const commit = n.state!.commit;
       const seen = m.scanned.get(n.id);
-      let from = seen !== undefined && seen.length <= log.length && (seen.log === log || log[seen.length - 1] === seen.log[seen.length - 1]) ? seen.length : 0;
-      for (; from < log.length; from++) {
-        const ok = record(m, log[from]!.id, log[from]!.by, `in the log of ${n.id}`);
+      let from = seen !== undefined && seen.length <= commit && (seen.log === log || log[seen.length - 1] === seen.log[seen.length - 1]) ? seen.length : 0;
+      for (; from < commit; from++) {
+        const e = log[from]!;
+        if (e.kind !== 'take') continue;
+        const ok = record(m, e.id, e.by, `in the committed log of ${n.id}`);
         if (ok !== true) return ok;
       }
-      m.scanned.set(n.id, { log, length: log.length });
+      m.scanned.set(n.id, { log, length: commit });
     }
     const h = view.history;
     for (const i of newlyFinished(h, m)) {
@@ -123,20 +127,30 @@ function byPartition(view: View): Map<number, { id: string; state: State }[]> {
 
 const sortedKeys = (o: object): string => Object.keys(o).sort().join(',');
 
-/** After healing, the replicas of each partition hold the same tuples and the same log, including every acknowledged out. */
+/** The committed part of a replica's log, as text. */
+const committed = (s: State): string => JSON.stringify(s.log.slice(0, s.commit));
+
+/**
+ * After healing, the replicas of each partition hold the same tuples and the same committed
+ * log, including every acknowledged out, and every live node is a replica of some partition
+ * (a joiner has been admitted).
+ */
 export const weakOpsConverge: Property<State, Req, Res> = eventually<State, Req, Res>(
   'weak-ops-converge',
-  'after healing and the quiet period, the live replicas of each partition hold the same tuples and the same take log, and every acknowledged out is among them',
+  'after healing and the quiet period, every live node is a replica, the live replicas of each partition hold the same tuples and the same committed log, and every acknowledged out is among them',
   (view: View) => {
+    for (const r of liveStates(view)) if (r.state.partition < 0) return `${r.id} has not been admitted as a replica`;
     for (const [p, reps] of byPartition(view)) {
       const first = reps[0]!;
       const tuples = sortedKeys(first.state.tuples);
-      const log = JSON.stringify(first.state.log);
+      const log = committed(first.state);
       for (const r of reps.slice(1)) {
         if (sortedKeys(r.state.tuples) !== tuples) return `partition ${p}: ${first.id} and ${r.id} hold different tuples`;
-        if (JSON.stringify(r.state.log) !== log) {
-          const at = r.state.log.findIndex((t, i) => first.state.log[i]?.id !== t.id || first.state.log[i]?.by !== t.by);
-          return `partition ${p}: the take logs of ${first.id} (${first.state.log.length} takes) and ${r.id} (${r.state.log.length}) differ from entry ${at < 0 ? Math.min(first.state.log.length, r.state.log.length) : at}`;
+        if (committed(r.state) !== log) {
+          const a = first.state.log.slice(0, first.state.commit);
+          const b = r.state.log.slice(0, r.state.commit);
+          const at = b.findIndex((e, i) => JSON.stringify(a[i]) !== JSON.stringify(e));
+          return `partition ${p}: the committed logs of ${first.id} (${a.length} entries) and ${r.id} (${b.length}) differ from entry ${at < 0 ? Math.min(a.length, b.length) : at}`;
         }
       }
     }

@@ -1,11 +1,11 @@
 /**
  * The weak side: `out`, `rd` and `rdp` run at one replica of the partition; outs are
  * pushed to the other replicas at once and repaired by pull anti-entropy on operation
- * vectors; the sequencer's ordered log of takes travels the same two ways.
+ * vectors, which is also how a joiner receives every tuple written before it joined.
  */
 import type { NodeId, RequestId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';
-import type { OutBatch, Take } from './messages.ts';
+import type { OutBatch } from './messages.ts';
 import { serveBlocked } from './strong.ts';
 import { firstMatch, originOf, type Ctx } from './state.ts';
 import { copy, type Template, type Tuple } from './tuples.ts';
@@ -49,16 +49,6 @@ export function applyOuts(ctx: Ctx, batch: OutBatch): void {
   serveBlocked(ctx); // only a sequencer has blocked ins
 }
 
-/** Appends the part of a log fragment that continues this replica's log. */
-export function applyLog(ctx: Ctx, from: number, takes: readonly Take[]): void {
-  const s = ctx.state;
-  takes.forEach((t, i) => {
-    if (from + i !== s.log.length) return;
-    s.log.push(t);
-    s.taken[t.id] = t.by;
-  });
-}
-
 function serveReads(ctx: Ctx): void {
   const s = ctx.state;
   s.reads = s.reads.filter((w) => {
@@ -77,11 +67,11 @@ export function pullRound(ctx: Ctx): void {
   const peer = peers[ctx.randomInt(peers.length)]!;
   const vector: Record<string, number> = {};
   for (const origin in s.outs) vector[origin] = s.outs[origin]!.length;
-  ctx.send(peer, { type: 'Pull', vector, logLength: s.log.length });
+  ctx.send(peer, { type: 'Pull', vector });
 }
 
-/** Answers a pull with every origin's missing outs and the missing log, each bounded. */
-export function onPull(ctx: Ctx, from: NodeId, vector: Readonly<Record<string, number>>, logLength: number): void {
+/** Answers a pull with every origin's missing outs, bounded. */
+export function onPull(ctx: Ctx, from: NodeId, vector: Readonly<Record<string, number>>): void {
   const s = ctx.state;
   for (const origin of Object.keys(s.outs).sort()) {
     const ids = s.outs[origin]!;
@@ -90,6 +80,4 @@ export function onPull(ctx: Ctx, from: NodeId, vector: Readonly<Record<string, n
     const outs = ids.slice(start, start + LIMITS.maxBatch).map((id) => ({ id, tuple: copy(s.tuples[id]!) }));
     ctx.send(from, { type: 'Outs', batch: { origin, from: start, outs } });
   }
-  if (s.log.length > logLength)
-    ctx.send(from, { type: 'Log', from: logLength, takes: s.log.slice(logLength, logLength + LIMITS.maxBatch).map((t) => ({ by: t.by, id: t.id })) });
 }

@@ -23,6 +23,8 @@ export {
   defineProtocol,
   protocolProblems,
   CONSISTENCY_LEVELS,
+  CONSISTENCY_MODELS,
+  type ConsistencyModel,
   type ProtocolDefinition,
   type BugVariant,
   type ConsistencySpec,
@@ -30,3 +32,5 @@ export {
 } from './protocol.ts';
 export { fnv1a } from './hash.ts';
 export { canonicalJson } from './canonical.ts';
+export { Upper, type UpperContext, type Answer } from './layers.ts';
+export { stack, Stack, MAX_LOCAL_STEPS, type StackOptions, type StackState, type StackMsg, type StackTimer } from './stack.ts';

@@ -10,9 +10,13 @@ import { workloadProblems, type WorkloadSpec } from './workload.ts';
  * a run is quiescent. `kv`: requests are `{ type: 'put', key, value }`, `{ type: 'get', key }`
  * or `{ type: 'cas', key, expected, value }` (other fields are ignored) and results
  * `{ type: 'put-ok' }`, `{ type: 'get-ok', value }`, `{ type: 'cas-ok' }` or `{ type: 'cas-fail' }`.
+ * `collection`: requests `{ type: 'add' | 'remove' | 'get', elem }` with results `{ type: 'added' }`,
+ * `{ type: 'removed', tags }` (none: it was absent) and `{ type: 'got', present }`; other
+ * requests have no element. `sequential-per-key`: each key's (element's) operations alone
+ * are sequentially consistent; operations without a key are not checked.
  */
 export interface ConsistencySpec {
-  readonly model: 'kv';
+  readonly model: ConsistencyModel;
   readonly level: ConsistencyLevel;
   /**
    * Answers after which the client's session starts afresh (lazy replication's answers
@@ -23,7 +27,10 @@ export interface ConsistencySpec {
   readonly restartsSession?: (op: Operation, previous: Operation | undefined) => boolean;
 }
 
-export const CONSISTENCY_LEVELS = ['linearizable', 'sequential', 'causal'] as const;
+export const CONSISTENCY_MODELS = ['kv', 'collection'] as const;
+export type ConsistencyModel = (typeof CONSISTENCY_MODELS)[number];
+
+export const CONSISTENCY_LEVELS = ['linearizable', 'sequential', 'sequential-per-key', 'causal'] as const;
 export type ConsistencyLevel = (typeof CONSISTENCY_LEVELS)[number];
 
 export interface BugVariant {
@@ -95,8 +102,8 @@ export function protocolProblems(def: unknown): string[] {
   if (d.ken !== undefined && typeof d.ken !== 'boolean') out.push('ken must be true or false');
   if (d.consistency !== undefined) {
     const c = d.consistency as Partial<ConsistencySpec> | null;
-    if (c === null || typeof c !== 'object' || c.model !== 'kv' || !(CONSISTENCY_LEVELS as readonly unknown[]).includes(c.level))
-      out.push(`consistency must be { model: 'kv', level: ${CONSISTENCY_LEVELS.map((l) => `'${l}'`).join(' | ')} }`);
+    if (c === null || typeof c !== 'object' || !(CONSISTENCY_MODELS as readonly unknown[]).includes(c.model) || !(CONSISTENCY_LEVELS as readonly unknown[]).includes(c.level))
+      out.push(`consistency must be { model: ${CONSISTENCY_MODELS.map((m) => `'${m}'`).join(' | ')}, level: ${CONSISTENCY_LEVELS.map((l) => `'${l}'`).join(' | ')} }`);
   }
   if (d.workload !== undefined) out.push(...workloadProblems(d.workload));
   return out;

@@ -19,13 +19,22 @@ export interface CausalSlice {
  * Of a run's full trace, only the records that happened-before its violation, plus the
  * faults that cut messages that matter. Undefined when the trace holds no violation.
  *
- * What the violation is seen on (its sinks): the records of the simulation event after
- * which the property failed (the turn, delivery or fault that broke it), and the last record
- * of each client operation its message names (a `c3:30` in "put c3:30 was acknowledged...":
- * the operation the property judged, and by way of its reply the node that answered). When
- * neither gives a record on a lane (an `eventually` property checked at quiescence whose
- * message names no operation), the violation is taken to depend on the last record of
- * every lane: the whole run up to it.
+ * What the violation is seen on (its sinks, the roots of the slice): the records the
+ * property read, as far as the trace and the message tell them.
+ * - The records of the simulation event after which the property failed (the turn,
+ *   delivery or fault that broke it: the state the property saw change), and the last
+ *   record of each client operation its message names (a `c3:30` in "put c3:30 was
+ *   acknowledged...": the operation the property judged, and by way of its reply the node
+ *   that answered).
+ * - When neither gives a record on a lane (an `eventually` property, checked at
+ *   quiescence, whose message names no operation), the last record of each node the
+ *   message names as a word (`n3` in "n3 (seq 2) and n1 (seq 2) have different stores",
+ *   also inside `1.n1.1` or `n3#1`): the states the property compared.
+ * - When the message names no node either, the last record of every lane: the whole run
+ *   up to the violation.
+ * Other roots change little (docs/simulator.md has the figures): a node's turn that hears
+ * heartbeats from every node has almost the whole run before it, and dropping the
+ * violating event's records for the named ones would lose the turn that broke the property.
  *
  * A record is in the slice when it is a sink or happened-before one, by vector clocks
  * (`vectorClocks`: send before receipt, a lane's own order, a node's turns across crashes,
@@ -73,9 +82,18 @@ function sinksOf(trace: readonly TraceRecord[], violation: number, message: stri
       const lane = laneOf(trace[k]!);
       if (lane !== undefined) last.set(lane, k);
     }
-    for (const k of last.values()) sinks.add(k);
+    const nodes = namedNodes(trace, message);
+    const roots = [...last].filter(([lane]) => nodes.has(lane));
+    for (const [, k] of roots.length > 0 ? roots : last) sinks.add(k);
   }
   return [...sinks].sort((a, b) => a - b);
+}
+
+/** The node ids of the run (its config record's) that `message` names as words: split at every character but letters, digits and `_`. */
+function namedNodes(trace: readonly TraceRecord[], message: string): Set<string> {
+  const config = trace.find((r) => r.k === 'config');
+  const ids = new Set(config?.k === 'config' ? config.nodes.map((n) => n.id) : []);
+  return new Set((message.match(/[A-Za-z0-9_]+/g) ?? []).filter((w) => ids.has(w)));
 }
 
 /** The request ids of the run that `message` names as whole words. */

@@ -30,6 +30,11 @@ export class EventHeap<E extends Timed> {
     a[i] = e;
   }
 
+  /** What is left, in no particular order. */
+  remaining(): E[] {
+    return this.items.slice();
+  }
+
   peek(): E | undefined {
     return this.items[0];
   }

@@ -31,7 +31,9 @@ export { kvModel, type KvReq, type KvRes, type KvState } from './checkers/kv-mod
 export { randomKvHistory, type KvHistoryOptions } from './checkers/kv-history.ts';
 export { randomCasHistory, type CasHistoryOptions } from './checkers/cas-history.ts';
 export { checkSequential, type SequentialOptions, type SequentialResult } from './checkers/sequential.ts';
-export { sequentiallyConsistent, type SequentialPropertyOptions } from './checkers/sequential-property.ts';
+export { sequentiallyConsistent, sequentiallyConsistentPerKey, type SequentialPropertyOptions } from './checkers/sequential-property.ts';
+export { checkSequentialPerKey } from './checkers/sequential-per-key.ts';
+export { collectionModel, type CollectionReq, type CollectionRes, type CollectionState } from './checkers/collection-model.ts';
 export { checkCausal, type CausalResult, type CausalAnomaly } from './checkers/causal.ts';
 export { causallyConsistent, type CausalPropertyOptions } from './checkers/causal-property.ts';
 export { consistencyProperty, protocolProperties, restartSessions } from './checkers/consistency-property.ts';
@@ -44,6 +46,11 @@ export { PctQueue, type EventQueue, type PctEventClass, type PctQueueOptions } f
 export { check, statesAlong, type CheckOptions, type CheckResult, type CheckProgress, type CheckViolation, type LivenessFailure, type Choice } from './explore/check.ts';
 export { CheckModel, DEFAULT_CHECK_REQUESTS, type ModelOptions, type ModelState, type Action } from './explore/check-model.ts';
 export { PathMonitor } from './explore/path-monitor.ts';
+export { searchShard } from './explore/check.ts';
+export { searchHash } from './explore/search-hash.ts';
+export { searchRoots } from './explore/warm-start.ts';
+export { serveShard, sharedFlow, type FromShard, type ToShard } from './explore/shard-link.ts';
+export { checkWithShards, type ShardLink } from './explore/parallel-check.ts';
 export type { CriticalTransition } from './explore/critical.ts';
 export { loadScenario, scenarioProblems, readJsonFile } from './inputs/scenario-file.ts';
 export { importUserModule } from './inputs/user-module.ts';

@@ -1,5 +1,5 @@
 import type { SimOptions } from './scenario.ts';
-import { deleteSpans, dropGroups, dropStreams, lowerValues, sortStreams, truncateAll, truncateStreams, zeroSpans } from './shrink-choices.ts';
+import { deleteSpans, dropGroups, dropStreams, lowerValues, raiseValues, sortStreams, truncateAll, truncateStreams, zeroSpans } from './shrink-choices.ts';
 import { compressTime, quietNetwork } from './shrink-compress.ts';
 import { earlierPlan, earlierUnits, fewerClients, fewerRequests, removeFaults, shorterRun, shrinkNodes } from './shrink-scenario.ts';
 import type { ShrinkState } from './shrink-state.ts';
@@ -62,6 +62,7 @@ export const FINE_PASSES: readonly Pass[] = [
   { name: 'zeroSpans', run: zeroSpans },
   { name: 'sortStreams', run: sortStreams },
   { name: 'lowerValues', run: lowerValues },
+  { name: 'raiseValues', run: raiseValues },
 ];
 
 /** What a pass did the last time it ran, and over the whole shrink. */

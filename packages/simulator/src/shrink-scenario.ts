@@ -2,6 +2,7 @@ import { sortPlan, type FaultEvent } from './fault-plan.ts';
 import { faultUnits } from './fault-units.ts';
 import { resolveConfig, type Scenario, type SimOptions } from './scenario.ts';
 import type { ShrinkState } from './shrink-state.ts';
+import { withoutNode } from './shrink-structure.ts';
 
 /*
  * The scenario passes, each candidate replaying the best run's choices so that the edit
@@ -89,12 +90,23 @@ function bisectDown(s: ShrinkState, max: number, make: (d: number) => Scenario):
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
-/** Only a protocol that declares its minimum, with nodes given as a count (no late joiners), has its nodes shrunk. */
-export function shrinkNodes(s: ShrinkState, { protocol }: Options): void {
-  const minNodes = protocol.minNodes;
-  const nodes = s.best.scenario.nodes ?? protocol.nodes;
+/**
+ * Only a protocol that declares its minimum, with nodes given as a count (no late joiners),
+ * has its nodes shrunk: each count from the minimum up tried until one fails (a smaller
+ * cluster is a different run, so failure is not monotone in the count: a bisection that
+ * sees 4 pass would never try 3), the faults of the nodes left out removed from the plan
+ * with them (`withoutNode`; a plan that named them would not be valid).
+ */
+export function shrinkNodes(s: ShrinkState, options: Options): void {
+  const minNodes = options.protocol.minNodes;
+  const nodes = s.best.scenario.nodes ?? options.protocol.nodes;
   const count = typeof nodes === 'number' ? nodes : nodes === undefined ? undefined : -1;
   if (minNodes === undefined || count === -1) return;
   const current = s.best.result.nodes.length || (count ?? 3);
-  bisect(s, Math.max(1, minNodes), current, (n) => ({ ...s.best.scenario, nodes: n }));
+  const ids = resolved(s, options).nodes.map((n) => n.id);
+  for (let n = Math.max(1, minNodes); n < current && !s.exhausted; n++) {
+    const plan = s.best.scenario.faultPlan;
+    const kept = plan === undefined ? undefined : ids.slice(n).reduce<readonly FaultEvent[]>((p, id) => withoutNode(p, id), plan);
+    if (s.tryScenario({ ...s.best.scenario, nodes: n, ...(kept !== undefined ? { faultPlan: kept } : {}) })) return;
+  }
 }

@@ -41,6 +41,9 @@ export class ShrinkState {
   original!: RunSize;
   /** While set, `tryScenario` reruns a scenario from the seed (recording its choices) instead of replaying the best's. */
   fromSeed = false;
+  /** When the last run started, and the longest time from one run's start to the next's (a candidate and its pass's work), on the lent clock. */
+  private lastStart: number | undefined;
+  private longestMs = 0;
 
   constructor(
     private readonly options: Pick<SimOptions, 'protocol' | 'seed' | 'bug'>,
@@ -60,10 +63,17 @@ export class ShrinkState {
       this.exhausted = true;
       return undefined;
     }
-    // The first two runs (the original, its explicit plan) always run: there is no result without them.
-    if (this.runs >= 2 && clock !== undefined && clock() >= deadline) {
-      this.exhausted = this.outOfTime = true;
-      return undefined;
+    // The first two runs (the original, its explicit plan) always run: there is no result
+    // without them. After them a candidate starts only while two of the longest runs so far
+    // fit in what is left, one for it and one for the final run that hashes the best: so
+    // the whole shrink ends within its wall budget rather than a run or two after it.
+    const now = clock?.();
+    if (now !== undefined) {
+      if (this.lastStart !== undefined) this.longestMs = Math.max(this.longestMs, now - this.lastStart);
+      if (this.runs >= 2 && now + 2 * this.longestMs >= deadline) {
+        this.exhausted = this.outOfTime = true;
+        return undefined;
+      }
     }
     const capped = maxEvents === undefined ? scenario : { ...scenario, maxEvents };
     const base = { ...this.options, scenario: capped, ...(this.strategy ? { strategy: this.strategy } : {}) };
@@ -74,6 +84,7 @@ export class ShrinkState {
       throw err;
     }
     this.runs++;
+    this.lastStart = now;
     try {
       return simulate({ ...base, trace: 'none', ...(choices === undefined ? { recordChoices: true } : { choices }) });
     } catch (err) {
@@ -112,8 +123,10 @@ export function sizeOf(r: SimResult): RunSize {
 }
 
 /**
- * The order runs shrink in: fewer events; then fewer fault events; then fewer requests;
- * then fewer choices drawn; then a smaller sum of them. Strict, so shrinking ends.
+ * The order runs shrink in: fewer events; then fewer faults (fault events, and the drops
+ * and duplicates the network streams drew: each is a record of the trace, and of the
+ * slice when it cuts a message that matters); then fewer requests; then fewer choices
+ * drawn; then a smaller sum of them. Strict, so shrinking ends.
  */
 export function smaller(a: SimResult, b: SimResult): boolean {
   const ka = orderKey(a);
@@ -125,9 +138,15 @@ export function smaller(a: SimResult, b: SimResult): boolean {
 function orderKey(r: SimResult): number[] {
   let count = 0;
   let sum = 0;
-  for (const values of Object.values(r.choices ?? {})) {
+  let lossy = 0;
+  for (const [label, values] of Object.entries(r.choices ?? {})) {
     count += values.length;
-    for (const v of values) sum += v;
+    // A network stream draws no integers: a value of 1 there is a drop or a duplicate.
+    const network = label.startsWith('network/');
+    for (const v of values) {
+      sum += v;
+      if (network && v >= 1) lossy++;
+    }
   }
-  return [r.events, r.plan.length, r.history.length, count, sum];
+  return [r.events, r.plan.length + lossy, r.history.length, count, sum];
 }

@@ -95,6 +95,26 @@ describe('causalSlice', () => {
     expect(kinds(trace, s.records)).toEqual(['0:start', '1:start', '2:timer', '4:violation']);
   });
 
+  it('depends on the nodes the message names when the violating event is on no lane and names no operation', () => {
+    const trace = [
+      rec(0, { k: 'config', nodes: [{ id: 'n1' }, { id: 'n2' }, { id: 'n3' }] }),
+      rec(1, { k: 'start', node: 'n1', incarnation: 1 }), // 1
+      rec(1, { k: 'start', node: 'n2', incarnation: 1 }), // 2
+      rec(1, { k: 'start', node: 'n3', incarnation: 1 }), // 3
+      rec(2, { k: 'send', node: 'n1', to: 'n3', m: 1, msg: 'a' }), // 4
+      rec(3, { k: 'deliver', from: 'n1', to: 'n3', m: 1 }), // 5
+      rec(4, { k: 'timer', node: 'n2', tag: 'tick' }), // 6: n2 is not named
+      rec(5, { k: 'quiesce' }), // 7
+      rec(5, { k: 'violation', property: 'converges', message: 'n3 (seq 2) and n1 (seq 1) differ in view 1.n1.1' }), // 8
+    ];
+    const s = causalSlice(trace)!;
+    expect(kinds(trace, s.sinks)).toEqual(['4:send', '5:deliver']);
+    expect(kinds(trace, s.records)).toEqual(['1:start', '3:start', '4:send', '5:deliver', '8:violation']);
+    // A word that only contains a node id (n10, xn1) does not name it: then every lane.
+    const unnamed = trace.map((r) => (r.k === 'violation' ? { ...r, message: 'n10 and xn1 differ' } : r));
+    expect(kinds(unnamed, causalSlice(unnamed)!.sinks)).toEqual(['4:send', '5:deliver', '6:timer']);
+  });
+
   it('is undefined for a run without a violation', () => {
     expect(causalSlice([rec(1, { k: 'start', node: 'n1', incarnation: 1 }), rec(2, { k: 'quiesce' })])).toBeUndefined();
   });

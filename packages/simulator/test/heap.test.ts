@@ -12,6 +12,14 @@ describe('EventHeap', () => {
     expect(out).toEqual([...items].sort((a, b) => a.t - b.t || a.seq - b.seq));
     expect(heap.size).toBe(0);
   });
+
+  it('lists what is left without taking it', () => {
+    const heap = new EventHeap<{ t: number; seq: number }>();
+    for (const [t, seq] of [[3, 0], [1, 1], [2, 2]]) heap.push({ t: t!, seq: seq! });
+    heap.pop();
+    expect(heap.remaining().map((e) => e.t).sort()).toEqual([2, 3]);
+    expect(heap.size).toBe(2);
+  });
 });
 
 describe('Rng', () => {

@@ -17,7 +17,7 @@ describe("a protocol's declared consistency level", () => {
 
   it('is validated by defineProtocol', () => {
     expect(protocolProblems({ ...localKv, consistency: { model: 'kv', level: 'eventual' } })).toEqual([
-      "consistency must be { model: 'kv', level: 'linearizable' | 'sequential' | 'causal' }",
+      "consistency must be { model: 'kv' | 'collection', level: 'linearizable' | 'sequential' | 'sequential-per-key' | 'causal' }",
     ]);
     expect(protocolProblems({ ...localKv, ken: 'yes' })).toEqual(['ken must be true or false']);
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findInteger, withStream } from '../src/shrink-choices.ts';
+import { findInteger, raiseValues, withStream } from '../src/shrink-choices.ts';
+import type { ShrinkState } from '../src/shrink-state.ts';
+import type { ChoiceSequence } from '../src/choices.ts';
 import { shrink, simulate } from '../src/index.ts';
 import { amnesia } from './fixtures/amnesia.ts';
 
@@ -20,6 +22,54 @@ describe('withStream', () => {
     expect(withStream(seq, 'b', [0])).toEqual({ a: [1], b: [0] });
     expect(withStream(seq, 'a', [])).toEqual({ b: [0.5, 0.25] });
     expect(seq).toEqual({ a: [1], b: [0.5, 0.25] });
+  });
+});
+
+describe('raiseValues', () => {
+  /** A stand-in for the shrink state whose candidates are kept when `keep` says so. */
+  function fake(choices: ChoiceSequence, keep: (c: ChoiceSequence) => boolean) {
+    const tried: ChoiceSequence[] = [];
+    const s = {
+      exhausted: false,
+      best: { choices },
+      tryChoices(c: ChoiceSequence) {
+        tried.push(c);
+        if (!keep(c)) return false;
+        s.best = { choices: c };
+        return true;
+      },
+    };
+    return { s: s as unknown as ShrinkState, tried };
+  }
+
+  it('raises each value below 1 to the first of 0.5, 0.9, 0.99, 1 that is kept, and leaves values of 1 (a yes) alone', () => {
+    const { s, tried } = fake({ a: [0, 0.2, 0.95], b: [1] }, (c) => c.a![1] === 0.9 && c.a![2] === 0.95);
+    raiseValues(s);
+    expect(s.best.choices).toEqual({ a: [0, 0.9, 0.95], b: [1] });
+    expect(tried.map((c) => c.a)).toEqual([
+      [0.5, 0.2, 0.95],
+      [0.9, 0.2, 0.95],
+      [0.99, 0.2, 0.95],
+      [1, 0.2, 0.95],
+      [0, 0.5, 0.95],
+      [0, 0.9, 0.95],
+      [0, 0.9, 0.99],
+      [0, 0.9, 1],
+    ]);
+    expect(tried.every((c) => c.b![0] === 1)).toBe(true);
+  });
+
+  it('never raises a network stream to 1 (a drop or a duplicate)', () => {
+    const { s, tried } = fake({ 'network/n1>n2': [0] }, () => false);
+    raiseValues(s);
+    expect(tried.map((c) => c['network/n1>n2'])).toEqual([[0.5], [0.9], [0.99]]);
+  });
+
+  it('stops when the budget is spent', () => {
+    const { s, tried } = fake({ a: [0, 0, 0] }, () => false);
+    (s as { exhausted: boolean }).exhausted = true;
+    raiseValues(s);
+    expect(tried).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, simulate, type FaultEvent } from '../src/index.ts';
 import { ShrinkState } from '../src/shrink-state.ts';
+import { shrinkNodes } from '../src/shrink-scenario.ts';
 import { capClients, dropLateJoiners, withoutNode } from '../src/shrink-structure.ts';
 import { amnesia } from './fixtures/amnesia.ts';
 
@@ -55,6 +56,23 @@ describe('capClients and dropLateJoiners', () => {
     dropLateJoiners(s, { protocol: amnesia() });
     expect((s.best.scenario.nodes as { id: string }[]).map((n) => n.id)).toEqual(['n1', 'n2']);
     expect(JSON.stringify(s.best.scenario.faultPlan)).not.toContain('n3');
+  });
+});
+
+describe('shrinkNodes', () => {
+  it('leaves nodes out with the faults that name them (a plan naming them would not be a valid scenario)', () => {
+    const protocol = amnesia(1);
+    const s = stateFor(protocol);
+    const plan = JSON.stringify(s.best.scenario.faultPlan);
+    expect(plan).toMatch(/"n[23]"/);
+    expect(() => simulate({ protocol, seed: 7, scenario: { ...s.best.scenario, nodes: 1 }, trace: 'none' })).toThrow(ConfigError);
+    const before = s.best.result.events;
+    shrinkNodes(s, { protocol, seed: 7 });
+    expect(s.best.scenario.nodes).toBe(1);
+    expect(JSON.stringify(s.best.scenario.faultPlan)).not.toMatch(/"n[23]"/);
+    expect(s.best.scenario.faultPlan?.length).toBeGreaterThan(0);
+    expect(s.best.result.events).toBeLessThan(before);
+    expect(s.best.result.violation?.property).toBe('increasing');
   });
 });
 

@@ -69,9 +69,10 @@ describe('shrink', () => {
   it('respects a wall budget measured with the clock it is lent, and reports progress', () => {
     let now = 0;
     const seen: number[] = [];
-    // Each candidate "takes" 10 ms on the fake clock: a 35 ms budget admits a few.
+    // Each reading of the fake clock moves it 10 ms (one a run): an 80 ms budget admits a few
+    // candidates, with two runs' time kept in reserve.
     const r = shrink(failing, original.violation!, {
-      budgetMs: 35,
+      budgetMs: 80,
       clock: () => (now += 10),
       onProgress: (p) => {
         seen.push(p.runs);
@@ -79,11 +80,21 @@ describe('shrink', () => {
       },
     });
     expect(r.budgetExhausted).toBe(true);
-    expect(r.notes.join()).toMatch(/wall budget of 35 ms ran out/);
+    expect(r.notes.join()).toMatch(/wall budget of 80 ms ran out/);
     expect(r.runs).toBeLessThan(result.runs);
     expect(seen.length).toBeGreaterThan(0);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(() => shrink(failing, original.violation!, { budgetMs: 5 })).toThrow(/budgetMs and clock go together/);
+  });
+
+  it('ends within its wall budget: no candidate starts unless two of the longest runs so far fit in what is left', () => {
+    let now = 0;
+    // Every candidate "takes" 30 ms: the clock moves on after each one.
+    const r = shrink(failing, original.violation!, { budgetMs: 200, clock: () => now, onProgress: () => (now += 30) });
+    expect(r.budgetExhausted).toBe(true);
+    expect(r.runs).toBeGreaterThan(3);
+    // Without the reserve the last candidate would start at 180 ms and end at 210.
+    expect(now).toBeLessThanOrEqual(200 - 30);
   });
 
   it('refuses a run that does not fail the property', () => {

@@ -20,6 +20,7 @@ import type { Output } from '../io.ts';
 import { loadProtocol } from '../protocol-loader.ts';
 import { shellQuote } from '@faultline/simulator';
 import { readJsonFile } from '@faultline/simulator';
+import { checkOnWorkers } from './check-workers.ts';
 
 /** Where a failing check's path is written when `--out` is not given. */
 export const DEFAULT_CHECKS_DIR = 'faultline-checks';
@@ -37,6 +38,8 @@ export const CHECK = {
     'eventually-properties; for a walk that never reaches them, the critical transition\n' +
     '(the step after which no walk can) is found by binary search. A violation is written\n' +
     "as a path that 'faultline replay <protocol> --choices FILE' replays step by step.\n" +
+    'With --workers N the states are split between N worker threads, each expanding its\n' +
+    'own; the result is the same as on one thread.\n' +
     'Exits 1 on a violation, 0 otherwise, 2 on bad input.',
   positionals: [{ name: 'protocol', required: true, help: 'a built-in protocol name, or a path to a module exporting one' }],
   flags: {
@@ -46,17 +49,19 @@ export const CHECK = {
     requests: { type: 'integer', value: 'N', min: 0, help: `client requests in flight at the start, one per client (default ${DEFAULT_CHECK_REQUESTS})` },
     timed: { type: 'boolean', help: 'timers fire in the order they are due, by a logical clock only timers\nadvance (messages take no time): for failure detectors and leases' },
     skew: { type: 'integer', value: 'MS', min: 0, help: 'with --timed: a timer may fire up to MS ms before its turn (clocks\nthat drift apart; default 0)' },
-    warmup: { type: 'integer', value: 'N', min: 0, help: 'first run the healed system, requests held back, until its\neventually-properties hold (at most N actions); search from there' },
+    warmup: { type: 'integer', value: 'N', min: 0, help: 'first run the healed system, requests held back, until its\neventually-properties hold (at most N actions); search from there,\nthen, if nothing failed within the budget, from the initial state' },
+    directed: { type: 'boolean', help: "best first toward states where the always-properties' inputs take new\nvalues, instead of breadth first: the same states within the depth,\ndeep bugs sooner, paths not shortest (no sleep sets)" },
     'no-sleep-sets': { type: 'boolean', help: 'turn off the partial-order reduction (sleep sets: the same states, fewer\nsteps taken; on by default)' },
-    symmetric: { type: 'string', value: 'IDS', help: "nodes the protocol treats alike, e.g. n2,n3,n4 (groups split by '/'):\na state and its images under renaming them count once; sound only if\nthey really are alike (no id inside a longer string, no random draws)" },
+    symmetric: { type: 'string', value: 'IDS', help: "nodes or clients the protocol treats alike, e.g. n2,n3,n4 or c1,c2\n(groups split by '/'): a state and its images under renaming them count\nonce; sound only if they really are alike (no id inside a longer string,\nno random draws; clients must send to one node, or to nodes of a group)" },
     'max-states': { type: 'integer', value: 'N', min: 1, help: 'unique states, at most (default 200,000)' },
     walks: { type: 'integer', value: 'N', min: 0, help: 'random walks from the frontier (default 100)' },
     'walk-depth': { type: 'integer', value: 'M', min: 1, help: 'actions per walk, at most (default 500)' },
     seed: { type: 'string', value: 'S', help: 'seeds the workload, the nodes\' random draws and the walks (default check)' },
     out: { type: 'string', value: 'FILE', help: `where a violation's path is written (default ./${DEFAULT_CHECKS_DIR}/<protocol>.json)` },
+    workers: { type: 'integer', value: 'N', min: 1, help: 'worker threads sharing the search (default 1: this thread); the same\nstates, counts and first violation as one thread' },
     json: { type: 'boolean', help: 'print { ok, statesExplored, statesUnique, depth, violation, ... }' },
   },
-  examples: ['faultline check bank --depth 8', 'faultline check ./my-protocol.ts --depth 6 --faults drop,crash --json', 'faultline check ./lease.ts --depth 16 --timed --skew 50'],
+  examples: ['faultline check bank --depth 8', 'faultline check primary-backup --depth 6 --workers 2', 'faultline check ./my-protocol.ts --depth 6 --faults drop,crash --json', 'faultline check ./lease.ts --depth 16 --timed --skew 50'],
 } as const satisfies CommandSpec;
 
 /** A failing check's path, as `--choices FILE` reads it. */
@@ -99,11 +104,22 @@ export async function runCheck(out: Output, argv: readonly string[]): Promise<nu
     out.io.stderr.write(`\r\x1b[2Kdepth ${p.depth}: ${grouped(p.statesExplored)} states, ${grouped(p.statesUnique)} unique, frontier ${grouped(p.frontier)} (${grouped(rate)}/s)`);
   };
   const symmetric = flags.symmetric?.split('/').map((g) => g.split(',').map((id) => id.trim()).filter((id) => id !== ''));
-  const sleepSets = flags['no-sleep-sets'] !== true;
-  const reductions = [...(sleepSets ? ['sleep sets'] : []), ...(symmetric ?? []).map((g) => `symmetry over ${g.join(', ')}`)];
+  const directed = flags.directed === true;
+  const sleepSets = flags['no-sleep-sets'] !== true && !directed;
+  const reductions = [...(directed ? ['directed search (best first, no sleep sets)'] : []), ...(sleepSets ? ['sleep sets'] : []), ...(symmetric ?? []).map((g) => `symmetry over ${g.join(', ')}`)];
+  const workers = flags.workers ?? 1;
+  if (workers > 1 && directed) throw new UsageError('faultline check: --directed searches best first on one thread; --workers splits the breadth-first search (use one of them)');
+  if (workers > 1 && protocol.source === 'builtin' && out.io.protocols !== undefined && out.io.protocolsModule === undefined)
+    throw new Error('Io.protocols was given without Io.protocolsModule: worker threads cannot load these built-ins (use --workers 1)');
+  const { protocol: definition, ...modelRest } = model;
+  const shared = { ...modelRest, depth: flags.depth, sleepSets, directed, ...(symmetric !== undefined ? { symmetric } : {}), maxStates: flags['max-states'], warmup: flags.warmup, walks: flags.walks, walkDepth: flags['walk-depth'] };
+  const options = { ...shared, protocol: definition };
   let result: CheckResult;
   try {
-    result = check({ ...model, depth: flags.depth, sleepSets, symmetric, maxStates: flags['max-states'], warmup: flags.warmup, walks: flags.walks, walkDepth: flags['walk-depth'], onProgress });
+    result =
+      workers > 1
+        ? await checkOnWorkers({ protocolArg: positionals[0]!, cwd: out.cwd, ...(out.io.protocolsModule !== undefined ? { protocolsModule: out.io.protocolsModule } : {}), options: shared }, { ...options, onProgress }, workers)
+        : check({ ...options, onProgress });
   } catch (err) {
     if (err instanceof RangeError && symmetric !== undefined) throw new UsageError(`faultline check --symmetric: ${err.message}`);
     throw err;
@@ -124,7 +140,7 @@ export async function runCheck(out: Output, argv: readonly string[]): Promise<nu
       ...(model.timed === true ? { timed: true, skewMs: model.skewMs ?? 0 } : {}),
       property: failure.property,
       kind: result.violation ? 'safety' : 'liveness',
-      warmupSteps: result.warmup?.steps ?? 0,
+      warmupSteps: failure.warmupSteps,
       choices: failure.path,
     };
     const path = writeChoices(out, flags.out ?? join(DEFAULT_CHECKS_DIR, `${def.name.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`), file);
@@ -161,6 +177,7 @@ function report(out: Output, r: CheckResult, reductions: readonly string[], wall
   if (lines.length > 0) lines.push('');
   if (r.ok) lines.push(c.green.bold(`✓ ${name}: no property violated within depth ${r.depth}`));
   if (r.warmup) lines.push(`  ${c.dim('warm-up')} ${grouped(r.warmup.steps)} actions${r.warmup.reached ? ', to a state where the eventually-properties hold' : ' (the eventually-properties never held: the search starts where it stopped)'}`);
+  if (r.warmup?.fromInitial) lines.push(`  ${c.dim('then   ')} nothing failed from the warm-up's end: searched again from the initial state (depth and coverage below are that search's)`);
   const coverage = r.violation?.foundBy === 'search' ? 'stopped at the violation' : r.coverage === 'exhausted' ? 'every reachable state' : r.coverage === 'budget' ? `stopped at --max-states, every state within depth ${r.depth - 1}, part of depth ${r.depth}` : `every state within depth ${r.depth}`;
   lines.push(
     `  ${c.dim('model  ')} ${r.model}`,

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { KenUsageError, kenHostLayer } from '@faultline/ken-checkpoint';
 import type { AnyService } from '@faultline/runtime';
-import { ClusterConfigError, loadClusterConfig, startNode, type ClusterConfig, type RunningNode } from '@faultline/runtime/host';
+import { ClusterConfigError, joinCluster, loadClusterConfig, startNode, type ClusterConfig, type RunningNode } from '@faultline/runtime/host';
 import { parseArgs, type CommandSpec } from '../args.ts';
 import { EXIT_OK, UsageError } from '../errors.ts';
 import type { Output } from '../io.ts';
@@ -24,10 +24,16 @@ export const RUN = {
     ken: { type: 'boolean', help: 'checkpoint every turn (Ken): survives a crash and restart' },
     'data-dir': { type: 'string', value: 'DIR', help: "where Ken's checkpoint files go (default: faultline-data/<node>)" },
     port: { type: 'integer', value: 'P', min: 0, help: "listen on this port instead of the config's (0: any free port)" },
+    join: {
+      type: 'string',
+      value: 'NODE',
+      help: 'join a running cluster through NODE (an entry of --config, which need list only this node and NODE): learn the membership from it, which tells the others',
+    },
   },
   examples: [
     'faultline run --config cluster.json --node n1 --ken --data-dir data/n1',
     'faultline run --config examples/kv-cluster/cluster.json --node n2',
+    'faultline run --config joiner.json --node f3 --join f1',
   ],
 } as const satisfies CommandSpec;
 
@@ -55,11 +61,13 @@ export function readClusterConfig(out: Output, file: string | undefined, command
 
 export async function runRun(out: Output, argv: readonly string[]): Promise<number> {
   const { flags } = parseArgs(RUN, argv);
-  const config = readClusterConfig(out, flags.config, 'run');
+  const given = readClusterConfig(out, flags.config, 'run');
   const nodeId = flags.node;
-  if (nodeId === undefined) throw new UsageError(`faultline run: missing --node ID (one of ${config.nodes.map((n) => n.id).join(', ')})`);
-  const address = config.nodes.find((n) => n.id === nodeId);
-  if (address === undefined) throw new UsageError(`faultline run: node '${nodeId}' is not in ${flags.config} (nodes: ${config.nodes.map((n) => n.id).join(', ')})`);
+  if (nodeId === undefined) throw new UsageError(`faultline run: missing --node ID (one of ${given.nodes.map((n) => n.id).join(', ')})`);
+  const address = given.nodes.find((n) => n.id === nodeId);
+  if (address === undefined) throw new UsageError(`faultline run: node '${nodeId}' is not in ${flags.config} (nodes: ${given.nodes.map((n) => n.id).join(', ')})`);
+  if (flags.join !== undefined && flags.port === 0) throw new UsageError('faultline run: a node that joins needs a fixed port to tell the others: not --port 0');
+  const config = flags.join === undefined ? given : await joined(given, nodeId, flags.join, flags.port);
   if (flags['data-dir'] !== undefined && !flags.ken) throw new UsageError('faultline run: --data-dir holds Ken checkpoints: give --ken too');
   const service = await configuredService(out, config);
   const dataDir = path.resolve(out.cwd, flags['data-dir'] ?? path.join('faultline-data', nodeId));
@@ -87,6 +95,16 @@ export async function runRun(out: Output, argv: readonly string[]): Promise<numb
   await node.stop();
   out.err(`${nodeId}: stopped ${JSON.stringify(node.stats())}`);
   return EXIT_OK;
+}
+
+/** The membership learnt from `via` (see joinCluster), its errors as usage errors. */
+async function joined(config: ClusterConfig, nodeId: string, via: string, port: number | undefined): Promise<ClusterConfig> {
+  try {
+    return await joinCluster({ config, nodeId, via, port });
+  } catch (err) {
+    if (err instanceof ClusterConfigError) throw new UsageError(`faultline run: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Resolves on the first SIGTERM or SIGINT. */

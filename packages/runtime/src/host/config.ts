@@ -98,12 +98,23 @@ function parseNodes(v: unknown, fail: Fail): NodeAddress[] {
     if (seen.has(id)) fail(`${at}.id`, `repeats '${id}'`);
     seen.add(id);
     if (typeof n.address !== 'string') return fail(`${at}.address`, 'must be a string "host:port"');
-    const m = /^(.+):(\d{1,5})$/.exec(n.address);
-    const port = m === null ? NaN : Number(m[2]);
-    if (m === null || !(port >= 1 && port <= 65535)) return fail(`${at}.address`, `must be "host:port" with a port 1..65535 (got ${JSON.stringify(n.address)})`);
-    const host = m[1]!.replace(/^\[(.*)\]$/, '$1');
-    return { id, host, port };
+    const address = parseAddress(n.address);
+    if (address === null) return fail(`${at}.address`, `must be "host:port" with a port 1..65535 (got ${JSON.stringify(n.address)})`);
+    return { id, ...address };
   });
+}
+
+/** `host:port` (an IPv6 host in brackets) as its parts, or null if it is not one with a port 1..65535. */
+export function parseAddress(text: string): { host: string; port: number } | null {
+  const m = /^(.+):(\d{1,5})$/.exec(text);
+  const port = m === null ? NaN : Number(m[2]);
+  if (m === null || !(port >= 1 && port <= 65535)) return null;
+  return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/** The inverse of `parseAddress`: `host:port`, an IPv6 host in brackets. */
+export function formatAddress(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function parseProtocol(v: unknown, fail: Fail): ProtocolChoice {

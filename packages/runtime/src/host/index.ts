@@ -15,3 +15,4 @@ export { startNode, type StartNodeOptions, type RunningNode, type PeerStatus } f
 export { ClusterClient, ClientTimeoutError, type ClientOptions, type ClientReply } from './client.ts';
 export { encodeWire, decodeWire, type Wire } from './wire.ts';
 export { realTurnHost } from './real-host.ts';
+export { joinCluster, type JoinOptions } from './join.ts';

@@ -5,6 +5,7 @@ import { ClientDirectory } from './client-directory.ts';
 import { CommitTiming } from './commit-timing.ts';
 import { nodeAddress, type ClusterConfig } from './config.ts';
 import type { LayerFactory, LayerOutput, NodeLayer } from './layer.ts';
+import { Membership } from './membership.ts';
 import { plainLayer } from './plain-layer.ts';
 import { realTurnHost } from './real-host.ts';
 import { transportSecurity } from './security.ts';
@@ -72,7 +73,7 @@ export async function startNode(o: StartNodeOptions): Promise<RunningNode> {
     onLog: (line) => log(`${o.nodeId}: ${line}`),
     onPeerState: (peer, state) => host.onPeerState(peer, state),
   });
-  host.attach(layer, transport);
+  host.attach(layer, transport, new Membership(o.config, o.nodeId, () => transport, log));
   let port: number | undefined;
   try {
     port = (await transport.start()).port;
@@ -97,6 +98,7 @@ class NodeHost {
   readonly counters = { requests: 0, replies: 0, repliesUnroutable: 0, sendsDropped: 0, badFrames: 0, handlerErrors: 0 };
   private layer!: NodeLayer;
   private transport!: Transport;
+  private membership!: Membership;
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly clients = new ClientDirectory();
   private readonly timing = new CommitTiming(() => performance.now()); // det-ok: the real runtime's clock, for stats only
@@ -113,9 +115,10 @@ class NodeHost {
     private readonly log: (line: string) => void,
   ) {}
 
-  attach(layer: NodeLayer, transport: Transport): void {
+  attach(layer: NodeLayer, transport: Transport, membership: Membership): void {
     this.layer = layer;
     this.transport = transport;
+    this.membership = membership;
   }
 
   begin(): void {
@@ -159,6 +162,7 @@ class NodeHost {
         const body = w.t === 'msg' ? w.msg : w.frame;
         return this.input('message', () => this.layer.message(from.id, body));
       }
+      if (w.t === 'member') return this.problem(from, this.membership.onMember(w));
       return this.badFrame(from, `a node sent a '${w.t}' frame`);
     }
     switch (w.t) {
@@ -169,6 +173,9 @@ class NodeHost {
         this.clients.note(w.id, from.id);
         this.timing.request(w.id);
         return this.input('request', () => this.layer.request(w.id, from.id, w.req));
+      case 'join':
+        if (!w.id.startsWith(`${from.id}/`)) return this.badFrame(from, `join id '${w.id.slice(0, 80)}' does not start with the client's id '${from.id}/'`);
+        return this.problem(from, this.membership.onJoin(from, w));
       case 'inspect':
         this.transport.send(from, encodeWire({ t: 'state', id: w.id, node: this.self, ken: this.layer.wire === 'ken', state: this.layer.appState }));
         return;
@@ -285,6 +292,10 @@ class NodeHost {
   private toClient(requestId: string, w: Wire): void {
     const client = this.clients.clientOf(requestId);
     if (client === undefined || !this.transport.send({ kind: 'client', id: client }, encodeWire(w))) this.counters.repliesUnroutable++;
+  }
+
+  private problem(from: Endpoint, reason: string | null): void {
+    if (reason !== null) this.badFrame(from, reason);
   }
 
   private badFrame(from: Endpoint, reason: string): void {

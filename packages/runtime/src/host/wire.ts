@@ -10,9 +10,10 @@ import type { NodeId, RequestId } from '../ids.ts';
  * booleans and null, which `parseWire` then checks field by field. The cost is speed on
  * large messages and no Map/Set/undefined/BigInt, which protocols do not use.
  *
- * - node to node: `msg` (no Ken) or `ken` (a Ken frame, opaque here);
- * - client to node: `req` (a request), `inspect` (ask for the node's state);
- * - node to client: `rep` (a reply), `redir` (try another node), `state`.
+ * - node to node: `msg` (no Ken) or `ken` (a Ken frame, opaque here), `member` (a node joined);
+ * - client to node: `req` (a request), `inspect` (ask for the node's state), `join` (a
+ *   node about to start asks to be added, and for the membership: join.ts);
+ * - node to client: `rep` (a reply), `redir` (try another node), `state`, `members`.
  */
 export type Wire =
   | { readonly t: 'msg'; readonly msg: unknown }
@@ -21,7 +22,10 @@ export type Wire =
   | { readonly t: 'inspect'; readonly id: RequestId }
   | { readonly t: 'rep'; readonly id: RequestId; readonly result: unknown }
   | { readonly t: 'redir'; readonly id: RequestId; readonly to: NodeId }
-  | { readonly t: 'state'; readonly id: RequestId; readonly node: NodeId; readonly ken: boolean; readonly state: unknown };
+  | { readonly t: 'state'; readonly id: RequestId; readonly node: NodeId; readonly ken: boolean; readonly state: unknown }
+  | { readonly t: 'join'; readonly id: RequestId; readonly node: NodeId; readonly address: string }
+  | { readonly t: 'members'; readonly id: RequestId; readonly nodes: readonly { readonly id: NodeId; readonly address: string }[] }
+  | { readonly t: 'member'; readonly node: NodeId; readonly address: string };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -64,6 +68,14 @@ export function parseWire(v: unknown): Wire | string {
       return isId(w.id) && isId(w.to) ? (w as Wire) : "'redir' frame needs an id and a node";
     case 'state':
       return isId(w.id) && isId(w.node) ? (w as Wire) : "'state' frame needs an id and a node";
+    case 'join':
+      return isId(w.id) && isId(w.node) && isId(w.address) ? (w as Wire) : "'join' frame needs an id, a node and an address";
+    case 'member':
+      return isId(w.node) && isId(w.address) ? (w as Wire) : "'member' frame needs a node and an address";
+    case 'members':
+      return isId(w.id) && Array.isArray(w.nodes) && w.nodes.every((n: unknown) => isId((n as { id?: unknown })?.id) && isId((n as { address?: unknown })?.address))
+        ? (w as Wire)
+        : "'members' frame needs an id and nodes [{ id, address }]";
     default:
       return `unknown frame type ${JSON.stringify(w.t)?.slice(0, 40)}`;
   }

@@ -80,6 +80,7 @@ class NetTransport implements Transport {
   private flushScheduled = false;
   private server: net.Server | null = null;
   private closing: Promise<void> | null = null;
+  private started = false;
 
   constructor(private readonly o: TransportOptions) {
     if (!isValidEndpointId(o.self.id)) throw new Error(`invalid endpoint id ${JSON.stringify(o.self.id)}`);
@@ -122,6 +123,7 @@ class NetTransport implements Transport {
       const address = server.address();
       if (address !== null && typeof address === 'object') port = address.port;
     }
+    this.started = true;
     for (const link of this.links.node.values()) {
       if (link.peer.id > this.o.self.id) this.dial(link);
     }
@@ -137,6 +139,15 @@ class NetTransport implements Transport {
     link.queue.push(payload);
     if (link.conn !== null) this.markDirty(link);
     return true;
+  }
+
+  addPeer(id: string, address: { host: string; port: number }): void {
+    if (this.o.self.kind !== 'node' || id === this.o.self.id || this.links.node.has(id)) return;
+    if (!isValidEndpointId(id)) throw new Error(`invalid node id ${JSON.stringify(id)}`);
+    this.addresses.set(id, address);
+    const link = new Link({ kind: 'node', id });
+    this.links.node.set(id, link);
+    if (this.started && this.closing === null && id > this.o.self.id) this.dial(link);
   }
 
   queuedBytes(to: Endpoint): number {

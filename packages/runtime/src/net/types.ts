@@ -59,6 +59,11 @@ export interface Transport {
    * Delivery is at most once: a message in flight when a connection breaks may be lost.
    */
   send(to: Endpoint, payload: Uint8Array): boolean;
+  /**
+   * A node that joined after this transport was made: from now on it is a peer like those of
+   * `peers` (dialed, if its id is greater than this node's, and accepted). A node only.
+   */
+  addPeer(id: string, address: { host: string; port: number }): void;
   /** Bytes queued for `to` and not yet handed to the kernel (a slow peer's is large). */
   queuedBytes(to: Endpoint): number;
   /**

@@ -1,8 +1,10 @@
 import type { ConsistencySpec, History, Operation, ProtocolDefinition, Property } from '@faultline/runtime';
 import { kvModel } from './kv-model.ts';
 import { linearizable } from './linearizable-property.ts';
-import { sequentiallyConsistent } from './sequential-property.ts';
+import type { Model } from './model.ts';
+import { sequentiallyConsistent, sequentiallyConsistentPerKey } from './sequential-property.ts';
 import { causallyConsistent } from './causal-property.ts';
+import { collectionModel } from './collection-model.ts';
 
 /** The property that checks a protocol's declared consistency level on the client history. */
 export function consistencyProperty(spec: ConsistencySpec): Property {
@@ -27,11 +29,14 @@ export function restartSessions(history: History, restarts: (op: Operation, prev
 }
 
 function levelProperty(spec: ConsistencySpec): Property {
+  const model = (spec.model === 'collection' ? collectionModel : kvModel) as Model<unknown, unknown, unknown>;
   switch (spec.level) {
     case 'linearizable':
-      return linearizable('linearizable', kvModel) as Property;
+      return linearizable('linearizable', model) as Property;
     case 'sequential':
-      return sequentiallyConsistent('sequential', kvModel) as Property;
+      return sequentiallyConsistent('sequential', model) as Property;
+    case 'sequential-per-key':
+      return sequentiallyConsistentPerKey('sequential-per-key', model) as Property;
     case 'causal':
       return causallyConsistent('causal') as Property;
   }

@@ -9,8 +9,8 @@ import type { Bitset } from './bitset.ts';
  *
  * Compact, with no allocation per entry (profiled: a Uint32Array snapshot and a bucket
  * object per configuration were a quarter of a heavy search's time, GC included): the
- * sets live one after another in one growing pool, the entries' hashes in a typed array,
- * and an open-addressing table maps a hash to entry numbers.
+ * sets live one after another in one growing pool, and an open-addressing table holds
+ * each entry's hash beside its number (a probe reads one place).
  *
  * A set is stored as its span (`Bitset.spanLo`): the words between its full prefix and its
  * empty tail. The search places operations roughly in time order, so a set is mostly a
@@ -23,7 +23,6 @@ export class SearchMemo<State> {
   /** Per entry: where its span starts in `pool`, and its first word's index in the set. */
   private starts: Int32Array = new Int32Array(17);
   private los: Int32Array = new Int32Array(16);
-  private hashes: Int32Array = new Int32Array(16);
   private readonly states: State[] = [];
   /** Per slot, two words: the entry's hash, and the entry number + 1 (0: empty slot). */
   private table = new Int32Array(64);
@@ -54,13 +53,12 @@ export class SearchMemo<State> {
       hi = placed.spanHi(lo);
     }
     const entry = this.states.length;
-    if (entry === this.hashes.length) this.growEntries();
+    if (entry === this.los.length) this.growEntries();
     const start = this.starts[entry]!;
     if (start + hi - lo > this.pool.length) this.pool = grown(this.pool, start + hi - lo);
     this.pool.set(placed.words.subarray(lo, hi), start);
     this.starts[entry + 1] = start + hi - lo;
     this.los[entry] = lo;
-    this.hashes[entry] = key;
     this.states.push(state);
     table[2 * slot] = key;
     table[2 * slot + 1] = entry + 1;
@@ -69,21 +67,22 @@ export class SearchMemo<State> {
   }
 
   private growEntries(): void {
-    const size = this.hashes.length * 2;
-    this.hashes = grown(this.hashes, size);
+    const size = this.los.length * 2;
     this.los = grown(this.los, size);
     this.starts = grown(this.starts, size + 1);
   }
 
   private growTable(): void {
-    const table = new Int32Array(this.table.length * 2);
+    const old = this.table;
+    const table = new Int32Array(old.length * 2);
     const mask = (table.length >> 1) - 1;
-    for (let entry = 0; entry < this.states.length; entry++) {
-      const key = this.hashes[entry]!;
+    for (let from = 0; from < old.length; from += 2) {
+      if (old[from + 1] === 0) continue;
+      const key = old[from]!;
       let slot = mix(key) & mask;
       while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
       table[2 * slot] = key;
-      table[2 * slot + 1] = entry + 1;
+      table[2 * slot + 1] = old[from + 1]!;
     }
     this.table = table;
   }

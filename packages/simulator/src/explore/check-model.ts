@@ -15,7 +15,7 @@ import { resolveConfig } from '../scenario.ts';
 import { canonicalDigest, hashTexts } from './canonical.ts';
 import { linkOrderedHash, msgHash, nodeHash, requestHash, responseHash, unorderedOf } from './state-hash.ts';
 import { Mixer, structuralHash } from './structural-hash.ts';
-import type { Action, ClientRequest, ModelNode, ModelOptions, ModelState, StepResult } from './model-state.ts';
+import type { Action, ClientRequest, InFlight, ModelNode, ModelOptions, ModelState, StepResult } from './model-state.ts';
 
 export type { Action, ArmedTimer, ClientRequest, InFlight, ModelNode, ModelOptions, ModelState, Response, StepResult } from './model-state.ts';
 
@@ -298,6 +298,15 @@ export class CheckModel {
    * Every part's hash is structural and cached per object (see state-hash.ts).
    */
   hash(s: ModelState): string {
+    return this.mix(s).digest();
+  }
+
+  /** The 64 bits of `hash(s)` into `out` (high word first): the search's visited store keeps these, no text. */
+  hashLanes(s: ModelState, out: Uint32Array): Uint32Array {
+    return this.mix(s).lanes(out);
+  }
+
+  private mix(s: ModelState): Mixer {
     const m = this.mixer.reset(0);
     for (const n of s.nodes) m.num(nodeHash(n));
     m.num(this.reorder ? unorderedOf(s.msgs, msgHash) : linkOrderedHash(s.msgs));
@@ -308,7 +317,7 @@ export class CheckModel {
       if (op.status === 'pending') m.int(0).int(op.attempts);
       else m.int(1).text(op.status).num(structuralHash(op.result));
     }
-    return m.digest();
+    return m;
   }
 
   private nodeIndex(id: string): number {
@@ -334,7 +343,9 @@ export class CheckModel {
       return { state: s, error: { property: 'handler-error', message: err instanceof HandlerError ? err.message : String(err) } };
     }
     let timers = n.timers;
+    /** The messages in flight after the turn: copied on the turn's first send, then appended to (a broadcast copies once). */
     let msgs = s.msgs;
+    let sent: InFlight[] | undefined;
     let reqs = s.reqs;
     let resps = s.resps;
     const ops = s.ops;
@@ -342,7 +353,8 @@ export class CheckModel {
       switch (e.kind) {
         case 'send':
           if (!this.nodeIds.includes(e.to)) return { state: s, error: { property: 'invalid-effect', message: `${n.id} sent a message to unknown node '${e.to}'` } };
-          msgs = [...msgs, { from: n.id, to: e.to, msg: e.msg, copy: false }];
+          if (sent === undefined) msgs = sent = msgs.slice();
+          sent.push({ from: n.id, to: e.to, msg: e.msg, copy: false });
           break;
         case 'setTimer':
           // Timed, a timer's due time is part of the state: setting one reads the clock.
@@ -370,7 +382,9 @@ export class CheckModel {
       }
     }
     const state = result.changed ? result.state : n.state;
-    return ok({ ...s, nodes: s.nodes.map((x, j) => (j === node ? { ...x, state, timers } : x)), msgs, reqs, resps });
+    // A node the turn left as it was stays the same object (its hash is cached by identity).
+    const after = state === n.state && timers === n.timers ? n : { ...n, state, timers };
+    return ok({ ...s, nodes: after === n ? s.nodes : s.nodes.map((x, j) => (j === node ? after : x)), msgs, reqs, resps });
   }
 }
 

@@ -1,10 +1,16 @@
 import { Rng } from '../rng.ts';
 import { CheckModel, type Action, type ModelOptions, type ModelState } from './check-model.ts';
 import { criticalTransition, type CriticalTransition } from './critical.ts';
+import { directedSearch } from './directed.ts';
 import { PathMonitor } from './path-monitor.ts';
-import { EMPTY_SLEEP, SleepSets, type SleepSet, type Slept } from './sleep-sets.ts';
+import { searchHash, type SearchHash } from './search-hash.ts';
+import { searchPlan, type Answer, type PlanOptions, type PlanResult } from './search-plan.ts';
+import { SearchShard, type Limits } from './search-shard.ts';
+import { SleepSets } from './sleep-sets.ts';
 import { Symmetry } from './symmetry.ts';
-import { randomWalk, warmUp } from './walk.ts';
+import { VisitedSet } from './visited.ts';
+import { randomWalk } from './walk.ts';
+import { fallsBack, searchRoots, type SearchRoot } from './warm-start.ts';
 
 /** One step of a path: the index of the action among those enabled (the replayable part) and what it did. */
 export interface Choice {
@@ -27,6 +33,8 @@ export interface CheckOptions extends ModelOptions {
   readonly walksPerPrefix?: number;
   /** Partial-order reduction by sleep sets: the same states in the same order, fewer steps taken (see sleep-sets.ts; default on). */
   readonly sleepSets?: boolean;
+  /** Best first toward states where the always-properties' inputs change, instead of breadth first: the same states within the depth, other paths first (see directed.ts; default off). */
+  readonly directed?: boolean;
   /** Groups of node ids the protocol treats alike: a state and its images under renaming them are one state (see symmetry.ts; default none). */
   readonly symmetric?: readonly (readonly string[])[];
   /** Called every `PROGRESS_EVERY` states and at the end of each depth. */
@@ -48,6 +56,8 @@ export interface CheckViolation {
   /** `search`: the bounded exhaustive search; `walk`: a random walk from its frontier. */
   readonly foundBy: 'search' | 'walk';
   readonly path: readonly Choice[];
+  /** How many of the path's first steps are the warm-up's (0 when it was found from the initial state). */
+  readonly warmupSteps: number;
 }
 
 export interface LivenessFailure {
@@ -57,6 +67,8 @@ export interface LivenessFailure {
   readonly path: readonly Choice[];
   /** Where the walk began (the frontier state's depth). */
   readonly walkFrom: number;
+  /** How many of the path's first steps are the warm-up's (0 when it was found from the initial state). */
+  readonly warmupSteps: number;
   readonly critical: CriticalTransition;
   /** `violated` when a critical transition was found; otherwise the walks may just have been too short or unlucky. */
   readonly verdict: 'violated' | 'inconclusive';
@@ -78,8 +90,13 @@ export interface CheckResult {
   readonly violation: CheckViolation | undefined;
   readonly walks: { readonly run: number; readonly failed: number };
   readonly liveness: LivenessFailure | undefined;
-  /** The warm-up's length (its steps begin every path), and whether it reached the eventually-properties. */
-  readonly warmup: { readonly steps: number; readonly reached: boolean } | undefined;
+  /**
+   * The warm-up's length (its steps begin every path from its end), whether it reached the
+   * eventually-properties, and whether the search went on from the initial state (nothing
+   * failed from the warm-up's end within the budget; see warm-start.ts). The counts are
+   * both searches'; `depth` and `coverage` are the last one's.
+   */
+  readonly warmup: { readonly steps: number; readonly reached: boolean; readonly fromInitial: boolean } | undefined;
   /** The network and fault model searched, in words: under Ken, reliable FIFO links and no crashes. */
   readonly model: string;
 }
@@ -89,21 +106,26 @@ export const DEFAULT_WALKS = 100;
 export const DEFAULT_WALK_DEPTH = 500;
 export const DEFAULT_WALKS_PER_PREFIX = 20;
 const PROGRESS_EVERY = 2_000;
+/** With several shards, a level is split between them once it has this many states per shard (see search-plan.ts). */
+const SPLIT_AT_PER_SHARD = 4;
 /** Failing walks whose critical transition is looked for, at most (each costs up to log2(path) + 2 probes). */
 const MAX_ANALYSED_WALKS = 3;
 
-interface Visit {
-  readonly parent: number;
-  readonly choice: Choice | undefined;
-  /** The state reached, so that a path's states can be shown to its properties in order (see PathMonitor). */
-  readonly state: ModelState;
+/** The frontier the walks start from, in the search's order: a state's path from the initial state, the state, and a monitor that has seen the search's path to it, it included. */
+export interface Frontier {
+  readonly size: number;
+  pathOf(k: number): Choice[];
+  stateOf(k: number): ModelState;
+  monitorOf(k: number): PathMonitor;
 }
 
-interface Entry {
-  readonly state: ModelState;
-  readonly visit: number;
-  /** Steps not to take from it (partial-order reduction). */
-  readonly sleep: SleepSet;
+/** One root's search and the walks from its frontier; the counts are those of every root's search so far. */
+export type Searched = Omit<CheckResult, 'protocol' | 'bug' | 'model' | 'warmup'> & { readonly root: SearchRoot };
+
+/** What the breadth-first searches from every root share: the states seen (by their `SearchHash`, each with its place in the search's order), the steps taken. */
+export interface Visited {
+  readonly seen: VisitedSet;
+  explored: number;
 }
 
 /**
@@ -112,135 +134,171 @@ interface Entry {
  * checked in every new state. Then random walks from the frontier, in which only the
  * healed system's actions happen (no drops, duplicates or crashes), for `eventually`
  * properties; a walk in which they never all hold is a liveness failure, and its critical
- * transition is looked for (see critical.ts).
+ * transition is looked for (see critical.ts). The search's order and decisions are
+ * search-plan.ts's; here one shard holds every state. With a warm-up, the search goes from
+ * each root of warm-start.ts in turn (see `eachRoot`).
  */
 export function check(options: CheckOptions): CheckResult {
-  return search(new CheckModel(options), options);
+  const model = new CheckModel(options);
+  const from = options.directed === true ? directedFrom(model, options) : planFrom(model, options);
+  const roots = eachRoot(model, options);
+  for (let step = roots.next(); ; step = roots.next(from(step.value))) if (step.done === true) return step.value;
 }
 
-function search(model: CheckModel, o: CheckOptions): CheckResult {
-  const maxStates = o.maxStates ?? DEFAULT_MAX_STATES;
+/**
+ * The searches from each root (see warm-start.ts), in turn, until one finds something or
+ * uses up the budget: resume it with each root's `Searched`; it returns the whole result.
+ * It checks the options before it yields the first root.
+ */
+export function* eachRoot(model: CheckModel, o: CheckOptions): Generator<SearchRoot, CheckResult, Searched> {
   if (!Number.isInteger(o.depth) || o.depth < 0) throw new RangeError(`depth must be an integer >= 0, not ${o.depth}`);
-  const symmetry = o.symmetric !== undefined && o.symmetric.length > 0 ? new Symmetry(model, o.symmetric) : undefined;
-  const hashOf = symmetry !== undefined ? (s: ModelState) => symmetry.hash(s) : (s: ModelState) => model.hash(s);
-  const visits: Visit[] = [];
-  let warm: Choice[] = [];
-  const pathTo = (v: number): Choice[] => {
-    const out: Choice[] = [];
-    for (let k = v; visits[k]!.parent >= 0; k = visits[k]!.parent) out.push(visits[k]!.choice!);
-    return [...warm, ...out.reverse()];
-  };
-  const first = model.initial();
-  let init = first;
-  let warmup: CheckResult['warmup'];
-  if (o.warmup !== undefined && o.warmup > 0 && first.error === undefined) {
-    const w = warmUp(model, first.state, o.warmup, new Rng(`${o.seed ?? 'check'}/warmup`));
-    warm = w.choices;
-    warmup = { steps: w.choices.length, reached: w.reached };
-    init = { state: w.state, error: w.failure };
+  const { roots, warmup } = searchRoots(model, o.warmup, o.seed);
+  let r: Searched | undefined;
+  const walks = { run: 0, failed: 0 };
+  for (const root of roots) {
+    const before = r;
+    r = yield root;
+    walks.run += r.walks.run;
+    walks.failed += r.walks.failed;
+    // An inconclusive liveness failure from an earlier root is kept unless this one has its own.
+    if (r.liveness === undefined && before?.liveness !== undefined) r = { ...r, liveness: before.liveness };
+    if (!fallsBack(r)) break;
   }
-  const base = { protocol: o.protocol.name, bug: o.bug, walks: { run: 0, failed: 0 }, liveness: undefined, warmup, model: model.description };
-  visits.push({ parent: -1, choice: undefined, state: init.state });
-  /** A monitor that has seen the states from the search's start up to visit `v`'s, that one included when `through`. */
-  const monitorAlong = (v: number, through: boolean): PathMonitor => {
-    const states: ModelState[] = [];
-    for (let k = through ? v : visits[v]!.parent; k >= 0; k = visits[k]!.parent) states.push(visits[k]!.state);
-    return PathMonitor.along(model, states.reverse());
-  };
-  let explored = 1;
-  const seen = new Set<string>([hashOf(init.state)]);
-  const failed = init.error ?? new PathMonitor(model).check(init.state, model.always, 'running');
-  if (failed !== undefined)
-    return { ...base, ok: false, statesExplored: 1, statesUnique: 1, depth: 0, coverage: 'complete', violation: { ...failed, depth: 0, foundBy: 'search', path: warm } };
-  const por = o.sleepSets !== false ? new SleepSets(model) : undefined;
-  let level: Entry[] = [{ state: init.state, visit: 0, sleep: EMPTY_SLEEP }];
-  let depth = 0;
-  let coverage: CheckResult['coverage'] = 'complete';
-  const progress = () => o.onProgress?.({ depth, statesExplored: explored, statesUnique: seen.size, frontier: level.length });
-  outer: while (depth < o.depth) {
-    const next: Entry[] = [];
-    /** The entry of `next` each state of it is, by hash (with sleep sets: a state reached again here merges its sleep sets). */
-    const pending = new Map<string, number>();
-    for (const e of level) {
-      const actions = model.actions(e.state);
-      const taken: Slept[] = [];
-      for (let i = 0; i < actions.length; i++) {
-        const a = actions[i]!;
-        if (por?.asleep(e.sleep, e.state, a)) continue;
-        const reads = model.clockReads;
-        const r = model.apply(e.state, a);
-        let sleep = EMPTY_SLEEP;
-        if (por !== undefined) {
-          const step = por.describe(e.state, a, model.clockReads !== reads);
-          sleep = por.child(e.state, e.sleep, taken, step);
-          taken.push(step);
-        }
-        explored++;
-        if (explored % PROGRESS_EVERY === 0) progress();
-        const choice = () => ({ i, label: model.label(e.state, a) });
-        if (r.error !== undefined) {
-          visits.push({ parent: e.visit, choice: choice(), state: r.state });
-          return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...r.error, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
-        }
-        const h = hashOf(r.state);
-        if (seen.has(h)) {
-          const k = pending.get(h);
-          // An image under symmetry names its steps differently: none of them stays asleep.
-          const same = symmetry === undefined || (k !== undefined && model.hash(r.state) === model.hash(next[k]!.state));
-          if (por !== undefined && k !== undefined) next[k] = { ...next[k]!, sleep: same ? por.meet(next[k]!.sleep, sleep) : EMPTY_SLEEP };
-          continue;
-        }
-        seen.add(h);
-        visits.push({ parent: e.visit, choice: choice(), state: r.state });
-        const v = monitorAlong(visits.length - 1, false).check(r.state, model.always, 'running');
-        if (v !== undefined)
-          return { ...base, ok: false, statesExplored: explored, statesUnique: seen.size, depth: depth + 1, coverage, violation: { ...v, depth: depth + 1, foundBy: 'search', path: pathTo(visits.length - 1) } };
-        if (por !== undefined) pending.set(h, next.length);
-        next.push({ state: r.state, visit: visits.length - 1, sleep });
-        if (seen.size >= maxStates) {
-          coverage = 'budget';
-          level = next;
-          depth++;
-          break outer;
-        }
-      }
-    }
-    if (next.length === 0) {
-      coverage = 'exhausted';
-      break;
-    }
-    level = next;
-    depth++;
-    progress();
-  }
-  progress();
-  const counts = { statesExplored: explored, statesUnique: seen.size, depth, coverage };
-  return { ...base, ...counts, ...walkFrontier(model, o, level, pathTo, monitorAlong, warm.length, warmup?.reached === true) };
+  const fromInitial = warmup !== undefined && roots.length > 1 && r!.root === roots[1];
+  const { root: _root, ...rest } = r!;
+  return { protocol: o.protocol.name, bug: o.bug, model: model.description, warmup: warmup && { ...warmup, fromInitial }, ...rest, walks };
 }
 
-function walkFrontier(
-  model: CheckModel,
-  o: CheckOptions,
-  frontier: readonly Entry[],
-  pathTo: (v: number) => Choice[],
-  monitorAlong: (v: number, through: boolean) => PathMonitor,
-  warmSteps: number,
-  warmReached: boolean,
-): Pick<CheckResult, 'ok' | 'violation' | 'walks' | 'liveness'> {
+/** Counts `root` as explored and seen; if it fails already, its search's whole outcome. */
+export function enterRoot(model: CheckModel, root: SearchRoot, hash: SearchHash, visited: Visited): Searched | undefined {
+  visited.explored++;
+  const lanes = hash.lanes(root.state, new Uint32Array(2));
+  visited.seen.insert(lanes[0]!, lanes[1]!, visited.seen.size);
+  return rootFailure(model, root, visited.explored, visited.seen.size);
+}
+
+function rootFailure(model: CheckModel, root: SearchRoot, statesExplored: number, statesUnique: number): Searched | undefined {
+  const failed = root.error ?? new PathMonitor(model).check(root.state, model.always, 'running');
+  if (failed === undefined) return undefined;
+  const violation = { ...failed, depth: 0, foundBy: 'search' as const, path: [...root.choices], warmupSteps: root.choices.length };
+  return { root, ok: false, statesExplored, statesUnique, depth: 0, coverage: 'complete', violation, walks: { run: 0, failed: 0 }, liveness: undefined };
+}
+
+/** The breadth-first search from each root on this thread: one shard, which knows every state the search has seen. */
+function planFrom(model: CheckModel, o: CheckOptions): (root: SearchRoot) => Searched {
+  const hash = searchHash(model, o.symmetric);
+  const visited: Visited = { seen: new VisitedSet(), explored: 0 };
+  return (root) => {
+    const failed = enterRoot(model, root, hash, visited);
+    if (failed !== undefined) return failed;
+    const shard = searchShard(model, o, root, hash, visited.seen.copy());
+    const plan = searchPlan(planOptions(o, hash, visited, 1));
+    let limits: Limits | undefined;
+    let answer: Answer;
+    for (;;) {
+      const step = plan.next(answer);
+      if (step.done === true) return finishRoot(model, o, root, step.value, shard, visited);
+      const r = step.value;
+      answer = undefined;
+      if (r.t === 'level') {
+        shard.beginLevel(1, 0);
+        limits = r.limits;
+      } else if (r.t === 'report') answer = shard.expand(Infinity, limits);
+      else if (r.t === 'failure') answer = shard.failure(r.successor);
+      else if (r.t === 'sleeps') answer = shard.sleepKeys(r.successors);
+      else if (r.accept !== undefined) shard.accept(r.accept[0]!, r.merges[0]);
+    }
+  };
+}
+
+/** A shard that begins with `root` (one thread's search is one shard; a worker's, one of several), knowing `made` (default: `root` only). */
+export function searchShard(model: CheckModel, o: CheckOptions, root: SearchRoot, hash: SearchHash, made?: VisitedSet): SearchShard {
+  return new SearchShard(model, root.state, root.choices, hash, o.sleepSets !== false ? new SleepSets(model) : undefined, made);
+}
+
+export function planOptions(o: CheckOptions, hash: SearchHash, visited: Visited, shards: number): PlanOptions {
+  const progress = o.onProgress;
+  return {
+    shards,
+    depth: o.depth,
+    maxStates: o.maxStates ?? DEFAULT_MAX_STATES,
+    seen: visited.seen,
+    explored: visited.explored,
+    sleepSets: o.sleepSets !== false,
+    symmetric: hash.symmetric,
+    splitAt: SPLIT_AT_PER_SHARD * shards,
+    onProgress: (p) => progress?.(p),
+    progressEvery: PROGRESS_EVERY,
+  };
+}
+
+/** The root's outcome from the plan's, with the walks from the frontier when the search found no violation. */
+export function finishRoot(model: CheckModel, o: CheckOptions, root: SearchRoot, p: PlanResult, frontier: Frontier, visited: Visited): Searched {
+  visited.explored = p.statesExplored;
+  const counts = { root, statesExplored: p.statesExplored, statesUnique: p.statesUnique, depth: p.depth, coverage: p.coverage };
+  const warmupSteps = root.choices.length;
+  if (p.violation !== undefined) {
+    const { property, message, path } = p.violation;
+    return { ...counts, ok: false, violation: { property, message, depth: p.depth, foundBy: 'search', path: [...path], warmupSteps }, walks: { run: 0, failed: 0 }, liveness: undefined };
+  }
+  return { ...counts, ...walkFrontier(model, o, frontier, warmupSteps, root.live) };
+}
+
+/** Best-first search (directed.ts) from each root; its states seen are shared between the roots. */
+function directedFrom(model: CheckModel, o: CheckOptions): (root: SearchRoot) => Searched {
+  const symmetry = o.symmetric !== undefined && o.symmetric.length > 0 ? new Symmetry(model, o.symmetric) : undefined;
+  const shared = { seen: new Set<string>(), explored: 0, hashOf: symmetry !== undefined ? (s: ModelState) => symmetry.hash(s) : (s: ModelState) => model.hash(s) };
+  return (root) => {
+    shared.explored++;
+    shared.seen.add(shared.hashOf(root.state));
+    const failed = rootFailure(model, root, shared.explored, shared.seen.size);
+    if (failed !== undefined) return failed;
+    const visits: { parent: number; choice: Choice | undefined; state: ModelState }[] = [{ parent: -1, choice: undefined, state: root.state }];
+    const pathTo = (v: number): Choice[] => {
+      const out: Choice[] = [];
+      for (let k = v; visits[k]!.parent >= 0; k = visits[k]!.parent) out.push(visits[k]!.choice!);
+      return [...root.choices, ...out.reverse()];
+    };
+    /** A monitor that has seen the states from the search's start up to visit `v`'s, that one included when `through`. */
+    const monitorAlong = (v: number, through: boolean): PathMonitor => {
+      const states: ModelState[] = [];
+      for (let k = through ? v : visits[v]!.parent; k >= 0; k = visits[k]!.parent) states.push(visits[k]!.state);
+      return PathMonitor.along(model, states.reverse());
+    };
+    const visit = (parent: number, choice: Choice, state: ModelState) => visits.push({ parent, choice, state }) - 1;
+    const maxStates = o.maxStates ?? DEFAULT_MAX_STATES;
+    const d = directedSearch({ model, root: root.state, maxDepth: o.depth, maxStates, shared, visit, monitorAlong, onProgress: o.onProgress });
+    const counts = { root, statesExplored: shared.explored, statesUnique: shared.seen.size, depth: d.depth };
+    const warmupSteps = root.choices.length;
+    if (d.kind === 'violation')
+      return { ...counts, ok: false, coverage: 'complete', violation: { ...d.failure, depth: d.depth, foundBy: 'search', path: pathTo(d.visit), warmupSteps }, walks: { run: 0, failed: 0 }, liveness: undefined };
+    const f = d.frontier;
+    const frontier: Frontier = { size: f.length, pathOf: (k) => pathTo(f[k]!.visit), stateOf: (k) => f[k]!.state, monitorOf: (k) => monitorAlong(f[k]!.visit, true) };
+    return { ...counts, coverage: d.coverage, ...walkFrontier(model, o, frontier, warmupSteps, root.live) };
+  };
+}
+
+/** The frontier places the walks start from, in the order they are picked (see walkFrontier): a driver whose frontier is elsewhere fetches these only. */
+export function walkStarts(o: CheckOptions, frontierSize: number): number[] {
+  const pick = new Rng(`${o.seed ?? 'check'}/frontier`);
+  return frontierSize === 0 ? [] : Array.from({ length: o.walks ?? DEFAULT_WALKS }, () => pick.int(frontierSize));
+}
+
+function walkFrontier(model: CheckModel, o: CheckOptions, frontier: Frontier, warmSteps: number, warmReached: boolean): Pick<CheckResult, 'ok' | 'violation' | 'walks' | 'liveness'> {
   const walks = o.walks ?? DEFAULT_WALKS;
   const walkDepth = o.walkDepth ?? DEFAULT_WALK_DEPTH;
   let failedWalks = 0;
   let analysed = 0;
   let liveness: LivenessFailure | undefined;
-  const pick = new Rng(`${o.seed ?? 'check'}/frontier`);
-  for (let w = 0; w < walks && frontier.length > 0; w++) {
-    const from = pick.pick(frontier);
-    const walk = randomWalk(model, from.state, walkDepth, new Rng(`${o.seed ?? 'check'}/walk/${w}`), monitorAlong(from.visit, true));
+  const starts = walkStarts(o, frontier.size);
+  for (let w = 0; w < starts.length; w++) {
+    const from = starts[w]!;
+    const walk = randomWalk(model, frontier.stateOf(from), walkDepth, new Rng(`${o.seed ?? 'check'}/walk/${w}`), frontier.monitorOf(from));
     if (walk.outcome === 'reached') continue;
-    const prefix = pathTo(from.visit);
+    const prefix = frontier.pathOf(from);
     if (walk.outcome === 'unsafe') {
       const path = [...prefix, ...walk.choices];
-      return { ok: false, violation: { ...walk.failure, depth: path.length - warmSteps, foundBy: 'walk', path }, walks: { run: w + 1, failed: failedWalks }, liveness };
+      return { ok: false, violation: { ...walk.failure, depth: path.length - warmSteps, foundBy: 'walk', path, warmupSteps: warmSteps }, walks: { run: w + 1, failed: failedWalks }, liveness };
     }
     failedWalks++;
     if (liveness?.verdict !== 'violated' && analysed < MAX_ANALYSED_WALKS && model.eventually.length > 0) {
@@ -248,10 +306,10 @@ function walkFrontier(
       const path = [...prefix, ...walk.choices];
       const critical = criticalTransition(model, path, { walkDepth, walksPerPrefix: o.walksPerPrefix ?? DEFAULT_WALKS_PER_PREFIX, seed: o.seed ?? 'check', liveFrom: warmReached ? warmSteps : undefined });
       if (critical.found || liveness === undefined)
-        liveness = { ...walk.failure, path, walkFrom: prefix.length, critical, verdict: critical.found ? 'violated' : 'inconclusive' };
+        liveness = { ...walk.failure, path, walkFrom: prefix.length, warmupSteps: warmSteps, critical, verdict: critical.found ? 'violated' : 'inconclusive' };
     }
   }
-  return { ok: liveness?.verdict !== 'violated', violation: undefined, walks: { run: frontier.length > 0 ? walks : 0, failed: failedWalks }, liveness };
+  return { ok: liveness?.verdict !== 'violated', violation: undefined, walks: { run: frontier.size > 0 ? walks : 0, failed: failedWalks }, liveness };
 }
 
 /** The states along `choices` from the initial state (`states[0]` is the initial one); throws if a choice is not enabled or its label differs. */

@@ -9,10 +9,12 @@ import { Mixer, Unordered, structuralHash } from './structural-hash.ts';
 
 function cached<T extends object>(compute: (x: T, m: Mixer) => number): (x: T) => number {
   const memo = new WeakMap<T, number>();
+  // One mixer per part: no part's hash is computed inside another's of the same kind.
+  const mixer = new Mixer();
   return (x) => {
     const hit = memo.get(x);
     if (hit !== undefined) return hit;
-    const h = compute(x, new Mixer().reset(0));
+    const h = compute(x, mixer.reset(0));
     memo.set(x, h);
     return h;
   };

@@ -39,7 +39,10 @@ export class Mixer {
 
   /** A hash below 2^53 (see `num`) or any integer-valued number below 2^53 in size. */
   num(h: number): this {
-    return this.int(h % TWO32 | 0).int(Math.floor(h / TWO32) | 0);
+    if (h < 0) return this.int(h % TWO32 | 0).int(Math.floor(h / TWO32) | 0);
+    // For h >= 0 the same two words as above, without a floating-point remainder.
+    const high = Math.floor(h / TWO32);
+    return this.int((h - high * TWO32) | 0).int(high | 0);
   }
 
   text(s: string): this {
@@ -54,13 +57,33 @@ export class Mixer {
     return (b >>> 11) * TWO32 + (a >>> 0);
   }
 
+  /** `value()` as its two parts, `value() === high * 2^32 + low`, with no number above 2^32 made (see `Unordered.add`). */
+  valueParts(): void {
+    const a = fmix(this.a ^ this.b);
+    this.low = a >>> 0;
+    this.high = fmix(this.b + Math.imul(a, 0x27d4eb2d)) >>> 11;
+  }
+
+  /** The parts `valueParts` wrote. */
+  low = 0;
+  high = 0;
+
   /** The two lanes as 16 hex digits (a 64-bit name). */
   digest(): string {
+    const [b, a] = this.lanes(pair);
+    return b!.toString(16).padStart(8, '0') + a!.toString(16).padStart(8, '0');
+  }
+
+  /** The 64 bits `digest` writes, into `out` (high word first), with no text made. */
+  lanes(out: Uint32Array): Uint32Array {
     const a = fmix(this.a ^ this.b) >>> 0;
-    const b = fmix(this.b + Math.imul(a, 0x27d4eb2d)) >>> 0;
-    return b.toString(16).padStart(8, '0') + a.toString(16).padStart(8, '0');
+    out[0] = fmix(this.b + Math.imul(a, 0x27d4eb2d));
+    out[1] = a;
+    return out;
   }
 }
+
+const pair = new Uint32Array(2);
 
 function fmix(h: number): number {
   h ^= h >>> 16;
@@ -102,7 +125,7 @@ export function structuralHash(v: unknown): number {
       if (Number.isSafeInteger(v)) return leaf.reset(Tag.Int).num(v < 0 ? -v : v).int(v < 0 ? 1 : 0).value();
       return Number.isFinite(v) ? leaf.reset(Tag.Number).text(String(v)).value() : NULL;
     case 'string':
-      return leaf.reset(Tag.Text).text(v).value();
+      return textHash(v);
     case 'bigint':
       return leaf.reset(Tag.BigInt).text(String(v)).value();
     case 'object':
@@ -111,6 +134,22 @@ export function structuralHash(v: unknown): number {
       // Functions and symbols: canonicalJson writes them as JSON.stringify does (nothing, or null in arrays).
       return NULL;
   }
+}
+
+/** Texts' hashes by text: object keys and short strings recur in every state, and hashing one is a loop over its characters. */
+const texts = new Map<string, number>();
+const MAX_CACHED_TEXTS = 1 << 16;
+const MAX_CACHED_TEXT_LENGTH = 64;
+
+function textHash(s: string): number {
+  const hit = texts.get(s);
+  if (hit !== undefined) return hit;
+  const h = leaf.reset(Tag.Text).text(s).value();
+  if (s.length <= MAX_CACHED_TEXT_LENGTH) {
+    if (texts.size >= MAX_CACHED_TEXTS) texts.clear();
+    texts.set(s, h);
+  }
+  return h;
 }
 
 const NULL = new Mixer().reset(Tag.Null).value();
@@ -139,7 +178,7 @@ function objectHash(v: object): number {
       for (const k in o) {
         if (!Object.hasOwn(o, k)) continue;
         const x = o[k];
-        if (x !== undefined) u.add(leaf.reset(Tag.Text).text(k).value(), structuralHash(x));
+        if (x !== undefined) u.add(textHash(k), structuralHash(x));
       }
     }
     h = u.value(v instanceof Map ? Tag.Map : v instanceof Set ? Tag.Set : Tag.Object);
@@ -158,9 +197,10 @@ export class Unordered {
   private n = 0;
 
   add(k: number, x: number): void {
-    const e = entry.reset(Tag.Entry).num(k).num(x).value();
-    this.lo = (this.lo + (e % TWO32)) % TWO32;
-    this.hi = (this.hi + Math.floor(e / TWO32)) % 2097152;
+    // The entry's hash e = high * 2^32 + low: lo sums e mod 2^32, hi sums floor(e / 2^32).
+    entry.reset(Tag.Entry).num(k).num(x).valueParts();
+    this.lo = (this.lo + entry.low) % TWO32;
+    this.hi = (this.hi + entry.high) % 2097152;
     this.n++;
   }
 

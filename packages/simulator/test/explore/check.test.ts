@@ -68,7 +68,7 @@ describe('faultline check', () => {
   it('a warm-up runs the healed system, requests held back, before the search; its steps begin the path', () => {
     const r = check({ protocol: relayRace, depth: 0, warmup: 10, walks: 0 });
     // The relay race's only eventually-property is none: the warm-up stops at once.
-    expect(r.warmup).toEqual({ steps: 0, reached: true });
+    expect(r.warmup).toEqual({ steps: 0, reached: true, fromInitial: false });
     const ring = check({ protocol: tokenRing, faults: ['drop'], depth: 1, warmup: 50, walks: 0 });
     expect(ring.warmup).toMatchObject({ reached: true });
     expect(ring.warmup!.steps).toBeGreaterThan(0);
