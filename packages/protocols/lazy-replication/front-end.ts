@@ -19,7 +19,8 @@
  * front end knows which. So a session that may have been answered twice is `uncertain`:
  * before answering the client's next request as its front end, the front end asks every
  * replica (`Ask`, `Tell`) whether another front end answered that request or a later one;
- * if one did, or a replica is silent (it may be that front end), the answer is stale. And
+ * if one did, or a replica is silent or has not told within `TIMING.failoverMs` (it may be
+ * that front end), the answer is stale. And
  * the old front end may answer the request after a takeover without ever having heard of
  * it: an answer given by a front end unsure to be the client's is marked `takeover`, and
  * the client's session starts afresh at it and at the client's next answer (see
@@ -92,7 +93,7 @@ export function takeRequest(ctx: Ctx, req: Req, requestId: RequestId, client: Cl
   const confirm = !takeover && known?.uncertain === true;
   if (confirm) stale = s.known.filter((n) => suspected(ctx, n));
   const asking = confirm && stale.length === 0 ? [...s.known] : [];
-  fe.current = { client, requestId, req, server: to, sentMs: ctx.now(), sends: 0, stale, takeover, asking };
+  fe.current = { client, requestId, req, server: to, sentMs: ctx.now(), sends: 0, stale, takeover, asking, askedMs: ctx.now() };
   if (asking.length === 0) return dispatch(ctx, fe, send);
   for (const n of asking) send(n, { type: 'Ask', client, requestId });
 }
@@ -128,9 +129,12 @@ export function resend(ctx: Ctx, send: (to: NodeId, msg: Msg) => void): void {
     const cur = fe.current;
     if (cur === null) continue;
     if (cur.asking.length > 0) {
-      // A replica that fell silent while asked may be the front end the client saw last.
-      for (const n of cur.asking) if (suspected(ctx, n)) cur.stale.push(n);
-      cur.asking = cur.asking.filter((n) => !suspected(ctx, n));
+      // A replica that fell silent while asked may be the front end the client saw last; so may
+      // one that has not told for `TIMING.failoverMs` although it is heard from (after a restart
+      // under Ken, what it sent before the crash can keep arriving long before its answer does).
+      const late = now - cur.askedMs >= TIMING.failoverMs;
+      for (const n of cur.asking) if (late || suspected(ctx, n)) cur.stale.push(n);
+      cur.asking = cur.asking.filter((n) => !late && !suspected(ctx, n));
       if (cur.asking.length === 0) dispatch(ctx, fe, send);
       else if (now - cur.sentMs >= TIMING.resendMs) {
         cur.sentMs = now;

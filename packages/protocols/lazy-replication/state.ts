@@ -17,9 +17,9 @@ export interface FrontEnd {
    * times, `stale`: the replicas whose knowledge of the client the front end lacked, and
    * whether it took the client over from another front end for this request. `asking`: the
    * replicas asked whether another front end answered the client (see `told`) that have not
-   * told yet; the request goes to its replica once none is left.
+   * told yet, and since when it asks; the request goes to its replica once none is left.
    */
-  current: (Pending & { server: NodeId; sentMs: number; sends: number; stale: NodeId[]; takeover: boolean; asking: NodeId[] }) | null;
+  current: (Pending & { server: NodeId; sentMs: number; sends: number; stale: NodeId[]; takeover: boolean; asking: NodeId[]; askedMs: number }) | null;
   /** The last answered request, so that a client's retry of it is answered again, not re-run. */
   last: { requestId: RequestId; result: Res } | null;
   /** A request this front end is not yet sure it knows the client's session for: since when it has seen it (it looks again at every tick). */
