@@ -134,7 +134,7 @@ export const MUTATED_PROTOCOLS: readonly MutatedProtocol[] = [
       },
       {
         id: 'front-end-replaces-timestamp',
-        file: 'service.ts',
+        file: 'front-end.ts',
         find: 'if (!dominates(fe.ts, ts)) fe.ts = join(fe.ts, ts);',
         replace: 'if (!dominates(fe.ts, ts)) fe.ts = ts;',
         breaks: 'a front end replaces what its client has seen by the latest answer\'s timestamp instead of joining them',

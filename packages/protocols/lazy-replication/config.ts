@@ -2,6 +2,8 @@
 export const BUGS = {
   'answer-before-caught-up':
     "a replica answers a get at once, from whatever it has, without waiting until its timestamp dominates the client's: a client that moves to a replica that has not yet heard its writes (or what it read) sees the past",
+  'no-failover':
+    'no failover: a held request waits for as long as the replica that had what it needs is down, and a client is always sent back to the front end that answered it last, up or not (the protocol before the assignment\'s failure rule)',
 } as const;
 
 export type Bug = keyof typeof BUGS;
@@ -16,8 +18,15 @@ export const TIMING = {
   gossipMs: 50,
   /** A front end resends a request unanswered this long (a get to the next replica). */
   resendMs: 150,
-  /** A request unanswered this long is reported (once) in the log: the replica that had what it needs may have failed. */
-  reportHeldMs: 2_000,
+  /** A replica not heard from for this long is taken to have failed. */
+  suspectMs: 500,
+  /**
+   * A request held this long, waiting only for what failed replicas had, is served without it
+   * (the assignment's "unless the only back end server containing the data with such a
+   * timestamp has failed"); a front end that cannot find the one that answered the client
+   * last waits this long before it takes the client over.
+   */
+  failoverMs: 1_000,
 } as const;
 
 /** Every queue has a bound. */

@@ -1,6 +1,6 @@
 import { defineProtocol, type NodeSpec } from '@faultline/runtime';
 import { BUGS, type Bug } from './config.ts';
-import type { Req, Res } from './messages.ts';
+import { restartsSession, type Req, type Res } from './messages.ts';
 import { properties } from './properties.ts';
 import { LazyReplication } from './service.ts';
 import type { State } from './state.ts';
@@ -8,12 +8,13 @@ import { workload } from './workload.ts';
 
 export { LazyReplication, later } from './service.ts';
 export { BUGS, TIMING, LIMITS, type Bug, type Options } from './config.ts';
-export type { Req, Res, Msg, Slot, Timer } from './messages.ts';
+export { restartsSession, type Req, type Res, type Marks, type Msg, type Slot, type Session, type Timer } from './messages.ts';
 export type { State, Held, FrontEnd, Pending } from './state.ts';
 export { FOUNDERS, homeOf } from './home.ts';
 export { dominates, join, weight, type VectorTime } from './vector-time.ts';
 export { properties, readYourWrites, monotonicReads, convergesAfterHeal } from './properties.ts';
 export { workload, KEYS } from './workload.ts';
+export { answered, ANSWER_WITHIN_MS } from './liveness.ts';
 
 /** Three replicas from the start, and a fourth that joins at 2 s through n2. */
 const NODES: readonly NodeSpec[] = [{ id: 'n1' }, { id: 'n2' }, { id: 'n3' }, { id: 'n4', joinAtMs: 2_000, contacts: ['n2'] }];
@@ -36,7 +37,8 @@ export const lazyReplication = defineProtocol<State, Req, Res>({
   faults: ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'crash', 'pause', 'skew'],
   nodes: NODES,
   workload,
-  consistency: { model: 'kv', level: 'causal' },
+  // A stale answer starts the client's session afresh (see service.ts), for the causal check too.
+  consistency: { model: 'kv', level: 'causal', restartsSession },
   // Replicas keep their state across crashes (the paper's stable storage): a front end's
   // timestamp must survive, or a restarted home would forget what its clients have seen.
   ken: true,

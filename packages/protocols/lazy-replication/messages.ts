@@ -1,4 +1,4 @@
-import type { ClientId, RequestId } from '@faultline/runtime';
+import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
 import type { VectorTime } from './vector-time.ts';
 
 /**
@@ -9,7 +9,44 @@ export type Req =
   | { readonly type: 'put'; readonly key: string; readonly value: string; readonly seq: number }
   | { readonly type: 'get'; readonly key: string; readonly seq: number };
 
-export type Res = { readonly type: 'put-ok' } | { readonly type: 'get-ok'; readonly value: string | null };
+/**
+ * `stale`: the answer was given without what these replicas had (they had failed, or the
+ * front end that knew what the client had seen had): the client's session starts afresh
+ * with this answer, and the session guarantees and the causal check hold from there on.
+ */
+export type Res =
+  | ({ readonly type: 'put-ok' } & Marks)
+  | ({ readonly type: 'get-ok'; readonly value: string | null } & Marks);
+
+/**
+ * `takeover`: the answer was given by a front end that took the client over from another;
+ * that one may have answered the client's previous request too without knowing of the
+ * takeover, and may answer the client's next request as if the client had seen its answer:
+ * the session starts afresh at this answer and again at the client's next one.
+ */
+export interface Marks {
+  readonly stale?: readonly NodeId[];
+  readonly takeover?: true;
+}
+
+/** Whether the client's session starts afresh at `op`, whose client's previous answered operation is `previous` (see `Res`). */
+export function restartsSession(op: { readonly result?: unknown }, previous: { readonly result?: unknown } | undefined): boolean {
+  return (op.result as Res | undefined)?.stale !== undefined || (previous?.result as Res | undefined)?.takeover === true;
+}
+
+/** The newest answered request of a client known at a replica: its number, what the client had seen then, and the front end that answered. */
+export interface Session {
+  readonly seq: number;
+  readonly ts: VectorTime;
+  readonly at: NodeId;
+  /**
+   * The client may have seen another front end's answer to this request instead: the answer
+   * was given by a front end that took the client over or was stale, two front ends are known
+   * to have answered it (gossip met both), or it is the client's first. The front end asks
+   * every replica before it answers the client's next request as the client's front end.
+   */
+  readonly uncertain?: true;
+}
 
 /** A key's current value: the update that wrote it, with its timestamp and the incarnation that originated it. */
 export interface Slot {
@@ -22,18 +59,24 @@ export interface Slot {
 
 export type Msg =
   /**
-   * Background anti-entropy: the sender's store, timestamp and the replicas it knows,
-   * merged by the receiver, which from then on gossips with the sender too (that is how
-   * a new replica joins: it gossips its empty state to one replica it knows).
+   * Background anti-entropy: the sender's store, timestamp, the replicas it knows and the
+   * clients' sessions it knows, merged by the receiver, which from then on gossips with the
+   * sender too (that is how a new replica joins: it gossips its empty state to one replica it knows).
    */
   | {
       readonly type: 'Gossip';
       readonly ts: VectorTime;
       readonly store: Readonly<Record<string, Slot>>;
       readonly known: readonly string[];
+      readonly sessions: Readonly<Record<ClientId, Session>>;
     }
   /** Front end to replica: serve this request once your timestamp dominates `ts` (the client's). */
-  | { readonly type: 'Serve'; readonly client: ClientId; readonly requestId: RequestId; readonly req: Req; readonly ts: VectorTime }
+  /** `takeover`: the front end took the client over from one that may have applied this put already (see `serve`). */
+  | { readonly type: 'Serve'; readonly client: ClientId; readonly requestId: RequestId; readonly req: Req; readonly ts: VectorTime; readonly takeover?: true }
+  /** Front end to every other replica, before it answers a client whose previous answer another front end may have given: which newest answered request of the client do you know? */
+  | { readonly type: 'Ask'; readonly client: ClientId; readonly requestId: RequestId }
+  /** The answer to `Ask`: the newest answered request of the client this replica knows. */
+  | { readonly type: 'Tell'; readonly client: ClientId; readonly requestId: RequestId; readonly session: Session | null }
   /** Replica to front end: the result, and the replica's timestamp when it answered. */
   | { readonly type: 'Served'; readonly client: ClientId; readonly requestId: RequestId; readonly result: Res; readonly ts: VectorTime };
 

@@ -1,6 +1,7 @@
 import { always, converges, type History, type Operation, type Property } from '@faultline/runtime';
-import type { Req, Res } from './messages.ts';
+import { restartsSession, type Req, type Res } from './messages.ts';
 import type { State } from './state.ts';
+import { answered } from './liveness.ts';
 
 type Op = Operation<Req, Res>;
 
@@ -21,18 +22,23 @@ interface SessionCursor {
   /** Per client, its operations in order and how many of them have been walked. */
   readonly byClient: Map<string, { ops: Op[]; done: number }>;
   readonly seen: Map<string, Seen>;
+  /** Per client, how many times its session has started afresh (see `restartsSession`), and its last answered operation. */
+  readonly epoch: Map<string, number>;
+  readonly previous: Map<string, Op>;
   verdict: string | true;
 }
 
 const cursors = new WeakMap<History<Req, Res>, { ryw: SessionCursor; mr: SessionCursor }>();
-const newCursor = (): SessionCursor => ({ next: 0, byClient: new Map(), seen: new Map(), verdict: true });
+const newCursor = (): SessionCursor => ({ next: 0, byClient: new Map(), seen: new Map(), epoch: new Map(), previous: new Map(), verdict: true });
 
 /**
  * Walks each client's answered operations once, in the client's order (it has one at a
  * time; a pending one is waited for), and finds the first get that returns a value its
  * client had already seen superseded, either by its own put (`put`: read your writes) or
  * by a newer value it read (`get`: monotonic reads). Timed-out operations teach the
- * client nothing.
+ * client nothing. A `stale` answer (given while a replica that had what the client had
+ * seen was down), and the answer after a takeover, start the client's session afresh: the
+ * guarantees hold from there on (see `restartsSession`).
  */
 function scan(history: History<Req, Res>, cursor: SessionCursor, kind: 'put' | 'get'): string | true {
   for (; cursor.next < history.length; cursor.next++) {
@@ -52,7 +58,9 @@ function scan(history: History<Req, Res>, cursor: SessionCursor, kind: 'put' | '
 }
 
 function step(cursor: SessionCursor, op: Op, kind: 'put' | 'get'): string | true {
-  const slot = `${op.client}\u0000${op.req.key}`;
+  if (restartsSession(op, cursor.previous.get(op.client))) cursor.epoch.set(op.client, (cursor.epoch.get(op.client) ?? 0) + 1);
+  cursor.previous.set(op.client, op);
+  const slot = `${op.client}\u0000${cursor.epoch.get(op.client) ?? 0}\u0000${op.req.key}`;
   let seen = cursor.seen.get(slot);
   if (seen === undefined) cursor.seen.set(slot, (seen = { current: null, by: 'get', older: new Set() }));
   const value = op.req.type === 'put' ? op.req.value : op.result?.type === 'get-ok' ? op.result.value : null;
@@ -102,4 +110,4 @@ export const convergesAfterHeal = converges<State, Req, Res>(
   (s) => ({ ts: s.ts, store: s.store }),
 );
 
-export const properties: readonly Property<State, Req, Res>[] = [readYourWrites, monotonicReads, convergesAfterHeal];
+export const properties: readonly Property<State, Req, Res>[] = [readYourWrites, monotonicReads, convergesAfterHeal, answered];

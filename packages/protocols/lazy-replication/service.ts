@@ -15,8 +15,8 @@
  * the client has already seen. That gives read-your-writes and monotonic reads even when a client
  * moves from replica to replica, and, since what a client has seen includes what the
  * writes it read had seen, causal order. If the only replica that had some of what the
- * client has seen fails before gossiping it, no replica will ever catch up: the request
- * stays held (see below).
+ * client has seen fails before gossiping it, no replica can catch up until it is back
+ * (see below for what happens then).
  *
  * Gossip here ships state rather than Ladin's log of updates: every `TIMING.gossipMs` a
  * replica sends its whole store and timestamp to the next replica it knows, in turn,
@@ -28,40 +28,35 @@
  * results are ordered by vector timestamp, writes through one replica stay in the order
  * they were made, and all replicas converge once gossip has gone round.
  *
- * Front ends. In the paper a client talks to the service through a front end on its own
- * machine, which keeps the newest timestamp the client has seen and sends each request,
- * with that timestamp, to some replica. The simulator's clients are generic (a request is
- * made without seeing earlier replies), so here the front end lives at a replica: each
- * client has a home among the founders (`homeOf`, also where the workload sends it
- * first), and any other replica redirects the client there. The front end sends each
- * get to the replicas in turn (a different one for each request, and the next one when a
- * reply is slow), so a client's reads move between replicas as the paper's may; a put is
- * applied at the home replica itself, so that it is applied once (sent to two replicas
- * it would be two writes). The home answers the client itself, so it knows exactly which
- * answer the client saw; a late second answer to a get is folded into the timestamp too.
+ * Front ends (front-end.ts) live at the replica a client talks to and move with it: any
+ * replica can complete a client's request while one is up (the assignment's requirement (1)),
+ * checked by the `answered` property (liveness.ts).
  *
  * Replicas keep their state across crashes (the paper's replicas log to stable storage;
  * here the protocol asks for Ken checkpointing, `ken: true`), so a crash is a slow
- * replica. If a replica's state were lost, the updates only it had would never arrive
- * and requests needing them would stay held; after `TIMING.reportHeldMs` the front end
- * reports that in its log. A new replica joins through any replica: it gossips its empty
+ * replica. While it is down, the updates only it had do not arrive, so the assignment's
+ * rule applies: a replica waits until it has caught up with the client's timestamp
+ * "unless the only back end server containing the data with such a timestamp has failed".
+ * A request held for `TIMING.failoverMs` whose missing updates all come from replicas not
+ * heard from for `TIMING.suspectMs` is served without them, and the answer names those
+ * replicas (`stale`): the client's session starts afresh from there. A new replica joins through any replica: it gossips its empty
  * state there, is added to that replica's list, is gossiped everything back, and the list
  * spreads by gossip.
  */
 import { Service, type ClientId, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
 import { LIMITS, TIMING, type Options } from './config.ts';
-import { FOUNDERS, homeOf } from './home.ts';
+import { reconsider, resend, served, suspected, takeRequest, told } from './front-end.ts';
 import type { Msg, Req, Res, Slot, Timer } from './messages.ts';
-import { initialState, type Ctx, type FrontEnd, type Held, type State } from './state.ts';
-import { dominates, join, weight, type VectorTime } from './vector-time.ts';
+import { initialState, type Ctx, type Held, type State } from './state.ts';
+import { dominates, join, weight } from './vector-time.ts';
 
 export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
-  constructor(private readonly options: Options & { founders?: readonly NodeId[] } = {}) {
+  constructor(private readonly options: Options = {}) {
     super();
   }
 
   override initialState(node: NodeInfo): State {
-    return initialState(node, { ...this.options, founders: this.options.founders ?? FOUNDERS });
+    return initialState(node, this.options);
   }
 
   override onStart(ctx: Ctx): void {
@@ -72,54 +67,33 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
 
   override onTimer(ctx: Ctx): void {
     this.gossip(ctx);
-    const s = ctx.state;
-    const now = ctx.now();
-    for (const client of Object.keys(s.frontEnds).sort()) {
-      const fe = s.frontEnds[client]!;
-      const cur = fe.current;
-      if (cur === null || now - cur.sentMs < TIMING.resendMs) continue;
-      if (!fe.reported && now - cur.sentMs >= TIMING.reportHeldMs) {
-        fe.reported = true;
-        ctx.log(`request ${cur.requestId} of ${client} unanswered for ${TIMING.reportHeldMs} ms: no replica has caught up with what the client has seen`);
-      }
-      // A slow get goes to the next replica; a put stays with the home replica, which applies it once.
-      if (cur.req.type === 'get') cur.server = this.server(ctx, cur.req.seq + cur.sends);
-      cur.sends++;
-      cur.sentMs = now;
-      this.send(ctx, cur.server, { type: 'Serve', client, requestId: cur.requestId, req: cur.req, ts: fe.ts });
-    }
+    resend(ctx, (to, msg) => this.send(ctx, to, msg));
+    reconsider(ctx, (to, msg) => this.send(ctx, to, msg));
+    this.failOver(ctx);
     ctx.setTimer('tick', TIMING.gossipMs);
   }
 
   override onRequest(ctx: Ctx, req: Req, requestId: RequestId, client: ClientId): void {
-    const s = ctx.state;
-    const home = homeOf(client, s.founders);
-    if (home !== s.self) return ctx.redirect(requestId, home);
-    const fe = (s.frontEnds[client] ??= { ts: {}, current: null, last: null, reported: false });
-    if (fe.last?.requestId === requestId) return ctx.reply(requestId, fe.last.result);
-    if (fe.current?.requestId === requestId) return; // a retry: the front end resends on its own timer
-    const server = req.type === 'put' ? s.self : this.server(ctx, req.seq);
-    fe.current = { client, requestId, req, server, sentMs: ctx.now(), sends: 1 };
-    fe.reported = false;
-    this.send(ctx, server, { type: 'Serve', client, requestId, req, ts: fe.ts });
+    takeRequest(ctx, req, requestId, client, (to, msg) => this.send(ctx, to, msg));
   }
 
   override onMessage(ctx: Ctx, from: NodeId, msg: Msg): void {
+    if (from !== ctx.self) ctx.state.heard[from] = ctx.now();
     switch (msg.type) {
       case 'Gossip':
         return this.merge(ctx, from, msg);
-      case 'Serve':
-        if (!this.serve(ctx, { frontEnd: from, client: msg.client, requestId: msg.requestId, req: msg.req, ts: msg.ts })) this.hold(ctx, from, msg);
+      case 'Serve': {
+        const h: Held = { frontEnd: from, client: msg.client, requestId: msg.requestId, req: msg.req, ts: msg.ts, sinceMs: ctx.now(), takeover: msg.takeover === true };
+        if (!this.serve(ctx, h)) this.hold(ctx, h);
         return;
+      }
+      case 'Ask':
+        return this.send(ctx, from, { type: 'Tell', client: msg.client, requestId: msg.requestId, session: ctx.state.sessions[msg.client] ?? null });
+      case 'Tell':
+        return told(ctx, from, msg.client, msg.requestId, msg.session, (to, m) => this.send(ctx, to, m));
       case 'Served':
-        return this.served(ctx, msg.client, msg.requestId, msg.result, msg.ts);
+        return served(ctx, msg.client, msg.requestId, msg.result, msg.ts);
     }
-  }
-
-  /** The replica that serves a get: the replicas in turn, in a stable order. */
-  private server(ctx: Ctx, turn: number): NodeId {
-    const all = [ctx.self, ...ctx.state.known].sort();
-    return all[turn % all.length]!;
   }
 
   /** Sends to a replica, or handles it here if the replica is this one. */
@@ -131,7 +105,21 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
   private merge(ctx: Ctx, from: NodeId, msg: Extract<Msg, { type: 'Gossip' }>): void {
     const s = ctx.state;
     if (!s.known.includes(from) && s.known.length < LIMITS.maxKnown) s.known.push(from);
-    for (const n of msg.known) if (n !== s.self && !s.known.includes(n) && s.known.length < LIMITS.maxKnown) s.known.push(n);
+    for (const n of msg.known) {
+      if (n === s.self || s.known.includes(n) || s.known.length >= LIMITS.maxKnown) continue;
+      s.known.push(n);
+      // Known from now on: suspected once silent for `TIMING.suspectMs` from here.
+      s.heard[n] ??= ctx.now();
+    }
+    for (const client of Object.keys(msg.sessions).sort()) {
+      const theirs = msg.sessions[client]!;
+      const mine = s.sessions[client];
+      if (mine === undefined || theirs.seq > mine.seq) s.sessions[client] = theirs;
+      // Two front ends answered the same request (one took the client over): the client saw one of the two.
+      // A front end keeps its own (it is asked whether another answered the client).
+      else if (theirs.seq === mine.seq && theirs.at !== mine.at && mine.uncertain !== true)
+        s.sessions[client] = { ...(mine.at !== s.self && (theirs.at === s.self || theirs.at > mine.at) ? theirs : mine), uncertain: true };
+    }
     // A store whose timestamp dominates the other's already has every write it has, and the winner of each key.
     if (dominates(s.ts, msg.ts)) return;
     s.ts = join(s.ts, msg.ts);
@@ -144,39 +132,54 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
     for (const h of s.held.splice(0)) if (!this.serve(ctx, h)) s.held.push(h);
   }
 
-  private hold(ctx: Ctx, frontEnd: NodeId, msg: Extract<Msg, { type: 'Serve' }>): void {
+  private hold(ctx: Ctx, h: Held): void {
     const s = ctx.state;
-    if (s.held.some((h) => h.requestId === msg.requestId && h.frontEnd === frontEnd)) return;
+    if (s.held.some((x) => x.requestId === h.requestId && x.frontEnd === h.frontEnd)) return;
     if (s.held.length >= LIMITS.maxHeld) return; // dropped: the front end resends elsewhere
-    s.held.push({ frontEnd, client: msg.client, requestId: msg.requestId, req: msg.req, ts: msg.ts });
+    s.held.push(h);
   }
 
-  /** Serves the request if this replica has caught up with the client's timestamp; false if it must wait. */
-  private serve(ctx: Ctx, h: Held): boolean {
+  /**
+   * The assignment's failure rule: a request held for `TIMING.failoverMs` that waits only
+   * for updates originated by replicas now suspected of having failed is served without them.
+   */
+  private failOver(ctx: Ctx): void {
     const s = ctx.state;
-    const caughtUp = dominates(s.ts, h.ts);
+    if (s.bug === 'no-failover' || s.held.length === 0) return;
+    const now = ctx.now();
+    for (const h of s.held.splice(0)) {
+      const missing = now - h.sinceMs < TIMING.failoverMs ? null : missingFrom(s.ts, h.ts);
+      if (missing === null || !missing.every((n) => suspected(ctx, n)) || !this.serve(ctx, h, missing)) s.held.push(h);
+    }
+  }
+
+  /**
+   * Serves the request if this replica has caught up with the client's timestamp, or
+   * without what the replicas in `stale` had; false if it must wait.
+   */
+  private serve(ctx: Ctx, h: Held, stale: readonly NodeId[] = []): boolean {
+    const s = ctx.state;
+    // A put another front end is known to have answered (the client moved on while it was held here): not applied twice.
+    const session = s.sessions[h.client];
+    if (h.req.type === 'put' && session !== undefined && session.seq >= h.req.seq && session.at !== h.frontEnd) return true;
+    const caughtUp = stale.length > 0 || dominates(s.ts, h.ts);
     if (!caughtUp && !(s.bug === 'answer-before-caught-up' && h.req.type === 'get')) return false;
+    const mark = stale.length > 0 ? { stale } : {};
     let result: Res;
     if (h.req.type === 'put') {
       s.ts = { ...s.ts, [s.id]: (s.ts[s.id] ?? 0) + 1 };
-      s.store[h.req.key] = { value: h.req.value, ts: s.ts, weight: weight(s.ts), origin: s.id };
-      result = { type: 'put-ok' };
+      // A put taken over from a front end that may have applied it already is ordered just
+      // after what the client had seen, not after all this replica has: a second copy then
+      // never overtakes writes that followed the first (seed 47 of the first version).
+      const slot: Slot = { value: h.req.value, ts: s.ts, weight: h.takeover ? weight(h.ts) + 1 : weight(s.ts), origin: s.id };
+      const mine = s.store[h.req.key];
+      if (mine === undefined || later(slot, mine)) s.store[h.req.key] = slot;
+      result = { type: 'put-ok', ...mark };
     } else {
-      result = { type: 'get-ok', value: s.store[h.req.key]?.value ?? null };
+      result = { type: 'get-ok', value: s.store[h.req.key]?.value ?? null, ...mark };
     }
     this.send(ctx, h.frontEnd, { type: 'Served', client: h.client, requestId: h.requestId, result, ts: s.ts });
     return true;
-  }
-
-  /** At the front end: the client has now seen `ts` (even a late second answer counts); answer it if it is still waiting. */
-  private served(ctx: Ctx, client: ClientId, requestId: RequestId, result: Res, ts: VectorTime): void {
-    const fe: FrontEnd | undefined = ctx.state.frontEnds[client];
-    if (fe === undefined) return;
-    if (!dominates(fe.ts, ts)) fe.ts = join(fe.ts, ts);
-    if (fe.current?.requestId !== requestId) return;
-    fe.current = null;
-    fe.last = { requestId, result };
-    ctx.reply(requestId, result);
   }
 
   /** Gossips to one known replica per tick, in turn (so each hears from each every few ticks). */
@@ -184,8 +187,15 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
     const s = ctx.state;
     if (s.known.length === 0) return;
     s.gossipTurn = (s.gossipTurn + 1) % s.known.length;
-    ctx.send(s.known[s.gossipTurn]!, { type: 'Gossip', ts: s.ts, store: s.store, known: s.known });
+    ctx.send(s.known[s.gossipTurn]!, { type: 'Gossip', ts: s.ts, store: s.store, known: s.known, sessions: s.sessions });
   }
+}
+
+/** The replicas whose updates `have` lacks of those in `want` (an incarnation `n2.8841` names replica n2), sorted. */
+function missingFrom(have: Readonly<Record<string, number>>, want: Readonly<Record<string, number>>): NodeId[] {
+  const nodes = new Set<NodeId>();
+  for (const id in want) if ((have[id] ?? 0) < want[id]!) nodes.add(id.slice(0, id.lastIndexOf('.')));
+  return [...nodes].sort();
 }
 
 /** The total order on writes of one key: by timestamp weight (so causal order is kept), then by originating incarnation, then by value. */

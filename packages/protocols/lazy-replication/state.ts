@@ -1,6 +1,6 @@
 import type { ClientId, Context, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
 import type { Bug, Options } from './config.ts';
-import type { Msg, Req, Res, Slot, Timer } from './messages.ts';
+import type { Msg, Req, Res, Session, Slot, Timer } from './messages.ts';
 
 /** A request a front end has sent to a replica (at most one per client), or a replica is holding. */
 export interface Pending {
@@ -9,37 +9,49 @@ export interface Pending {
   readonly req: Req;
 }
 
-/** A client's front end, kept at its home replica: the newest timestamp the client has seen and its request in flight. */
+/** A client's front end, at the replica the client talks to: the newest timestamp the client has seen and its request in flight. */
 export interface FrontEnd {
   ts: Record<string, number>;
-  /** The request in flight: the replica serving it, when it was last sent and how many times. */
-  current: (Pending & { server: NodeId; sentMs: number; sends: number }) | null;
+  /**
+   * The request in flight: the replica serving it, when it was last sent and how many
+   * times, `stale`: the replicas whose knowledge of the client the front end lacked, and
+   * whether it took the client over from another front end for this request. `asking`: the
+   * replicas asked whether another front end answered the client (see `told`) that have not
+   * told yet, and since when it asks; the request goes to its replica once none is left.
+   */
+  current: (Pending & { server: NodeId; sentMs: number; sends: number; stale: NodeId[]; takeover: boolean; asking: NodeId[]; askedMs: number }) | null;
   /** The last answered request, so that a client's retry of it is answered again, not re-run. */
   last: { requestId: RequestId; result: Res } | null;
-  /** The first time a request waited longer than `TIMING.reportHeldMs`; reported once. */
-  reported: boolean;
+  /** A request this front end is not yet sure it knows the client's session for: since when it has seen it (it looks again at every tick). */
+  unsure: (Pending & { sinceMs: number }) | null;
 }
 
 /** A request held by a replica until its timestamp dominates the client's. */
 export interface Held extends Pending {
   readonly frontEnd: NodeId;
   readonly ts: Record<string, number>;
+  /** When it was first held (local clock). */
+  readonly sinceMs: number;
+  readonly takeover: boolean;
 }
 
 export interface State {
   readonly self: NodeId;
   readonly bug: Bug | null;
-  readonly founders: readonly NodeId[];
   /** This incarnation's entry in vector timestamps: `${self}.${random}`, drawn at the first start (Ken keeps it across restarts). */
   id: string;
   /** The replicas it gossips with (bounded). */
   known: NodeId[];
   /** The index in `known` of the replica it gossiped with last. */
   gossipTurn: number;
+  /** When each replica was last heard from (local clock): one silent for `TIMING.suspectMs` is taken to have failed. */
+  heard: Record<NodeId, number>;
   /** The value timestamp: every update reflected in `store`. */
   ts: Record<string, number>;
   store: Record<string, Slot>;
-  /** The front ends of the clients whose home this replica is. */
+  /** Per client, the newest answered request known here (from this front end or by gossip). */
+  sessions: Record<ClientId, Session>;
+  /** The front ends of the clients that have talked to this replica. */
   frontEnds: Record<ClientId, FrontEnd>;
   /** Requests waiting until this replica has caught up, oldest first (bounded). */
   held: Held[];
@@ -47,16 +59,17 @@ export interface State {
 
 export type Ctx = Context<State, Msg, Res, Timer>;
 
-export function initialState(node: NodeInfo, options: Options & { founders: readonly NodeId[] }): State {
+export function initialState(node: NodeInfo, options: Options): State {
   return {
     self: node.self,
     bug: options.bug ?? null,
-    founders: options.founders,
     id: '',
     known: node.cluster.filter((n) => n !== node.self),
     gossipTurn: 0,
+    heard: {},
     ts: {},
     store: {},
+    sessions: {},
     frontEnds: {},
     held: [],
   };

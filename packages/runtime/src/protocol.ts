@@ -1,5 +1,6 @@
 import type { NodeSpec } from './cluster.ts';
 import { FAULT_KINDS, type FaultKind } from './faults.ts';
+import type { Operation } from './history.ts';
 import type { Property } from './properties.ts';
 import type { AnyService } from './service.ts';
 import { workloadProblems, type WorkloadSpec } from './workload.ts';
@@ -17,6 +18,13 @@ import { workloadProblems, type WorkloadSpec } from './workload.ts';
 export interface ConsistencySpec {
   readonly model: ConsistencyModel;
   readonly level: ConsistencyLevel;
+  /**
+   * Answers after which the client's session starts afresh (lazy replication's answers
+   * given while a replica that had what the client had seen was down): the check takes
+   * that operation and the client's later ones as a new client's. `previous` is the client's
+   * previous answered operation (undefined for its first).
+   */
+  readonly restartsSession?: (op: Operation, previous: Operation | undefined) => boolean;
 }
 
 export const CONSISTENCY_MODELS = ['kv', 'collection'] as const;

@@ -36,7 +36,7 @@ export { checkSequentialPerKey } from './checkers/sequential-per-key.ts';
 export { collectionModel, type CollectionReq, type CollectionRes, type CollectionState } from './checkers/collection-model.ts';
 export { checkCausal, type CausalResult, type CausalAnomaly } from './checkers/causal.ts';
 export { causallyConsistent, type CausalPropertyOptions } from './checkers/causal-property.ts';
-export { consistencyProperty, protocolProperties } from './checkers/consistency-property.ts';
+export { consistencyProperty, protocolProperties, restartSessions } from './checkers/consistency-property.ts';
 export { shrink, type ShrinkOptions, type ShrinkProgress, type ShrinkResult, type RunSize } from './shrink.ts';
 export { SCHEDULE_VERSION, choicesProblems, scheduleOptions, scheduleProblems, type Schedule } from './schedule.ts';
 export { Choices, ChoiceOverrun, MAX_DEFAULT_DRAWS_PER_EVENT, type ChoiceSequence } from './choices.ts';
