@@ -75,9 +75,15 @@ describe('epidemic-collection at level sequential-per-item (epidemic-collection-
     expect(r.failures.map((f) => `seed ${f.seed}: ${f.property}: ${f.message}`)).toEqual([]);
   });
 
-  it('seed 496: a remove of an element whose earlier remove is still pending at its home waits (it answered "absent", then a crash undid that remove)', () => {
-    const r = simulate({ protocol: epidemicCollectionSequential, seed: 496, trace: 'none' });
+  it('seed 496 without Ken: a remove of an element whose earlier remove is still pending at its home waits (it answered "absent", then a crash undid that remove)', () => {
+    const r = simulate({ protocol: epidemicCollectionSequential, seed: 496, trace: 'none', ken: false });
     expect(r.violation?.property).toBeUndefined();
+  });
+
+  it('runs under Ken: seed 332 loses an acknowledged add with volatile state (both holders crash), not with Ken', () => {
+    expect(epidemicCollectionSequential.ken).toBe(true);
+    expect(simulate({ protocol: epidemicCollectionSequential, seed: 332, trace: 'none', ken: false }).violation?.property).toBe('acknowledged-adds-survive');
+    expect(simulate({ protocol: epidemicCollectionSequential, seed: 332, trace: 'none' }).violation?.property).toBeUndefined();
   });
 
   it('the check bites: level eventual breaks sequential consistency per item on most seeds', () => {
