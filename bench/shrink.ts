@@ -1,14 +1,7 @@
 import { protocols } from '@faultline/protocols';
 import { campaign, scheduleOptions, shrink } from '@faultline/simulator';
-import { sliceSize } from './slice.ts';
+import { SEEDS, sliceSize } from './slice.ts';
 
-/**
- * Seeds searched for each variant's first failure, as `faultline test P --bug B --seeds 1000
- * --fail-fast`: the issue's 300 find the same first failure wherever one fails in them, and
- * the rest find one too (primary-backup stale-primary-reads first fails on seed 709 since
- * late joiners vote), so every variant has a row.
- */
-const SEEDS = 1_000;
 /** Per failure, as `faultline test` shrinks it: its run budget and its default wall budget. */
 const MAX_RUNS = 5_000;
 const BUDGET_MS = 20_000;
