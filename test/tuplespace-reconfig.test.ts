@@ -5,7 +5,7 @@
 import { campaign, simulate } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '@faultline/runtime';
-import { handedOver, noDoubleTake, tuplespace, weakOpsConverge, type Req, type Res, type State } from '../packages/protocols/tuplespace/index.ts';
+import { handedOver, noDoubleTake, partitionOf, tuplespace, weakOpsConverge, type Req, type Res, type State } from '../packages/protocols/tuplespace/index.ts';
 
 const historyOf = (r: { history: readonly unknown[] }) => r.history as readonly Operation<Req, Res>[];
 
@@ -63,6 +63,22 @@ describe('leaving a running tuplespace', () => {
       expect(n5.leader).not.toBe('n4');
       const takes = historyOf(r).filter((o) => (o.req.type === 'in' || o.req.type === 'inp') && o.status === 'ok' && o.result?.type === 'tuple' && o.node !== undefined && n5.group.includes(o.node) && o.invokeMs > 8_000);
       expect(takes.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('seeds that failed weak-ops-converge once pass: leavers left behind (453, 1195, 1643, 1497), a joiner admitted by both partitions (1299)', () => {
+    for (const seed of [453, 1195, 1643, 1497, 1299]) expect(simulate({ protocol: tuplespace, seed }).violation, `seed ${seed}`).toBeUndefined();
+  });
+
+  it('a joiner admitted by two partitions answers the second with Elsewhere and is removed there (seed 1299: n7, in partition 1, added to partition 0 by a late Join)', () => {
+    const r = simulate({ protocol: tuplespace, seed: 1299 });
+    const states = new Map(r.nodes.map((n) => [n.id, n.state as State]));
+    expect(states.get('n7')!.partition).toBe(1);
+    const p0 = [...states.values()].filter((s) => s.partition === 0 && s.leaving !== 'left');
+    expect(p0.some((s) => s.log.slice(0, s.commit).some((e) => e.kind === 'config' && e.group.includes('n7')))).toBe(true); // it was admitted there
+    for (const s of p0) {
+      expect(s.group).not.toContain('n7');
+      for (const t of Object.values(s.tuples)) expect(partitionOf(String(t[0]), s.groups.length)).toBe(0); // and nothing of partition 1 came through it
     }
   });
 

@@ -67,8 +67,22 @@ export function onLeft(ctx: Ctx): void {
   if (ctx.state.leaving === 'leaving') markLeft(ctx.state, ctx.self);
 }
 
-/** Appends the group without `node`, if no other change is under way and the group keeps `GROUP_SIZE` replicas. */
-function proposeRemoval(ctx: Ctx, node: NodeId): void {
+/**
+ * At the sequencer: a member of its group replicates another partition. Two sequencers
+ * each admitted the same joiner (a Join passed on late, by a node that did not know it
+ * had been admitted elsewhere: groups are learnt by gossip, and since leaves a shorter
+ * list is not always the older one). The joiner follows the first that reached it and
+ * answers the other's Accepts with `Elsewhere`: it is removed at once, whatever the
+ * group's size, since it holds nothing and would never vote or acknowledge (a member
+ * that counts in every majority and never answers costs the group a replica's worth of
+ * fault tolerance, or all its progress).
+ */
+export function onElsewhere(ctx: Ctx, from: NodeId): void {
+  if (isLeader(ctx) && ctx.state.group.includes(from)) proposeRemoval(ctx, from, 0);
+}
+
+/** Appends the group without `node`, if no other change is under way and the group keeps more than `keep` replicas. */
+function proposeRemoval(ctx: Ctx, node: NodeId, keep = GROUP_SIZE): void {
   const s = ctx.state;
-  if (canReconfigure(s) && s.group.length > GROUP_SIZE) append(ctx, { kind: 'config', view: s.view, group: s.group.filter((m) => m !== node) }); // else it asks again
+  if (canReconfigure(s) && s.group.length > keep) append(ctx, { kind: 'config', view: s.view, group: s.group.filter((m) => m !== node) }); // else it asks again
 }

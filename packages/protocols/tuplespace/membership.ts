@@ -7,6 +7,9 @@
  * change) and every earlier config entry are committed (one change at a time: see viewchange.ts for why). When it
  * commits, the joiner is a member: the sequencer sends it the whole log, and its pulls
  * bring it every tuple written so far (the state transfer is the anti-entropy path).
+ * Groups of other partitions are learnt by gossip, so a late Join can get a joiner
+ * admitted by a second partition too: it follows the first and answers the second's
+ * Accepts with `Elsewhere`, and that sequencer removes it (leave.ts).
  */
 import type { NodeId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';

@@ -75,6 +75,11 @@ export type Msg =
   | { readonly type: 'Leave'; readonly ready: boolean }
   /** The sequencer's answer once the leaver is not in its committed group: it has left. */
   | { readonly type: 'Left' }
+  /**
+   * A replica of another partition to a sequencer whose group names it (a Join that
+   * arrived late was admitted twice): remove me, I replicate nothing of yours.
+   */
+  | { readonly type: 'Elsewhere' }
   /** The answer to a Join: the partitions' groups as the sender knows them, to route requests by. */
   | { readonly type: 'Map'; readonly groups: readonly (readonly NodeId[])[] };
 

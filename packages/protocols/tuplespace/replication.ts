@@ -56,7 +56,9 @@ export function sendLog(ctx: Ctx, member: NodeId): void {
 /** A member's side of an Accept. */
 export function onAccept(ctx: Ctx, from: NodeId, msg: AcceptMsg): void {
   const s = ctx.state;
-  if (msg.view < s.view || (s.partition >= 0 && msg.partition !== s.partition) || !msg.group.includes(ctx.self)) {
+  const elsewhere = s.partition >= 0 && msg.partition !== s.partition;
+  if (msg.view < s.view || elsewhere || !msg.group.includes(ctx.self)) {
+    if (elsewhere && msg.group.includes(ctx.self)) return ctx.send(from, { type: 'Elsewhere' }); // admitted by two partitions (leave.ts)
     ctx.send(from, { type: 'Ack', view: s.view, leader: s.leader, ok: false, length: 0 });
     return;
   }

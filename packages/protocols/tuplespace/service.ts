@@ -54,7 +54,7 @@
 import { Service, type ClientId, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
 import { FOUNDERS, LEAVES, TIMING, type Options } from './config.ts';
 import type { Msg, Req, Res, Timer } from './messages.ts';
-import { leaveRound, onLeave, onLeft } from './leave.ts';
+import { leaveRound, onElsewhere, onLeave, onLeft } from './leave.ts';
 import { joinRound, onJoin, onMap } from './membership.ts';
 import { isLeader, onAccept, onAck, sendLog } from './replication.ts';
 import { initialState, type Ctx, type State } from './state.ts';
@@ -144,6 +144,8 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
         return onLeave(ctx, from, msg.ready);
       case 'Left':
         return onLeft(ctx);
+      case 'Elsewhere':
+        return onElsewhere(ctx, from);
       default:
         return assertNever(msg);
     }

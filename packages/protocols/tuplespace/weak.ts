@@ -8,7 +8,7 @@ import { LIMITS } from './config.ts';
 import type { OutBatch } from './messages.ts';
 import { serveBlocked } from './strong.ts';
 import { firstMatch, originOf, type Ctx } from './state.ts';
-import { copy, type Template, type Tuple } from './tuples.ts';
+import { copy, partitionOf, type Template, type Tuple } from './tuples.ts';
 
 export function onOut(ctx: Ctx, id: RequestId, tuple: Tuple): void {
   const s = ctx.state;
@@ -34,6 +34,8 @@ export function onRead(ctx: Ctx, id: RequestId, template: Template, blocking: bo
 /** Appends the part of a batch that continues this replica's copy of the origin's outs. */
 export function applyOuts(ctx: Ctx, batch: OutBatch): void {
   const s = ctx.state;
+  const first = batch.outs[0];
+  if (first === undefined || partitionOf(first.tuple[0], s.groups.length) !== s.partition) return; // an origin writes one partition's outs: another's (from a node admitted twice, leave.ts) are not this replica's to hold
   const have = (s.outs[batch.origin] ??= []);
   let added = false;
   batch.outs.forEach((o, i) => {
