@@ -125,7 +125,7 @@ export function structuralHash(v: unknown): number {
       if (Number.isSafeInteger(v)) return leaf.reset(Tag.Int).num(v < 0 ? -v : v).int(v < 0 ? 1 : 0).value();
       return Number.isFinite(v) ? leaf.reset(Tag.Number).text(String(v)).value() : NULL;
     case 'string':
-      return leaf.reset(Tag.Text).text(v).value();
+      return textHash(v);
     case 'bigint':
       return leaf.reset(Tag.BigInt).text(String(v)).value();
     case 'object':
@@ -141,8 +141,7 @@ const texts = new Map<string, number>();
 const MAX_CACHED_TEXTS = 1 << 16;
 const MAX_CACHED_TEXT_LENGTH = 64;
 
-/** `structuralHash` of a text. */
-export function textHash(s: string): number {
+function textHash(s: string): number {
   const hit = texts.get(s);
   if (hit !== undefined) return hit;
   const h = leaf.reset(Tag.Text).text(s).value();
@@ -179,7 +178,7 @@ function objectHash(v: object): number {
       for (const k in o) {
         if (!Object.hasOwn(o, k)) continue;
         const x = o[k];
-        if (x !== undefined) u.add(leaf.reset(Tag.Text).text(k).value(), structuralHash(x));
+        if (x !== undefined) u.add(textHash(k), structuralHash(x));
       }
     }
     h = u.value(v instanceof Map ? Tag.Map : v instanceof Set ? Tag.Set : Tag.Object);
