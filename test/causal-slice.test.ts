@@ -3,10 +3,14 @@ import { causalSlice, scheduleOptions, shrink, simulate, type CausalSlice, type 
 import { protocols } from '@faultline/protocols';
 
 /**
- * The slice checked against happened-before computed from the log alone, by another
- * algorithm than the slice's vector clocks: walk the trace's dependency graph backwards
- * from the violation's sinks (each record depends on the record before it at the same
- * place, and a receipt on the message's send) and collect what is reachable.
+ * The slice checked against the dependencies computed from the log alone, by another
+ * algorithm than the slice's backward walk: a forward pass that carries, for each place,
+ * the set of records its state depends on (a bit set), and for each message the set its
+ * send depended on. Happened-before narrowed to what can carry an effect: a record depends
+ * on the first record of its turn (its records with the same event index at the same place)
+ * and on the turn's state change before it, the first on the last record that changed the
+ * place's state, and a receipt on its message's send; a turn that changed nothing and a
+ * send change no place's state.
  */
 
 /** Where a record happens, read off the record itself. */
@@ -22,30 +26,60 @@ function place(r: TraceRecord): string | undefined {
 
 const SENDS = new Set(['send', 'attempt', 'reply', 'redirect']);
 const RECEIPTS = new Set(['deliver', 'request', 'complete', 'stale-reply']);
+/** What a place keeps from a record on: a node's start, state, faults and durable writes; a client's operations begun and ended. */
+const CHANGES = new Set(['start', 'state', 'fault', 'durable', 'invoke', 'complete', 'timeout', 'give-up']);
 
-/** Every record reachable backwards from `from` (included). */
+class Bits {
+  readonly words: Uint32Array;
+  constructor(n: number) {
+    this.words = new Uint32Array((n >> 5) + 1);
+  }
+  add(k: number): this {
+    this.words[k >> 5]! |= 1 << (k & 31);
+    return this;
+  }
+  or(b: Bits | undefined): this {
+    if (b !== undefined) for (let w = 0; w < this.words.length; w++) this.words[w]! |= b.words[w]!;
+    return this;
+  }
+  has(k: number): boolean {
+    return (this.words[k >> 5]! & (1 << (k & 31))) !== 0;
+  }
+}
+
+/** Every record the records `from` depend on (`from` included). */
 function reachableBack(trace: readonly TraceRecord[], from: readonly number[]): Set<number> {
-  const before: number[][] = trace.map(() => []);
-  const lastAt = new Map<string, number>();
-  const sendOf = new Map<number, number>();
+  const n = trace.length;
+  const closure: (Bits | undefined)[] = [];
+  const stateOf = new Map<string, Bits>();
+  const turnOf = new Map<string, { i: number; origin: Bits; state?: Bits }>();
+  /** Per place, the first records of the turns since its last durable write (Ken releases their outputs then). */
+  const held = new Map<string, Bits[]>();
+  const sent = new Map<number, Bits>();
   trace.forEach((r, k) => {
     const p = place(r);
     if (p === undefined) return;
-    if (lastAt.has(p)) before[k]!.push(lastAt.get(p)!);
-    lastAt.set(p, k);
     const m = (r as { m?: number }).m;
-    if (RECEIPTS.has(r.k) && m !== undefined && sendOf.has(m)) before[k]!.push(sendOf.get(m)!);
-    if (SENDS.has(r.k) && m !== undefined) sendOf.set(m, k);
+    const own = new Bits(n).add(k);
+    const turn = turnOf.get(p);
+    if (turn !== undefined && turn.i === r.i) {
+      // A turn's records after its state change are shown with it.
+      own.or(turn.origin).or(turn.state);
+      if (r.k === 'state') turn.state = own;
+    } else {
+      own.or(stateOf.get(p));
+      if (r.k === 'durable') for (const origin of held.get(p)?.splice(0) ?? []) own.or(origin);
+      else held.set(p, [...(held.get(p) ?? []), own]);
+      turnOf.set(p, { i: r.i, origin: own });
+    }
+    if (RECEIPTS.has(r.k) && m !== undefined) own.or(sent.get(m));
+    if (SENDS.has(r.k) && m !== undefined) sent.set(m, own);
+    if (CHANGES.has(r.k)) stateOf.set(p, own);
+    closure[k] = own;
   });
-  const seen = new Set<number>();
-  const todo = [...from];
-  while (todo.length > 0) {
-    const k = todo.pop()!;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    todo.push(...before[k]!);
-  }
-  return seen;
+  const all = new Bits(n);
+  for (const k of from) all.or(closure[k]);
+  return new Set(trace.map((_r, k) => k).filter((k) => all.has(k)));
 }
 
 /** The records of the violating event: the ones just before the violation with its event index. */
@@ -68,14 +102,14 @@ function namedOperations(trace: readonly TraceRecord[], violation: number): numb
   return [...last.values()];
 }
 
-/** The last record of each node the violation's message names as a word (the roots when the two above give none). */
+/** The last state of each node the violation's message names as a word (the roots when the two above give none). */
 function namedNodes(trace: readonly TraceRecord[], violation: number): number[] {
   const v = trace[violation]!;
   const words = new Set((v.k === 'violation' ? v.message : '').split(/[^A-Za-z0-9_]+/));
   const last = new Map<string, number>();
   trace.slice(0, violation).forEach((r, k) => {
     const p = place(r);
-    if (p !== undefined && words.has(p) && r.k !== 'fault') last.set(p, k);
+    if (p !== undefined && words.has(p) && CHANGES.has(r.k) && r.k !== 'fault') last.set(p, k);
   });
   return [...last.values()];
 }

@@ -27,13 +27,12 @@ describe('the causal slice story', () => {
     ];
     const slice = causalSlice(trace)!;
     expect(sliceStory(trace, slice, plain, 200)).toEqual([
-      'causal slice: 10 records of 14, the ones the violation depends on',
+      'causal slice: 9 records of 14, the ones the violation depends on',
       '  1. n1   1.500 ms  start',
       '  2. c1   3.000 ms  c1 invoke c1:1 {"put":"x"}',
       '     c1 -> n1 c1:1 try 1 #1',
       '  3. n1   4.500 ms  request c1:1 from c1 #1 {"put":"x"}',
       '     state: log: +1 ["x"]',
-      '     send n1 -> n2 #2 {"type":"Rep","v":"x"}',
       '     reply c1:1 -> c1 #3 "ok"',
       '  4. c1   7.500 ms  c1 complete c1:1 = "ok" (from n1)',
       '  5. n1   9.000 ms  FAULT crash n1',

@@ -1,6 +1,5 @@
 import type { TraceRecord } from './trace.ts';
-import { isSend, laneOf } from './trace-lanes.ts';
-import { vectorClocks, type VectorClock } from './vector-clocks.ts';
+import { isReceive, isSend, laneOf } from './trace-lanes.ts';
 
 /**
  * The causal slice of a failed run: the trace records the violation depends on, positions
@@ -16,8 +15,8 @@ export interface CausalSlice {
 }
 
 /**
- * Of a run's full trace, only the records that happened-before its violation, plus the
- * faults that cut messages that matter. Undefined when the trace holds no violation.
+ * Of a run's full trace, only the records the violation depends on, plus the faults that
+ * cut messages that matter. Undefined when the trace holds no violation.
  *
  * What the violation is seen on (its sinks, the roots of the slice): the records the
  * property read, as far as the trace and the message tell them.
@@ -27,48 +26,112 @@ export interface CausalSlice {
  *   acknowledged...": the operation the property judged, and by way of its reply the node
  *   that answered).
  * - When neither gives a record on a lane (an `eventually` property, checked at
- *   quiescence, whose message names no operation), the last record of each node the
+ *   quiescence, whose message names no operation), the last state of each node the
  *   message names as a word (`n3` in "n3 (seq 2) and n1 (seq 2) have different stores",
  *   also inside `1.n1.1` or `n3#1`): the states the property compared.
- * - When the message names no node either, the last record of every lane: the whole run
- *   up to the violation.
- * Other roots change little (docs/simulator.md has the figures): a node's turn that hears
- * heartbeats from every node has almost the whole run before it, and dropping the
- * violating event's records for the named ones would lose the turn that broke the property.
+ * - When the message names no node either, the last state of every lane.
  *
- * A record is in the slice when it is a sink or happened-before one, by vector clocks
- * (`vectorClocks`: send before receipt, a lane's own order, a node's turns across crashes,
- * a timer after the turns of its node, a client's request before its reply). Then the
- * faults that cut messages that matter are added: a drop or the duplicate of a message
- * sent in the slice, the partition in force when it was dropped for a partition, the crash
- * that had its receiver down, and every crash and pause, before the violation, of a node
- * that has records in the slice (a crashed node's silence is what others time out on).
+ * A record is in the slice when it is a sink or a sink depends on it (`dependencies`):
+ * happened-before (vector clocks: `vectorClocks`) narrowed to what can carry an effect.
+ * A receipt depends on its message's send; a turn on the last record before it that changed
+ * its lane's state (`changesState`), so a turn that changed nothing (a tick that found
+ * nothing to do) orders nothing after it, and a send orders nothing after it on its own
+ * lane: only its receipt depends on it. Then the faults that cut messages that matter are
+ * added: a drop or the duplicate of a message sent in the slice, the drop of a message to a
+ * lane of the slice that goes on in the slice after it (it went on without the message),
+ * the partition in force when it was dropped for a partition, the crash that had its
+ * receiver down, and every crash and pause, before the violation, of a node that has
+ * records in the slice (a crashed node's silence is what others time out on).
  */
 export function causalSlice(trace: readonly TraceRecord[]): CausalSlice | undefined {
   const violation = trace.findIndex((r) => r.k === 'violation');
   if (violation < 0) return undefined;
   const v = trace[violation]!;
-  const clocks = vectorClocks(trace);
-  const sinks = sinksOf(trace, violation, v.k === 'violation' ? v.message : '', clocks);
-  // A lane record happened-before (or is) a sink exactly when its own entry is at most the
-  // sinks' merged clock's entry for its lane.
-  const frontier: Record<string, number> = {};
-  for (const s of sinks) for (const [lane, n] of Object.entries(clocks[s]!)) if (n > (frontier[lane] ?? 0)) frontier[lane] = n;
+  const deps = dependencies(trace, violation);
+  const sinks = sinksOf(trace, violation, v.k === 'violation' ? v.message : '');
   const inSlice = new Set<number>();
-  for (let k = 0; k < violation; k++) {
-    const lane = laneOf(trace[k]!);
-    if (lane !== undefined && clocks[k]![lane]! <= (frontier[lane] ?? 0)) inSlice.add(k);
+  const todo = [...sinks];
+  while (todo.length > 0) {
+    const k = todo.pop()!;
+    if (inSlice.has(k)) continue;
+    inSlice.add(k);
+    for (const d of deps[k]!) todo.push(d);
   }
   for (const k of cuttingFaults(trace, violation, inSlice)) inSlice.add(k);
   inSlice.add(violation);
   return { records: [...inSlice].sort((a, b) => a - b), sinks, violation };
 }
 
+/**
+ * Whether a lane record changes what its lane holds, so that whatever the lane does later
+ * depends on it: a node's start, state change, fault and durable write (under Ken), a
+ * client's operation begun, completed, timed out or given up. Not: a message taken in or a
+ * timer fired (the turn's `state` record says whether it changed anything), nor what the
+ * lane sends, logs or loses.
+ */
+export function changesState(r: TraceRecord): boolean {
+  switch (r.k) {
+    case 'start':
+    case 'state':
+    case 'fault':
+    case 'durable':
+    case 'invoke':
+    case 'complete':
+    case 'timeout':
+    case 'give-up':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * For each record before `violation`, the records it depends on directly. A lane's records
+ * of one simulation event are one turn, begun by its first record (the origin: what came
+ * in, the timer, the start, the fault). The origin depends on the last record before it
+ * that changed its lane's state, and a receipt also on its message's send; every other
+ * record of the turn (its state change, its sends) depends on the origin, and what the turn
+ * sent on its state change too: the turn's step of the story shows what it changed along
+ * with what it sent (one record, where a turn changed something). A durable write
+ * (Ken) releases what the turns since the last one sent, so it depends on their origins too.
+ */
+function dependencies(trace: readonly TraceRecord[], violation: number): number[][] {
+  const deps: number[][] = trace.map(() => []);
+  const lastChange = new Map<string, number>();
+  const turn = new Map<string, { i: number; origin: number; state?: number }>();
+  /** Origins since the last durable write, per lane. */
+  const unreleased = new Map<string, number[]>();
+  const sendOf = new Map<number, number>();
+  for (let k = 0; k < violation; k++) {
+    const r = trace[k]!;
+    const lane = laneOf(r);
+    if (lane === undefined) continue;
+    const open = turn.get(lane);
+    if (open !== undefined && open.i === r.i) {
+      deps[k]!.push(open.origin);
+      if (open.state !== undefined) deps[k]!.push(open.state);
+      if (r.k === 'state') open.state = k;
+    } else {
+      turn.set(lane, { i: r.i, origin: k });
+      const before = lastChange.get(lane);
+      if (before !== undefined) deps[k]!.push(before);
+      let origins = unreleased.get(lane);
+      if (origins === undefined) unreleased.set(lane, (origins = []));
+      if (r.k === 'durable') deps[k]!.push(...origins.splice(0));
+      else origins.push(k);
+    }
+    if (isReceive(r) && sendOf.has(r.m)) deps[k]!.push(sendOf.get(r.m)!);
+    if (isSend(r)) sendOf.set(r.m, k);
+    if (changesState(r)) lastChange.set(lane, k);
+  }
+  return deps;
+}
+
 /** The sinks of `causalSlice`, as positions in `trace`, ascending. */
-function sinksOf(trace: readonly TraceRecord[], violation: number, message: string, clocks: readonly (VectorClock | undefined)[]): number[] {
+function sinksOf(trace: readonly TraceRecord[], violation: number, message: string): number[] {
   const event = trace[violation]!.i;
   const sinks = new Set<number>();
-  for (let k = violation - 1; k >= 0 && trace[k]!.i === event; k--) if (clocks[k] !== undefined) sinks.add(k);
+  for (let k = violation - 1; k >= 0 && trace[k]!.i === event; k--) if (laneOf(trace[k]!) !== undefined) sinks.add(k);
   const named = namedOperations(trace, violation, message);
   const lastOf = new Map<string, number>();
   for (let k = 0; k < violation; k++) {
@@ -80,7 +143,7 @@ function sinksOf(trace: readonly TraceRecord[], violation: number, message: stri
     const last = new Map<string, number>();
     for (let k = 0; k < violation; k++) {
       const lane = laneOf(trace[k]!);
-      if (lane !== undefined) last.set(lane, k);
+      if (lane !== undefined && changesState(trace[k]!)) last.set(lane, k);
     }
     const nodes = namedNodes(trace, message);
     const roots = [...last].filter(([lane]) => nodes.has(lane));
@@ -120,11 +183,15 @@ function namedOperations(trace: readonly TraceRecord[], violation: number, messa
 function cuttingFaults(trace: readonly TraceRecord[], violation: number, slice: ReadonlySet<number>): number[] {
   const sent = new Set<number>();
   const nodes = new Set<string>();
+  /** Per lane, the last record of it in the slice. */
+  const lastOn = new Map<string, number>();
   for (const k of slice) {
     const r = trace[k]!;
     if (isSend(r)) sent.add(r.m);
     if (r.k !== 'fault' && 'node' in r && typeof r.node === 'string') nodes.add(r.node);
     if (r.k === 'deliver') nodes.add(r.to);
+    const lane = laneOf(r);
+    if (lane !== undefined && k > (lastOn.get(lane) ?? -1)) lastOn.set(lane, k);
   }
   const out: number[] = [];
   let partition = -1;
@@ -139,10 +206,13 @@ function cuttingFaults(trace: readonly TraceRecord[], violation: number, slice: 
         if (f.kind === 'crash') lastCrash.set(f.node, k);
         if (nodes.has(f.node)) out.push(k);
       }
-    } else if ((r.k === 'drop' || r.k === 'dup') && sent.has(r.m)) {
-      out.push(k);
-      if (r.k === 'drop' && r.reason === 'partition' && partition >= 0) out.push(partition);
-      if (r.k === 'drop' && r.reason === 'down' && lastCrash.has(r.to)) out.push(lastCrash.get(r.to)!);
+    } else if (r.k === 'dup' && sent.has(r.m)) out.push(k);
+    else if (r.k === 'drop' && (sent.has(r.m) || (lastOn.get(r.to) ?? -1) > k)) {
+      // A message whose send is not in the slice matters only as what its receiver went on
+      // without: the fault that cut it stands for it (the loss itself, when it was lost).
+      if (sent.has(r.m) || r.reason === 'loss') out.push(k);
+      if (r.reason === 'partition' && partition >= 0) out.push(partition);
+      if (r.reason === 'down' && lastCrash.has(r.to)) out.push(lastCrash.get(r.to)!);
     }
   }
   return out;

@@ -48,24 +48,50 @@ describe('causalSlice', () => {
     expect(kinds(trace, s.records)).toEqual(['0:start', '1:start', '2:invoke', '3:attempt', '4:request', '5:reply', '6:complete', '8:timer', '9:violation']);
   });
 
+  it('leaves out a send that nothing in the slice took in and a turn that changed nothing, though they happened-before', () => {
+    const trace = [
+      rec(1, { k: 'start', node: 'n1', incarnation: 1 }), // 0
+      rec(1, { k: 'start', node: 'n2', incarnation: 1 }), // 1
+      rec(2, { k: 'timer', node: 'n1', tag: 'hb' }), // 2: a turn that sends only
+      rec(2, { k: 'send', node: 'n1', to: 'n2', m: 1, msg: 'hb' }), // 3: taken in below
+      rec(2, { k: 'send', node: 'n1', to: 'n3', m: 2, msg: 'hb' }), // 4: taken in by nothing
+      rec(3, { k: 'timer', node: 'n2', tag: 'tick' }), // 5: changed nothing
+      rec(4, { k: 'deliver', from: 'n1', to: 'n2', m: 1 }), // 6
+      rec(4, { k: 'state', node: 'n2' }), // 7
+      rec(5, { k: 'timer', node: 'n2', tag: 'tick' }), // 8: changed nothing
+      rec(6, { k: 'timer', node: 'n2', tag: 'check' }), // 9
+      rec(6, { k: 'state', node: 'n2' }), // 10
+      rec(6, { k: 'violation', property: 'p', message: 'n2 went wrong' }), // 11
+    ];
+    const s = causalSlice(trace)!;
+    expect(kinds(trace, s.sinks)).toEqual(['9:timer', '10:state']);
+    expect(kinds(trace, s.records)).toEqual(['0:start', '1:start', '2:timer', '3:send', '6:deliver', '7:state', '9:timer', '10:state', '11:violation']);
+  });
+
   it('adds the faults that cut messages of the slice: the drop and its partition, the crash that had the receiver down', () => {
     const trace = [
       rec(1, { k: 'start', node: 'n1', incarnation: 1 }), // 0
       rec(1, { k: 'start', node: 'n2', incarnation: 1 }), // 1
       rec(1, { k: 'start', node: 'n3', incarnation: 1 }), // 2
       rec(2, { k: 'fault', fault: { atMs: 2, kind: 'partition', groups: [['n1'], ['n2', 'n3']] } }), // 3
-      rec(3, { k: 'send', node: 'n1', to: 'n2', m: 1, msg: 'a' }), // 4
-      rec(3, { k: 'drop', from: 'n1', to: 'n2', m: 1, reason: 'partition' }), // 5
-      rec(4, { k: 'fault', fault: { atMs: 4, kind: 'crash', node: 'n3' } }), // 6
-      rec(5, { k: 'send', node: 'n1', to: 'n3', m: 2, msg: 'b' }), // 7
-      rec(6, { k: 'drop', from: 'n1', to: 'n3', m: 2, reason: 'down' }), // 8
-      rec(7, { k: 'send', node: 'n2', to: 'n1', m: 3, msg: 'c' }), // 9: not in the slice; its loss does not matter
-      rec(7, { k: 'drop', from: 'n2', to: 'n1', m: 3, reason: 'loss' }), // 10
-      rec(8, { k: 'timer', node: 'n1', tag: 'check' }), // 11
-      rec(8, { k: 'violation', property: 'p', message: 'n1 alone' }), // 12
+      rec(3, { k: 'send', node: 'n2', to: 'n1', m: 1, msg: 'a' }), // 4: to n1, which went on without it
+      rec(3, { k: 'drop', from: 'n2', to: 'n1', m: 1, reason: 'partition' }), // 5: the partition stands for it
+      rec(4, { k: 'fault', fault: { atMs: 4, kind: 'heal' } }), // 6
+      rec(5, { k: 'fault', fault: { atMs: 5, kind: 'crash', node: 'n1' } }), // 7
+      rec(6, { k: 'drop', from: 'n3', to: 'n1', m: 9, reason: 'down' }), // 8: its crash stands for it
+      rec(7, { k: 'fault', fault: { atMs: 7, kind: 'restart', node: 'n1' } }), // 9
+      rec(8, { k: 'send', node: 'n3', to: 'n1', m: 2, msg: 'b' }), // 10
+      rec(8, { k: 'drop', from: 'n3', to: 'n1', m: 2, reason: 'loss' }), // 11: lost on the way to n1
+      rec(9, { k: 'send', node: 'n2', to: 'n3', m: 3, msg: 'c' }), // 12: to n3, not in the slice; its loss does not matter
+      rec(9, { k: 'drop', from: 'n2', to: 'n3', m: 3, reason: 'loss' }), // 13
+      rec(10, { k: 'timer', node: 'n1', tag: 'check' }), // 14
+      rec(10, { k: 'state', node: 'n1' }), // 15
+      rec(10, { k: 'send', node: 'n1', to: 'n2', m: 4, msg: 'd' }), // 16: sent by the violating turn
+      rec(10, { k: 'drop', from: 'n1', to: 'n2', m: 4, reason: 'loss' }), // 17
+      rec(10, { k: 'violation', property: 'p', message: 'n1 alone' }), // 18
     ];
     const s = causalSlice(trace)!;
-    expect(kinds(trace, s.records)).toEqual(['0:start', '3:fault', '4:send', '5:drop', '6:fault', '7:send', '8:drop', '11:timer', '12:violation']);
+    expect(kinds(trace, s.records)).toEqual(['0:start', '3:fault', '7:fault', '9:fault', '11:drop', '14:timer', '15:state', '16:send', '17:drop', '18:violation']);
   });
 
   it('adds a crash of a node in the slice that nothing in the slice came after', () => {
@@ -74,25 +100,28 @@ describe('causalSlice', () => {
       rec(1, { k: 'start', node: 'n2', incarnation: 1 }), // 1
       rec(2, { k: 'send', node: 'n1', to: 'n2', m: 1, msg: 'hb' }), // 2
       rec(3, { k: 'deliver', from: 'n1', to: 'n2', m: 1 }), // 3
-      rec(4, { k: 'fault', fault: { atMs: 4, kind: 'crash', node: 'n1' } }), // 4
-      rec(5, { k: 'fault', fault: { atMs: 5, kind: 'crash', node: 'n3' } }), // 5: n3 is not in the slice
-      rec(6, { k: 'timer', node: 'n2', tag: 'suspect' }), // 6
-      rec(6, { k: 'violation', property: 'p', message: 'n2 took over' }), // 7
+      rec(3, { k: 'state', node: 'n2' }), // 4
+      rec(4, { k: 'fault', fault: { atMs: 4, kind: 'crash', node: 'n1' } }), // 5
+      rec(5, { k: 'fault', fault: { atMs: 5, kind: 'crash', node: 'n3' } }), // 6: n3 is not in the slice
+      rec(6, { k: 'timer', node: 'n2', tag: 'suspect' }), // 7
+      rec(6, { k: 'violation', property: 'p', message: 'n2 took over' }), // 8
     ];
-    expect(kinds(trace, causalSlice(trace)!.records)).toEqual(['0:start', '1:start', '2:send', '3:deliver', '4:fault', '6:timer', '7:violation']);
+    expect(kinds(trace, causalSlice(trace)!.records)).toEqual(['0:start', '1:start', '2:send', '3:deliver', '4:state', '5:fault', '7:timer', '8:violation']);
   });
 
-  it('depends on every lane when the violating event is on none and the message names no operation', () => {
+  it('depends on every lane\'s last state when the violating event is on none and the message names no operation', () => {
     const trace = [
       rec(1, { k: 'start', node: 'n1', incarnation: 1 }),
       rec(1, { k: 'start', node: 'n2', incarnation: 1 }),
       rec(2, { k: 'timer', node: 'n2', tag: 'tick' }),
-      rec(3, { k: 'quiesce' }),
-      rec(3, { k: 'violation', property: 'converges', message: 'n1 and n2 differ' }),
+      rec(2, { k: 'state', node: 'n2' }),
+      rec(3, { k: 'timer', node: 'n2', tag: 'tick' }), // changed nothing
+      rec(4, { k: 'quiesce' }),
+      rec(4, { k: 'violation', property: 'converges', message: 'n1 and n2 differ' }),
     ];
     const s = causalSlice(trace)!;
-    expect(kinds(trace, s.sinks)).toEqual(['0:start', '2:timer']);
-    expect(kinds(trace, s.records)).toEqual(['0:start', '1:start', '2:timer', '4:violation']);
+    expect(kinds(trace, s.sinks)).toEqual(['0:start', '3:state']);
+    expect(kinds(trace, s.records)).toEqual(['0:start', '1:start', '2:timer', '3:state', '6:violation']);
   });
 
   it('depends on the nodes the message names when the violating event is on no lane and names no operation', () => {
@@ -103,16 +132,33 @@ describe('causalSlice', () => {
       rec(1, { k: 'start', node: 'n3', incarnation: 1 }), // 3
       rec(2, { k: 'send', node: 'n1', to: 'n3', m: 1, msg: 'a' }), // 4
       rec(3, { k: 'deliver', from: 'n1', to: 'n3', m: 1 }), // 5
-      rec(4, { k: 'timer', node: 'n2', tag: 'tick' }), // 6: n2 is not named
-      rec(5, { k: 'quiesce' }), // 7
-      rec(5, { k: 'violation', property: 'converges', message: 'n3 (seq 2) and n1 (seq 1) differ in view 1.n1.1' }), // 8
+      rec(3, { k: 'state', node: 'n3' }), // 6
+      rec(4, { k: 'timer', node: 'n2', tag: 'tick' }), // 7: n2 is not named
+      rec(4, { k: 'state', node: 'n2' }), // 8
+      rec(5, { k: 'quiesce' }), // 9
+      rec(5, { k: 'violation', property: 'converges', message: 'n3 (seq 2) and n1 (seq 1) differ in view 1.n1.1' }), // 10
     ];
     const s = causalSlice(trace)!;
-    expect(kinds(trace, s.sinks)).toEqual(['4:send', '5:deliver']);
-    expect(kinds(trace, s.records)).toEqual(['1:start', '3:start', '4:send', '5:deliver', '8:violation']);
+    expect(kinds(trace, s.sinks)).toEqual(['1:start', '6:state']);
+    expect(kinds(trace, s.records)).toEqual(['1:start', '3:start', '4:send', '5:deliver', '6:state', '10:violation']);
     // A word that only contains a node id (n10, xn1) does not name it: then every lane.
     const unnamed = trace.map((r) => (r.k === 'violation' ? { ...r, message: 'n10 and xn1 differ' } : r));
-    expect(kinds(unnamed, causalSlice(unnamed)!.sinks)).toEqual(['4:send', '5:deliver', '6:timer']);
+    expect(kinds(unnamed, causalSlice(unnamed)!.sinks)).toEqual(['1:start', '6:state', '8:state']);
+  });
+
+  it('under Ken, a durable write depends on the turns whose outputs it releases', () => {
+    const trace = [
+      rec(1, { k: 'start', node: 'n1', incarnation: 1 }), // 0
+      rec(1, { k: 'start', node: 'n2', incarnation: 1 }), // 1
+      rec(2, { k: 'timer', node: 'n1', tag: 'hb' }), // 2: changed nothing, but its output is held
+      rec(3, { k: 'durable', node: 'n1', upTo: 1 }), // 3
+      rec(3, { k: 'send', node: 'n1', to: 'n2', m: 1, msg: 'hb' }), // 4: released
+      rec(4, { k: 'timer', node: 'n1', tag: 'hb' }), // 5: after the write, released by none before the violation
+      rec(5, { k: 'deliver', from: 'n1', to: 'n2', m: 1 }), // 6
+      rec(5, { k: 'state', node: 'n2' }), // 7
+      rec(5, { k: 'violation', property: 'p', message: 'n2 went wrong' }), // 8
+    ];
+    expect(kinds(trace, causalSlice(trace)!.records)).toEqual(['0:start', '1:start', '2:timer', '3:durable', '4:send', '6:deliver', '7:state', '8:violation']);
   });
 
   it('is undefined for a run without a violation', () => {
