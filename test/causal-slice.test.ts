@@ -10,7 +10,8 @@ import { protocols } from '@faultline/protocols';
  * on the first record of its turn (its records with the same event index at the same place)
  * and on the turn's state change before it, the first on the last record that changed the
  * place's state, and a receipt on its message's send; a turn that changed nothing and a
- * send change no place's state.
+ * send change no place's state. Under Ken a durable write depends on the turns since the
+ * last one (it releases their outputs), and a start on the last durable write.
  */
 
 /** Where a record happens, read off the record itself. */
@@ -26,8 +27,8 @@ function place(r: TraceRecord): string | undefined {
 
 const SENDS = new Set(['send', 'attempt', 'reply', 'redirect']);
 const RECEIPTS = new Set(['deliver', 'request', 'complete', 'stale-reply']);
-/** What a place keeps from a record on: a node's start, state, faults and durable writes; a client's operations begun and ended. */
-const CHANGES = new Set(['start', 'state', 'fault', 'durable', 'invoke', 'complete', 'timeout', 'give-up']);
+/** What a place keeps from a record on: a node's start, state and faults; a client's operations begun and ended. */
+const CHANGES = new Set(['start', 'state', 'fault', 'invoke', 'complete', 'timeout', 'give-up']);
 
 class Bits {
   readonly words: Uint32Array;
@@ -56,6 +57,8 @@ function reachableBack(trace: readonly TraceRecord[], from: readonly number[]): 
   /** Per place, the first records of the turns since its last durable write (Ken releases their outputs then). */
   const held = new Map<string, Bits[]>();
   const sent = new Map<number, Bits>();
+  /** Per place, its last durable write (Ken): what a restart recovers. */
+  const durable = new Map<string, Bits>();
   trace.forEach((r, k) => {
     const p = place(r);
     if (p === undefined) return;
@@ -73,6 +76,8 @@ function reachableBack(trace: readonly TraceRecord[], from: readonly number[]): 
       turnOf.set(p, { i: r.i, origin: own });
     }
     if (RECEIPTS.has(r.k) && m !== undefined) own.or(sent.get(m));
+    if (r.k === 'start') own.or(durable.get(p));
+    if (r.k === 'durable') durable.set(p, own);
     if (SENDS.has(r.k) && m !== undefined) sent.set(m, own);
     if (CHANGES.has(r.k)) stateOf.set(p, own);
     closure[k] = own;

@@ -64,17 +64,16 @@ export function causalSlice(trace: readonly TraceRecord[]): CausalSlice | undefi
 
 /**
  * Whether a lane record changes what its lane holds, so that whatever the lane does later
- * depends on it: a node's start, state change, fault and durable write (under Ken), a
- * client's operation begun, completed, timed out or given up. Not: a message taken in or a
- * timer fired (the turn's `state` record says whether it changed anything), nor what the
- * lane sends, logs or loses.
+ * depends on it: a node's start, state change and fault, a client's operation begun,
+ * completed, timed out or given up. Not: a message taken in or a timer fired (the turn's
+ * `state` record says whether it changed anything), what the lane sends, logs or loses,
+ * nor a durable write under Ken (only a restart reads it back: see `dependencies`).
  */
 export function changesState(r: TraceRecord): boolean {
   switch (r.k) {
     case 'start':
     case 'state':
     case 'fault':
-    case 'durable':
     case 'invoke':
     case 'complete':
     case 'timeout':
@@ -93,7 +92,8 @@ export function changesState(r: TraceRecord): boolean {
  * record of the turn (its state change, its sends) depends on the origin, and what the turn
  * sent on its state change too: the turn's step of the story shows what it changed along
  * with what it sent (one record, where a turn changed something). A durable write
- * (Ken) releases what the turns since the last one sent, so it depends on their origins too.
+ * (Ken) releases what the turns since the last one sent, so it depends on their origins
+ * too, and a node's start on its last durable write (what a restart recovers).
  */
 function dependencies(trace: readonly TraceRecord[], violation: number): number[][] {
   const deps: number[][] = trace.map(() => []);
@@ -101,6 +101,7 @@ function dependencies(trace: readonly TraceRecord[], violation: number): number[
   const turn = new Map<string, { i: number; origin: number; state?: number }>();
   /** Origins since the last durable write, per lane. */
   const unreleased = new Map<string, number[]>();
+  const lastDurable = new Map<string, number>();
   const sendOf = new Map<number, number>();
   for (let k = 0; k < violation; k++) {
     const r = trace[k]!;
@@ -121,6 +122,8 @@ function dependencies(trace: readonly TraceRecord[], violation: number): number[
       else origins.push(k);
     }
     if (isReceive(r) && sendOf.has(r.m)) deps[k]!.push(sendOf.get(r.m)!);
+    if (r.k === 'start' && lastDurable.has(lane)) deps[k]!.push(lastDurable.get(lane)!);
+    if (r.k === 'durable') lastDurable.set(lane, k);
     if (isSend(r)) sendOf.set(r.m, k);
     if (changesState(r)) lastChange.set(lane, k);
   }

@@ -161,6 +161,25 @@ describe('causalSlice', () => {
     expect(kinds(trace, causalSlice(trace)!.records)).toEqual(['0:start', '1:start', '2:timer', '3:durable', '4:send', '6:deliver', '7:state', '8:violation']);
   });
 
+  it('under Ken, a durable write that releases nothing the slice needs is left out, and a restart depends on the last one', () => {
+    const trace = [
+      rec(1, { k: 'start', node: 'n1', incarnation: 1 }), // 0
+      rec(2, { k: 'timer', node: 'n1', tag: 'tick' }), // 1
+      rec(2, { k: 'state', node: 'n1' }), // 2
+      rec(3, { k: 'durable', node: 'n1', upTo: 1 }), // 3: what the restart recovers
+      rec(4, { k: 'timer', node: 'n2', tag: 'tick' }), // 4: n2 is not in the slice
+      rec(5, { k: 'durable', node: 'n2', upTo: 1 }), // 5
+      rec(6, { k: 'fault', fault: { atMs: 6, kind: 'crash', node: 'n1' } }), // 6
+      rec(7, { k: 'fault', fault: { atMs: 7, kind: 'restart', node: 'n1' } }), // 7
+      rec(7, { k: 'start', node: 'n1', incarnation: 2 }), // 8
+      rec(8, { k: 'durable', node: 'n1', upTo: 1 }), // 9: releases nothing
+      rec(9, { k: 'timer', node: 'n1', tag: 'tick' }), // 10
+      rec(9, { k: 'state', node: 'n1' }), // 11
+      rec(9, { k: 'violation', property: 'p', message: 'n1 lost its state' }), // 12
+    ];
+    expect(kinds(trace, causalSlice(trace)!.records)).toEqual(['0:start', '1:timer', '2:state', '3:durable', '6:fault', '7:fault', '8:start', '10:timer', '11:state', '12:violation']);
+  });
+
   it('is undefined for a run without a violation', () => {
     expect(causalSlice([rec(1, { k: 'start', node: 'n1', incarnation: 1 }), rec(2, { k: 'quiesce' })])).toBeUndefined();
   });
