@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { causalSlice, scheduleOptions, shrink, simulate, type CausalSlice, type TraceRecord } from '@faultline/simulator';
+import { causalSlice, happenedBefore, scheduleOptions, shrink, simulate, vectorClocks, type CausalSlice, type TraceRecord } from '@faultline/simulator';
 import { protocols } from '@faultline/protocols';
 
 /**
@@ -162,6 +162,10 @@ describe('causal slice of a real failure', () => {
     const trace = r.trace!;
     const slice = checkSlice(trace);
     expect(slice.records.length).toBeLessThan(trace.length * 0.9);
+    // Narrower than happened-before: the records that happened-before a sink (or are one), by vector clocks.
+    const clocks = vectorClocks(trace);
+    const before = trace.filter((_r, k) => clocks[k] !== undefined && slice.sinks.some((s) => k === s || happenedBefore(clocks[k]!, clocks[s]!))).length;
+    expect(slice.records.length).toBeLessThan(before);
   });
 
   it('holds every record the violation depends on (tuplespace, epidemic-collection, raft)', () => {
