@@ -1,4 +1,5 @@
 import { deserialize } from 'node:v8';
+import { readableImmerError } from '@faultline/runtime';
 import type { Patch } from 'immer';
 import { CheckpointCorruptError } from './errors.ts';
 import type { KenState } from './ken-state.ts';
@@ -197,7 +198,7 @@ export function replayRecords<S>(payloads: readonly Uint8Array[], firstNumber: n
     try {
       state = kenImmer.applyPatches(state, rec.patches as Patch[]);
     } catch (err) {
-      throw new CheckpointCorruptError(number, `its patches do not apply: ${(err as Error).message}`);
+      throw new CheckpointCorruptError(number, `its patches do not apply: ${(readableImmerError(err) as Error).message}`);
     }
     for (const n of rec.requests ?? []) requests.note(n);
     turns++;

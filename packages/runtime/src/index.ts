@@ -4,6 +4,7 @@ export type { ServiceEvent, ServiceEventKind } from './events.ts';
 export type { Context } from './context.ts';
 export { Service, type AnyService, type NodeInfo } from './service.ts';
 export { TurnExecutor, HandlerError, handlerName, type TurnHost, type TurnResult } from './turn.ts';
+export { immerProduction, readableImmerError } from './immer.ts';
 export { acknowledged, type Operation, type History } from './history.ts';
 export {
   always,
