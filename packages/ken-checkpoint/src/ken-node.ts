@@ -20,6 +20,7 @@ import { resolveKenOptions, type KenOptions } from './options.ts';
 import { pruneOutbox } from './outbox.ts';
 import type { KenObservation, KenOutput } from './outputs.ts';
 import { PeerLink, RETRANSMIT_TIMER_PREFIX, retransmitTimerTag } from './peer-link.ts';
+import { RECORD_HEADER_BYTES } from './record-codec.ts';
 import { RequestCache, type RequestNote } from './request-cache.ts';
 import { emptyKenStats, type KenStats } from './stats.ts';
 import type { CheckpointStore } from './store.ts';
@@ -353,22 +354,24 @@ export class KenNode<S = unknown> {
       return folded.local.slice();
     }
     for (const n of notes) this.requests.note(n);
-    const payload = snapshot
-      ? encodeCheckpointRecord({ kind: 'snapshot', state: next, requests: this.requests.entries() })
-      : encodeTurnRecord([{ prefix: NO_PREFIX, patches: prunePatches }, { prefix: APP_PREFIX, patches: appPatches }, { prefix: NO_PREFIX, patches: edit.patches }], notes);
-    const record = this.store.append(payload, snapshot);
+    // Encoded straight into its frame: the store keeps these very bytes.
+    const framed = snapshot
+      ? encodeCheckpointRecord({ kind: 'snapshot', state: next, requests: this.requests.entries() }, true)
+      : encodeTurnRecord([{ prefix: NO_PREFIX, patches: prunePatches }, { prefix: APP_PREFIX, patches: appPatches }, { prefix: NO_PREFIX, patches: edit.patches }], notes, true);
+    const record = this.store.appendFramed(framed, snapshot);
+    const payloadBytes = framed.length - RECORD_HEADER_BYTES;
     this.ks = next;
     this.stats.records++;
-    this.stats.recordBytes += payload.length;
+    this.stats.recordBytes += payloadBytes;
     if (snapshot) {
       this.turnsSinceSnapshot = 0;
       this.bytesSinceSnapshot = 0;
-      this.snapshotBytes = payload.length;
+      this.snapshotBytes = payloadBytes;
       this.snapshots.push(record);
       this.stats.snapshots++;
     } else {
       this.turnsSinceSnapshot++;
-      this.bytesSinceSnapshot += payload.length;
+      this.bytesSinceSnapshot += payloadBytes;
     }
     const cursors: (readonly [NodeId, number])[] = input.deliver === undefined ? [] : [[input.deliver.from, input.deliver.seq]];
     if (folded.sends.length > 0 || folded.answers.length > 0 || cursors.length > 0) {
