@@ -5,9 +5,10 @@ import { groupCommunication } from './group-communication/index.ts';
 import { lazyReplication } from './lazy-replication/index.ts';
 import { primaryBackup } from './primary-backup/index.ts';
 import { raft } from './raft/index.ts';
+import { shoppingList } from './shopping-list/index.ts';
 import { tuplespace } from './tuplespace/index.ts';
 
-export { bank, epidemicCollection, epidemicCollectionSequential, groupCommunication, lazyReplication, primaryBackup, raft, tuplespace };
+export { bank, epidemicCollection, epidemicCollectionSequential, groupCommunication, lazyReplication, primaryBackup, raft, shoppingList, tuplespace };
 
 /** Every protocol in the library, for the CLI and the cross-package tests. */
 export const protocols: readonly ProtocolDefinition[] = [
@@ -19,6 +20,7 @@ export const protocols: readonly ProtocolDefinition[] = [
   tuplespace,
   raft,
   bank,
+  shoppingList,
 ];
 
 /** The protocol called `name`, or undefined. */
