@@ -27,7 +27,7 @@ function pair() {
       self,
       cluster,
       peers,
-      state,
+      state: state as never,
       now: () => 0,
       random: () => 0.5,
       randomInt: () => 0,

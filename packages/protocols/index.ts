@@ -8,6 +8,8 @@ import { raft } from './raft/index.ts';
 import { shoppingList } from './shopping-list/index.ts';
 import { tuplespace } from './tuplespace/index.ts';
 
+/** The embeddable replicated collection (docs/composition.md). */
+export { TempestCollection, type CollectionMsg, type CollectionTimer, type HostContext, type Settled, type Update } from './epidemic-collection/index.ts';
 export { bank, epidemicCollection, epidemicCollectionSequential, groupCommunication, lazyReplication, primaryBackup, raft, shoppingList, tuplespace };
 
 /** Every protocol in the library, for the CLI and the cross-package tests. */
