@@ -6,7 +6,7 @@
  * `get` from the history alone: a `get` answered `present` by node N after a remove that
  * N acknowledged (with no crash of N from the remove's invocation to the get's reply)
  * needs an add of the element whose tag that remove did not tombstone, invoked before the
- * get was answered. A `clear` is a remove of every element, an `addAll` an add of each
+ * get was answered; the same for each element an `iterate` lists. A `clear` is a remove of every element, an `addAll` an add of each
  * of its elements. (A `get` that ignores tombstones, the bug `get-ignores-tombstones`,
  * fails it.) A host embedding a `TempestCollection` checks its own requests by saying
  * what each is to the collection (`ReadLens`).
@@ -18,7 +18,8 @@ import type { State } from './state.ts';
 
 /** What an operation of the history is to the collection. */
 export type CollectionOp =
-  | { readonly kind: 'get'; readonly elem: string; readonly present: boolean }
+  /** A read: the elements it reported present (a get's one, or none; an iterate's all). */
+  | { readonly kind: 'read'; readonly present: readonly string[] }
   /** `elem` null: every element (a clear). `tags`: what it tombstoned (known once acknowledged). */
   | { readonly kind: 'remove'; readonly elem: string | null; readonly tags: readonly Tag[] }
   /** The elements it adds, each with its tag. */
@@ -33,7 +34,9 @@ export const standaloneReads: ReadLens<Req, Res> = (op) => {
   const res = op.result;
   switch (req.type) {
     case 'get':
-      return { kind: 'get', elem: req.elem, present: res?.type === 'got' && res.present };
+      return { kind: 'read', present: res?.type === 'got' && res.present ? [req.elem] : [] };
+    case 'iterate':
+      return { kind: 'read', present: res?.type === 'elements' ? res.elems : [] };
     case 'remove':
     case 'clear':
       return res?.type === 'removed' ? { kind: 'remove', elem: req.type === 'remove' ? req.elem : null, tags: res.tags } : undefined;
@@ -60,7 +63,7 @@ function crashedBetween(m: ReadMemory, node: string, fromMs: number, toMs: numbe
   return (m.crashes.get(node) ?? []).some((t) => t >= fromMs && t <= toMs);
 }
 
-/** Why a get answered `present` is wrong, or undefined. */
+/** Why a read reporting `elem` present is wrong, or undefined. */
 function checkGet<Rq, Rs>(lens: ReadLens<Rq, Rs>, m: ReadMemory, history: History<Rq, Rs>, get: Operation<Rq, Rs>, elem: string): string | undefined {
   if (get.node === undefined) return undefined;
   const node = get.node;
@@ -80,7 +83,7 @@ function checkGet<Rq, Rs>(lens: ReadLens<Rq, Rs>, m: ReadMemory, history: Histor
     return c?.kind === 'add' && c.adds.some(([e, tag]) => e === elem && !tombstoned.has(tag));
   });
   if (explained) return undefined;
-  return `get ${elem} ${get.id} answered present by ${node} at ${answered.toFixed(3)} ms, but ${node} had acknowledged remove ${remove.id} of every add of ${elem} invoked before then (no crash in between)`;
+  return `${(get.req as { type: string }).type} ${elem} ${get.id} answered present by ${node} at ${answered.toFixed(3)} ms, but ${node} had acknowledged remove ${remove.id} of every add of ${elem} invoked before then (no crash in between)`;
 }
 
 export function readsSeeReplicaRemovesOf<S, Rq, Rs>(prefix: string, lens: ReadLens<Rq, Rs>): Property<S, Rq, Rs> {
@@ -108,8 +111,8 @@ export function readsSeeReplicaRemovesOf<S, Rq, Rs>(prefix: string, lens: ReadLe
         if (m.checked.has(op.id)) continue;
         m.checked.add(op.id);
         const c = op.status === 'ok' ? lens(op) : undefined;
-        if (c?.kind === 'get' && c.present) {
-          const wrong = checkGet(lens, m, h, op, c.elem);
+        for (const elem of c?.kind === 'read' ? c.present : []) {
+          const wrong = checkGet(lens, m, h, op, elem);
           if (wrong !== undefined) return wrong;
         }
       }

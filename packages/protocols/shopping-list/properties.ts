@@ -2,7 +2,7 @@
  * The shopping list's properties are the collection's own, checked on each embedded
  * collection through a lens (its slice of the state, and what the list's requests did to
  * it): `needed:` and `pantry:` no-resurrection, removes-stick, acknowledged-adds-survive
- * and converges-within-bound, and `needed:reads-see-replica-removes` over `has`.
+ * and converges-within-bound, and `needed:reads-see-replica-removes` over `has` and `list`.
  */
 import type { Operation, Property } from '@faultline/runtime';
 import {
@@ -38,7 +38,9 @@ export function neededOp(op: Op): CollectionOp | undefined {
   const { req, result: res } = op;
   switch (req.type) {
     case 'has':
-      return { kind: 'get', elem: req.item, present: res?.type === 'has' && res.present };
+      return { kind: 'read', present: res?.type === 'has' && res.present ? [req.item] : [] };
+    case 'list':
+      return { kind: 'read', present: res?.type === 'items' ? res.items : [] };
     case 'need':
       return { kind: 'add', adds: [[req.item, op.id]] };
     case 'recipe':
