@@ -27,6 +27,8 @@ export {
   type ConsistencyModel,
   type ProtocolDefinition,
   type BugVariant,
+  type CreateOptions,
+  type ShrinkableOption,
   type ConsistencySpec,
   type ConsistencyLevel,
 } from './protocol.ts';
