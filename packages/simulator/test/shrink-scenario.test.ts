@@ -35,6 +35,14 @@ describe('the shrinker on declared cluster shapes and options', () => {
     expect(r.schedule.scenario.nodes).toEqual(BEAT_NODES.slice(0, 2));
   });
 
+  it('keeps no cut under which the correct version fails the same way', () => {
+    const r = shrink({ protocol: beats({ minNodes: 1, shrinkOptions: true }), seed: 1, bug: 'no-op' }, violation, { maxRuns: 200 });
+    // All four founders stay (the late joiner may go: that is dropLateJoiners, unchecked).
+    const nodes = (r.schedule.scenario.nodes ?? BEAT_NODES) as typeof BEAT_NODES;
+    expect(nodes.filter((n) => n.joinAtMs === undefined)).toHaveLength(4);
+    expect(r.schedule.scenario.options).toBeUndefined();
+  });
+
   it('leaves a node list alone without minNodes, and options alone without shrinkOptions', () => {
     const r = shrink({ protocol: beats(), seed: 1 }, violation, { maxRuns: 200 });
     expect((r.schedule.scenario.nodes as unknown[] | undefined)?.length ?? BEAT_NODES.length).toBeGreaterThanOrEqual(4);
