@@ -28,6 +28,8 @@ export {
   type ConsistencyModel,
   type ProtocolDefinition,
   type BugVariant,
+  type CreateOptions,
+  type ShrinkableOption,
   type ConsistencySpec,
   type ConsistencyLevel,
 } from './protocol.ts';
