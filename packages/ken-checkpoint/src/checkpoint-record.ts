@@ -1,9 +1,11 @@
 import { deserialize } from 'node:v8';
+import { readableImmerError } from '@faultline/runtime';
 import type { Patch } from 'immer';
 import { CheckpointCorruptError } from './errors.ts';
 import type { KenState } from './ken-state.ts';
 import { kenImmer } from './immer.ts';
 import { RequestCache, type RequestNote } from './request-cache.ts';
+import { frameInPlace, RECORD_HEADER_BYTES } from './record-codec.ts';
 import { ByteReader, ByteWriter } from './value-codec.ts';
 
 /**
@@ -31,15 +33,30 @@ const ANSWER_REDIRECT = 2;
 
 const writer = new ByteWriter();
 
-/** The same bytes for the same record. */
-export function encodeCheckpointRecord(record: CheckpointRecord): Uint8Array {
-  if (record.kind === 'turn') return encodeTurnRecord([{ prefix: [], patches: record.patches }], record.requests ?? []);
-  const w = writer;
-  w.byte(FORMAT);
+/**
+ * The same bytes for the same record. With `framed`, the payload comes framed, as
+ * `frameRecord` would frame it, for a store's `appendFramed`: written behind the
+ * header's room in the first place rather than copied there.
+ */
+export function encodeCheckpointRecord(record: CheckpointRecord, framed = false): Uint8Array {
+  if (record.kind === 'turn') return encodeTurnRecord([{ prefix: [], patches: record.patches }], record.requests ?? [], framed);
+  const w = begin(framed);
   w.byte(KIND_SNAPSHOT);
   w.value(record.state);
   writeNotes(w, record.requests);
-  return w.take();
+  return end(framed);
+}
+
+function begin(framed: boolean): ByteWriter {
+  if (framed) writer.skip(RECORD_HEADER_BYTES);
+  writer.byte(FORMAT);
+  return writer;
+}
+
+function end(framed: boolean): Uint8Array {
+  const out = writer.take();
+  if (framed) frameInPlace(out);
+  return out;
 }
 
 /** Patches whose paths are written with `prefix` in front (a turn's app patches lie under `app`). */
@@ -51,18 +68,17 @@ export interface PatchGroup {
 /**
  * A turn record of the groups' patches, in order, and `notes`: the bytes of
  * `encodeCheckpointRecord` for the same patches with their prefixes joined on, without
- * copying a patch to prefix its path.
+ * copying a patch to prefix its path (framed as there with `framed`).
  */
-export function encodeTurnRecord(groups: readonly PatchGroup[], notes: readonly RequestNote[]): Uint8Array {
-  const w = writer;
-  w.byte(FORMAT);
+export function encodeTurnRecord(groups: readonly PatchGroup[], notes: readonly RequestNote[], framed = false): Uint8Array {
+  const w = begin(framed);
   w.byte(KIND_TURN);
   let count = 0;
   for (const g of groups) count += g.patches.length;
   w.uint(count);
   for (const g of groups) for (const p of g.patches) writePatch(w, g.prefix, p);
   writeNotes(w, notes);
-  return w.take();
+  return end(framed);
 }
 
 function writePatch(w: ByteWriter, prefix: readonly (string | number)[], p: Patch): void {
@@ -197,7 +213,7 @@ export function replayRecords<S>(payloads: readonly Uint8Array[], firstNumber: n
     try {
       state = kenImmer.applyPatches(state, rec.patches as Patch[]);
     } catch (err) {
-      throw new CheckpointCorruptError(number, `its patches do not apply: ${(err as Error).message}`);
+      throw new CheckpointCorruptError(number, `its patches do not apply: ${(readableImmerError(err) as Error).message}`);
     }
     for (const n of rec.requests ?? []) requests.note(n);
     turns++;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointCorruptError, KenUsageError } from './errors.ts';
-import { frameRecord, readRecord, scanRecords } from './record-codec.ts';
+import { checkFramed, frameRecord, readRecord, scanRecords } from './record-codec.ts';
 import { listSegments, readRange, segmentName, syncDir, syncDirAsync, TMP_SUFFIX, writeAll, writeDurably, type Segment } from './segment-files.ts';
 import type { CheckpointStore } from './store.ts';
 
@@ -142,8 +142,12 @@ export class FileStore implements CheckpointStore {
   }
 
   append(payload: Uint8Array, startsState = false): number {
+    return this.appendFramed(frameRecord(payload), startsState);
+  }
+
+  appendFramed(bytes: Uint8Array, startsState = false): number {
     if (!this.loaded || this.fd === undefined) throw new KenUsageError(`FileStore(${this.dir}): call load() before append()`);
-    const bytes = frameRecord(payload);
+    checkFramed(bytes);
     const number = ++this.appended;
     if (startsState && this.rotation === undefined && this.segmentBytes > 0) {
       this.rotation = { first: number, pending: [], offsets: [], bytes: 0 };

@@ -20,11 +20,15 @@ import { resolveKenOptions, type KenOptions } from './options.ts';
 import { pruneOutbox } from './outbox.ts';
 import type { KenObservation, KenOutput } from './outputs.ts';
 import { PeerLink, RETRANSMIT_TIMER_PREFIX, retransmitTimerTag } from './peer-link.ts';
+import { RECORD_HEADER_BYTES } from './record-codec.ts';
 import { RequestCache, type RequestNote } from './request-cache.ts';
 import { emptyKenStats, type KenStats } from './stats.ts';
 import type { CheckpointStore } from './store.ts';
 
 const NO_PATCHES: readonly Patch[] = Object.freeze([]);
+/** The fold of a turn that ran no app handler: shared, read only (a turn allocates no empty lists). */
+const NOTHING_FOLDED: Folded = Object.freeze({ sends: [], answers: [], local: [], notes: [] });
+const NO_CURSORS: readonly (readonly [NodeId, number])[] = Object.freeze([]);
 const NO_PREFIX: readonly string[] = Object.freeze([]);
 /** Where the app's state sits in a KenState: its patches' paths start here. */
 const APP_PREFIX: readonly string[] = Object.freeze(['app']);
@@ -213,13 +217,12 @@ export class KenNode<S = unknown> {
     this.state(); // throws before start()
     checkKey('request id', requestId);
     const answer = this.requests.get(requestId);
-    const run = (): KenOutput[] => this.turn({ request: requestId, event: { kind: 'request', requestId, client, req } });
-    if (answer === undefined) return run();
+    if (answer === undefined) return this.runRequest(requestId, client, req);
     if (answer === 'pending' || this.held.answerHeld(requestId)) {
       this.stats.retriesDropped++;
       return [];
     }
-    if ('redirect' in answer) return run();
+    if ('redirect' in answer) return this.runRequest(requestId, client, req);
     this.stats.cachedReplies++;
     this.observe?.({ kind: 'release-reply', node: this.self, requestId, result: answer.result, cached: true });
     return [{ kind: 'reply', requestId, result: answer.result }];
@@ -275,6 +278,10 @@ export class KenNode<S = unknown> {
     return out;
   }
 
+  private runRequest(requestId: RequestId, client: ClientId, req: unknown): KenOutput[] {
+    return this.turn({ request: requestId, event: { kind: 'request', requestId, client, req } });
+  }
+
   private state(): KenState<S> {
     if (this.ks === undefined) throw new KenUsageError(`KenNode ${this.self}: call start() first`);
     return this.ks;
@@ -327,7 +334,7 @@ export class KenNode<S = unknown> {
         this.turnBase = undefined;
       }
     }
-    let folded: Folded = { sends: [], answers: [], local: [], notes: [] };
+    let folded: Folded = NOTHING_FOLDED;
     const edit = new KenEdit(state);
     if (input.deliver !== undefined) edit.delivered(input.deliver.from, input.deliver.seq);
     if (input.timerFired !== undefined) edit.clearTimer(input.timerFired);
@@ -338,7 +345,12 @@ export class KenNode<S = unknown> {
         outboxMaxPerPeer: this.options.outboxMaxPerPeer,
       });
     }
-    const notes: RequestNote[] = input.request === undefined ? folded.notes : [[input.request, 'pending'], ...folded.notes];
+    let notes: readonly RequestNote[] = folded.notes;
+    if (input.request !== undefined) {
+      // A fold's notes list is its own to extend (the shared empty fold's is frozen).
+      if (folded === NOTHING_FOLDED) notes = [[input.request, 'pending']];
+      else folded.notes.unshift([input.request, 'pending']);
+    }
     const next = edit.finish(app?.changed === true ? app.state : state.app);
     // The record's patches in order: the ack's, the app's (under `app`, written with the prefix rather than copied), Ken's own.
     const appPatches = app?.patches ?? NO_PATCHES;
@@ -353,24 +365,26 @@ export class KenNode<S = unknown> {
       return folded.local.slice();
     }
     for (const n of notes) this.requests.note(n);
-    const payload = snapshot
-      ? encodeCheckpointRecord({ kind: 'snapshot', state: next, requests: this.requests.entries() })
-      : encodeTurnRecord([{ prefix: NO_PREFIX, patches: prunePatches }, { prefix: APP_PREFIX, patches: appPatches }, { prefix: NO_PREFIX, patches: edit.patches }], notes);
-    const record = this.store.append(payload, snapshot);
+    // Encoded straight into its frame: the store keeps these very bytes.
+    const framed = snapshot
+      ? encodeCheckpointRecord({ kind: 'snapshot', state: next, requests: this.requests.entries() }, true)
+      : encodeTurnRecord([{ prefix: NO_PREFIX, patches: prunePatches }, { prefix: APP_PREFIX, patches: appPatches }, { prefix: NO_PREFIX, patches: edit.patches }], notes, true);
+    const record = this.store.appendFramed(framed, snapshot);
+    const payloadBytes = framed.length - RECORD_HEADER_BYTES;
     this.ks = next;
     this.stats.records++;
-    this.stats.recordBytes += payload.length;
+    this.stats.recordBytes += payloadBytes;
     if (snapshot) {
       this.turnsSinceSnapshot = 0;
       this.bytesSinceSnapshot = 0;
-      this.snapshotBytes = payload.length;
+      this.snapshotBytes = payloadBytes;
       this.snapshots.push(record);
       this.stats.snapshots++;
     } else {
       this.turnsSinceSnapshot++;
-      this.bytesSinceSnapshot += payload.length;
+      this.bytesSinceSnapshot += payloadBytes;
     }
-    const cursors: (readonly [NodeId, number])[] = input.deliver === undefined ? [] : [[input.deliver.from, input.deliver.seq]];
+    const cursors = input.deliver === undefined ? NO_CURSORS : [[input.deliver.from, input.deliver.seq] as const];
     if (folded.sends.length > 0 || folded.answers.length > 0 || cursors.length > 0) {
       this.held.hold({ record, sends: folded.sends, answers: folded.answers, cursors });
     }

@@ -11,15 +11,38 @@ export const RECORD_HEADER_BYTES = 8;
 export const RECORD_PAYLOAD_BYTES_MAX = 256 * 1024 * 1024;
 
 export function frameRecord(payload: Uint8Array): Uint8Array {
-  if (payload.length < 1 || payload.length > RECORD_PAYLOAD_BYTES_MAX) {
-    throw new RangeError(`a checkpoint record's payload must hold 1..${RECORD_PAYLOAD_BYTES_MAX} bytes, got ${payload.length}`);
-  }
   // Every byte is written below, so the unzeroed (pooled, for small records) allocation is safe.
   const out = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
-  out.writeUInt32LE(payload.length, 0);
   out.set(payload, RECORD_HEADER_BYTES);
-  out.writeUInt32LE(recordCrc(out, 0, payload.length), 4);
+  frameInPlace(out);
   return out;
+}
+
+/**
+ * Frames a record whose payload was written straight after `RECORD_HEADER_BYTES` bytes of
+ * room (`bytes` is then the whole record): fills in the length and the CRC. Saves the
+ * copy `frameRecord` makes.
+ */
+export function frameInPlace(bytes: Uint8Array): void {
+  const length = bytes.length - RECORD_HEADER_BYTES;
+  if (length < 1 || length > RECORD_PAYLOAD_BYTES_MAX) {
+    throw new RangeError(`a checkpoint record's payload must hold 1..${RECORD_PAYLOAD_BYTES_MAX} bytes, got ${length}`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, RECORD_HEADER_BYTES);
+  view.setUint32(0, length, true);
+  view.setUint32(4, recordCrc(bytes, 0, length), true);
+}
+
+/**
+ * Throws unless `framed` is one whole record by its header: its length field claims
+ * exactly the bytes after the header. (The CRC is left to the reader: a store checks
+ * that a caller framed, not what it framed.)
+ */
+export function checkFramed(framed: Uint8Array): void {
+  const claimed = framed.length >= RECORD_HEADER_BYTES ? (framed[0]! | (framed[1]! << 8) | (framed[2]! << 16) | (framed[3]! << 24)) >>> 0 : -1;
+  if (claimed < 1 || claimed !== framed.length - RECORD_HEADER_BYTES) {
+    throw new RangeError(`not one framed checkpoint record: ${framed.length} bytes, the header claims a payload of ${claimed}`);
+  }
 }
 
 function recordCrc(bytes: Uint8Array, offset: number, length: number): number {

@@ -1,5 +1,5 @@
 import { CheckpointCorruptError, KenUsageError } from './errors.ts';
-import { frameRecord, readRecord } from './record-codec.ts';
+import { checkFramed, frameRecord, readRecord } from './record-codec.ts';
 import type { CheckpointStore } from './store.ts';
 
 /** The counters a simulated disk keeps, for traces and tests. */
@@ -75,7 +75,11 @@ export class SimDisk implements CheckpointStore {
   }
 
   append(payload: Uint8Array): number {
-    const bytes = frameRecord(payload);
+    return this.appendFramed(frameRecord(payload));
+  }
+
+  appendFramed(bytes: Uint8Array): number {
+    checkFramed(bytes);
     this.torn = undefined;
     const number = ++this.appended;
     this.records.push({ number, bytes });

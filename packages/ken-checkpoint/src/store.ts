@@ -15,6 +15,11 @@ export interface CheckpointStore {
    * new segment with it, so that `compact` behind it is cheap.
    */
   append(record: Uint8Array, startsState?: boolean): number;
+  /**
+   * `append` for a record already framed (`frameInPlace`, or an encoder that writes the
+   * frame, as Ken's do): stored as it is, without the copy framing would make.
+   */
+  appendFramed(framed: Uint8Array, startsState?: boolean): number;
   /** Every record numbered up to this one is durable. */
   readonly durableUpTo: number;
   /** The number of the last record appended (0 when there is none). */

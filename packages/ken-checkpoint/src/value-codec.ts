@@ -41,6 +41,12 @@ export class ByteWriter {
     return out;
   }
 
+  /** Leaves `n` bytes unwritten (room for a header the taker fills in). */
+  skip(n: number): void {
+    this.room(n);
+    this.at += n;
+  }
+
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
     let size = this.buf.length * 2;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CheckpointCorruptError, crc32, crc32Update, frameRecord, readRecord, scanRecords } from '../src/index.ts';
 import { crc32UpdateFallback } from '../src/crc32.ts';
+import { checkFramed, frameInPlace } from '../src/record-codec.ts';
+import { SimDisk } from '../src/sim-disk.ts';
 import { mulberry32 } from './rng.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -114,5 +116,30 @@ describe('scanRecords', () => {
       expect((caught as CheckpointCorruptError).record).toBe(11);
       expect((caught as Error).message).toContain('log-x');
     }
+  });
+});
+
+describe('framing in place', () => {
+  it('gives the bytes frameRecord gives, and the stores take them as they are', () => {
+    const payload = bytes('a payload written behind its header');
+    const inPlace = new Uint8Array(8 + payload.length);
+    inPlace.set(payload, 8);
+    frameInPlace(inPlace);
+    expect(Array.from(inPlace)).toEqual(Array.from(frameRecord(payload)));
+    const disk = new SimDisk('n1');
+    disk.appendFramed(inPlace);
+    disk.append(payload);
+    disk.completeSync(disk.beginSync());
+    expect(disk.load().map((p) => new TextDecoder().decode(p))).toEqual([payload, payload].map((p) => new TextDecoder().decode(p)));
+  });
+
+  it('a store refuses bytes that are not one framed record', () => {
+    const framed = frameRecord(bytes('xyz'));
+    const disk = new SimDisk('n1');
+    expect(() => disk.appendFramed(bytes('xyz'))).toThrow(/not one framed checkpoint record/);
+    expect(() => disk.appendFramed(framed.subarray(0, framed.length - 1))).toThrow(/not one framed checkpoint record/);
+    expect(() => checkFramed(concat([framed, bytes('!')]))).toThrow(/not one framed checkpoint record/);
+    expect(() => frameInPlace(new Uint8Array(8))).toThrow(RangeError);
+    expect(disk.appendedUpTo).toBe(0);
   });
 });

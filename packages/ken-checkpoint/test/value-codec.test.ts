@@ -1,6 +1,6 @@
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { CheckpointCorruptError, decodeCheckpointRecord, encodeCheckpointRecord, encodeTurnRecord, type CheckpointRecord } from '../src/index.ts';
+import { CheckpointCorruptError, decodeCheckpointRecord, encodeCheckpointRecord, encodeTurnRecord, frameRecord, type CheckpointRecord } from '../src/index.ts';
 import { ByteReader, ByteWriter } from '../src/value-codec.ts';
 import { mulberry32 } from './rng.ts';
 
@@ -137,6 +137,16 @@ describe('checkpoint records', () => {
     expect(decodeCheckpointRecord(grouped, 1)).toStrictEqual(turn);
     // A different prefix is a different record.
     expect(encodeTurnRecord([{ prefix: ['ap'], patches: app }], [])).not.toStrictEqual(encodeTurnRecord([{ prefix: ['app'], patches: app }], []));
+  });
+
+  it('framed, a record is the bytes frameRecord makes of it unframed', () => {
+    const snapshot: CheckpointRecord = { kind: 'snapshot', state: { app: { x: [1, 'two'] }, out: {}, in: {}, timers: {} }, requests: turn.requests! };
+    for (const rec of [turn, snapshot]) {
+      const plain = encodeCheckpointRecord(rec);
+      expect(encodeCheckpointRecord(rec, true)).toStrictEqual(frameRecord(plain));
+    }
+    const groups = [{ prefix: ['app'], patches: turn.patches }];
+    expect(encodeTurnRecord(groups, [], true)).toStrictEqual(frameRecord(encodeTurnRecord(groups, [])));
   });
 
   it('still reads records written as structured clones (format 2)', () => {

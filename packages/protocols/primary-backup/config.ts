@@ -20,7 +20,14 @@ export interface Options {
    * (its cluster is only itself and its contact): pass it when nodes may join late.
    */
   readonly founders?: readonly NodeId[];
+  /** The period of the one timer (default `TIMING.tickMs`). */
+  readonly tickMs?: number;
+  /** The silence after which a node suspects another (default `TIMING.suspectMs`; more than `tickMs`). */
+  readonly suspectMs?: number;
 }
+
+/** The timings a run may set (`Options`): the rest of `TIMING` stays as it is. */
+export type Timing = { readonly [K in keyof typeof TIMING]: number };
 
 /** Timing, in local-clock milliseconds. */
 export const TIMING = {

@@ -1,5 +1,5 @@
-import { defineProtocol, type NodeSpec } from '@faultline/runtime';
-import { BUGS, type Bug } from './config.ts';
+import { defineProtocol, type CreateOptions, type NodeSpec } from '@faultline/runtime';
+import { BUGS, TIMING, type Bug } from './config.ts';
 import type { Req, Res } from './messages.ts';
 import { properties } from './properties.ts';
 import { PrimaryBackup } from './service.ts';
@@ -19,7 +19,13 @@ export { workload } from './workload.ts';
  * the simulator counts it as healthy as soon as it restarts and may crash another node
  * at once. With three founders a second crash in that window (or while the first crash
  * is still undetected) leaves one voter of three and the cluster stuck for good (about 5%
- * of seeds); five keep a majority through one crash plus one recovering node.
+ * of seeds); five keep a majority through one crash plus one recovering node. That is
+ * the default of campaigns; a scenario may give other nodes (the founders are those
+ * present at start) and timings (`tickMs`, `suspectMs`). The shrinker may cut a bug's
+ * failing run down to three founders, no joiner and a slower tick (`minNodes`,
+ * `shrinkOptions`), but keeps such a cut only if the correct version does not fail the
+ * same way under it: three founders are past what the protocol survives (seed 12 of
+ * `nodes: 3` loses acknowledged writes), so a failure there may be that limit's.
  */
 const FOUNDERS = ['n1', 'n2', 'n3', 'n4', 'n5'] as const;
 const NODES: readonly NodeSpec[] = [
@@ -31,24 +37,40 @@ function isBug(name: string): name is Bug {
   return Object.prototype.hasOwnProperty.call(BUGS, name);
 }
 
+function timingOption(name: string, v: unknown): number | undefined {
+  if (v !== undefined && !(Number.isInteger(v) && (v as number) > 0 && (v as number) <= 60_000)) throw new Error(`option ${name} must be an integer number of ms from 1 to 60,000, not ${JSON.stringify(v)}`);
+  return v as number | undefined;
+}
+
+function nodeList(name: string, v: unknown): readonly string[] | undefined {
+  if (v !== undefined && !(Array.isArray(v) && v.length > 0 && v.every((f) => typeof f === 'string'))) throw new Error(`option ${name} must be a non-empty array of node ids`);
+  return v as string[] | undefined;
+}
+
 export const primaryBackup = defineProtocol<State, Req, Res>({
   name: 'primary-backup',
   description:
     'Passive replication of a key-value store: the primary applies each request and replicates it to every member before replying; ' +
     'numbered views are changed by a majority of the founding replicas, the new primary adopting the most up-to-date state; ' +
     'restarted and late nodes rejoin through any node and receive the state.',
-  // `founders` (an option of a deployment's cluster config) replaces the simulator's five.
-  create({ bug, founders }: { bug?: string; founders?: unknown }) {
+  // `founders` (an option of a deployment's cluster config) replaces the nodes present at start, which the simulator gives (`initialNodes`).
+  create({ bug, founders, initialNodes, tickMs, suspectMs }: CreateOptions) {
     if (bug !== undefined && !isBug(bug)) throw new Error(`primary-backup has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
-    if (founders !== undefined && !(Array.isArray(founders) && founders.length > 0 && founders.every((f) => typeof f === 'string'))) {
-      throw new Error('option founders must be a non-empty array of node ids');
-    }
-    return new PrimaryBackup({ bug, founders: (founders as string[] | undefined) ?? FOUNDERS });
+    const tick = timingOption('tickMs', tickMs);
+    const suspect = timingOption('suspectMs', suspectMs);
+    if ((suspect ?? TIMING.suspectMs) <= (tick ?? TIMING.tickMs)) throw new Error(`option suspectMs (${suspect ?? TIMING.suspectMs}) must be more than tickMs (${tick ?? TIMING.tickMs})`);
+    const voters = nodeList('founders', founders) ?? nodeList('initialNodes', initialNodes) ?? FOUNDERS;
+    return new PrimaryBackup({ bug, founders: voters, ...(tick !== undefined ? { tickMs: tick } : {}), ...(suspect !== undefined ? { suspectMs: suspect } : {}) });
   },
   bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
   properties,
   faults: ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'crash', 'pause', 'skew'],
   nodes: NODES,
+  minNodes: 3,
+  shrinkOptions: {
+    tickMs: { default: TIMING.tickMs, simplest: 300, integer: true },
+    suspectMs: { default: TIMING.suspectMs, simplest: 2 * TIMING.tickMs, integer: true },
+  },
   maxFaultyNodes: 1,
   workload,
   durationMs: 10_000,

@@ -3,9 +3,9 @@
  * every member and answers the client only once every member has acknowledged it.
  */
 import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
-import { LIMITS, TIMING } from './config.ts';
+import { LIMITS } from './config.ts';
 import type { Msg, Op, Req } from './messages.ts';
-import type { Ctx } from './state.ts';
+import { timing, type Ctx } from './state.ts';
 import { applyOp, isClientOp, latest } from './store.ts';
 import { isActingPrimary, redirectWaiting, resetElectionDeadline, successionRank } from './views.ts';
 
@@ -201,7 +201,7 @@ export function primaryTick(ctx: Ctx): 'member-silent' | 'admit' | null {
   for (const n of s.known) if (!v.members.includes(n)) ctx.send(n, { type: 'Beacon', view: v });
   const now = ctx.now();
   for (const m of v.members) {
-    if (m !== s.self && now - (p.lastAckMs[m] ?? now) > TIMING.suspectMs) return 'member-silent';
+    if (m !== s.self && now - (p.lastAckMs[m] ?? now) > timing(s).suspectMs) return 'member-silent';
   }
   if (Object.keys(s.pendingJoins).length > 0) return 'admit';
   addVoter(ctx);

@@ -70,11 +70,10 @@
 import type { ClientId, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
 import { Service } from '@faultline/runtime';
 import type { Options } from './config.ts';
-import { TIMING } from './config.ts';
 import type { Msg, Req, Res, Timer } from './messages.ts';
 import { joinTick, onBeacon, onJoin, onJoinStatus, onStale } from './membership.ts';
 import { onAck, onClientRequest, onReplicate, primaryTick } from './replication.ts';
-import { initialState, type Ctx, type State } from './state.ts';
+import { initialState, timing, type Ctx, type State } from './state.ts';
 import { memberTick, onPrepare, onPromise, onReject, onStartView, proposalTick, startProposal } from './viewchange.ts';
 
 export class PrimaryBackup extends Service<State, Msg, Req, Res, Timer> {
@@ -89,7 +88,7 @@ export class PrimaryBackup extends Service<State, Msg, Req, Res, Timer> {
   override onStart(ctx: Ctx): void {
     const s = ctx.state;
     s.incarnation = 1 + ctx.randomInt(2 ** 30);
-    ctx.setTimer('tick', TIMING.tickMs);
+    ctx.setTimer('tick', timing(ctx.state).tickMs);
     joinTick(ctx);
   }
 
@@ -127,7 +126,7 @@ export class PrimaryBackup extends Service<State, Msg, Req, Res, Timer> {
   override onTimer(ctx: Ctx, tag: Timer): void {
     switch (tag) {
       case 'tick':
-        ctx.setTimer('tick', TIMING.tickMs);
+        ctx.setTimer('tick', timing(ctx.state).tickMs);
         return this.tick(ctx);
       default:
         return assertNever(tag);

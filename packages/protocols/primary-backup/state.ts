@@ -1,5 +1,5 @@
 import type { ClientId, Context, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
-import type { Bug, Options } from './config.ts';
+import { TIMING, type Bug, type Options, type Timing } from './config.ts';
 import type { Ballot, Msg, Op, Req, Res, Store, Timer, ViewInfo } from './messages.ts';
 
 /**
@@ -53,6 +53,8 @@ export interface State {
   readonly bug: Bug | null;
   /** The founders as configured: the first view's voters, bootstrapped by the first founder. */
   readonly configFounders: readonly NodeId[];
+  /** Timings other than `TIMING`, when the options set some (configuration, never changed); read it through `timing`. */
+  readonly timing?: Timing;
   /** Drawn at every start: a restarted node is a new incarnation. */
   incarnation: number;
   status: Status;
@@ -94,6 +96,11 @@ export const NO_BALLOT: Ballot = { num: 0, node: '', inc: 0 };
 /** A time before any clock reading (clocks may be skewed below zero), kept JSON-safe. */
 export const NEVER = -1e15;
 
+/** This node's timings. */
+export function timing(s: State): Timing {
+  return s.timing ?? TIMING;
+}
+
 export function emptyStore(founders: readonly NodeId[] = []): Store {
   return { seq: 0, lastView: 0, voters: [...founders], data: {}, sessions: {} };
 }
@@ -103,6 +110,9 @@ export function initialState(node: NodeInfo, options: Options = {}): State {
     self: node.self,
     bug: options.bug ?? null,
     configFounders: [...(options.founders ?? node.cluster)],
+    ...(options.tickMs === undefined && options.suspectMs === undefined
+      ? {}
+      : { timing: { ...TIMING, tickMs: options.tickMs ?? TIMING.tickMs, suspectMs: options.suspectMs ?? TIMING.suspectMs } }),
     incarnation: 0,
     status: 'recovering',
     known: node.cluster.filter((n) => n !== node.self),

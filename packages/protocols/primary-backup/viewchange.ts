@@ -7,7 +7,7 @@
 import type { NodeId } from '@faultline/runtime';
 import { TIMING } from './config.ts';
 import type { Ballot, Msg, Store, ViewInfo } from './messages.ts';
-import type { Ctx } from './state.ts';
+import { timing, type Ctx } from './state.ts';
 import { advanceCommit, sendUpdates, stepDown } from './replication.ts';
 import {
   addKnown,
@@ -117,11 +117,12 @@ function hasLivePrimary(ctx: Ctx, proposer: NodeId): boolean {
   const v = s.view;
   if (s.status !== 'member' || v === null || s.promised.num !== v.num) return false;
   const now = ctx.now();
+  const { suspectMs } = timing(s);
   if (v.primary === s.self) {
     const p = s.primary;
-    return p !== null && v.members.every((m) => m === s.self || m === proposer || now - (p.lastAckMs[m] ?? -Infinity) < TIMING.suspectMs);
+    return p !== null && v.members.every((m) => m === s.self || m === proposer || now - (p.lastAckMs[m] ?? -Infinity) < suspectMs);
   }
-  return proposer !== v.primary && now - s.lastHeardPrimaryMs < TIMING.suspectMs;
+  return proposer !== v.primary && now - s.lastHeardPrimaryMs < suspectMs;
 }
 
 export function onPromise(ctx: Ctx, from: NodeId, msg: PromiseMsg): void {

@@ -1,7 +1,7 @@
 import type { NodeId } from '@faultline/runtime';
 import { LIMITS, TIMING } from './config.ts';
 import type { Ballot } from './messages.ts';
-import type { Ctx, State } from './state.ts';
+import { timing, type Ctx, type State } from './state.ts';
 
 type StateLike = State | Ctx['state'];
 
@@ -39,7 +39,7 @@ export function addKnown(ctx: Ctx, node: NodeId): void {
  */
 export function resetElectionDeadline(ctx: Ctx): void {
   const s = ctx.state;
-  s.electionDeadlineMs = ctx.now() + TIMING.suspectMs + s.viewRank * TIMING.staggerMs + ctx.randomInt(TIMING.jitterMs);
+  s.electionDeadlineMs = ctx.now() + timing(s).suspectMs + s.viewRank * TIMING.staggerMs + ctx.randomInt(TIMING.jitterMs);
 }
 
 /** The primary is known to be gone: start the view change now, in rank order. */

@@ -4,6 +4,7 @@ export type { ServiceEvent, ServiceEventKind } from './events.ts';
 export type { Context } from './context.ts';
 export { Service, type AnyService, type NodeInfo } from './service.ts';
 export { TurnExecutor, HandlerError, handlerName, type TurnHost, type TurnResult } from './turn.ts';
+export { immerProduction, readableImmerError } from './immer.ts';
 export { acknowledged, type Operation, type History } from './history.ts';
 export {
   always,
@@ -27,6 +28,8 @@ export {
   type ConsistencyModel,
   type ProtocolDefinition,
   type BugVariant,
+  type CreateOptions,
+  type ShrinkableOption,
   type ConsistencySpec,
   type ConsistencyLevel,
 } from './protocol.ts';

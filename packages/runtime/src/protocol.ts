@@ -1,4 +1,5 @@
 import type { NodeSpec } from './cluster.ts';
+import type { NodeId } from './ids.ts';
 import { FAULT_KINDS, type FaultKind } from './faults.ts';
 import type { Operation } from './history.ts';
 import type { Property } from './properties.ts';
@@ -33,6 +34,30 @@ export type ConsistencyModel = (typeof CONSISTENCY_MODELS)[number];
 export const CONSISTENCY_LEVELS = ['linearizable', 'sequential', 'sequential-per-key', 'causal'] as const;
 export type ConsistencyLevel = (typeof CONSISTENCY_LEVELS)[number];
 
+/**
+ * What `create` receives: the bug, the options of a deployment's cluster config
+ * (`protocol.options`) or of a simulation's scenario (`Scenario.options`), and, in the
+ * simulator, `initialNodes`: the ids of the nodes present at start (the others join later).
+ */
+export interface CreateOptions {
+  readonly bug?: string;
+  readonly initialNodes?: readonly NodeId[];
+  readonly [option: string]: unknown;
+}
+
+/**
+ * A numeric option of `create` that a shrinker may change in a failing run (through
+ * `Scenario.options`): `default` is the value when the option is not given, `simplest`
+ * the value that makes the smallest runs (a slower heartbeat, a shorter timeout). The
+ * shrinker tries `simplest`, then values between it and the run's own; `integer` keeps
+ * them whole. `create` should reject a combination it cannot run with.
+ */
+export interface ShrinkableOption {
+  readonly default: number;
+  readonly simplest: number;
+  readonly integer?: boolean;
+}
+
 export interface BugVariant {
   readonly name: string;
   readonly description: string;
@@ -48,7 +73,7 @@ export interface ProtocolDefinition<S = any, Req = any, Res = any> {
   readonly name: string;
   readonly description: string;
   /** A service for one node; `bug` names one of `bugs`, or is undefined for the correct one. */
-  create(options: { bug?: string }): AnyService;
+  create(options: CreateOptions): AnyService;
   readonly bugs: readonly BugVariant[];
   readonly properties: readonly Property<S, Req, Res>[];
   /** The fault model it tolerates: the default for `faultline test`. */
@@ -57,6 +82,8 @@ export interface ProtocolDefinition<S = any, Req = any, Res = any> {
   readonly nodes?: number | readonly NodeSpec[];
   /** The smallest cluster it works with; when given, a shrunk failing run may have fewer nodes (down to this). */
   readonly minNodes?: number;
+  /** Options a shrunk failing run may set, by name (see `ShrinkableOption`); none when left out. */
+  readonly shrinkOptions?: { readonly [option: string]: ShrinkableOption };
   /** At most this many nodes are down or paused at once (default: a minority). */
   readonly maxFaultyNodes?: number;
   /** The simulated clients; leave it out for a protocol that has none (`NO_WORKLOAD`). */
@@ -106,5 +133,16 @@ export function protocolProblems(def: unknown): string[] {
       out.push(`consistency must be { model: ${CONSISTENCY_MODELS.map((m) => `'${m}'`).join(' | ')}, level: ${CONSISTENCY_LEVELS.map((l) => `'${l}'`).join(' | ')} }`);
   }
   if (d.workload !== undefined) out.push(...workloadProblems(d.workload));
+  if (d.shrinkOptions !== undefined) out.push(...shrinkOptionProblems(d.shrinkOptions));
+  return out;
+}
+
+function shrinkOptionProblems(options: unknown): string[] {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return ['shrinkOptions must map option names to { default, simplest, integer? }'];
+  const out: string[] = [];
+  for (const [name, o] of Object.entries(options as Record<string, Partial<ShrinkableOption> | null>)) {
+    if (!Number.isFinite(o?.default) || !Number.isFinite(o?.simplest) || (o?.integer !== undefined && typeof o.integer !== 'boolean'))
+      out.push(`shrinkOptions.${name} needs finite numbers default and simplest (and integer: true or false, if given)`);
+  }
   return out;
 }

@@ -1,13 +1,14 @@
-import { Immer, enablePatches, isDraft, current, type Draft, type Patch } from 'immer';
+import type { Draft, Patch } from 'immer';
 import type { Context } from './context.ts';
 import type { Effect } from './effects.ts';
 import type { ServiceEvent } from './events.ts';
 import type { NodeId, RequestId } from './ids.ts';
+import { immerProduction, readableImmerError } from './immer.ts';
 import type { AnyService } from './service.ts';
 
-enablePatches();
-/** Our own immer instance: no auto-freeze (speed), and no change to a user's global immer. */
-const immer = new Immer({ autoFreeze: false });
+const { isDraft, current } = immerProduction;
+/** Our own instance of immer's production build: no auto-freeze (speed), and no change to a user's global immer. */
+const immer = new immerProduction.Immer({ autoFreeze: false });
 
 /** What the driver lends a turn: its clock and its random stream. */
 export interface TurnHost {
@@ -28,13 +29,18 @@ export interface TurnResult<S> {
 
 /** A handler threw: the turn is void and the error names the protocol and handler. */
 export class HandlerError extends Error {
+  /** What the handler threw (an immer error with its message made readable, see `readableImmerError`). */
+  readonly original: unknown;
+
   constructor(
     readonly service: string,
     readonly handler: string,
     readonly node: NodeId,
-    readonly original: unknown,
+    original: unknown,
   ) {
-    super(`${service}.${handler} on ${node} threw: ${original instanceof Error ? original.message : String(original)}`);
+    const cause = readableImmerError(original);
+    super(`${service}.${handler} on ${node} threw: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.original = cause;
     this.name = 'HandlerError';
   }
 }

@@ -4,6 +4,7 @@ import {
   isFaultKind,
   nodeIds,
   type FaultKind,
+  type CreateOptions,
   type NodeSpec,
   type ProtocolDefinition,
   type WorkloadSpec,
@@ -33,6 +34,8 @@ export interface Scenario {
   readonly maxEvents?: number;
   /** Run every node under the Ken layer, with a simulated disk that survives crashes. */
   readonly ken?: boolean | KenSimConfig;
+  /** Protocol options, passed to its `create` with the bug (as a deployment's `protocol.options`); the shrinker sets those the protocol declares (`shrinkOptions`). */
+  readonly options?: { readonly [option: string]: unknown };
 }
 
 /** A scenario's changes to the protocol's workload. */
@@ -74,6 +77,8 @@ export interface ResolvedNode {
 export interface ResolvedConfig {
   readonly seed: string;
   readonly bug: string | undefined;
+  /** The scenario's protocol options (undefined: none given). */
+  readonly options: { readonly [option: string]: unknown } | undefined;
   readonly nodes: readonly ResolvedNode[];
   readonly network: NetworkConfig;
   readonly faults: readonly FaultKind[];
@@ -165,6 +170,7 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
   const netProblems = networkProblems(network);
   if (netProblems.length > 0) throw new ConfigError(`network: ${netProblems.join('; ')}`);
   const nodes = resolveNodes(s.nodes ?? p.nodes ?? 3);
+  const options = protocolOptions(p, o.bug, s.options, nodes);
   const explicitPlan = sortPlan(s.faultPlan ?? []);
   const planIssues = planProblems(explicitPlan, nodes.map((n) => n.id));
   if (planIssues.length > 0) throw new ConfigError(planIssues.join('; '));
@@ -187,6 +193,7 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
   return {
     seed: String(o.seed),
     bug: o.bug,
+    options,
     nodes,
     network,
     faults,
@@ -203,4 +210,22 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
     ken,
     strategy: resolveStrategy(o.strategy),
   };
+}
+
+/** The options `create` gets on every node: the scenario's, the bug, and the nodes present at start. */
+export function createOptions(c: Pick<ResolvedConfig, 'options' | 'bug' | 'nodes'>): CreateOptions {
+  return { ...c.options, bug: c.bug, initialNodes: c.nodes.filter((n) => n.startMs === 0).map((n) => n.id) };
+}
+
+/** Checks a scenario's protocol options: an object the protocol's `create` accepts (its error, as a `ConfigError`). */
+function protocolOptions(p: ProtocolDefinition, bug: string | undefined, options: unknown, nodes: readonly ResolvedNode[]): ResolvedConfig['options'] {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ConfigError('options must be an object of protocol options, e.g. { "tickMs": 200 }');
+  const given = options as { readonly [option: string]: unknown };
+  try {
+    p.create(createOptions({ options: given, bug, nodes }));
+  } catch (err) {
+    throw new ConfigError(`protocol ${p.name}: ${(err as Error).message}`);
+  }
+  return given;
 }

@@ -1,7 +1,7 @@
 import type { SimOptions } from './scenario.ts';
 import { deleteSpans, dropGroups, dropStreams, lowerValues, raiseValues, sortStreams, truncateAll, truncateStreams, zeroSpans } from './shrink-choices.ts';
 import { compressTime, quietNetwork } from './shrink-compress.ts';
-import { earlierPlan, earlierUnits, fewerClients, fewerRequests, removeFaults, shorterRun, shrinkNodes } from './shrink-scenario.ts';
+import { earlierPlan, earlierUnits, fewerClients, fewerRequests, removeFaults, shorterRun, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
 import type { ShrinkState } from './shrink-state.ts';
 import { capClients, dropLateJoiners, skipFirstOperations } from './shrink-structure.ts';
 
@@ -30,6 +30,7 @@ export const COARSE_PASSES: readonly Pass[] = [
   { name: 'fewerClients', run: fewerClients, scenario: true },
   { name: 'shrinkNodes', run: shrinkNodes, scenario: true },
   { name: 'dropLateJoiners', run: dropLateJoiners, scenario: true },
+  { name: 'simplerOptions', run: simplerOptions, scenario: true },
   { name: 'shorterRun', run: shorterRun, scenario: true },
   { name: 'dropGroups', run: dropGroups },
   { name: 'truncateAll', run: truncateAll },

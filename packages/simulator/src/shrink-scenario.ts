@@ -1,15 +1,19 @@
 import { sortPlan, type FaultEvent } from './fault-plan.ts';
 import { faultUnits } from './fault-units.ts';
+import { ChoiceOverrun } from './choices.ts';
+import { ConfigError } from './config-error.ts';
 import { resolveConfig, type Scenario, type SimOptions } from './scenario.ts';
 import type { ShrinkState } from './shrink-state.ts';
 import { withoutNode } from './shrink-structure.ts';
+import { simulate } from './simulation.ts';
 
 /*
  * The scenario passes, each candidate replaying the best run's choices so that the edit
  * changes only what it names: fault units removed (delta-debugging chunks), requests
  * (`workload.maxRequests`), clients, nodes and `durationMs` binary-searched down, the
  * whole plan moved earlier (`earlierPlan`), and, a fine pass, each fault unit moved
- * earlier alone (`earlierUnits`).
+ * earlier alone (`earlierUnits`); fewer nodes and simpler protocol options where the
+ * protocol declares what is allowed (`minNodes`, `shrinkOptions`).
  */
 
 type Options = Pick<SimOptions, 'protocol' | 'seed' | 'bug'>;
@@ -91,22 +95,82 @@ function bisectDown(s: ShrinkState, max: number, make: (d: number) => Scenario):
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /**
- * Only a protocol that declares its minimum, with nodes given as a count (no late joiners),
- * has its nodes shrunk: each count from the minimum up tried until one fails (a smaller
- * cluster is a different run, so failure is not monotone in the count: a bisection that
- * sees 4 pass would never try 3), the faults of the nodes left out removed from the plan
- * with them (`withoutNode`; a plan that named them would not be valid).
+ * Only a protocol that declares its minimum (`minNodes`) has its nodes shrunk: each
+ * cluster from the minimum up tried until one fails (a smaller cluster is a different
+ * run, so failure is not monotone in the count: a bisection that sees 4 pass would never
+ * try 3). A count is lowered; a node list keeps its first n nodes present at start and
+ * drops every late joiner (its contacts may be gone; `dropLateJoiners` tries dropping
+ * joiners alone). The faults of the nodes left out go with them (`withoutNode`; a plan
+ * that named them would not be valid).
  */
 export function shrinkNodes(s: ShrinkState, options: Options): void {
   const minNodes = options.protocol.minNodes;
-  const nodes = s.best.scenario.nodes ?? options.protocol.nodes;
-  const count = typeof nodes === 'number' ? nodes : nodes === undefined ? undefined : -1;
-  if (minNodes === undefined || count === -1) return;
-  const current = s.best.result.nodes.length || (count ?? 3);
+  if (minNodes === undefined) return;
   const ids = resolved(s, options).nodes.map((n) => n.id);
-  for (let n = Math.max(1, minNodes); n < current && !s.exhausted; n++) {
+  const nodes = s.best.scenario.nodes ?? options.protocol.nodes ?? ids.length;
+  const initial = typeof nodes === 'number' ? nodes : nodes.filter((n) => n.joinAtMs === undefined).length;
+  for (let n = Math.max(1, minNodes); n < initial && !s.exhausted; n++) {
+    const smaller = typeof nodes === 'number' ? n : nodes.filter((node) => node.joinAtMs === undefined).slice(0, n);
+    const kept = new Set(typeof smaller === 'number' ? ids.slice(0, n) : smaller.map((node) => node.id));
     const plan = s.best.scenario.faultPlan;
-    const kept = plan === undefined ? undefined : ids.slice(n).reduce<readonly FaultEvent[]>((p, id) => withoutNode(p, id), plan);
-    if (s.tryScenario({ ...s.best.scenario, nodes: n, ...(kept !== undefined ? { faultPlan: kept } : {}) })) return;
+    const faultPlan = plan === undefined ? undefined : ids.filter((id) => !kept.has(id)).reduce<readonly FaultEvent[]>((p, id) => withoutNode(p, id), plan);
+    if (tryWithinLimits(s, options, { ...s.best.scenario, nodes: smaller, ...(faultPlan !== undefined ? { faultPlan } : {}) })) return;
   }
+}
+
+/**
+ * The protocol options it declares shrinkable (`shrinkOptions`), one at a time in their
+ * order: the simplest value, else bisected between it and the run's own value (down to
+ * a sixteenth of that span: each step is a run). A value `create` rejects is skipped as
+ * an invalid scenario.
+ */
+export function simplerOptions(s: ShrinkState, options: Options): void {
+  for (const [name, o] of Object.entries(options.protocol.shrinkOptions ?? {})) {
+    if (s.exhausted) return;
+    const given = s.best.scenario.options?.[name];
+    const from = typeof given === 'number' ? given : o.default;
+    const make = (v: number): Scenario => ({ ...s.best.scenario, options: { ...s.best.scenario.options, [name]: v } });
+    if (from === o.simplest || tryWithinLimits(s, options, make(o.simplest))) continue;
+    const step = Math.abs(from - o.simplest) / 16;
+    // `near` does not fail (or is invalid), `far` does: the failing value nearest the simplest is between them.
+    let near = o.simplest;
+    let far = from;
+    while (Math.abs(far - near) > step && !s.exhausted) {
+      const mid = o.integer === true ? Math.round((near + far) / 2) : (near + far) / 2;
+      if (mid === near || mid === far) break;
+      if (tryWithinLimits(s, options, make(mid))) far = mid;
+      else near = mid;
+    }
+  }
+}
+
+/**
+ * `tryScenario` for a cut of the cluster or of the options, kept only if the correct
+ * version, replaying the same choices under it, does not fail the same way. A smaller
+ * cluster or other timings may be past what the protocol is meant to survive
+ * (primary-backup with three founders loses acknowledged writes to a crash cascade), and
+ * a failure there would be a counterexample of that limit, not of the bug. A run of the
+ * correct version (no bug) has nothing to compare with. The check is one run more.
+ */
+function tryWithinLimits(s: ShrinkState, options: Options, scenario: Scenario): boolean {
+  const previous = s.best;
+  if (!s.tryScenario(scenario)) return false;
+  if (options.bug === undefined) return true;
+  if (s.runs >= s.maxRuns - 1) {
+    // No run left to check it with: not kept.
+    s.best = previous;
+    s.exhausted = true;
+    return false;
+  }
+  s.runs++;
+  let correct;
+  try {
+    correct = simulate({ protocol: options.protocol, seed: options.seed, scenario: s.best.scenario, choices: s.best.choices, trace: 'none' });
+  } catch (err) {
+    if (err instanceof ChoiceOverrun || err instanceof ConfigError) return true;
+    throw err;
+  }
+  if (!s.fails(correct)) return true;
+  s.best = previous;
+  return false;
 }

@@ -20,7 +20,7 @@ import { Network } from './network.ts';
 import { protocolProperties } from './checkers/consistency-property.ts';
 import { Choices } from './choices.ts';
 import { Rng } from './rng.ts';
-import { resolveConfig, type ResolvedConfig, type SimOptions } from './scenario.ts';
+import { createOptions, resolveConfig, type ResolvedConfig, type SimOptions } from './scenario.ts';
 import type { Ev, SimClient, SimNode, SimStats } from './simulation-types.ts';
 import type { TraceRecord, Violation } from './trace.ts';
 
@@ -115,7 +115,7 @@ export abstract class SimulationState {
         offsetMs: 0,
         rate: 1,
       };
-      const service = this.protocol.create({ bug: c.bug });
+      const service = this.protocol.create(createOptions(c));
       const host = { now: () => node.offsetMs + sim.now * node.rate, random: () => node.rng.random() };
       (node as { executor: TurnExecutor }).executor = new TurnExecutor(service, spec.id, spec.cluster, host, true);
       if (c.ken !== undefined) {

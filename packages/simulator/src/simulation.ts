@@ -93,6 +93,7 @@ export class Simulation extends SimulationClients {
         network: c.network,
         faults: c.faults,
         plan: this.plan,
+        ...(c.options === undefined ? {} : { options: c.options }),
         ...(c.ken === undefined ? {} : { ken: { groupCommit: c.ken.groupCommit, fsyncMsMin: c.ken.fsyncMsMin, fsyncMsMax: c.ken.fsyncMsMax } }),
       });
     // Faults first: a fault planned for a node's start time (its clock skew) applies before it starts.

@@ -21,6 +21,8 @@ type Body =
       network: NetworkConfig;
       faults: readonly string[];
       plan: readonly FaultEvent[];
+      /** The scenario's protocol options, when it gives any. */
+      options?: { readonly [option: string]: unknown };
       ken?: { groupCommit: boolean; fsyncMsMin: number; fsyncMsMax: number };
     }
   /** With `trace: 'full'`, `state` is the state the start handler sees (none with Ken: it recovers). */

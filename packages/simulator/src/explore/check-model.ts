@@ -11,7 +11,7 @@ import {
 } from '@faultline/runtime';
 import { withDeterminismGuard } from '../guard.ts';
 import { Rng } from '../rng.ts';
-import { resolveConfig } from '../scenario.ts';
+import { createOptions, resolveConfig } from '../scenario.ts';
 import { canonicalDigest, hashTexts } from './canonical.ts';
 import { linkOrderedHash, msgHash, nodeHash, requestHash, responseHash, unorderedOf } from './state-hash.ts';
 import { Mixer, structuralHash } from './structural-hash.ts';
@@ -87,7 +87,7 @@ export class CheckModel {
     this.requests = Math.min(options.requests ?? DEFAULT_CHECK_REQUESTS, c.workload.clients);
     this.retries = c.workload.retries;
     const host = { now: () => (this.clockReads++, this.clock), random: () => (this.rng ??= new Rng(this.rngSeed())).random() };
-    this.executors = c.nodes.map((n) => new TurnExecutor(p.create({ bug: options.bug }), n.id, n.cluster, host));
+    this.executors = c.nodes.map((n) => new TurnExecutor(p.create(createOptions(c)), n.id, n.cluster, host));
     this.initialNodes = c.nodes.map((n) => ({ id: n.id, startMs: n.startMs }));
     const initial = c.nodes.filter((n) => n.startMs === 0).map((n) => n.id);
     const wrng = new Rng(`${this.seed}/workload`);

@@ -72,6 +72,7 @@ const SCENARIO_KEYS = [
   'quietMs',
   'maxEvents',
   'ken',
+  'options',
 ] as const satisfies readonly (keyof Scenario)[];
 type MissingScenarioKey = Exclude<keyof Scenario, (typeof SCENARIO_KEYS)[number]>;
 const _allScenarioKeys: [MissingScenarioKey] extends [never] ? true : MissingScenarioKey = true;
@@ -92,6 +93,7 @@ export function scenarioProblems(value: unknown): string[] {
   unknownKeys(value, SCENARIO_KEYS, '', out);
   const numbers = ['maxFaultyNodes', 'durationMs', 'quietMs', 'maxEvents'] as const;
   for (const k of numbers) if (value[k] !== undefined && typeof value[k] !== 'number') out.push(`${k} must be a number`);
+  if (value.options !== undefined && !isObject(value.options)) out.push('options must be an object of protocol options, e.g. { "tickMs": 200 }');
   const nodes = value.nodes;
   if (nodes !== undefined && typeof nodes !== 'number' && !Array.isArray(nodes))
     out.push('nodes must be a count or a list of { id, joinAtMs?, contacts? }');

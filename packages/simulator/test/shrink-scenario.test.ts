@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, shrink, simulate } from '../src/index.ts';
+import { BEAT_NODES, beats } from './fixtures/beats.ts';
+
+const violation = { property: 'quiet-after' };
+
+describe('protocol options in a scenario', () => {
+  it('reach create with the nodes present at start', () => {
+    const r = simulate({ protocol: beats(), seed: 1, trace: 'full' });
+    expect(r.violation?.property).toBe('quiet-after');
+    const start = r.trace!.find((t) => t.k === 'start' && t.node === 'n5');
+    const state = (start as { state?: { initialNodes: string[] } } | undefined)?.state;
+    expect(state?.initialNodes).toEqual(['n1', 'n2', 'n3', 'n4']);
+    const slower = simulate({ protocol: beats(), seed: 1, scenario: { options: { periodMs: 100 } } });
+    expect(slower.events).toBeLessThan(r.events / 5);
+  });
+
+  it('are rejected with the error of create, as a configuration error', () => {
+    expect(() => simulate({ protocol: beats(), seed: 1, scenario: { options: { periodMs: 500 } } })).toThrow(ConfigError);
+    expect(() => simulate({ protocol: beats(), seed: 1, scenario: { options: { periodMs: 500 } } })).toThrow(/protocol beats: periodMs must be in \(0, 200\], not 500/);
+    expect(() => simulate({ protocol: beats(), seed: 1, scenario: { options: [1] as never } })).toThrow(/options must be an object/);
+  });
+
+  it('go into the trace only when given, so default runs keep their hash', () => {
+    const config = (options?: { readonly [option: string]: unknown }) => simulate({ protocol: beats(), seed: 1, trace: 'full', ...(options ? { scenario: { options } } : {}) }).trace![0]!;
+    expect(config()).not.toHaveProperty('options');
+    expect(config({ periodMs: 20 })).toMatchObject({ k: 'config', options: { periodMs: 20 } });
+  });
+});
+
+describe('the shrinker on declared cluster shapes and options', () => {
+  it('cuts a node list down to the first founders that still fail, the late joiner dropped', () => {
+    const r = shrink({ protocol: beats({ minNodes: 1 }), seed: 1 }, violation, { maxRuns: 200 });
+    // One node hears no beat, so the smallest failing cluster is two founders.
+    expect(r.schedule.scenario.nodes).toEqual(BEAT_NODES.slice(0, 2));
+  });
+
+  it('keeps no cut under which the correct version fails the same way', () => {
+    const r = shrink({ protocol: beats({ minNodes: 1, shrinkOptions: true }), seed: 1, bug: 'no-op' }, violation, { maxRuns: 200 });
+    // All four founders stay (the late joiner may go: that is dropLateJoiners, unchecked).
+    const nodes = (r.schedule.scenario.nodes ?? BEAT_NODES) as typeof BEAT_NODES;
+    expect(nodes.filter((n) => n.joinAtMs === undefined)).toHaveLength(4);
+    expect(r.schedule.scenario.options).toBeUndefined();
+  });
+
+  it('leaves a node list alone without minNodes, and options alone without shrinkOptions', () => {
+    const r = shrink({ protocol: beats(), seed: 1 }, violation, { maxRuns: 200 });
+    expect((r.schedule.scenario.nodes as unknown[] | undefined)?.length ?? BEAT_NODES.length).toBeGreaterThanOrEqual(4);
+    expect(r.schedule.scenario.options).toBeUndefined();
+  });
+
+  it('sets a declared option toward its simplest value, skipping values create rejects', () => {
+    const r = shrink({ protocol: beats({ shrinkOptions: true }), seed: 1 }, violation, { maxRuns: 200 });
+    const period = r.schedule.scenario.options?.periodMs as number;
+    // 400 is rejected (over 200); from 10 the bisection finds a period over 150: two beats per node before 300 ms.
+    expect(period).toBeLessThanOrEqual(200);
+    expect(period).toBeGreaterThan(150);
+    expect(r.shrunk.events).toBeLessThan(r.original.events / 5);
+    const replayed = simulate({ protocol: beats({ shrinkOptions: true }), seed: 1, scenario: r.schedule.scenario, choices: r.schedule.choices, trace: 'hash' });
+    expect(replayed.traceHash).toBe(r.traceHash);
+  });
+});
