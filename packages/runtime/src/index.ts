@@ -11,6 +11,7 @@ export {
   liveStates,
   converges,
   type Property,
+  type PropertyOptions,
   type PropertyResult,
   type SystemView,
   type NodeView,

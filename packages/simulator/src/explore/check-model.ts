@@ -62,6 +62,8 @@ export class CheckModel {
   private readonly initialNodes: readonly { id: string; startMs: number }[];
   private readonly initialReqs: ClientRequest[] = [];
   private readonly mixer = new Mixer();
+  /** The properties this search's path monitors show every state of a path: those that read `view.history` (see path-monitor.ts). */
+  readonly replayed = new Set<Property>();
 
   constructor(readonly options: ModelOptions) {
     const p = options.protocol;
@@ -108,7 +110,7 @@ export class CheckModel {
   }
 
   /** Protocol code (handlers, property checks) runs under the determinism guard; the search's own code (progress, clocks) does not. */
-  private guarded<T>(fn: () => T): T {
+  guarded<T>(fn: () => T): T {
     return withDeterminismGuard(() => `faultline check of ${this.options.protocol.name}`, fn);
   }
 
@@ -280,14 +282,8 @@ export class CheckModel {
   private failingUnguarded(s: ModelState, props: readonly Property[], phase: SystemView['phase'], history: SystemView['history'] | undefined): { property: string; message: string } | undefined {
     const view = this.view(s, phase, history);
     for (const p of props) {
-      let r;
-      try {
-        r = p.check(view);
-      } catch (err) {
-        return { property: p.name, message: `the check threw: ${err instanceof Error ? err.message : String(err)}` };
-      }
-      if (r === true || r === undefined) continue;
-      return { property: p.name, message: r === false ? p.description : r };
+      const failed = verdict(p, view);
+      if (failed !== undefined) return failed;
     }
     return undefined;
   }
@@ -388,6 +384,18 @@ export class CheckModel {
     const after = state === n.state && timers === n.timers ? n : { ...n, state, timers };
     return ok({ ...s, nodes: after === n ? s.nodes : s.nodes.map((x, j) => (j === node ? after : x)), msgs, reqs, resps });
   }
+}
+
+/** Why `p` fails on `view` (its message, or that it threw), or undefined if it holds. */
+export function verdict(p: Property, view: SystemView): { property: string; message: string } | undefined {
+  let r;
+  try {
+    r = p.check(view);
+  } catch (err) {
+    return { property: p.name, message: `the check threw: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (r === true || r === undefined) return undefined;
+  return { property: p.name, message: r === false ? p.description : r };
 }
 
 /** The earliest due time of an up node's armed timer (Infinity if none). */
