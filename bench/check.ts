@@ -5,13 +5,15 @@ import { leaseFailover } from '../packages/simulator/test/explore/fixtures/lease
 import { twoPhase } from '../packages/simulator/test/explore/fixtures/two-phase.ts';
 // The compiled CLI, as installed: its workers start from compiled JavaScript (npm run bench builds first), not through tsx.
 import { checkOnWorkers } from '../packages/cli/dist/commands/check-workers.js';
-import { medianOf, ratePerSec } from './measure.ts';
+import { medianOf, ratePerCpuSec, ratePerSec } from './measure.ts';
 
 /**
  * `faultline check`'s bounded exhaustive search: states visited (expanded or found again
  * by their hash) per wall second, on the bank (2 requests, depth 11: every state within
  * it, about 1,200 visits) and on primary-backup (6 nodes, 2 requests, stopped at 3,000
  * unique states, where a state is six replicas' stores, views and timers). No walks.
+ * The same two per CPU second of the process too (`statesPerCpuSec`), which the load of
+ * a shared machine moves less than the wall rate.
  * Then the lease-failover fixture, whose long-lease bug needs 7 timer ticks: the states
  * the timed model visits to find it, and whether the untimed model raises a false alarm
  * on the correct version (1: it does). Last, `check.workers2.speedup`: wall time of
@@ -50,8 +52,13 @@ async function workersSpeedup(): Promise<Record<string, number>> {
 
 function singleThread(): Record<string, number> {
   const rate = (run: () => { statesExplored: number }) => medianOf(3, () => ratePerSec(() => run().statesExplored));
-  const bankRate = rate(() => check({ protocol: bank, depth: 11, walks: 0, sleepSets: false }));
-  const pbRate = rate(() => check({ protocol: primaryBackup, depth: 4, maxStates: 3_000, walks: 0, sleepSets: false }));
+  const bankRun = () => check({ protocol: bank, depth: 11, walks: 0, sleepSets: false });
+  const pbRun = () => check({ protocol: primaryBackup, depth: 4, maxStates: 3_000, walks: 0, sleepSets: false });
+  const bankRate = rate(bankRun);
+  const pbRate = rate(pbRun);
+  // The same searches per CPU second of the process (its GC helper threads included), several per sample: on a shared machine the wall rate measures the load.
+  const perCpu = (times: number, run: () => { statesExplored: number }) =>
+    medianOf(3, () => ratePerCpuSec(() => Array.from({ length: times }, () => run().statesExplored).reduce((a, b) => a + b, 0)));
   const timedBug = check({ protocol: leaseFailover, bug: 'long-lease', depth: 16, walks: 0, timed: true });
   const untimedCorrect = check({ protocol: leaseFailover, depth: 16, walks: 0 });
   const chain = (sleepSets: boolean) => check({ protocol: chainReconfig, bug: 'no-resend-on-reconfig', depth: 30, walks: 0, sleepSets });
@@ -67,6 +74,8 @@ function singleThread(): Record<string, number> {
     'check.twoPhase.states.symmetry': twoPhaseStates([['n2', 'n3', 'n4']]),
     'check.statesPerSec': bankRate,
     'check.primaryBackup.statesPerSec': pbRate,
+    'check.statesPerCpuSec': perCpu(20, bankRun),
+    'check.primaryBackup.statesPerCpuSec': perCpu(3, pbRun),
     'check.lease.timed.statesToBug': timedBug.violation !== undefined ? timedBug.statesExplored : NaN,
     'check.lease.untimed.falseAlarm': untimedCorrect.ok ? 0 : 1,
   };

@@ -1,4 +1,5 @@
 import { bank, lazyReplication, primaryBackup, raft, tuplespace } from '@faultline/protocols';
+import type { Property } from '@faultline/runtime';
 import { check, type CheckOptions } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
 
@@ -61,5 +62,21 @@ describe('with the default sleep sets, the same result in fewer steps', () => {
       const on = check({ ...options, sleepSets: true });
       expect(on.statesExplored).toBe(exploredWithSleepSets[name]);
       expect({ ...on, statesExplored: off.statesExplored }).toEqual(off);
+    });
+});
+
+/**
+ * Properties that read no history (or declare themselves memoryless) are checked on each
+ * new state alone, not shown its whole path again (see path-monitor.ts). The same cases
+ * with every property made to read the history first, so that every one is shown its
+ * path as before that change, give the same whole result: counts, first violation (its
+ * message and path), walks and liveness.
+ */
+describe('checking memoryless properties on the new state alone changes no result', () => {
+  const replayed = (p: Property): Property => ({ name: p.name, kind: p.kind, description: p.description, check: (v) => (void v.history, p.check(v)) });
+  for (const [name, options] of cases)
+    it(name, () => {
+      const before = check({ ...options, protocol: { ...options.protocol, properties: options.protocol.properties.map(replayed) } });
+      expect(check(options)).toEqual(before);
     });
 });

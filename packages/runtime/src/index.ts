@@ -12,6 +12,7 @@ export {
   liveStates,
   converges,
   type Property,
+  type PropertyOptions,
   type PropertyResult,
   type SystemView,
   type NodeView,

@@ -32,22 +32,48 @@ export interface Property<S = unknown, Req = unknown, Res = unknown> {
   readonly kind: 'always' | 'eventually';
   readonly description: string;
   check(view: SystemView<S, Req, Res>): PropertyResult;
+  /**
+   * The property keeps no memory from one view to the next: its verdict on a view depends
+   * on that view alone (a cache keyed on `view.history` is fine if it never changes a
+   * verdict). `faultline check` then checks it on each new state only instead of showing
+   * it the state's whole path again. Undeclared, the checker still checks a property that
+   * never reads `view.history` on the new state alone: memory a property keeps must be
+   * keyed on the run's history array (see docs/exploration.md, "Properties with memory").
+   */
+  readonly memoryless?: boolean;
+}
+
+/** How a property is checked (see `Property.memoryless`). */
+export interface PropertyOptions {
+  readonly memoryless?: boolean;
+}
+
+function property<S, Req, Res>(
+  kind: Property['kind'],
+  name: string,
+  description: string,
+  check: (view: SystemView<S, Req, Res>) => PropertyResult,
+  options: PropertyOptions | undefined,
+): Property<S, Req, Res> {
+  return options?.memoryless === true ? { name, kind, description, check, memoryless: true } : { name, kind, description, check };
 }
 
 export function always<S, Req = unknown, Res = unknown>(
   name: string,
   description: string,
   check: (view: SystemView<S, Req, Res>) => PropertyResult,
+  options?: PropertyOptions,
 ): Property<S, Req, Res> {
-  return { name, kind: 'always', description, check };
+  return property('always', name, description, check, options);
 }
 
 export function eventually<S, Req = unknown, Res = unknown>(
   name: string,
   description: string,
   check: (view: SystemView<S, Req, Res>) => PropertyResult,
+  options?: PropertyOptions,
 ): Property<S, Req, Res> {
-  return { name, kind: 'eventually', description, check };
+  return property('eventually', name, description, check, options);
 }
 
 /** The up nodes with their states, for the common case of checking live replicas. */

@@ -62,6 +62,8 @@ export class CheckModel {
   private readonly initialNodes: readonly { id: string; startMs: number }[];
   private readonly initialReqs: ClientRequest[] = [];
   private readonly mixer = new Mixer();
+  /** The properties this search's path monitors show every state of a path: those that read `view.history` (see path-monitor.ts). */
+  readonly replayed = new Set<Property>();
 
   constructor(readonly options: ModelOptions) {
     const p = options.protocol;
@@ -108,7 +110,7 @@ export class CheckModel {
   }
 
   /** Protocol code (handlers, property checks) runs under the determinism guard; the search's own code (progress, clocks) does not. */
-  private guarded<T>(fn: () => T): T {
+  guarded<T>(fn: () => T): T {
     return withDeterminismGuard(() => `faultline check of ${this.options.protocol.name}`, fn);
   }
 
@@ -209,55 +211,56 @@ export class CheckModel {
   }
 
   private applyUnguarded(s: ModelState, a: Action): StepResult {
-    const next: ModelState = { ...s, step: s.step + 1, clockMs: this.timed ? s.clockMs : s.clockMs + 1 };
+    // Each step makes its state in one object (a turn fills in what its handler changed: see `turn`).
+    const step = s.step + 1;
+    const clockMs = this.timed ? s.clockMs : s.clockMs + 1;
     switch (a.k) {
       case 'deliver': {
         const m = s.msgs[a.i]!;
-        const after = { ...next, msgs: without(s.msgs, a.i) };
-        return this.turn(after, this.nodeIndex(m.to), { kind: 'message', from: m.from, msg: m.msg });
+        return this.turn({ ...s, step, clockMs, msgs: without(s.msgs, a.i) }, this.nodeIndex(m.to), { kind: 'message', from: m.from, msg: m.msg });
       }
       case 'duplicate': {
         const m = s.msgs[a.i]!;
         const msgs = s.msgs.slice();
         msgs[a.i] = { ...m, copy: true };
-        return this.turn({ ...next, msgs }, this.nodeIndex(m.to), { kind: 'message', from: m.from, msg: m.msg });
+        return this.turn({ ...s, step, clockMs, msgs }, this.nodeIndex(m.to), { kind: 'message', from: m.from, msg: m.msg });
       }
       case 'drop':
-        return ok({ ...next, msgs: without(s.msgs, a.i) });
+        return ok({ ...s, step, clockMs, msgs: without(s.msgs, a.i) });
       case 'request': {
         const r = s.reqs[a.i]!;
         this.incomingRedirects = r.redirects;
         try {
-          return this.turn({ ...next, reqs: without(s.reqs, a.i) }, this.nodeIndex(r.node), { kind: 'request', requestId: r.op, client: r.client, req: r.req });
+          return this.turn({ ...s, step, clockMs, reqs: without(s.reqs, a.i) }, this.nodeIndex(r.node), { kind: 'request', requestId: r.op, client: r.client, req: r.req });
         } finally {
           this.incomingRedirects = 0;
         }
       }
       case 'lose-request':
-        return ok({ ...next, reqs: without(s.reqs, a.i) });
+        return ok({ ...s, step, clockMs, reqs: without(s.reqs, a.i) });
       case 'lose-response':
-        return ok({ ...next, resps: without(s.resps, a.i) });
+        return ok({ ...s, step, clockMs, resps: without(s.resps, a.i) });
       case 'respond': {
         const r = s.resps[a.i]!;
         const ops = s.ops.map((o) => (o.id === r.op && o.status === 'pending' ? { ...o, status: 'ok' as const, result: r.result, completeMs: s.step, node: r.node } : o));
-        return ok({ ...next, ops, resps: without(s.resps, a.i) });
+        return ok({ ...s, step, clockMs, ops, resps: without(s.resps, a.i) });
       }
       case 'timer': {
         const n = s.nodes[a.node]!;
         const dueMs = n.timers.find((t) => t.tag === a.tag)!.dueMs;
-        const after = withNode({ ...next, clockMs: Math.max(next.clockMs, dueMs) }, a.node, { ...n, timers: n.timers.filter((t) => t.tag !== a.tag) });
-        return this.turn(after, a.node, { kind: 'timer', tag: a.tag });
+        const nodes = withNode(s.nodes, a.node, { ...n, timers: n.timers.filter((t) => t.tag !== a.tag) });
+        return this.turn({ ...s, step, clockMs: Math.max(clockMs, dueMs), nodes }, a.node, { kind: 'timer', tag: a.tag });
       }
       case 'retry': {
         const op = s.ops[a.op]!;
         const ops = s.ops.map((o, j) => (j === a.op ? { ...o, attempts: o.attempts + 1 } : o));
-        return ok({ ...next, ops, reqs: [...s.reqs, { op: op.id, client: op.client, node: this.targets.get(op.id)!, req: op.req, redirects: 0 }] });
+        return ok({ ...s, step, clockMs, ops, reqs: [...s.reqs, { op: op.id, client: op.client, node: this.targets.get(op.id)!, req: op.req, redirects: 0 }] });
       }
       case 'crash':
-        return ok(withNode(next, a.node, { ...s.nodes[a.node]!, up: false, state: undefined, timers: [] }));
+        return ok({ ...s, step, clockMs, nodes: withNode(s.nodes, a.node, { ...s.nodes[a.node]!, up: false, state: undefined, timers: [] }) });
       case 'restart':
       case 'join':
-        return this.start(next, a.node);
+        return this.start({ ...s, step, clockMs }, a.node);
     }
   }
 
@@ -280,14 +283,8 @@ export class CheckModel {
   private failingUnguarded(s: ModelState, props: readonly Property[], phase: SystemView['phase'], history: SystemView['history'] | undefined): { property: string; message: string } | undefined {
     const view = this.view(s, phase, history);
     for (const p of props) {
-      let r;
-      try {
-        r = p.check(view);
-      } catch (err) {
-        return { property: p.name, message: `the check threw: ${err instanceof Error ? err.message : String(err)}` };
-      }
-      if (r === true || r === undefined) continue;
-      return { property: p.name, message: r === false ? p.description : r };
+      const failed = verdict(p, view);
+      if (failed !== undefined) return failed;
     }
     return undefined;
   }
@@ -329,10 +326,10 @@ export class CheckModel {
   private start(s: ModelState, node: number): StepResult {
     const n = s.nodes[node]!;
     const started = { ...n, started: true, up: true, state: this.executors[node]!.initialState(), timers: [] };
-    return this.turn(withNode(s, node, started), node, { kind: 'start' });
+    return this.turn({ ...s, nodes: withNode(s.nodes, node, started) }, node, { kind: 'start' });
   }
 
-  /** Runs one handler on `node` and applies its effects. Its random stream is seeded by the state and the event, so the same state and event give the same turn. */
+  /** Runs one handler on `node` and applies its effects to `s`, the step's new state (made for this step alone, so filled in here). Its random stream is seeded by the state and the event, so the same state and event give the same turn. */
   private turn(s: ModelState, node: number, event: ServiceEvent): StepResult {
     const n = s.nodes[node]!;
     this.clock = s.clockMs;
@@ -386,8 +383,26 @@ export class CheckModel {
     const state = result.changed ? result.state : n.state;
     // A node the turn left as it was stays the same object (its hash is cached by identity).
     const after = state === n.state && timers === n.timers ? n : { ...n, state, timers };
-    return ok({ ...s, nodes: after === n ? s.nodes : s.nodes.map((x, j) => (j === node ? after : x)), msgs, reqs, resps });
+    // `s` is this step's own new state, seen by nobody yet: filled in, not copied again.
+    const out = s as Mutable<ModelState>;
+    if (after !== n) out.nodes = withNode(s.nodes, node, after);
+    out.msgs = msgs;
+    out.reqs = reqs;
+    out.resps = resps;
+    return ok(out);
   }
+}
+
+/** Why `p` fails on `view` (its message, or that it threw), or undefined if it holds. */
+export function verdict(p: Property, view: SystemView): { property: string; message: string } | undefined {
+  let r;
+  try {
+    r = p.check(view);
+  } catch (err) {
+    return { property: p.name, message: `the check threw: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (r === true || r === undefined) return undefined;
+  return { property: p.name, message: r === false ? p.description : r };
 }
 
 /** The earliest due time of an up node's armed timer (Infinity if none). */
@@ -407,8 +422,10 @@ function without<T>(items: readonly T[], i: number): T[] {
   return out;
 }
 
-function withNode(s: ModelState, node: number, n: ModelNode): ModelState {
-  return { ...s, nodes: s.nodes.map((x, j) => (j === node ? n : x)) };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function withNode(nodes: readonly ModelNode[], node: number, n: ModelNode): ModelNode[] {
+  return nodes.map((x, j) => (j === node ? n : x));
 }
 
 function clip(text: string): string {

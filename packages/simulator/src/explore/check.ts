@@ -260,11 +260,12 @@ function directedFrom(model: CheckModel, o: CheckOptions): (root: SearchRoot) =>
       return [...root.choices, ...out.reverse()];
     };
     /** A monitor that has seen the states from the search's start up to visit `v`'s, that one included when `through`. */
-    const monitorAlong = (v: number, through: boolean): PathMonitor => {
-      const states: ModelState[] = [];
-      for (let k = through ? v : visits[v]!.parent; k >= 0; k = visits[k]!.parent) states.push(visits[k]!.state);
-      return PathMonitor.along(model, states.reverse());
-    };
+    const monitorAlong = (v: number, through: boolean): PathMonitor =>
+      PathMonitor.along(model, () => {
+        const states: ModelState[] = [];
+        for (let k = through ? v : visits[v]!.parent; k >= 0; k = visits[k]!.parent) states.push(visits[k]!.state);
+        return states.reverse();
+      });
     const visit = (parent: number, choice: Choice, state: ModelState) => visits.push({ parent, choice, state }) - 1;
     const maxStates = o.maxStates ?? DEFAULT_MAX_STATES;
     const d = directedSearch({ model, root: root.state, maxDepth: o.depth, maxStates, shared, visit, monitorAlong, onProgress: o.onProgress });

@@ -1,32 +1,139 @@
 import type { Operation, Property, SystemView } from '@faultline/runtime';
-import type { CheckModel, ModelState } from './check-model.ts';
+import { verdict, type CheckModel, type ModelState } from './check-model.ts';
 
 type Failure = { property: string; message: string } | undefined;
+
+/** A check a monitor was asked for after it was made: the state, the properties shown it (up to the first that failed), the phase. */
+interface Shown {
+  readonly s: ModelState;
+  readonly props: readonly Property[];
+  readonly phase: SystemView['phase'];
+}
 
 /**
  * Properties may remember what they saw earlier in a run: a run hands them one history
  * array that grows as the run goes, and a property may key its memory on it (a leader
  * seen in a term, a node's earlier incarnations). The search's states share history
  * arrays across branches, so checked directly, one branch's memory would leak into
- * another. A monitor is one path's run: its own history array, shown every state of the
- * path in order, as the simulator shows a run's.
+ * another. A monitor is one path's run: it shows a property with memory every state of
+ * the path in order, as the simulator shows a run's, on the monitor's own history array.
+ *
+ * A property without memory needs none of that: its verdict on a state is the state's
+ * alone. Such a property is checked on the new state only, on a view whose history is a
+ * fresh copy of the state's. It is one that declares `memoryless`, or one that has not
+ * read `view.history` in any check of this search: memory must be keyed on the history
+ * array, so a property that never reads it kept nothing. The first time an undeclared
+ * property reads the history, its verdict is thrown away, the model marks it (for the
+ * rest of the search: `CheckModel.replayed`) and the check starts again, the replayed
+ * properties shown the whole path on a new history array; so a property that reads the
+ * history only in some states is still shown every state of its path. The path is
+ * gathered (`states` called) only when a replayed property is checked.
  */
 export class PathMonitor {
-  private readonly history: Operation[] = [];
+  /** The history array the replayed properties key their memory on, shown every state the monitor was shown with them. */
+  private history: Operation[] = [];
+  /** How many replayed properties `history` is up to date for (`CheckModel.replayed` only grows: its first ones); -1 until one is needed. */
+  private synced = -1;
+  /** The checks since the monitor was made, after the path it was made along. */
+  private readonly later: Shown[] = [];
 
-  constructor(private readonly model: CheckModel) {}
+  /** `states`: the path this monitor has been shown already, for its `always` properties (none by default). */
+  constructor(
+    private readonly model: CheckModel,
+    private readonly states: () => readonly ModelState[] = () => [],
+  ) {}
 
-  /** A monitor that has been shown `states` in order (their `always` properties; a failure among them is ignored: it was reported when that state was first checked). */
-  static along(model: CheckModel, states: readonly ModelState[]): PathMonitor {
-    const m = new PathMonitor(model);
-    for (const s of states) m.check(s, model.always, 'running');
-    return m;
+  /**
+   * A monitor that has been shown `states` in order (their `always` properties, all of
+   * them: a search's ancestors held). Nothing is checked until a property with memory
+   * needs it; `states` may be a function, called then.
+   */
+  static along(model: CheckModel, states: readonly ModelState[] | (() => readonly ModelState[])): PathMonitor {
+    return new PathMonitor(model, typeof states === 'function' ? states : () => states);
   }
 
-  /** Shows the path's next state to `props`; the first that fails, or undefined. */
+  /** Shows the path's next state to `props`, in order; the first that fails, or undefined. */
   check(s: ModelState, props: readonly Property[], phase: SystemView['phase']): Failure {
-    this.history.length = 0;
-    for (const op of s.ops) this.history.push(op as Operation);
-    return this.model.failing(s, props, phase, this.history);
+    if (props.length === 0) return undefined;
+    return this.model.guarded(() => {
+      for (;;) {
+        const r = this.attempt(s, props, phase);
+        if (r !== RESTART) return r;
+      }
+    });
+  }
+
+  /** The check, or RESTART when a property was found to read the history (it is replayed from now on, the others again from the path's start). */
+  private attempt(s: ModelState, props: readonly Property[], phase: SystemView['phase']): Failure | typeof RESTART {
+    const replayed = this.model.replayed;
+    let view: StateView | undefined;
+    let pathView: SystemView | undefined;
+    let failed: Failure;
+    let k = 0;
+    for (; k < props.length && failed === undefined; k++) {
+      const p = props[k]!;
+      if (replayed.has(p)) {
+        failed = verdict(p, (pathView ??= this.pathView(s, phase)));
+        continue;
+      }
+      view ??= new StateView(this.model, s, phase);
+      view.read = false;
+      failed = verdict(p, view);
+      if (!view.read || p.memoryless === true) continue;
+      replayed.add(p);
+      return RESTART;
+    }
+    this.later.push({ s, props: k === props.length ? props : props.slice(0, k), phase });
+    return failed;
+  }
+
+  /** `s`'s view on the replayed properties' history array, after they were shown every earlier state of the path (again from its start if the replayed set grew). */
+  private pathView(s: ModelState, phase: SystemView['phase']): SystemView {
+    const replayed = this.model.replayed;
+    if (this.synced !== replayed.size) {
+      this.synced = replayed.size;
+      this.history = [];
+      for (const x of this.states()) this.showAll(x, this.model.always, 'running');
+      for (const c of this.later) this.showAll(c.s, c.props, c.phase);
+    }
+    return this.viewOn(s, phase);
+  }
+
+  /** Shows `s` to those of `props` that are replayed (their verdicts were given when `s` was first checked). */
+  private showAll(s: ModelState, props: readonly Property[], phase: SystemView['phase']): void {
+    const v = this.viewOn(s, phase);
+    for (const p of props) if (this.model.replayed.has(p)) verdict(p, v);
+  }
+
+  private viewOn(s: ModelState, phase: SystemView['phase']): SystemView {
+    const history = this.history;
+    history.length = 0;
+    for (const op of s.ops) history.push(op as Operation);
+    return this.model.view(s, phase, history);
+  }
+}
+
+const RESTART = Symbol('restart');
+
+/** `s`'s view, whose history is a copy of its own, made when first read (`read` tells whether it was). A class, so that making one costs no closures. */
+class StateView implements SystemView {
+  read = false;
+  private copy: Operation[] | undefined;
+  readonly nowMs: number;
+  readonly nodes: SystemView['nodes'];
+
+  constructor(
+    model: CheckModel,
+    private readonly s: ModelState,
+    readonly phase: SystemView['phase'],
+  ) {
+    const v = model.view(s, phase);
+    this.nowMs = v.nowMs;
+    this.nodes = v.nodes;
+  }
+
+  get history(): SystemView['history'] {
+    this.read = true;
+    return (this.copy ??= this.s.ops.slice() as Operation[]);
   }
 }

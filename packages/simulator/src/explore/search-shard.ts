@@ -227,10 +227,13 @@ export class SearchShard {
     return this.monitorAlong(this.level[k]!);
   }
 
+  /** A monitor along the path to visit `v` (gathered only if a property with memory needs it). */
   private monitorAlong(v: number): PathMonitor {
-    const states: ModelState[] = [];
-    for (let k = v; k >= 0; k = this.visits[k]!.parent) states.push(this.visits[k]!.state);
-    return PathMonitor.along(this.model, states.reverse());
+    return PathMonitor.along(this.model, () => {
+      const states: ModelState[] = [];
+      for (let k = v; k >= 0; k = this.visits[k]!.parent) states.push(this.visits[k]!.state);
+      return states.reverse();
+    });
   }
 
   private pathTo(v: number): { i: number; label: string }[] {
