@@ -33,11 +33,11 @@ describe('lazy-replication in the simulator', () => {
     for (const s of servers.values()) expect(s.size).toBeGreaterThanOrEqual(2);
   });
 
-  // At the time of writing seeds 2, 4 and 5 of 1..5 fail (by monotonic-reads or read-your-writes).
+  // At the time of writing seeds 2 and 3 of 1..5 fail (by posts-ordered: a read misses the client's own post).
   it('finds the answer-before-caught-up bug within 5 seeds', () => {
     const r = campaign({ protocol: lazyReplication, bug: 'answer-before-caught-up', seeds: 5, failFast: true });
     expect(r.failures).toHaveLength(1);
-    expect(['read-your-writes', 'monotonic-reads', 'causal']).toContain(r.failures[0]!.property);
+    expect(['read-your-writes', 'monotonic-reads', 'posts-ordered', 'causal']).toContain(r.failures[0]!.property);
   });
 });
 

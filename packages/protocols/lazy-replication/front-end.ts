@@ -34,7 +34,7 @@
  */
 import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
 import { TIMING } from './config.ts';
-import type { Msg, Req, Res, Session } from './messages.ts';
+import { isUpdate, type Msg, type Req, type Res, type Session } from './messages.ts';
 import type { Ctx, FrontEnd } from './state.ts';
 import { dominates, join, type VectorTime } from './vector-time.ts';
 
@@ -86,7 +86,7 @@ export function takeRequest(ctx: Ctx, req: Req, requestId: RequestId, client: Cl
   }
   if (fe.unsure?.requestId === requestId) fe.unsure = null;
   if (known !== undefined && !dominates(fe.ts, known.ts)) fe.ts = join(fe.ts, known.ts);
-  const to = req.type === 'put' ? s.self : server(ctx, req.seq);
+  const to = isUpdate(req) ? s.self : server(ctx, req.seq);
   // This front end answered the client's previous request, but another may have answered it
   // too (see `Session.uncertain`) and the client seen that answer: ask every replica first.
   // One silent too long may be that front end: the answer is then stale without asking.
@@ -143,8 +143,8 @@ export function resend(ctx: Ctx, send: (to: NodeId, msg: Msg) => void): void {
       continue;
     }
     if (now - cur.sentMs < TIMING.resendMs) continue;
-    // A slow get goes to the next replica; a put stays with this replica, which applies it once.
-    if (cur.req.type === 'get') cur.server = server(ctx, cur.req.seq + cur.sends);
+    // A slow get or read goes to the next replica; a put or post stays with this replica, which applies it once.
+    if (!isUpdate(cur.req)) cur.server = server(ctx, cur.req.seq + cur.sends);
     dispatch(ctx, fe, send);
   }
 }

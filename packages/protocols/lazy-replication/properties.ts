@@ -2,6 +2,7 @@ import { always, converges, type History, type Operation, type Property } from '
 import { restartsSession, type Req, type Res } from './messages.ts';
 import type { State } from './state.ts';
 import { answered } from './liveness.ts';
+import { postsOrdered } from './posts-property.ts';
 
 type Op = Operation<Req, Res>;
 
@@ -60,6 +61,7 @@ function scan(history: History<Req, Res>, cursor: SessionCursor, kind: 'put' | '
 function step(cursor: SessionCursor, op: Op, kind: 'put' | 'get'): string | true {
   if (restartsSession(op, cursor.previous.get(op.client))) cursor.epoch.set(op.client, (cursor.epoch.get(op.client) ?? 0) + 1);
   cursor.previous.set(op.client, op);
+  if (op.req.type !== 'put' && op.req.type !== 'get') return true; // the lists of posts: posts-property.ts
   const slot = `${op.client}\u0000${cursor.epoch.get(op.client) ?? 0}\u0000${op.req.key}`;
   let seen = cursor.seen.get(slot);
   if (seen === undefined) cursor.seen.set(slot, (seen = { current: null, by: 'get', older: new Set() }));
@@ -106,8 +108,8 @@ export const monotonicReads = sessionProperty(
 /** Once faults have healed and gossip has gone round, every up replica has the same timestamp and store. */
 export const convergesAfterHeal = converges<State, Req, Res>(
   'converges',
-  'after healing, every up replica has the same vector timestamp and the same store',
-  (s) => ({ ts: s.ts, store: s.store }),
+  'after healing, every up replica has the same vector timestamp, the same store and the same lists of posts',
+  (s) => ({ ts: s.ts, store: s.store, posts: s.posts }),
 );
 
-export const properties: readonly Property<State, Req, Res>[] = [readYourWrites, monotonicReads, convergesAfterHeal, answered];
+export const properties: readonly Property<State, Req, Res>[] = [readYourWrites, monotonicReads, postsOrdered, convergesAfterHeal, answered];

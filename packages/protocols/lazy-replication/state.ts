@@ -46,9 +46,11 @@ export interface State {
   gossipTurn: number;
   /** When each replica was last heard from (local clock): one silent for `TIMING.suspectMs` is taken to have failed. */
   heard: Record<NodeId, number>;
-  /** The value timestamp: every update reflected in `store`. */
+  /** The value timestamp: every update reflected in `store` and `posts`. */
   ts: Record<string, number>;
   store: Record<string, Slot>;
+  /** Per user, the user's posts in order (see posts.ts): every post up to `ts`, each text once. */
+  posts: Record<string, Slot[]>;
   /** Per client, the newest answered request known here (from this front end or by gossip). */
   sessions: Record<ClientId, Session>;
   /** The front ends of the clients that have talked to this replica. */
@@ -69,6 +71,7 @@ export function initialState(node: NodeInfo, options: Options): State {
     heard: {},
     ts: {},
     store: {},
+    posts: {},
     sessions: {},
     frontEnds: {},
     held: [],
