@@ -12,7 +12,7 @@ export { restartsSession, later, isUpdate, subject, type Req, type Res, type Mar
 export type { State, Held, FrontEnd, Pending } from './state.ts';
 export { FOUNDERS, homeOf } from './home.ts';
 export { dominates, join, weight, type VectorTime } from './vector-time.ts';
-export { properties, readYourWrites, monotonicReads, convergesAfterHeal } from './properties.ts';
+export { properties, readYourWrites, monotonicReads, convergesAfterHeal, frontEndsKeepWhatClientsSaw } from './properties.ts';
 export { postsOrdered, checkPosts } from './posts-property.ts';
 export { mergePosts } from './posts.ts';
 export { workload, KEYS, USERS } from './workload.ts';

@@ -73,6 +73,8 @@ export interface Slot {
   /** `weight(ts)`, kept to order writes quickly. */
   readonly weight: number;
   readonly origin: string;
+  /** A post applied `blind` (`Serve.blind`) or served stale: its stamp may lack some of what its client had seen (see posts.ts). */
+  readonly blind?: true;
 }
 
 export type Msg =
@@ -90,8 +92,11 @@ export type Msg =
       readonly sessions: Readonly<Record<ClientId, Session>>;
     }
   /** Front end to replica: serve this request once your timestamp dominates `ts` (the client's). */
-  /** `takeover`: the front end took the client over from one that may have applied this put already (see `serve`). */
-  | { readonly type: 'Serve'; readonly client: ClientId; readonly requestId: RequestId; readonly req: Req; readonly ts: VectorTime; readonly takeover?: true }
+  /**
+   * `takeover`: the front end took the client over from one that may have applied this put already (see `serve`);
+   * `blind`: the answer will be stale, and `ts` may lack some of what the client has seen.
+   */
+  | { readonly type: 'Serve'; readonly client: ClientId; readonly requestId: RequestId; readonly req: Req; readonly ts: VectorTime; readonly takeover?: true; readonly blind?: true }
   /** Front end to every other replica, before it answers a client whose previous answer another front end may have given: which newest answered request of the client do you know? */
   | { readonly type: 'Ask'; readonly client: ClientId; readonly requestId: RequestId }
   /** The answer to `Ask`: the newest answered request of the client this replica knows. */

@@ -84,7 +84,7 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
       case 'Gossip':
         return this.merge(ctx, from, msg);
       case 'Serve': {
-        const h: Held = { frontEnd: from, client: msg.client, requestId: msg.requestId, req: msg.req, ts: msg.ts, sinceMs: ctx.now(), takeover: msg.takeover === true };
+        const h: Held = { frontEnd: from, client: msg.client, requestId: msg.requestId, req: msg.req, ts: msg.ts, sinceMs: ctx.now(), takeover: msg.takeover === true, blind: msg.blind === true };
         if (!this.serve(ctx, h)) this.hold(ctx, h);
         return;
       }
@@ -172,7 +172,7 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
     const mark = stale.length > 0 ? { stale } : {};
     let result: Res;
     if (h.req.type === 'put') {
-      s.ts = { ...s.ts, [s.id]: (s.ts[s.id] ?? 0) + 1 };
+      advance(s);
       // A put taken over from a front end that may have applied it already is ordered just
       // after what the client had seen, not after all this replica has: a second copy then
       // never overtakes writes that followed the first (seed 47 of the first version).
@@ -183,8 +183,8 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
     } else if (h.req.type === 'post') {
       // A post is stamped with the replica's timestamp just after it (see posts.ts); one applied here already is not applied again.
       if (!hasPost(s.posts[h.req.user], h.req.text)) {
-        s.ts = { ...s.ts, [s.id]: (s.ts[s.id] ?? 0) + 1 };
-        const post: Slot = { value: h.req.text, ts: s.ts, weight: weight(s.ts), origin: s.id };
+        advance(s);
+        const post: Slot = { value: h.req.text, ts: s.ts, weight: weight(s.ts), origin: s.id, ...(h.blind || stale.length > 0 ? { blind: true as const } : {}) };
         s.posts[h.req.user] = mergePosts(s.posts[h.req.user] ?? [], [post], s.bug);
       }
       result = { type: 'post-ok', ...mark };
@@ -204,6 +204,11 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
     s.gossipTurn = (s.gossipTurn + 1) % s.known.length;
     ctx.send(s.known[s.gossipTurn]!, { type: 'Gossip', ts: s.ts, store: s.store, posts: s.posts, known: s.known, sessions: s.sessions });
   }
+}
+
+/** An update is made here: one more in this incarnation's entry of the replica's timestamp. */
+function advance(s: State): void {
+  s.ts = { ...s.ts, [s.id]: (s.ts[s.id] ?? 0) + 1 };
 }
 
 /** The replicas whose updates `have` lacks of those in `want` (an incarnation `n2.8841` names replica n2), sorted. */
