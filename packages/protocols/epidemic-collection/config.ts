@@ -35,7 +35,7 @@ export const TIMING = {
 export const LIMITS = {
   /** Client operations waiting for a second copy; further adds and removes are not taken (the client retries). */
   maxPending: 64,
-  /** Add entries plus tombstones per Delta message; the rest follows in later rounds. */
+  /** Add entries plus tombstones per Delta message; the rest follows in later rounds. Also the most entries of one addAll or clear, so one push carries all of it. */
   maxDeltaEntries: 256,
   /** `sequential-per-item`: gets a home holds back until the element has no update pending; more are not taken. */
   maxHeldReads: 64,

@@ -11,8 +11,30 @@ export { BUGS, TIMING, LIMITS, CONSISTENCY_LEVELS, convergenceRounds, type Bug, 
 export { homeOf } from './sequential.ts';
 export type { Req, Res, Msg, Tag, Entries, Timer } from './messages.ts';
 export { elements, liveTags, type State } from './state.ts';
-export { properties, noResurrection, removesStick, acknowledgedAddsSurvive, convergesWithinBound } from './properties.ts';
-export { readsSeeReplicaRemoves } from './reads.ts';
+export {
+  properties,
+  standalone,
+  noResurrection,
+  removesStick,
+  acknowledgedAddsSurvive,
+  convergesWithinBound,
+  noResurrectionOf,
+  removesStickOf,
+  acknowledgedAddsSurviveOf,
+  convergesWithinBoundOf,
+  type CollectionLens,
+} from './properties.ts';
+export { readsSeeReplicaRemoves, readsSeeReplicaRemovesOf, standaloneReads, type CollectionOp, type ReadLens } from './reads.ts';
+export { batchTag } from './requests.ts';
+export {
+  TempestCollection,
+  type TempestCollectionOptions,
+  type CollectionMsg,
+  type CollectionTimer,
+  type HostContext,
+  type Settled,
+  type Update,
+} from './tempest-collection.ts';
 export { workload, numberedWorkload, ELEMENTS } from './workload.ts';
 
 const NODES = 3;
@@ -55,7 +77,7 @@ export const epidemicCollection = defineProtocol<State, Req, Res>({
   ...common,
   name: 'epidemic-collection',
   description:
-    'A replicated collection (add, remove, get, size, iterate) as an observed-remove set with tombstones, replicated by push-pull anti-entropy ' +
+    'A replicated collection (add, remove, get, size, iterate, addAll, clear) as an observed-remove set with tombstones, replicated by push-pull anti-entropy ' +
     'over a random permutation of peers per cycle; updates are acknowledged once on two replicas; restarted replicas start empty and are refilled.',
   create: ({ bug }) => create(bug, 'eventual'),
   properties,

@@ -11,15 +11,23 @@ export type Req =
   | { readonly type: 'remove'; readonly elem: string; readonly seq?: number }
   | { readonly type: 'get'; readonly elem: string; readonly seq?: number }
   | { readonly type: 'size'; readonly seq?: number }
-  | { readonly type: 'iterate'; readonly seq?: number };
+  | { readonly type: 'iterate'; readonly seq?: number }
+  /** Adds every element as one operation: one tag each (`<request id>/<index>`), one acknowledgement (level eventual only). */
+  | { readonly type: 'addAll'; readonly elems: readonly string[]; readonly seq?: number }
+  /** Removes every element this replica sees, as one operation (level eventual only). */
+  | { readonly type: 'clear'; readonly seq?: number };
 
 export type Res =
   | { readonly type: 'added'; readonly tag: Tag }
+  /** The tags of an `addAll`, one per element, in order. */
+  | { readonly type: 'added-all'; readonly tags: readonly Tag[] }
   /** The add tags this remove observed and tombstoned (none: the element was not there). */
   | { readonly type: 'removed'; readonly tags: readonly Tag[] }
   | { readonly type: 'got'; readonly present: boolean }
   | { readonly type: 'size'; readonly size: number }
-  | { readonly type: 'elements'; readonly elems: readonly string[] };
+  | { readonly type: 'elements'; readonly elems: readonly string[] }
+  /** A request this replica cannot take as asked (see the message); retrying it does not help. */
+  | { readonly type: 'error'; readonly error: string };
 
 /** Entries of the observed-remove set, as carried between replicas. */
 export interface Entries {

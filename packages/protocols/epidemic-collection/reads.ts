@@ -6,15 +6,48 @@
  * `get` from the history alone: a `get` answered `present` by node N after a remove that
  * N acknowledged (with no crash of N from the remove's invocation to the get's reply)
  * needs an add of the element whose tag that remove did not tombstone, invoked before the
- * get was answered. (A `get` that ignores tombstones, the bug `get-ignores-tombstones`,
- * fails it.)
+ * get was answered; the same for each element an `iterate` lists. A `clear` is a remove of every element, an `addAll` an add of each
+ * of its elements. (A `get` that ignores tombstones, the bug `get-ignores-tombstones`,
+ * fails it.) A host embedding a `TempestCollection` checks its own requests by saying
+ * what each is to the collection (`ReadLens`).
  */
 import { always, type History, type Operation, type Property, type SystemView } from '@faultline/runtime';
-import type { Req, Res } from './messages.ts';
+import type { Req, Res, Tag } from './messages.ts';
+import { batchTag } from './requests.ts';
 import type { State } from './state.ts';
 
-type View = SystemView<State, Req, Res>;
-type Op = Operation<Req, Res>;
+/** What an operation of the history is to the collection. */
+export type CollectionOp =
+  /** A read: the elements it reported present (a get's one, or none; an iterate's all). */
+  | { readonly kind: 'read'; readonly present: readonly string[] }
+  /** `elem` null: every element (a clear). `tags`: what it tombstoned (known once acknowledged). */
+  | { readonly kind: 'remove'; readonly elem: string | null; readonly tags: readonly Tag[] }
+  /** The elements it adds, each with its tag. */
+  | { readonly kind: 'add'; readonly adds: readonly (readonly [string, Tag])[] };
+
+/** Says what an operation is to the collection (undefined: nothing it checks). */
+export type ReadLens<Rq, Rs> = (op: Operation<Rq, Rs>) => CollectionOp | undefined;
+
+/** The standalone protocol's requests. */
+export const standaloneReads: ReadLens<Req, Res> = (op) => {
+  const req = op.req;
+  const res = op.result;
+  switch (req.type) {
+    case 'get':
+      return { kind: 'read', present: res?.type === 'got' && res.present ? [req.elem] : [] };
+    case 'iterate':
+      return { kind: 'read', present: res?.type === 'elements' ? res.elems : [] };
+    case 'remove':
+    case 'clear':
+      return res?.type === 'removed' ? { kind: 'remove', elem: req.type === 'remove' ? req.elem : null, tags: res.tags } : undefined;
+    case 'add':
+      return { kind: 'add', adds: [[req.elem, op.id]] };
+    case 'addAll':
+      return { kind: 'add', adds: req.elems.map((e, i) => [e, batchTag(op.id, i)] as const) };
+    default:
+      return undefined;
+  }
+};
 
 interface ReadMemory {
   /** Ops before this index are settled (completed or given up) and checked. */
@@ -26,63 +59,66 @@ interface ReadMemory {
   up: Map<string, boolean>;
 }
 
-const memories = new WeakMap<History<Req, Res>, ReadMemory>();
-
-function memoryOf(view: View): ReadMemory {
-  let m = memories.get(view.history);
-  if (m === undefined) memories.set(view.history, (m = { settled: 0, checked: new Set(), crashes: new Map(), up: new Map() }));
-  return m;
-}
-
 function crashedBetween(m: ReadMemory, node: string, fromMs: number, toMs: number): boolean {
   return (m.crashes.get(node) ?? []).some((t) => t >= fromMs && t <= toMs);
 }
 
-/** Why `get` is wrong, or undefined. */
-function checkGet(m: ReadMemory, history: History<Req, Res>, get: Op, elem: string): string | undefined {
-  if (get.result?.type !== 'got' || !get.result.present || get.node === undefined) return undefined;
+/** Why a read reporting `elem` present is wrong, or undefined. */
+function checkGet<Rq, Rs>(lens: ReadLens<Rq, Rs>, m: ReadMemory, history: History<Rq, Rs>, get: Operation<Rq, Rs>, elem: string): string | undefined {
+  if (get.node === undefined) return undefined;
   const node = get.node;
   const answered = get.completeMs!;
   const tombstoned = new Set<string>();
-  let remove: Op | undefined;
+  let remove: Operation<Rq, Rs> | undefined;
   for (const r of history) {
-    if (r.req.type !== 'remove' || r.req.elem !== elem || r.status !== 'ok' || r.node !== node) continue;
-    if (r.completeMs! >= get.invokeMs || r.result?.type !== 'removed' || crashedBetween(m, node, r.invokeMs, answered)) continue;
-    for (const t of r.result.tags) tombstoned.add(t);
+    if (r.status !== 'ok' || r.node !== node || r.completeMs! >= get.invokeMs) continue;
+    const c = lens(r);
+    if (c?.kind !== 'remove' || (c.elem !== null && c.elem !== elem) || crashedBetween(m, node, r.invokeMs, answered)) continue;
+    for (const t of c.tags) tombstoned.add(t);
     remove ??= r;
   }
   if (remove === undefined) return undefined;
-  const explained = history.some((a) => a.req.type === 'add' && a.req.elem === elem && a.invokeMs < answered && !tombstoned.has(a.id));
+  const explained = history.some((a) => {
+    const c = a.invokeMs < answered ? lens(a) : undefined;
+    return c?.kind === 'add' && c.adds.some(([e, tag]) => e === elem && !tombstoned.has(tag));
+  });
   if (explained) return undefined;
-  return `get ${elem} ${get.id} answered present by ${node} at ${answered.toFixed(3)} ms, but ${node} had acknowledged remove ${remove.id} of every add of ${elem} invoked before then (no crash in between)`;
+  return `${(get.req as { type: string }).type} ${elem} ${get.id} answered present by ${node} at ${answered.toFixed(3)} ms, but ${node} had acknowledged remove ${remove.id} of every add of ${elem} invoked before then (no crash in between)`;
 }
 
-export const readsSeeReplicaRemoves: Property<State, Req, Res> = always<State, Req, Res>(
-  'reads-see-replica-removes',
-  'a replica that acknowledged a remove (and has not crashed since) reports the element present only for an add that remove did not observe',
-  (view: View) => {
-    const m = memoryOf(view);
-    for (const n of view.nodes) {
-      const up = n.state !== undefined;
-      if (m.up.get(n.id) === true && !up) m.crashes.set(n.id, [...(m.crashes.get(n.id) ?? []), view.nowMs]);
-      m.up.set(n.id, up);
-    }
-    const h = view.history;
-    let allSettled = true;
-    for (let i = m.settled; i < h.length; i++) {
-      const op = h[i]!;
-      if (op.status === 'pending') {
-        allSettled = false;
-        continue;
+export function readsSeeReplicaRemovesOf<S, Rq, Rs>(prefix: string, lens: ReadLens<Rq, Rs>): Property<S, Rq, Rs> {
+  const memories = new WeakMap<History<Rq, Rs>, ReadMemory>();
+  return always<S, Rq, Rs>(
+    `${prefix}reads-see-replica-removes`,
+    'a replica that acknowledged a remove (and has not crashed since) reports the element present only for an add that remove did not observe',
+    (view: SystemView<S, Rq, Rs>) => {
+      let m = memories.get(view.history);
+      if (m === undefined) memories.set(view.history, (m = { settled: 0, checked: new Set(), crashes: new Map(), up: new Map() }));
+      for (const n of view.nodes) {
+        const up = n.state !== undefined;
+        if (m.up.get(n.id) === true && !up) m.crashes.set(n.id, [...(m.crashes.get(n.id) ?? []), view.nowMs]);
+        m.up.set(n.id, up);
       }
-      if (allSettled) m.settled = i + 1;
-      if (m.checked.has(op.id)) continue;
-      m.checked.add(op.id);
-      if (op.status === 'ok' && op.req.type === 'get') {
-        const wrong = checkGet(m, h, op, op.req.elem);
-        if (wrong !== undefined) return wrong;
+      const h = view.history;
+      let allSettled = true;
+      for (let i = m.settled; i < h.length; i++) {
+        const op = h[i]!;
+        if (op.status === 'pending') {
+          allSettled = false;
+          continue;
+        }
+        if (allSettled) m.settled = i + 1;
+        if (m.checked.has(op.id)) continue;
+        m.checked.add(op.id);
+        const c = op.status === 'ok' ? lens(op) : undefined;
+        for (const elem of c?.kind === 'read' ? c.present : []) {
+          const wrong = checkGet(lens, m, h, op, elem);
+          if (wrong !== undefined) return wrong;
+        }
       }
-    }
-    return true;
-  },
-);
+      return true;
+    },
+  );
+}
+
+export const readsSeeReplicaRemoves: Property<State, Req, Res> = readsSeeReplicaRemovesOf('', standaloneReads);

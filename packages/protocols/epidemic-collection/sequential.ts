@@ -81,6 +81,10 @@ function caughtUp(ctx: Ctx): boolean {
  */
 export function routed(ctx: Ctx, req: Req, id: RequestId, client: ClientId): boolean {
   if (req.type === 'size' || req.type === 'iterate') return false;
+  if (req.type === 'addAll' || req.type === 'clear') {
+    ctx.reply(id, { type: 'error', error: `${req.type} spans elements with different homes: level eventual only` });
+    return true;
+  }
   const s = ctx.state;
   const h = s.home!;
   const home = homeOf(ctx.cluster, req.elem);

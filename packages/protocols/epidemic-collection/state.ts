@@ -4,7 +4,7 @@ import type { Msg, Res, Tag, Timer } from './messages.ts';
 /** A client operation whose reply waits until a second replica holds its entries. */
 export interface Pending {
   readonly requestId: RequestId;
-  readonly kind: 'add' | 'remove';
+  readonly kind: 'add' | 'remove' | 'addAll' | 'clear';
   readonly adds: readonly Tag[];
   readonly tombs: readonly Tag[];
 }
@@ -27,7 +27,9 @@ export interface HomeState {
 
 /** The reply a pending operation gets once it has two copies (built fresh, never from a draft). */
 export function resultOf(p: Pending): Res {
-  return p.kind === 'add' ? { type: 'added', tag: p.adds[0]! } : { type: 'removed', tags: [...p.tombs] };
+  if (p.kind === 'add') return { type: 'added', tag: p.adds[0]! };
+  if (p.kind === 'addAll') return { type: 'added-all', tags: [...p.adds] };
+  return { type: 'removed', tags: [...p.tombs] };
 }
 
 export interface State {

@@ -1,0 +1,62 @@
+/**
+ * The shopping list's properties are the collection's own, checked on each embedded
+ * collection through a lens (its slice of the state, and what the list's requests did to
+ * it): `needed:` and `pantry:` no-resurrection, removes-stick, acknowledged-adds-survive
+ * and converges-within-bound, and `needed:reads-see-replica-removes` over `has` and `list`.
+ */
+import type { Operation, Property } from '@faultline/runtime';
+import {
+  acknowledgedAddsSurviveOf,
+  batchTag,
+  convergesWithinBoundOf,
+  noResurrectionOf,
+  readsSeeReplicaRemovesOf,
+  removesStickOf,
+  type CollectionLens,
+  type CollectionOp,
+} from '../epidemic-collection/index.ts';
+import type { Req, Res, State } from './messages.ts';
+
+type Op = Operation<Req, Res>;
+
+export const neededLens: CollectionLens<State, Req, Res> = {
+  prefix: 'needed:',
+  state: (s) => s.needed,
+  added: (op) => (op.result?.type === 'needed' ? op.result.tags : []),
+  removed: (op) => (op.result?.type === 'bought' || op.result?.type === 'checked-out' ? op.result.removed : []),
+};
+
+export const pantryLens: CollectionLens<State, Req, Res> = {
+  prefix: 'pantry:',
+  state: (s) => s.pantry,
+  added: (op) => (op.result?.type === 'bought' ? [op.result.tag] : []),
+  removed: () => [],
+};
+
+/** What a request is to `needed`, for the read property. */
+export function neededOp(op: Op): CollectionOp | undefined {
+  const { req, result: res } = op;
+  switch (req.type) {
+    case 'has':
+      return { kind: 'read', present: res?.type === 'has' && res.present ? [req.item] : [] };
+    case 'list':
+      return { kind: 'read', present: res?.type === 'items' ? res.items : [] };
+    case 'need':
+      return { kind: 'add', adds: [[req.item, op.id]] };
+    case 'recipe':
+      return { kind: 'add', adds: req.items.map((e, i) => [e, batchTag(op.id, i)] as const) };
+    case 'bought':
+      return res?.type === 'bought' ? { kind: 'remove', elem: req.item, tags: res.removed } : undefined;
+    case 'checkout':
+      return res?.type === 'checked-out' ? { kind: 'remove', elem: null, tags: res.removed } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export const neededReads: Property<State, Req, Res> = readsSeeReplicaRemovesOf('needed:', neededOp);
+
+export function properties(): Property<State, Req, Res>[] {
+  const of = (lens: CollectionLens<State, Req, Res>) => [noResurrectionOf(lens), removesStickOf(lens), acknowledgedAddsSurviveOf(lens), convergesWithinBoundOf(lens)];
+  return [...of(neededLens), neededReads, ...of(pantryLens)];
+}
