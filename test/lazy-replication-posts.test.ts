@@ -6,7 +6,7 @@
 import type { Operation } from '@faultline/runtime';
 import { campaign } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
-import { checkPosts, lazyReplication, mergePosts, postsOrdered, type Req, type Res, type Slot } from '../packages/protocols/lazy-replication/index.ts';
+import { checkPosts, firm, lazyReplication, listed, mergePosts, postsOrdered, type Req, type Res, type Slot, type State } from '../packages/protocols/lazy-replication/index.ts';
 
 type Op = Operation<Req, Res>;
 const post = (text: string, ts: Record<string, number>, origin: string): Slot => ({ value: text, ts, weight: Object.values(ts).reduce((a, b) => a + b, 0), origin });
@@ -34,12 +34,63 @@ describe('mergePosts', () => {
     expect(mergePosts(b, a, null)).toEqual(ab);
   });
 
-  it("keeps the copy of a post not taken over blind, whatever the copies' order", () => {
-    const taken = { ...post('c2:1', { 'n4.1': 1 }, 'n4.1'), blind: true as const }; // applied again by a joiner that knew nothing of the client
+  it("keeps the firm copy of a post over a tentative one, whatever the copies' order", () => {
+    const taken = { ...post('c2:1', { 'n4.1': 1 }, 'n4.1'), tentative: { client: 'c2', seq: 1 } }; // applied again by a joiner that knew nothing of the client
     for (const [a, b] of [[[X, Y], [taken]], [[taken], [X, Y]]] as const) {
       const merged = mergePosts(a, b, null);
       expect(merged.map((p) => p.value)).toEqual(['c1:0', 'c2:1']);
       expect(merged[1]).toBe(Y);
+    }
+  });
+
+  it('keeps the earlier of two firm copies, whatever the order', () => {
+    const later = post('c2:1', { 'n1.1': 1, 'n2.1': 1, 'n3.1': 3 }, 'n3.1');
+    expect(mergePosts([X, Y], [later], null)[1]).toBe(Y);
+    expect(mergePosts([later], [X, Y], null)[1]).toBe(Y);
+  });
+});
+
+describe('tentative posts', () => {
+  const taken = { ...post('c2:1', { 'n4.1': 1 }, 'n4.1'), tentative: { client: 'c2', seq: 1 } };
+  const state = (session: State['sessions'][string] | undefined, ts: Record<string, number>): State => ({
+    self: 'n4',
+    bug: null,
+    id: 'n4.1',
+    known: ['n1'],
+    gossipTurn: 0,
+    heard: {},
+    ts,
+    store: {},
+    frontEnds: {},
+    held: [],
+    posts: { ann: [X, taken] },
+    sessions: session === undefined ? {} : { c2: session },
+  });
+  const sure = { seq: 2, ts: { 'n1.1': 1, 'n4.1': 1 }, at: 'n4' };
+
+  it('are listed by no read', () => {
+    expect(listed([X, taken])).toEqual([X]);
+    expect(listed(undefined)).toEqual([]);
+  });
+
+  it("become firm at their origin once a later answer to the client was given for sure and the replica has all it had seen", () => {
+    const s = state(sure, { 'n1.1': 1, 'n4.1': 1 });
+    expect(firm(s)).toBe(true);
+    expect(s.posts.ann![1]).toEqual(post('c2:1', { 'n4.1': 1 }, 'n4.1'));
+    expect(firm(s)).toBe(false);
+  });
+
+  it('stay tentative while the client has no later answer, an uncertain one, one whose past the replica lacks, or at another replica', () => {
+    const cases: State[] = [
+      state(undefined, { 'n1.1': 1, 'n4.1': 1 }),
+      state({ ...sure, seq: 1 }, { 'n1.1': 1, 'n4.1': 1 }),
+      state({ ...sure, uncertain: true }, { 'n1.1': 1, 'n4.1': 1 }),
+      state(sure, { 'n4.1': 1 }),
+      { ...state(sure, { 'n1.1': 1, 'n4.1': 1 }), id: 'n4.2' },
+    ];
+    for (const s of cases) {
+      expect(firm(s)).toBe(false);
+      expect(s.posts.ann![1]).toBe(taken);
     }
   });
 });

@@ -73,8 +73,13 @@ export interface Slot {
   /** `weight(ts)`, kept to order writes quickly. */
   readonly weight: number;
   readonly origin: string;
-  /** A post applied `blind` (`Serve.blind`) or served stale: its stamp may lack some of what its client had seen (see posts.ts). */
-  readonly blind?: true;
+  /**
+   * A post applied `blind` (`Serve.blind`: by a front end that took the client over without
+   * knowing its previous answer for sure), by this client's request `seq`: another front end
+   * may have applied it too and the client seen that copy. Listed by no read until its
+   * origin makes it firm (see posts.ts).
+   */
+  readonly tentative?: { readonly client: ClientId; readonly seq: number };
 }
 
 export type Msg =

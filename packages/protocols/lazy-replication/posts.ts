@@ -9,20 +9,27 @@
  * order (`later`: the stamp's sum, then the originating incarnation, then the text),
  * which extends the vector order: a post never comes before one with a smaller stamp, so
  * both rules hold. Gossip merges two lists into their sorted union, each text once, so
- * lists converge. A post can be applied by two front ends, when one takes the client over
- * (front-end.ts). Every replica then keeps the earlier copy: whatever depends on the post
- * followed one of the copies, so it stays after the post (partitions, seed 106: the old
- * front end's copy, whose answer was lost, was later than a post that depended on the
- * copy the client saw). A copy is stamped after what its client had seen, except one
- * applied `blind`: served stale, or by a front end that did not know the client's previous
- * answer for sure (seed 7: a replica that had just joined took a post over with an empty
- * timestamp, and it came before the client's earlier posts; seed 109 with partitions: a
- * front end that had answered the client's previous request too, but not last). Its
- * answer starts the client's session afresh, so the client needs no order from it, but
- * the client may have seen the other copy's answer: that one is kept then.
+ * lists converge.
+ *
+ * A post can be applied by two front ends, when one takes the client over (front-end.ts);
+ * the client sees one of the two answers, and neither front end knows which. A copy
+ * applied `blind` (by a front end that did not know the client's previous answer for
+ * sure) may lack what its client had seen: listed, it would show the post without what
+ * it depends on, before the other copy arrives (seed 265; 109 with partitions), or before
+ * it (seed 7: a replica that had just joined applied a post with an empty timestamp). So
+ * a blind copy is `tentative`, listed by no read: its answer is stale and marked
+ * `takeover`, so the client needs it in none of its sessions. Its origin makes it firm
+ * once it knows a later answer to the client given for sure (`Session.uncertain` unset)
+ * and has everything that client had seen then: had the client seen the other copy, this
+ * replica would have that copy, which replaces a tentative one (`firm`). Of two firm
+ * copies every replica keeps the earlier: each was stamped after what its client had seen,
+ * and whatever depends on the post followed a listed copy, so it stays after the post
+ * (seed 106 with partitions: a listed copy was replaced by a later one).
  */
 import type { Bug } from './config.ts';
 import { later, type Slot } from './messages.ts';
+import type { State } from './state.ts';
+import { dominates } from './vector-time.ts';
 
 /** The sorted union of two lists of posts, each text once (of a text applied twice, the copy `preferred`). */
 export function mergePosts(mine: readonly Slot[], theirs: readonly Slot[], bug: Bug | null): Slot[] {
@@ -35,9 +42,9 @@ export function mergePosts(mine: readonly Slot[], theirs: readonly Slot[], bug: 
   return [...byText.values()].sort(bug === 'posts-by-back-end' ? byBackEnd : (a, b) => (later(a, b) ? 1 : later(b, a) ? -1 : 0));
 }
 
-/** Of two copies of one post, whether `a` is kept rather than `b`: one not taken over blind, then the earlier. */
+/** Of two copies of one post, whether `a` is kept rather than `b`: a firm one, then the earlier. */
 function preferred(a: Slot, b: Slot): boolean {
-  if ((a.blind === true) !== (b.blind === true)) return b.blind === true;
+  if ((a.tentative === undefined) !== (b.tentative === undefined)) return a.tentative === undefined;
   return later(b, a);
 }
 
@@ -46,7 +53,36 @@ function byBackEnd(a: Slot, b: Slot): number {
   return a.origin !== b.origin ? (a.origin < b.origin ? -1 : 1) : a.ts[a.origin]! - b.ts[b.origin]!;
 }
 
-/** Whether `list` holds a post with this text. */
-export function hasPost(list: readonly Slot[] | undefined, text: string): boolean {
-  return list !== undefined && list.some((p) => p.value === text);
+/** What a read lists: the firm posts. */
+export function listed(list: readonly Slot[] | undefined): Slot[] {
+  return (list ?? []).filter((p) => p.tentative === undefined);
+}
+
+/** Whether `list` holds a copy of the post with this text (`firmOnly`: a firm one). */
+export function hasPost(list: readonly Slot[] | undefined, text: string, firmOnly: boolean): boolean {
+  return list !== undefined && list.some((p) => p.value === text && (!firmOnly || p.tentative === undefined));
+}
+
+/**
+ * Makes firm this replica's tentative posts whose client has since had an answer given
+ * for sure, all of whose past this replica has (see above); whether any was.
+ */
+export function firm(s: State): boolean {
+  let changed = false;
+  for (const user of Object.keys(s.posts).sort()) {
+    const list = s.posts[user]!;
+    if (!list.some((p) => p.tentative !== undefined && p.origin === s.id && isSettled(s, p.tentative))) continue;
+    s.posts[user] = list.map((p) => {
+      if (p.tentative === undefined || p.origin !== s.id || !isSettled(s, p.tentative)) return p;
+      const { tentative: _, ...rest } = p;
+      return rest;
+    });
+    changed = true;
+  }
+  return changed;
+}
+
+function isSettled(s: State, of: NonNullable<Slot['tentative']>): boolean {
+  const session = s.sessions[of.client];
+  return session !== undefined && session.seq > of.seq && session.uncertain !== true && dominates(s.ts, session.ts);
 }

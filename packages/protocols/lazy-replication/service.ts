@@ -47,7 +47,7 @@ import { Service, type ClientId, type NodeId, type NodeInfo, type RequestId } fr
 import { LIMITS, TIMING, type Options } from './config.ts';
 import { reconsider, resend, served, suspected, takeRequest, told } from './front-end.ts';
 import { isUpdate, later, type Msg, type Req, type Res, type Slot, type Timer } from './messages.ts';
-import { hasPost, mergePosts } from './posts.ts';
+import { firm, hasPost, listed, mergePosts } from './posts.ts';
 import { initialState, type Ctx, type Held, type State } from './state.ts';
 import { dominates, join, weight } from './vector-time.ts';
 
@@ -71,6 +71,8 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
     resend(ctx, (to, msg) => this.send(ctx, to, msg));
     reconsider(ctx, (to, msg) => this.send(ctx, to, msg));
     this.failOver(ctx);
+    // Making tentative posts firm is an update: gossip then carries it to replicas that had everything else.
+    if (firm(ctx.state)) advance(ctx.state);
     ctx.setTimer('tick', TIMING.gossipMs);
   }
 
@@ -181,15 +183,16 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
       if (mine === undefined || later(slot, mine)) s.store[h.req.key] = slot;
       result = { type: 'put-ok', ...mark };
     } else if (h.req.type === 'post') {
-      // A post is stamped with the replica's timestamp just after it (see posts.ts); one applied here already is not applied again.
-      if (!hasPost(s.posts[h.req.user], h.req.text)) {
+      // A post is stamped with the replica's timestamp just after it (see posts.ts); one applied here already is
+      // not applied again, unless only tentatively and this front end knows what the client had seen.
+      if (!hasPost(s.posts[h.req.user], h.req.text, !h.blind)) {
         advance(s);
-        const post: Slot = { value: h.req.text, ts: s.ts, weight: weight(s.ts), origin: s.id, ...(h.blind || stale.length > 0 ? { blind: true as const } : {}) };
+        const post: Slot = { value: h.req.text, ts: s.ts, weight: weight(s.ts), origin: s.id, ...(h.blind ? { tentative: { client: h.client, seq: h.req.seq } } : {}) };
         s.posts[h.req.user] = mergePosts(s.posts[h.req.user] ?? [], [post], s.bug);
       }
       result = { type: 'post-ok', ...mark };
     } else if (h.req.type === 'read') {
-      result = { type: 'read-ok', posts: s.posts[h.req.user] ?? [], ...mark };
+      result = { type: 'read-ok', posts: listed(s.posts[h.req.user]), ...mark };
     } else {
       result = { type: 'get-ok', value: s.store[h.req.key]?.value ?? null, ...mark };
     }
