@@ -53,9 +53,15 @@ function byBackEnd(a: Slot, b: Slot): number {
   return a.origin !== b.origin ? (a.origin < b.origin ? -1 : 1) : a.ts[a.origin]! - b.ts[b.origin]!;
 }
 
-/** What a read lists: the firm posts. */
-export function listed(list: readonly Slot[] | undefined): Slot[] {
-  return (list ?? []).filter((p) => p.tentative === undefined);
+/** What a read lists: the firm posts (the list itself when all are; else plain copies, never pieces of the state's draft). */
+export function listed(list: readonly Slot[] | undefined): readonly Slot[] {
+  if (list === undefined) return [];
+  return list.every((p) => p.tentative === undefined) ? list : list.filter((p) => p.tentative === undefined).map(firmCopy);
+}
+
+/** A plain copy of a post, firm. */
+function firmCopy(p: Slot): Slot {
+  return { value: p.value, ts: { ...p.ts }, weight: p.weight, origin: p.origin };
 }
 
 /** Whether `list` holds a copy of the post with this text (`firmOnly`: a firm one). */
@@ -73,9 +79,7 @@ export function firm(s: State): boolean {
     const list = s.posts[user]!;
     if (!list.some((p) => p.tentative !== undefined && p.origin === s.id && isSettled(s, p.tentative))) continue;
     s.posts[user] = list.map((p) => {
-      if (p.tentative === undefined || p.origin !== s.id || !isSettled(s, p.tentative)) return p;
-      const { tentative: _, ...rest } = p;
-      return rest;
+      return p.tentative === undefined || p.origin !== s.id || !isSettled(s, p.tentative) ? p : firmCopy(p);
     });
     changed = true;
   }
