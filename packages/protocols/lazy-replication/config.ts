@@ -1,9 +1,11 @@
 /** The seeded bugs, each a small deviation from the correct protocol. */
 export const BUGS = {
   'answer-before-caught-up':
-    "a replica answers a get at once, from whatever it has, without waiting until its timestamp dominates the client's: a client that moves to a replica that has not yet heard its writes (or what it read) sees the past",
+    "a replica answers a get or a read at once, from whatever it has, without waiting until its timestamp dominates the client's: a client that moves to a replica that has not yet heard its writes (or what it read) sees the past",
   'no-failover':
     'no failover: a held request waits for as long as the replica that had what it needs is down, and a client is always sent back to the front end that answered it last, up or not (the protocol before the assignment\'s failure rule)',
+  'posts-by-back-end':
+    "a list is sorted by the back end that accepted each post, then in the order it accepted them, not by vector timestamp: each back end's posts stay in order, but a post comes before one from another back end that it depends on",
 } as const;
 
 export type Bug = keyof typeof BUGS;

@@ -34,7 +34,7 @@
  */
 import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
 import { TIMING } from './config.ts';
-import type { Msg, Req, Res, Session } from './messages.ts';
+import { isUpdate, type Msg, type Req, type Res, type Session } from './messages.ts';
 import type { Ctx, FrontEnd } from './state.ts';
 import { dominates, join, type VectorTime } from './vector-time.ts';
 
@@ -70,8 +70,11 @@ export function takeRequest(ctx: Ctx, req: Req, requestId: RequestId, client: Cl
   }
   let stale: NodeId[] = [];
   let takeover = true;
+  // Taken over from a failed front end knowing the client's previous answer for sure: what the client has seen is known here (see posts.ts).
+  let informed = false;
   if (last !== undefined && last !== s.self) {
     stale = [last]; // it has failed: take the client over with what is known here
+    informed = known!.seq === req.seq - 1 && known!.uncertain !== true;
   } else if (known === undefined ? req.seq > 0 : known.seq !== req.seq - 1) {
     // The client was answered last by a front end not known here yet (gossip may be on its
     // way): look again at every tick for a while. (Not left to the client's retries: under Ken
@@ -86,14 +89,14 @@ export function takeRequest(ctx: Ctx, req: Req, requestId: RequestId, client: Cl
   }
   if (fe.unsure?.requestId === requestId) fe.unsure = null;
   if (known !== undefined && !dominates(fe.ts, known.ts)) fe.ts = join(fe.ts, known.ts);
-  const to = req.type === 'put' ? s.self : server(ctx, req.seq);
+  const to = isUpdate(req) ? s.self : server(ctx, req.seq);
   // This front end answered the client's previous request, but another may have answered it
   // too (see `Session.uncertain`) and the client seen that answer: ask every replica first.
   // One silent too long may be that front end: the answer is then stale without asking.
   const confirm = !takeover && known?.uncertain === true;
   if (confirm) stale = s.known.filter((n) => suspected(ctx, n));
   const asking = confirm && stale.length === 0 ? [...s.known] : [];
-  fe.current = { client, requestId, req, server: to, sentMs: ctx.now(), sends: 0, stale, takeover, asking, askedMs: ctx.now() };
+  fe.current = { client, requestId, req, server: to, sentMs: ctx.now(), sends: 0, stale, takeover, informed, asking, askedMs: ctx.now() };
   if (asking.length === 0) return dispatch(ctx, fe, send);
   for (const n of asking) send(n, { type: 'Ask', client, requestId });
 }
@@ -103,7 +106,7 @@ function dispatch(ctx: Ctx, fe: FrontEnd, send: (to: NodeId, msg: Msg) => void):
   const cur = fe.current!;
   cur.sends++;
   cur.sentMs = ctx.now();
-  send(cur.server, { type: 'Serve', client: cur.client, requestId: cur.requestId, req: cur.req, ts: fe.ts, ...(cur.takeover ? { takeover: true as const } : {}) });
+  send(cur.server, { type: 'Serve', client: cur.client, requestId: cur.requestId, req: cur.req, ts: fe.ts, ...(cur.takeover ? { takeover: true as const } : {}), ...(cur.stale.length > 0 && !cur.informed ? { blind: true as const } : {}) });
 }
 
 /**
@@ -143,8 +146,8 @@ export function resend(ctx: Ctx, send: (to: NodeId, msg: Msg) => void): void {
       continue;
     }
     if (now - cur.sentMs < TIMING.resendMs) continue;
-    // A slow get goes to the next replica; a put stays with this replica, which applies it once.
-    if (cur.req.type === 'get') cur.server = server(ctx, cur.req.seq + cur.sends);
+    // A slow get or read goes to the next replica; a put or post stays with this replica, which applies it once.
+    if (!isUpdate(cur.req)) cur.server = server(ctx, cur.req.seq + cur.sends);
     dispatch(ctx, fe, send);
   }
 }

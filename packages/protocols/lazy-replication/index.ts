@@ -6,14 +6,16 @@ import { LazyReplication } from './service.ts';
 import type { State } from './state.ts';
 import { workload } from './workload.ts';
 
-export { LazyReplication, later } from './service.ts';
+export { LazyReplication } from './service.ts';
 export { BUGS, TIMING, LIMITS, type Bug, type Options } from './config.ts';
-export { restartsSession, type Req, type Res, type Marks, type Msg, type Slot, type Session, type Timer } from './messages.ts';
+export { restartsSession, later, isUpdate, subject, type Req, type Res, type Marks, type Msg, type Slot, type Session, type Timer } from './messages.ts';
 export type { State, Held, FrontEnd, Pending } from './state.ts';
 export { FOUNDERS, homeOf } from './home.ts';
 export { dominates, join, weight, type VectorTime } from './vector-time.ts';
-export { properties, readYourWrites, monotonicReads, convergesAfterHeal } from './properties.ts';
-export { workload, KEYS } from './workload.ts';
+export { properties, readYourWrites, monotonicReads, convergesAfterHeal, frontEndsKeepWhatClientsSaw } from './properties.ts';
+export { postsOrdered, checkPosts } from './posts-property.ts';
+export { firm, listed, mergePosts } from './posts.ts';
+export { workload, KEYS, USERS } from './workload.ts';
 export { answered, ANSWER_WITHIN_MS } from './liveness.ts';
 
 /** Three replicas from the start, and a fourth that joins at 2 s through n2. */

@@ -1,5 +1,5 @@
 import { always, type History, type Operation, type Property, type SystemView } from '@faultline/runtime';
-import type { Req, Res } from './messages.ts';
+import { subject, type Req, type Res } from './messages.ts';
 import type { State } from './state.ts';
 
 /** How long a request may go unanswered while some replica is up (the front ends fail over within about two seconds). */
@@ -26,7 +26,7 @@ function check(view: SystemView<State, Req, Res>): string | true {
     const waited = (op.status === 'timeout' ? (op.completeMs ?? view.nowMs) : view.nowMs) - op.invokeMs;
     // Excused: at some moment while it waited, every replica was down or paused.
     if ((op.status === 'timeout' || waited > ANSWER_WITHIN_MS) && c.allDownMs < op.invokeMs)
-      return `${op.client} ${op.id} (${op.req.type} ${op.req.key}) ${op.status === 'timeout' ? 'timed out' : 'was still unanswered'} after ${Math.round(waited)} ms although a replica was up the whole time`;
+      return `${op.client} ${op.id} (${op.req.type} ${subject(op.req)}) ${op.status === 'timeout' ? 'timed out' : 'was still unanswered'} after ${Math.round(waited)} ms although a replica was up the whole time`;
     if (op.status === 'pending') c.open[kept++] = op;
   }
   c.open.length = kept;

@@ -3,11 +3,26 @@ import type { VectorTime } from './vector-time.ts';
 
 /**
  * Client requests. `seq` is the client's request number (0, 1, 2, ...; retries keep it).
- * Values must be unique: the causal check names a write by its value.
+ * Values must be unique: the causal check names a write by its value. Two data types:
+ * keys with one value each (`put`, `get`), and the assignment's lists of posts (`post`
+ * appends `text` to `user`'s list, `read` returns the list); post texts must be unique too
+ * (a list holds each text once, and the order check names a post by its text).
  */
 export type Req =
   | { readonly type: 'put'; readonly key: string; readonly value: string; readonly seq: number }
-  | { readonly type: 'get'; readonly key: string; readonly seq: number };
+  | { readonly type: 'get'; readonly key: string; readonly seq: number }
+  | { readonly type: 'post'; readonly user: string; readonly text: string; readonly seq: number }
+  | { readonly type: 'read'; readonly user: string; readonly seq: number };
+
+/** Whether `req` changes the data (it is applied at the front end's own replica, once). */
+export function isUpdate(req: Req): req is Extract<Req, { type: 'put' | 'post' }> {
+  return req.type === 'put' || req.type === 'post';
+}
+
+/** What `req` is about: its key, or its user's list. */
+export function subject(req: Req): string {
+  return req.type === 'put' || req.type === 'get' ? req.key : `@${req.user}`;
+}
 
 /**
  * `stale`: the answer was given without what these replicas had (they had failed, or the
@@ -16,7 +31,10 @@ export type Req =
  */
 export type Res =
   | ({ readonly type: 'put-ok' } & Marks)
-  | ({ readonly type: 'get-ok'; readonly value: string | null } & Marks);
+  | ({ readonly type: 'get-ok'; readonly value: string | null } & Marks)
+  | ({ readonly type: 'post-ok' } & Marks)
+  /** The user's posts, ordered by vector timestamp (see posts.ts). */
+  | ({ readonly type: 'read-ok'; readonly posts: readonly Slot[] } & Marks);
 
 /**
  * `takeover`: the answer was given by a front end that took the client over from another;
@@ -48,18 +66,25 @@ export interface Session {
   readonly uncertain?: true;
 }
 
-/** A key's current value: the update that wrote it, with its timestamp and the incarnation that originated it. */
+/** A key's current value, or one post of a list (`value` is its text): the update that wrote it, with its timestamp and the incarnation that originated it. */
 export interface Slot {
   readonly value: string;
   readonly ts: VectorTime;
   /** `weight(ts)`, kept to order writes quickly. */
   readonly weight: number;
   readonly origin: string;
+  /**
+   * A post applied `blind` (`Serve.blind`: by a front end that took the client over without
+   * knowing its previous answer for sure), by this client's request `seq`: another front end
+   * may have applied it too and the client seen that copy. Listed by no read until its
+   * origin makes it firm (see posts.ts).
+   */
+  readonly tentative?: { readonly client: ClientId; readonly seq: number };
 }
 
 export type Msg =
   /**
-   * Background anti-entropy: the sender's store, timestamp, the replicas it knows and the
+   * Background anti-entropy: the sender's store and lists of posts, timestamp, the replicas it knows and the
    * clients' sessions it knows, merged by the receiver, which from then on gossips with the
    * sender too (that is how a new replica joins: it gossips its empty state to one replica it knows).
    */
@@ -67,12 +92,16 @@ export type Msg =
       readonly type: 'Gossip';
       readonly ts: VectorTime;
       readonly store: Readonly<Record<string, Slot>>;
+      readonly posts: Readonly<Record<string, readonly Slot[]>>;
       readonly known: readonly string[];
       readonly sessions: Readonly<Record<ClientId, Session>>;
     }
   /** Front end to replica: serve this request once your timestamp dominates `ts` (the client's). */
-  /** `takeover`: the front end took the client over from one that may have applied this put already (see `serve`). */
-  | { readonly type: 'Serve'; readonly client: ClientId; readonly requestId: RequestId; readonly req: Req; readonly ts: VectorTime; readonly takeover?: true }
+  /**
+   * `takeover`: the front end took the client over from one that may have applied this put already (see `serve`);
+   * `blind`: the answer will be stale, and `ts` may lack some of what the client has seen.
+   */
+  | { readonly type: 'Serve'; readonly client: ClientId; readonly requestId: RequestId; readonly req: Req; readonly ts: VectorTime; readonly takeover?: true; readonly blind?: true }
   /** Front end to every other replica, before it answers a client whose previous answer another front end may have given: which newest answered request of the client do you know? */
   | { readonly type: 'Ask'; readonly client: ClientId; readonly requestId: RequestId }
   /** The answer to `Ask`: the newest answered request of the client this replica knows. */
@@ -81,3 +110,10 @@ export type Msg =
   | { readonly type: 'Served'; readonly client: ClientId; readonly requestId: RequestId; readonly result: Res; readonly ts: VectorTime };
 
 export type Timer = 'tick';
+
+/** The total order on writes of one key: by timestamp weight (so causal order is kept), then by originating incarnation, then by value. */
+export function later(a: Slot, b: Slot): boolean {
+  if (a.weight !== b.weight) return a.weight > b.weight;
+  if (a.origin !== b.origin) return a.origin > b.origin;
+  return a.value > b.value;
+}

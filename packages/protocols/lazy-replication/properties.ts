@@ -1,7 +1,9 @@
-import { always, converges, type History, type Operation, type Property } from '@faultline/runtime';
+import { always, converges, liveStates, type History, type Operation, type Property } from '@faultline/runtime';
 import { restartsSession, type Req, type Res } from './messages.ts';
 import type { State } from './state.ts';
+import { dominates } from './vector-time.ts';
 import { answered } from './liveness.ts';
+import { postsOrdered } from './posts-property.ts';
 
 type Op = Operation<Req, Res>;
 
@@ -60,6 +62,7 @@ function scan(history: History<Req, Res>, cursor: SessionCursor, kind: 'put' | '
 function step(cursor: SessionCursor, op: Op, kind: 'put' | 'get'): string | true {
   if (restartsSession(op, cursor.previous.get(op.client))) cursor.epoch.set(op.client, (cursor.epoch.get(op.client) ?? 0) + 1);
   cursor.previous.set(op.client, op);
+  if (op.req.type !== 'put' && op.req.type !== 'get') return true; // the lists of posts: posts-property.ts
   const slot = `${op.client}\u0000${cursor.epoch.get(op.client) ?? 0}\u0000${op.req.key}`;
   let seen = cursor.seen.get(slot);
   if (seen === undefined) cursor.seen.set(slot, (seen = { current: null, by: 'get', older: new Set() }));
@@ -103,11 +106,34 @@ export const monotonicReads = sessionProperty(
   'get',
 );
 
+/**
+ * A front end never forgets what its client has seen: at a replica that answered a client
+ * last (as far as it knows), the front end's timestamp dominates the one recorded with
+ * that answer. (The timestamp only grows by joining answers into it, or starts afresh
+ * with a stale answer, which is recorded too.) Checked on the replicas' state, so a
+ * front end that loses part of its timestamp is caught when it does, not only in the
+ * rare runs where a replica then serves the client from behind it.
+ */
+export const frontEndsKeepWhatClientsSaw = always<State, Req, Res>(
+  'front-ends-keep-what-clients-saw',
+  "a front end's timestamp dominates the timestamp of the last answer it gave its client",
+  (view) => {
+    for (const { id, state: s } of liveStates(view)) {
+      for (const client in s.frontEnds) {
+        const session = s.sessions[client];
+        if (session === undefined || session.at !== s.self || dominates(s.frontEnds[client]!.ts, session.ts)) continue;
+        return `${id}'s front end of ${client} has timestamp ${JSON.stringify(s.frontEnds[client]!.ts)}, which lacks part of ${JSON.stringify(session.ts)}, what it recorded with its answer to request ${session.seq}`;
+      }
+    }
+    return true;
+  },
+);
+
 /** Once faults have healed and gossip has gone round, every up replica has the same timestamp and store. */
 export const convergesAfterHeal = converges<State, Req, Res>(
   'converges',
-  'after healing, every up replica has the same vector timestamp and the same store',
-  (s) => ({ ts: s.ts, store: s.store }),
+  'after healing, every up replica has the same vector timestamp, the same store and the same lists of posts',
+  (s) => ({ ts: s.ts, store: s.store, posts: s.posts }),
 );
 
-export const properties: readonly Property<State, Req, Res>[] = [readYourWrites, monotonicReads, convergesAfterHeal, answered];
+export const properties: readonly Property<State, Req, Res>[] = [readYourWrites, monotonicReads, postsOrdered, frontEndsKeepWhatClientsSaw, convergesAfterHeal, answered];

@@ -46,7 +46,8 @@
 import { Service, type ClientId, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
 import { LIMITS, TIMING, type Options } from './config.ts';
 import { reconsider, resend, served, suspected, takeRequest, told } from './front-end.ts';
-import type { Msg, Req, Res, Slot, Timer } from './messages.ts';
+import { isUpdate, later, type Msg, type Req, type Res, type Slot, type Timer } from './messages.ts';
+import { firm, hasPost, listed, mergePosts } from './posts.ts';
 import { initialState, type Ctx, type Held, type State } from './state.ts';
 import { dominates, join, weight } from './vector-time.ts';
 
@@ -66,10 +67,14 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
   }
 
   override onTimer(ctx: Ctx): void {
-    this.gossip(ctx);
     resend(ctx, (to, msg) => this.send(ctx, to, msg));
     reconsider(ctx, (to, msg) => this.send(ctx, to, msg));
     this.failOver(ctx);
+    // Making tentative posts firm is an update: gossip then carries it to replicas that had everything else.
+    if (firm(ctx.state)) advance(ctx.state);
+    // Last: the message holds the state's objects, snapshot at the end of the turn, and a
+    // timestamp replaced after it was sent would go out older than the lists (seed 152 with partitions).
+    this.gossip(ctx);
     ctx.setTimer('tick', TIMING.gossipMs);
   }
 
@@ -83,7 +88,7 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
       case 'Gossip':
         return this.merge(ctx, from, msg);
       case 'Serve': {
-        const h: Held = { frontEnd: from, client: msg.client, requestId: msg.requestId, req: msg.req, ts: msg.ts, sinceMs: ctx.now(), takeover: msg.takeover === true };
+        const h: Held = { frontEnd: from, client: msg.client, requestId: msg.requestId, req: msg.req, ts: msg.ts, sinceMs: ctx.now(), takeover: msg.takeover === true, blind: msg.blind === true };
         if (!this.serve(ctx, h)) this.hold(ctx, h);
         return;
       }
@@ -128,6 +133,10 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
       const mine = s.store[key];
       if (mine === undefined || later(theirs, mine)) s.store[key] = theirs;
     }
+    for (const user of Object.keys(msg.posts).sort()) {
+      const mine = s.posts[user];
+      if (mine !== msg.posts[user]) s.posts[user] = mergePosts(mine ?? [], msg.posts[user]!, s.bug);
+    }
     if (s.held.length === 0) return;
     for (const h of s.held.splice(0)) if (!this.serve(ctx, h)) s.held.push(h);
   }
@@ -161,13 +170,13 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
     const s = ctx.state;
     // A put another front end is known to have answered (the client moved on while it was held here): not applied twice.
     const session = s.sessions[h.client];
-    if (h.req.type === 'put' && session !== undefined && session.seq >= h.req.seq && session.at !== h.frontEnd) return true;
+    if (isUpdate(h.req) && session !== undefined && session.seq >= h.req.seq && session.at !== h.frontEnd) return true;
     const caughtUp = stale.length > 0 || dominates(s.ts, h.ts);
-    if (!caughtUp && !(s.bug === 'answer-before-caught-up' && h.req.type === 'get')) return false;
+    if (!caughtUp && !(s.bug === 'answer-before-caught-up' && !isUpdate(h.req))) return false;
     const mark = stale.length > 0 ? { stale } : {};
     let result: Res;
     if (h.req.type === 'put') {
-      s.ts = { ...s.ts, [s.id]: (s.ts[s.id] ?? 0) + 1 };
+      advance(s);
       // A put taken over from a front end that may have applied it already is ordered just
       // after what the client had seen, not after all this replica has: a second copy then
       // never overtakes writes that followed the first (seed 47 of the first version).
@@ -175,6 +184,17 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
       const mine = s.store[h.req.key];
       if (mine === undefined || later(slot, mine)) s.store[h.req.key] = slot;
       result = { type: 'put-ok', ...mark };
+    } else if (h.req.type === 'post') {
+      // A post is stamped with the replica's timestamp just after it (see posts.ts); one applied here already is
+      // not applied again, unless only tentatively and this front end knows what the client had seen.
+      if (!hasPost(s.posts[h.req.user], h.req.text, !h.blind)) {
+        advance(s);
+        const post: Slot = { value: h.req.text, ts: s.ts, weight: weight(s.ts), origin: s.id, ...(h.blind ? { tentative: { client: h.client, seq: h.req.seq } } : {}) };
+        s.posts[h.req.user] = mergePosts(s.posts[h.req.user] ?? [], [post], s.bug);
+      }
+      result = { type: 'post-ok', ...mark };
+    } else if (h.req.type === 'read') {
+      result = { type: 'read-ok', posts: listed(s.posts[h.req.user]), ...mark };
     } else {
       result = { type: 'get-ok', value: s.store[h.req.key]?.value ?? null, ...mark };
     }
@@ -187,8 +207,13 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
     const s = ctx.state;
     if (s.known.length === 0) return;
     s.gossipTurn = (s.gossipTurn + 1) % s.known.length;
-    ctx.send(s.known[s.gossipTurn]!, { type: 'Gossip', ts: s.ts, store: s.store, known: s.known, sessions: s.sessions });
+    ctx.send(s.known[s.gossipTurn]!, { type: 'Gossip', ts: s.ts, store: s.store, posts: s.posts, known: s.known, sessions: s.sessions });
   }
+}
+
+/** An update is made here: one more in this incarnation's entry of the replica's timestamp. */
+function advance(s: State): void {
+  s.ts = { ...s.ts, [s.id]: (s.ts[s.id] ?? 0) + 1 };
 }
 
 /** The replicas whose updates `have` lacks of those in `want` (an incarnation `n2.8841` names replica n2), sorted. */
@@ -196,11 +221,4 @@ function missingFrom(have: Readonly<Record<string, number>>, want: Readonly<Reco
   const nodes = new Set<NodeId>();
   for (const id in want) if ((have[id] ?? 0) < want[id]!) nodes.add(id.slice(0, id.lastIndexOf('.')));
   return [...nodes].sort();
-}
-
-/** The total order on writes of one key: by timestamp weight (so causal order is kept), then by originating incarnation, then by value. */
-export function later(a: Slot, b: Slot): boolean {
-  if (a.weight !== b.weight) return a.weight > b.weight;
-  if (a.origin !== b.origin) return a.origin > b.origin;
-  return a.value > b.value;
 }

@@ -14,12 +14,13 @@ export interface FrontEnd {
   ts: Record<string, number>;
   /**
    * The request in flight: the replica serving it, when it was last sent and how many
-   * times, `stale`: the replicas whose knowledge of the client the front end lacked, and
-   * whether it took the client over from another front end for this request. `asking`: the
+   * times, `stale`: the replicas whose knowledge of the client the front end lacked,
+   * whether it took the client over from another front end for this request, and whether
+   * it did so `informed`, knowing for sure the client's previous answer. `asking`: the
    * replicas asked whether another front end answered the client (see `told`) that have not
    * told yet, and since when it asks; the request goes to its replica once none is left.
    */
-  current: (Pending & { server: NodeId; sentMs: number; sends: number; stale: NodeId[]; takeover: boolean; asking: NodeId[]; askedMs: number }) | null;
+  current: (Pending & { server: NodeId; sentMs: number; sends: number; stale: NodeId[]; takeover: boolean; informed: boolean; asking: NodeId[]; askedMs: number }) | null;
   /** The last answered request, so that a client's retry of it is answered again, not re-run. */
   last: { requestId: RequestId; result: Res } | null;
   /** A request this front end is not yet sure it knows the client's session for: since when it has seen it (it looks again at every tick). */
@@ -33,6 +34,8 @@ export interface Held extends Pending {
   /** When it was first held (local clock). */
   readonly sinceMs: number;
   readonly takeover: boolean;
+  /** The answer will be stale and `ts` may lack some of what the client has seen (`Serve.blind`). */
+  readonly blind: boolean;
 }
 
 export interface State {
@@ -46,9 +49,11 @@ export interface State {
   gossipTurn: number;
   /** When each replica was last heard from (local clock): one silent for `TIMING.suspectMs` is taken to have failed. */
   heard: Record<NodeId, number>;
-  /** The value timestamp: every update reflected in `store`. */
+  /** The value timestamp: every update reflected in `store` and `posts`. */
   ts: Record<string, number>;
   store: Record<string, Slot>;
+  /** Per user, the user's posts in order (see posts.ts): every post up to `ts`, each text once. */
+  posts: Record<string, Slot[]>;
   /** Per client, the newest answered request known here (from this front end or by gossip). */
   sessions: Record<ClientId, Session>;
   /** The front ends of the clients that have talked to this replica. */
@@ -69,6 +74,7 @@ export function initialState(node: NodeInfo, options: Options): State {
     heard: {},
     ts: {},
     store: {},
+    posts: {},
     sessions: {},
     frontEnds: {},
     held: [],

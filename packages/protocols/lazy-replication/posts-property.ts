@@ -1,0 +1,136 @@
+/**
+ * The order rule of the assignment's lists of posts, checked on the client history: the
+ * list a read returns is "ordered by vector timestamp", the posts from one back end in
+ * the order it accepted them, and it holds what the reading client has already seen.
+ *
+ * The causal order is taken from what clients saw, not from the protocol's stamps: a post
+ * depends on every post its client had made or read before it, and on what those
+ * depended on (transitively). Per client session (a `stale` answer, and the answer after
+ * a takeover, start one afresh: `restartsSession`), a read of a user's list must
+ *   - return only posts somebody made for that user, each once;
+ *   - hold every post of that user the session had made (read your writes) or seen, and
+ *     every one a listed post depends on, listed before it (causal order);
+ *   - never list a post after one whose vector timestamp is larger (the stamps it reports);
+ *   - list the posts one back end accepted in the order it accepted them: a post whose
+ *     answer came from the back end (incarnation) that stamped it, before another one it
+ *     stamped was even asked for, comes first.
+ * A post whose client had no answer (timed out) may have been applied anywhere, stale or
+ * not: nothing is taken to depend on it beyond its own text.
+ */
+import { eventually, type History, type Operation, type Property } from '@faultline/runtime';
+import { restartsSession, type Req, type Res, type Slot } from './messages.ts';
+import type { State } from './state.ts';
+import { dominates } from './vector-time.ts';
+
+type Op = Operation<Req, Res>;
+
+interface Made {
+  readonly op: Op;
+  readonly user: string;
+  /** The posts it depends on (texts). */
+  readonly past: ReadonlySet<string>;
+}
+
+/** The node part of an incarnation id (`n2.8841` -> `n2`). */
+const nodeOf = (origin: string) => origin.slice(0, origin.lastIndexOf('.'));
+
+/** Checks every answered read of the history; the first violation found, or true. */
+export function checkPosts(history: History<Req, Res>): string | true {
+  // Invocations before completions at the same moment; then history order.
+  const events: { t: number; done: boolean; op: Op }[] = [];
+  for (const op of inSessions(history)) {
+    if (op.req.type !== 'post' && op.req.type !== 'read') continue;
+    if (op.req.type === 'post') events.push({ t: op.invokeMs, done: false, op });
+    if (op.status === 'ok' && op.completeMs !== undefined) events.push({ t: op.completeMs, done: true, op });
+  }
+  events.sort((a, b) => a.t - b.t || Number(a.done) - Number(b.done));
+  const made = new Map<string, Made>();
+  const seen = new Map<string, Set<string>>(); // per session, every post it has made or seen, with their pasts
+  const seenBy = (client: string) => seen.get(client) ?? seen.set(client, new Set()).get(client)!;
+  for (const { done, op } of events) {
+    const req = op.req;
+    if (req.type === 'post') {
+      if (!done) {
+        if (made.has(req.text)) return `inconclusive: the text ${req.text} is posted twice (the check needs unique texts)`;
+        made.set(req.text, { op, user: req.user, past: op.status === 'ok' ? new Set(seenBy(op.client)) : new Set() });
+      } else seenBy(op.client).add(req.text);
+      continue;
+    }
+    if (req.type !== 'read' || op.result?.type !== 'read-ok') continue;
+    const verdict = checkRead(op, req.user, op.result.posts, made, seenBy(op.client));
+    if (verdict !== true) return verdict;
+    const mine = seenBy(op.client);
+    for (const p of op.result.posts) {
+      mine.add(p.value);
+      for (const q of made.get(p.value)!.past) mine.add(q);
+    }
+  }
+  return true;
+}
+
+/** The history with each client renamed `client~n` from its n-th session restart on (as the causal check sees it). */
+function inSessions(history: History<Req, Res>): Op[] {
+  const epochs = new Map<string, number>();
+  const previous = new Map<string, Op>();
+  return history.map((op) => {
+    if (op.status === 'ok') {
+      if (restartsSession(op, previous.get(op.client))) epochs.set(op.client, (epochs.get(op.client) ?? 0) + 1);
+      previous.set(op.client, op);
+    }
+    const n = epochs.get(op.client);
+    return n === undefined ? op : { ...op, client: `${op.client}~${n}` };
+  });
+}
+
+function checkRead(op: Op, user: string, list: readonly Slot[], made: ReadonlyMap<string, Made>, seen: ReadonlySet<string>): string | true {
+  const at = `${op.client} ${op.id} read @${user} from ${op.node ?? '?'}`;
+  const pos = new Map<string, number>();
+  for (const [i, p] of list.entries()) {
+    const m = made.get(p.value);
+    if (m === undefined || m.user !== user) return `${at} and got ${p.value}, which nobody had posted for @${user}`;
+    if (pos.has(p.value)) return `${at} and got ${p.value} twice`;
+    pos.set(p.value, i);
+  }
+  for (const text of seen) {
+    const m = made.get(text)!;
+    if (m.user === user && !pos.has(text)) {
+      const own = m.op.client === op.client && m.op.status === 'ok';
+      return `${at} without ${text}, which the client had ${own ? 'posted (read your writes)' : 'already seen'}`;
+    }
+  }
+  for (const [j, q] of list.entries()) {
+    for (const text of made.get(q.value)!.past) {
+      if (made.get(text)!.user !== user) continue;
+      const i = pos.get(text);
+      if (i === undefined) return `${at} and got ${q.value} without ${text}, which it depends on`;
+      if (i > j) return `${at} and got ${q.value} before ${text}, which it depends on`;
+    }
+    for (let i = 0; i < j; i++) {
+      const p = list[i]!;
+      if (dominates(p.ts, q.ts) && !dominates(q.ts, p.ts))
+        return `${at} and got ${p.value} (${JSON.stringify(p.ts)}) before ${q.value} (${JSON.stringify(q.ts)}): not ordered by vector timestamp`;
+    }
+  }
+  return backEndOrder(at, list, made);
+}
+
+/** One back end's posts in the order it accepted them (as far as the history shows it: answered by it, one before the other was asked for). */
+function backEndOrder(at: string, list: readonly Slot[], made: ReadonlyMap<string, Made>): string | true {
+  const latest = new Map<string, Slot>(); // per incarnation, of its posts listed so far the one asked for last
+  for (const q of list) {
+    const op = made.get(q.value)!.op;
+    if (op.status !== 'ok' || op.node !== nodeOf(q.origin)) continue;
+    const p = latest.get(q.origin);
+    if (p !== undefined && op.completeMs! < made.get(p.value)!.op.invokeMs)
+      return `${at} and got ${p.value} before ${q.value}, but ${op.node} accepted ${q.value} first (answered before ${p.value} was asked for)`;
+    if (p === undefined || made.get(p.value)!.op.invokeMs < op.invokeMs) latest.set(q.origin, q);
+  }
+  return true;
+}
+
+/** The order rule of the lists of posts (see above), once the run is quiescent. */
+export const postsOrdered: Property<State, Req, Res> = eventually<State, Req, Res>(
+  'posts-ordered',
+  "a read returns the user's posts ordered by vector timestamp and causal order, one back end's posts in the order it accepted them, with every post the client had made or seen",
+  (view) => checkPosts(view.history),
+);
