@@ -12,7 +12,8 @@
  * log, which a majority of the group holds.
  *
  * The sequencer removes the leaver with a config entry (the group without it), one change
- * at a time, as for joins (viewchange.ts has why that is safe). A leaving sequencer
+ * at a time, as for joins (viewchange.ts has why that is safe); a group of `GROUP_SIZE`
+ * cannot shrink, and merges its interval into a neighbour's instead (rehash.ts). A leaving sequencer
  * appends its own removal and keeps replicating until it commits; then it answers the
  * takes committed with it and stops, and the remaining members elect a new sequencer.
  * A member that is not in the sequencer's committed group gets `Left` when it asks. A
@@ -22,13 +23,14 @@
  */
 import type { NodeId } from '@faultline/runtime';
 import { GROUP_SIZE } from './config.ts';
+import { proposeMerge } from './rehash.ts';
 import { append, canReconfigure, isLeader } from './replication.ts';
 import { markLeft, type Ctx, type State } from './state.ts';
 
 /** Each round: counts down to the leave, then asks the sequencer (or, at the sequencer, proposes) to be removed. */
 export function leaveRound(ctx: Ctx): void {
   const s = ctx.state;
-  if (s.leaving === 'left' || s.partition < 0) return;
+  if (s.leaving === 'left' || s.partition === '' || s.into !== null) return; // a merged partition's members leave by handing everything over (rehash.ts)
   if (s.leaving === 'stay') {
     if (s.leaveIn < 0 || --s.leaveIn > 0) return;
     s.leaving = 'leaving';
@@ -81,8 +83,14 @@ export function onElsewhere(ctx: Ctx, from: NodeId): void {
   if (isLeader(ctx) && ctx.state.group.includes(from)) proposeRemoval(ctx, from, 0);
 }
 
-/** Appends the group without `node`, if no other change is under way and the group keeps more than `keep` replicas. */
+/**
+ * Appends the group without `node`, if no other change is under way and the group keeps
+ * more than `keep` replicas; a group that cannot shrink to let a leaver go merges its
+ * interval into a neighbour's instead (rehash.ts). Else the leaver asks again.
+ */
 function proposeRemoval(ctx: Ctx, node: NodeId, keep = GROUP_SIZE): void {
   const s = ctx.state;
-  if (canReconfigure(s) && s.group.length > keep) append(ctx, { kind: 'config', view: s.view, group: s.group.filter((m) => m !== node) }); // else it asks again
+  if (!canReconfigure(s)) return;
+  if (s.group.length > keep) append(ctx, { kind: 'config', view: s.view, group: s.group.filter((m) => m !== node) });
+  else if (keep === GROUP_SIZE) proposeMerge(ctx);
 }
