@@ -66,7 +66,8 @@ export function onLeave(ctx: Ctx, from: NodeId, ready: boolean): void {
  * committed (commits are final, and nobody is added twice).
  */
 export function onLeft(ctx: Ctx): void {
-  if (ctx.state.leaving === 'leaving') markLeft(ctx.state, ctx.self);
+  if (ctx.state.into !== null) ctx.state.released = true; // merged: every member has applied the merge (rehash.ts)
+  else if (ctx.state.leaving === 'leaving') markLeft(ctx.state, ctx.self);
 }
 
 /**

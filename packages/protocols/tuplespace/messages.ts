@@ -91,7 +91,7 @@ export type Msg =
    * it holds every out only the leaver could still give), or tell me I am removed.
    */
   | { readonly type: 'Leave'; readonly ready: boolean }
-  /** The sequencer's answer once the leaver is not in its committed group: it has left. */
+  /** The sequencer's answer once the leaver is not in its committed group: it has left (in a merged partition: every member has applied the merge). */
   | { readonly type: 'Left' }
   /**
    * A replica of another partition to a sequencer whose group names it (a Join that

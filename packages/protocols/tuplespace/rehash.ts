@@ -19,9 +19,10 @@
  * interval with its takes (`Absorb`); the neighbour's sequencer appends an absorb entry
  * (it must border the interval) and, once that commits there, its members answer
  * `Absorbed`. A merged member leaves once it has been answered and has handed every
- * tuple over; the sequencer waits, besides, until every member has applied the merge (a
- * member that never heard of it would go on acknowledging outs). The merged group retires
- * whole: its members that were not leaving leave too.
+ * tuple over, and its sequencer has seen every member apply the merge (a member that
+ * never heard of it would go on acknowledging outs, and a group of members gone could
+ * not elect anyone to tell it): the sequencer then leaves and tells the others (`Left`).
+ * The merged group retires whole: its members that were not leaving leave too.
  *
  * Strong operations across a change. While a split or merge is in the log but not
  * committed, the sequencer takes nothing in the interval that moves (`serving`): its
@@ -167,9 +168,15 @@ export function rehashRound(ctx: Ctx): void {
     if (target !== undefined && target.group.length > 0) ctx.send(target.group[ctx.randomInt(target.group.length)]!, { type: 'Absorb', from: s.partition, lo: s.lo, hi: s.hi, taken: { ...s.taken } });
     return;
   }
+  if (s.strays) return;
+  if (!isLeader(ctx)) {
+    if (s.released) markLeft(s, ctx.self);
+    return;
+  }
   const mergedAt = s.version; // the merge entry's index + 1
-  const everyone = !isLeader(ctx) || s.group.every((m) => m === ctx.self || (s.applied[m] ?? 0) >= mergedAt);
-  if (!s.strays && everyone) markLeft(s, ctx.self);
+  if (!s.group.every((m) => m === ctx.self || (s.applied[m] ?? 0) >= mergedAt)) return;
+  ctx.broadcast({ type: 'Left' }, s.group.filter((m) => m !== ctx.self)); // every member knows of the merge: they may go (else one of them is elected and tells them)
+  markLeft(s, ctx.self);
 }
 
 function handOver(ctx: Ctx): void {

@@ -27,6 +27,8 @@ export interface State {
   /** Once the partition is merged into a neighbour: that neighbour (the interval is then no longer held here), and whether it has taken the interval over. */
   into: PartitionId | null;
   absorbed: boolean;
+  /** Merged: its sequencer has seen every member apply the merge (rehash.ts). */
+  released: boolean;
   /** The keys of the outs counted in `outs` but not held (outside the interval when they came, or handed over since). */
   unheld: Record<TupleId, number>;
   /** Whether some of those may be inside the interval now (a hole that pulls fill); cleared once a pull finds none. */
@@ -99,6 +101,7 @@ export function initialState(self: NodeId, cluster: readonly NodeId[], founders:
     version: own === undefined ? 0 : 1,
     into: null,
     absorbed: false,
+    released: false,
     strays: false,
     unheld: {},
     holes: false,
