@@ -43,7 +43,8 @@ export const tuplespace = defineProtocol<State, Req, Res>({
   description:
     'A tuplespace partitioned by the hash of the first field over replica groups: out, rd and rdp are weak (one replica, then push and pull ' +
     'anti-entropy on operation vectors); in and inp are strong (a replicated log per partition, each take committed by a majority of the group; ' +
-    'a silent sequencer is replaced by majority vote); nodes join a running tuplespace as replicas, and leave it, handing their outs over; state survives crashes with Ken.',
+    'a silent sequencer is replaced by majority vote); nodes join a running tuplespace as replicas, and leave it, handing their outs over; ' +
+    'partition intervals of the key space are split onto joined nodes and merged back when a partition\'s nodes leave; state survives crashes with Ken.',
   // `founders` and `leaves` (options of a deployment's cluster config) replace the simulator's six founders and its leaves.
   create({ bug, founders, leaves }: { bug?: string; founders?: unknown; leaves?: unknown }) {
     if (bug !== undefined && !isBug(bug)) throw new Error(`tuplespace has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);

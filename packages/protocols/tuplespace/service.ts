@@ -6,9 +6,10 @@
  * one exists; `rdp` is the same without waiting (it may answer "none"); `in` and `inp`
  * are the taking versions: they remove the tuple they return. Tuples are partitioned over
  * replica groups by a hash of their first field (FNV-1a, computed in plain code, so every
- * node and platform agrees), and a template's first field must be exact so that it names
- * its partition too. The founders are cut, in order, into groups of three: the first
- * group holds partition 0, and so on. A node that gets a request for another partition
+ * node and platform agrees): each partition holds an interval of the 32-bit key space
+ * (directory.ts), and a template's first field must be exact so that it names its
+ * partition too. The founders are cut, in order, into groups of three, holding equal
+ * intervals in order. A node that gets a request for another partition's key
  * redirects the client to a replica of it.
  *
  * The operations come in two strengths, as in GLOBE. `out`, `rd` and `rdp` are weak: one
@@ -47,9 +48,10 @@
  * also leave at run time (leave.ts): a leaver stops serving, hands over the outs only it
  * may hold (it asks to be removed once another member's pull vector covers them), and is
  * removed by a config entry; a leaving sequencer commits its own removal and the rest
- * elect another. A group never shrinks below `GROUP_SIZE` (the leaver waits). What is not
- * built: the number of partitions and their key intervals are fixed at start (a joiner
- * grows a group; no interval of the key space is split off to a new group).
+ * elect another. A group never shrinks below `GROUP_SIZE`. The intervals change at run
+ * time too (rehash.ts): a group grown to `2 * GROUP_SIZE` splits its interval, the upper
+ * half going to a new partition replicated by its newer half; a group of `GROUP_SIZE`
+ * that loses a member merges its interval into a neighbour's and retires.
  */
 import { Service, type ClientId, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
 import { FOUNDERS, LEAVES, TIMING, type Options } from './config.ts';
