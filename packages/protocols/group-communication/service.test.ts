@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from './config.ts';
 import type { Msg, Req, ServiceLevel } from './messages.ts';
 import type { Delivery } from './state.ts';
 import { Kit } from './testkit.ts';
@@ -107,5 +108,28 @@ describe('group-communication: view change (virtual synchrony)', () => {
     expect(k.state('n1').view.members.map((m) => m.node)).toEqual(['n1', 'n2']);
     expect(msgs(k.state('n1').log)).toEqual([]);
     expect(k.replies).toEqual([]);
+  });
+
+  it('drops a request id it saw among the last maxRecentRequests, and takes it again once forgotten', () => {
+    const k = merged();
+    const delivered = (id: string) => k.replies.filter((r) => r.requestId === id).length;
+    k.request('n2', mcast('agreed', 'a'), 'c1/dup');
+    k.request('n2', mcast('agreed', 'a'), 'c1/dup');
+    k.advance(200);
+    expect(delivered('c1/dup')).toBe(1);
+    // The ring wraps: 63 more ids keep 'c1/dup' remembered, the 64th evicts it.
+    for (let i = 0; i < LIMITS.maxRecentRequests - 1; i++) {
+      k.request('n2', mcast('agreed', `m${i}`), `c1/m${i}`);
+      k.advance(50);
+    }
+    k.request('n2', mcast('agreed', 'a'), 'c1/dup');
+    k.advance(200);
+    expect(delivered('c1/dup')).toBe(1);
+    k.request('n2', mcast('agreed', 'last'), 'c1/last');
+    k.advance(200);
+    k.request('n2', mcast('agreed', 'a'), 'c1/dup');
+    k.advance(200);
+    expect(delivered('c1/dup')).toBe(2);
+    expect(k.state('n2').recentRequests).toHaveLength(LIMITS.maxRecentRequests);
   });
 });

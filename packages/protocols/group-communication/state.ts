@@ -93,7 +93,14 @@ export interface State {
   /** Highest own `n` seen in this view's order (no need to resubmit up to here). */
   ownOrderedN: number;
   queued: { requestId: RequestId; client: ClientId; req: Req }[];
+  /**
+   * The last `LIMITS.maxRecentRequests` request ids (to drop a duplicated client request), as
+   * a ring: `recentRequests[recentNext]` is the oldest once it is full, and remembering one
+   * more overwrites it (one write through the draft; a shift or a copy moved every id
+   * through immer's traps).
+   */
   recentRequests: RequestId[];
+  recentNext: number;
   // Receiving in the installed view.
   /** Ordered messages held, by gseq: undelivered ones, and delivered ones not yet stable. */
   buffer: Record<number, Ordered>;
@@ -166,6 +173,7 @@ export function initialState(node: NodeInfo, options: Options = {}): State {
     ownOrderedN: -1,
     queued: [],
     recentRequests: [],
+    recentNext: 0,
     buffer: {},
     contig: 0,
     ackedTo: 0,
