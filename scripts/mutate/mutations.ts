@@ -289,8 +289,8 @@ export const MUTATED_PROTOCOLS: readonly MutatedProtocol[] = [
       {
         id: 'leaver-keeps-serving',
         file: 'service.ts',
-        find: "if (s.leaving !== 'stay') {",
-        replace: "if (s.leaving === 'left') {",
+        find: "if (s.leaving !== 'stay') return void to(",
+        replace: "if (s.leaving === 'left') return void to(",
         breaks: 'a leaving replica goes on acknowledging outs (and taking requests) after it has checked its hand-over',
       },
       {
