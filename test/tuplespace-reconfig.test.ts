@@ -100,11 +100,20 @@ describe('leaving a running tuplespace', () => {
   });
 
   it('a leaver is handed over only once another member holds every out of its own origins and of origins no other member has', () => {
-    const s = (covered: Record<string, Record<string, number>>) => ({ group: ['n1', 'n2', 'n3'], outs: { 'n1.7': ['a', 'b'], 'n2.4': ['c'], 'n9.1': ['d'] }, covered });
+    const held = { a: ['x'], b: ['x'], c: ['x'], d: ['x'] };
+    const s = (covered: Record<string, Record<string, number>>, tuples: Record<string, string[]> = held, strays = false) => ({ group: ['n1', 'n2', 'n3'], outs: { 'n1.7': ['a', 'b'], 'n2.4': ['c'], 'n9.1': ['d'] }, covered, tuples, strays });
     expect(handedOver(s({}), 'n1')).toBe(false);
     expect(handedOver(s({ n2: { 'n1.7': 1, 'n9.1': 1 } }), 'n1')).toBe(false); // one out of n1.7 is missing there
     expect(handedOver(s({ n2: { 'n1.7': 2 }, n3: { 'n9.1': 1 } }), 'n1')).toBe(false); // no one member holds both
     expect(handedOver(s({ n3: { 'n1.7': 2, 'n9.1': 1 } }), 'n1')).toBe(true); // n2's own outs are n2's to keep
+    expect(handedOver(s({ n3: { 'n1.7': 2, 'n9.1': 1 } }, held, true), 'n1')).toBe(false); // tuples outside the interval not handed over yet
+  });
+
+  it('a leaver waits for no one to hold the outs it counts but does not hold (outside its interval, or handed over)', () => {
+    // n9.1's only out lies in another partition's interval: no member of this one ever counts that origin.
+    const s = (covered: Record<string, Record<string, number>>) => ({ group: ['n1', 'n2', 'n3'], outs: { 'n1.7': ['a', 'b', 'e'], 'n9.1': ['d'] }, covered, tuples: { a: ['x'], b: ['x'] }, strays: false });
+    expect(handedOver(s({ n2: { 'n1.7': 2 } }), 'n1')).toBe(true);
+    expect(handedOver(s({ n2: { 'n1.7': 1 } }), 'n1')).toBe(false); // b, which it holds, is missing there
   });
 
   it('weak-ops-converge fails when an out acknowledged by a node that has left is missing at a replica of its partition', () => {

@@ -23,6 +23,7 @@
  */
 import type { NodeId } from '@faultline/runtime';
 import { GROUP_SIZE } from './config.ts';
+import type { PartitionId } from './directory.ts';
 import { proposeMerge } from './rehash.ts';
 import { append, canReconfigure, isLeader } from './replication.ts';
 import { markLeft, type Ctx, type State } from './state.ts';
@@ -40,23 +41,38 @@ export function leaveRound(ctx: Ctx): void {
   const ready = handedOver(s, ctx.self);
   if (isLeader(ctx)) {
     if (ready) proposeRemoval(ctx, ctx.self);
-  } else ctx.broadcast({ type: 'Leave', ready }, s.group.filter((m) => m !== ctx.self)); // the sequencer it knows may be stale: whoever sequences answers (Left, once it is removed)
+  } else ctx.broadcast({ type: 'Leave', partition: s.partition, ready }, s.group.filter((m) => m !== ctx.self)); // the sequencer it knows may be stale: whoever sequences answers (Left, once it is removed)
 }
 
-/** Whether another member's last pull covered every out whose origin is this node or no other member. */
-export function handedOver(s: Pick<State, 'group' | 'outs' | 'covered'>, self: NodeId): boolean {
+/**
+ * Whether this replica holds no tuple outside its interval still to hand over (rehash.ts),
+ * and another member's last pull covered every out it holds whose origin is this node or
+ * no other member: up to the last such out of each origin. The outs counted but not held
+ * (outside the interval, or handed over since) are not this partition's to hand over: a
+ * member that never heard of an origin all of whose outs lie outside its interval never
+ * counts it (weak.ts), so waiting for it to would keep the leaver forever.
+ */
+export function handedOver(s: Pick<State, 'group' | 'outs' | 'covered' | 'tuples' | 'strays'>, self: NodeId): boolean {
+  if (s.strays) return false;
   const others = s.group.filter((m) => m !== self);
-  const mine = Object.keys(s.outs).filter((origin) => !others.includes(origin.slice(0, origin.lastIndexOf('.'))));
+  const need: [string, number][] = [];
+  for (const origin of Object.keys(s.outs)) {
+    if (others.includes(origin.slice(0, origin.lastIndexOf('.')))) continue;
+    const ids = s.outs[origin]!;
+    let last = ids.length - 1;
+    while (last >= 0 && s.tuples[ids[last]!] === undefined) last--;
+    if (last >= 0) need.push([origin, last + 1]);
+  }
   return others.some((m) => {
     const v = s.covered[m];
-    return v !== undefined && mine.every((origin) => (v[origin] ?? 0) >= s.outs[origin]!.length);
+    return v !== undefined && need.every(([origin, n]) => (v[origin] ?? 0) >= n);
   });
 }
 
-/** At the sequencer: a member asks to leave. */
-export function onLeave(ctx: Ctx, from: NodeId, ready: boolean): void {
+/** At the sequencer of `partition`: a member asks to leave. */
+export function onLeave(ctx: Ctx, from: NodeId, partition: PartitionId, ready: boolean): void {
   const s = ctx.state;
-  if (!isLeader(ctx)) return;
+  if (!isLeader(ctx) || partition !== s.partition) return; // a sequencer of another partition (a leaver's stale group names nodes a split moved) must not tell it it has left
   if (!s.group.includes(from)) return ctx.send(from, { type: 'Left' });
   if (ready) proposeRemoval(ctx, from);
 }

@@ -87,10 +87,11 @@ export type Msg =
    */
   | { readonly type: 'Join'; readonly node: NodeId; readonly hops: number; readonly dir: Directory }
   /**
-   * A leaving replica, every round: remove me (`ready`: another member's pull has shown that
-   * it holds every out only the leaver could still give), or tell me I am removed.
+   * A leaving replica of `partition`, every round: remove me (`ready`: another member's pull
+   * has shown that it holds every out only the leaver could still give), or tell me I am
+   * removed. Only that partition's sequencer answers (another's group never names it).
    */
-  | { readonly type: 'Leave'; readonly ready: boolean }
+  | { readonly type: 'Leave'; readonly partition: PartitionId; readonly ready: boolean }
   /** The sequencer's answer once the leaver is not in its committed group: it has left (in a merged partition: every member has applied the merge). */
   | { readonly type: 'Left' }
   /**
@@ -107,6 +108,12 @@ export type Msg =
   /** A member of partition `from`, merged into the receiver's: take over `[lo, hi)` with these takes. */
   | { readonly type: 'Absorb'; readonly from: PartitionId; readonly lo: number; readonly hi: number; readonly taken: Readonly<Record<TupleId, RequestId>> }
   /** Partition `from`'s interval is part of the sender's (`by`), as its committed log says. */
-  | { readonly type: 'Absorbed'; readonly from: PartitionId; readonly by: PartitionId };
+  | { readonly type: 'Absorbed'; readonly from: PartitionId; readonly by: PartitionId }
+  /**
+   * From a member moved by a split to a member of the partition it was split from that asks
+   * it for votes or acks: the split entry at index `at` of `partition`'s log, of view `view`,
+   * has committed (rehash.ts).
+   */
+  | { readonly type: 'SplitDone'; readonly partition: PartitionId; readonly at: number; readonly view: number };
 
 export type Timer = 'gossip';

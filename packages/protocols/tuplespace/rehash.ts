@@ -11,7 +11,15 @@
  * the interval and every take committed before the split, so a retried `out` of a tuple
  * taken before the split never makes it reappear. The sequencer of the old partition
  * goes on sending the log to `give` members until their acks show they have applied the
- * split (a member that misses the commit would otherwise never hear of it).
+ * split (a member that misses the commit would otherwise never hear of it). The other way
+ * round, a sequencer in `give` moves to the new partition as the split commits, and the
+ * members that keep the lower part may not have heard of the commit: they would go on
+ * counting the moved members in their majorities, and never elect a sequencer or commit
+ * again. So a moved member asked by its old partition for a vote (`Prepare`) or an ack
+ * (`Accept`) answers `SplitDone`: the split's index and view. An entry of that index and
+ * view is that split (one sequencer per view, which only appends), and the log before it
+ * is the committed one (a member accepts entries only after a matching one), so the
+ * receiver commits its log up to the split and applies it.
  *
  * Merge. A member leaving a group that cannot shrink (it has `GROUP_SIZE` members) makes
  * the sequencer append a merge entry naming the neighbouring partition. Once it commits,
@@ -38,7 +46,7 @@ import type { NodeId } from '@faultline/runtime';
 import { GROUP_SIZE, LIMITS } from './config.ts';
 import { neighbourOf, ownerOf, type PartitionId, type Part } from './directory.ts';
 import type { Entry, Msg, TupleId } from './messages.ts';
-import { append, canReconfigure, isLeader } from './replication.ts';
+import { append, applyUpTo, canReconfigure, isLeader } from './replication.ts';
 import { markLeft, owns, type Ctx, type State } from './state.ts';
 import { copy, keyOf, type Tuple } from './tuples.ts';
 import { writeOut } from './weak.ts';
@@ -93,6 +101,7 @@ export function applySplit(ctx: Ctx, e: Split, at: number): boolean {
     dropOutside(s);
     return false;
   }
+  s.parent = { partition: s.partition, at, view: e.view };
   s.partition = e.id;
   s.group = [...e.give];
   const start: Extract<Entry, { kind: 'start' }> = { kind: 'start', view: 0, lo: e.at, hi, taken: { ...s.taken } };
@@ -223,6 +232,20 @@ export function onHandoffAck(ctx: Ctx, ids: readonly TupleId[]): void {
     delete s.tuples[id];
     s.unheld[id] = key;
   }
+}
+
+/** At a member moved by a split: a member of the partition it was split from asks it for a vote or an ack: the split committed. */
+export function tellSplit(ctx: Ctx, to: NodeId, partition: PartitionId): void {
+  const p = ctx.state.parent;
+  if (p !== null && p.partition === partition) ctx.send(to, { type: 'SplitDone', partition, at: p.at, view: p.view });
+}
+
+/** At a member of a partition that was split: commits its log up to the split, if it holds that entry and has not yet. */
+export function onSplitDone(ctx: Ctx, partition: PartitionId, at: number, view: number): void {
+  const s = ctx.state;
+  const e = s.log[at];
+  if (partition !== s.partition || s.commit > at || e?.kind !== 'split' || e.view !== view) return;
+  applyUpTo(ctx, at + 1);
 }
 
 /** At a member of the neighbour: absorbs a merged interval (the sequencer), or says it has. */

@@ -10,7 +10,7 @@
 import type { NodeId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';
 import type { Entry, Msg } from './messages.ts';
-import { applyAbsorb, applyMerge, applySplit } from './rehash.ts';
+import { applyAbsorb, applyMerge, applySplit, tellSplit } from './rehash.ts';
 import { majority, markLeft, type Ctx, type State } from './state.ts';
 import { copy } from './tuples.ts';
 
@@ -75,7 +75,10 @@ export function sendLog(ctx: Ctx, member: NodeId): void {
 export function onAccept(ctx: Ctx, from: NodeId, msg: AcceptMsg): void {
   const s = ctx.state;
   const elsewhere = s.partition !== '' && msg.partition !== s.partition;
-  if (elsewhere && s.partition.startsWith(`${msg.partition}/`)) return ctx.send(from, { type: 'Ack', partition: msg.partition, view: msg.view, leader: from, ok: false, length: 0, commit: msg.commit }); // split off from it: applied
+  if (elsewhere && s.partition.startsWith(`${msg.partition}/`)) {
+    tellSplit(ctx, from, msg.partition); // its sequencer may not know the split committed
+    return ctx.send(from, { type: 'Ack', partition: msg.partition, view: msg.view, leader: from, ok: false, length: 0, commit: msg.commit }); // split off from it: applied
+  }
   if (elsewhere && msg.partition.startsWith(`${s.partition}/`)) return; // split off from this node's partition, which has not told it yet
   const member = msg.group.includes(ctx.self) || (!elsewhere && s.group.includes(ctx.self)); // or moved by a split it has not applied
   if (msg.view < s.view || elsewhere || !member) {

@@ -33,6 +33,12 @@ export interface State {
   unheld: Record<TupleId, number>;
   /** Whether some of those may be inside the interval now (a hole that pulls fill); cleared once a pull finds none. */
   holes: boolean;
+  /**
+   * At a member moved by a split: the partition it was split from, and the split entry's
+   * index and view there (to tell that partition's members, who may never hear it from its
+   * sequencer, that the split committed: rehash.ts); null otherwise.
+   */
+  parent: { partition: PartitionId; at: number; view: number } | null;
   /** Whether this replica may hold tuples outside its interval (set by a split or merge; cleared once none is left). */
   strays: boolean;
   /** Every partition's interval and group as this node last heard of it: where requests are sent. */
@@ -102,6 +108,7 @@ export function initialState(self: NodeId, cluster: readonly NodeId[], founders:
     into: null,
     absorbed: false,
     released: false,
+    parent: null,
     strays: false,
     unheld: {},
     holes: false,

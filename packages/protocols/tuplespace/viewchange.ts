@@ -21,6 +21,7 @@ import type { NodeId } from '@faultline/runtime';
 import { TIMING } from './config.ts';
 import type { Entry, Msg } from './messages.ts';
 import { append, follow, plain } from './replication.ts';
+import { tellSplit } from './rehash.ts';
 import { majority, type Ctx } from './state.ts';
 
 type PrepareMsg = Extract<Msg, { type: 'Prepare' }>;
@@ -39,7 +40,8 @@ export function suspectRound(ctx: Ctx): void {
 
 export function onPrepare(ctx: Ctx, from: NodeId, msg: PrepareMsg): void {
   const s = ctx.state;
-  if (msg.partition !== s.partition || msg.view <= s.view) return;
+  if (msg.partition !== s.partition) return tellSplit(ctx, from, msg.partition); // split off from it, perhaps unbeknown to it
+  if (msg.view <= s.view) return;
   if (s.status === 'normal' && s.leader !== null && s.silentRounds < TIMING.suspectRounds) return; // its sequencer is alive
   follow(ctx, msg.view, null);
   ctx.send(from, { type: 'Promise', partition: msg.partition, view: msg.view, from: msg.commit, entries: s.log.slice(msg.commit).map((e) => plain(e)), lastView: lastView(s.log), length: s.log.length });
