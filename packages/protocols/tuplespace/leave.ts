@@ -28,12 +28,17 @@ import { proposeMerge } from './rehash.ts';
 import { append, canReconfigure, isLeader } from './replication.ts';
 import { markLeft, type Ctx, type State } from './state.ts';
 
-/** Each round: counts down to the leave, then asks the sequencer (or, at the sequencer, proposes) to be removed. */
+/**
+ * Each round: counts down to the leave (from the node's first start, a joiner's rounds
+ * before its admission included: a joiner admitted late leaves once admitted, not its
+ * whole count later), then asks the sequencer (or, at the sequencer, proposes) to be removed.
+ */
 export function leaveRound(ctx: Ctx): void {
   const s = ctx.state;
+  if (s.leaving === 'stay' && s.leaveIn > 0) s.leaveIn--;
   if (s.leaving === 'left' || s.partition === '' || s.into !== null) return; // a merged partition's members leave by handing everything over (rehash.ts)
   if (s.leaving === 'stay') {
-    if (s.leaveIn < 0 || --s.leaveIn > 0) return;
+    if (s.leaveIn !== 0) return;
     s.leaving = 'leaving';
     s.blocked = [];
     s.reads = [];

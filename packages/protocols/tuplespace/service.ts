@@ -169,8 +169,8 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
   override onTimer(ctx: Ctx, _tag: Timer): void {
     ctx.setTimer('gossip', TIMING.gossipMs);
     joinRound(ctx);
+    leaveRound(ctx); // counts a joiner's rounds too
     if (ctx.state.partition === '') return;
-    leaveRound(ctx);
     rehashRound(ctx);
     if (ctx.state.leaving !== 'left') {
       pullRound(ctx);
