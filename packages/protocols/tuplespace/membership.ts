@@ -32,9 +32,12 @@ export function onJoin(ctx: Ctx, from: NodeId, msg: JoinMsg): void {
   const s = ctx.state;
   if (s.partition === '') return;
   if (s.leaving === 'left') {
-    // Gone, but perhaps a joiner's only contact: its old group knows the way.
-    const others = s.group.filter((m) => m !== ctx.self);
-    if (others.length > 0 && msg.hops < LIMITS.maxJoinHops) ctx.send(others[ctx.randomInt(others.length)]!, { ...msg, hops: msg.hops + 1 });
+    // Gone, but perhaps a joiner's only contact: passed on to the smallest live partition it knows of
+    // (its old group, if that is it; not a merged partition's, which has retired whole and would pass it round among the gone).
+    learnDirectory(s.dir, msg.dir, s.partition);
+    const target = smallestPart(s.dir);
+    const group = target === undefined ? [] : s.dir[target]!.group.filter((m) => m !== ctx.self);
+    if (group.length > 0 && msg.hops < LIMITS.maxJoinHops) ctx.send(group[ctx.randomInt(group.length)]!, { ...msg, hops: msg.hops + 1 });
     return;
   }
   learnDirectory(s.dir, msg.dir, s.partition);
