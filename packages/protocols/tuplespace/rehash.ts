@@ -139,6 +139,12 @@ export function applyAbsorb(s: State, e: Extract<Entry, { kind: 'start' | 'absor
     s.lo = e.lo;
     s.hi = e.hi;
   } else {
+    if (s.into === e.from) {
+      // Merged into the partition it absorbs (onAbsorb): live again, holding both intervals. It took nothing since its merge, and none of its tuples was dropped (a merged partition acknowledges no Handoff).
+      s.into = null;
+      s.absorbed = false;
+      s.released = false;
+    }
     s.lo = Math.min(s.lo, e.lo);
     s.hi = Math.max(s.hi, e.hi);
     const old = s.dir[e.from];
@@ -251,10 +257,13 @@ export function onSplitDone(ctx: Ctx, partition: PartitionId, at: number, view: 
 /** At a member of the neighbour: absorbs a merged interval (the sequencer), or says it has. */
 export function onAbsorb(ctx: Ctx, from: NodeId, msg: AbsorbMsg): void {
   const s = ctx.state;
-  if (s.partition === '' || s.into !== null || s.partition === msg.from) return; // a member of the merged partition that has not heard of the merge
+  // Two neighbours merged into each other (a leave in each at once): neither would ever absorb the other. The lower id takes the other in, and that undoes its own merge (applyAbsorb).
+  const mutual = s.into === msg.from && s.partition < msg.from;
+  if (s.partition === '' || (s.into !== null && !mutual) || s.partition === msg.from) return; // a member of the merged partition that has not heard of the merge
   const at = s.log.findIndex((e) => e.kind === 'absorb' && e.from === msg.from);
   if (at >= 0 && at < s.commit) return ctx.send(from, { type: 'Absorbed', from: msg.from, by: s.partition }); // (an interval that covers it is not enough: a member that has not applied an earlier split covers it too)
-  if (at >= 0 || !isLeader(ctx) || !canReconfigure(s) || (s.hi !== msg.lo && s.lo !== msg.hi)) return; // it asks again
+  const free = canReconfigure({ log: s.log, commit: s.commit, view: s.view, viewStart: s.viewStart, into: null });
+  if (at >= 0 || !isLeader(ctx) || !free || (s.hi !== msg.lo && s.lo !== msg.hi)) return; // it asks again
   append(ctx, { kind: 'absorb', view: s.view, from: msg.from, lo: msg.lo, hi: msg.hi, taken: { ...msg.taken } });
 }
 
