@@ -4,7 +4,7 @@
  */
 import { campaign } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
-import { answersMatch, groupsOf, hash, matches, NAMES, partitionOf, tuplespace } from '../packages/protocols/tuplespace/index.ts';
+import { answersMatch, groupsOf, hash, initialDirectory, keyOf, matches, NAMES, ownerOf, tuplespace } from '../packages/protocols/tuplespace/index.ts';
 
 describe('tuplespace pieces', () => {
   it('templates match exact fields and wildcards, and only tuples of their length', () => {
@@ -19,7 +19,8 @@ describe('tuplespace pieces', () => {
     // FNV-1a then murmur3's 32-bit finalizer, computed independently of the code under test:
     // a change to the hash moves tuples between partitions, so it must show up here.
     expect([hash(''), hash('job'), hash('done')]).toEqual([0xab3e7c0b, 0xc851c10e, 0x67f4844f]);
-    expect(new Set(NAMES.map((n) => partitionOf(n, 2)))).toEqual(new Set([0, 1]));
+    const dir = initialDirectory(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
+    expect(new Set(NAMES.map((n) => ownerOf(dir, keyOf(n))))).toEqual(new Set(['0', '1'])); // two names in each half of the key space
   });
 
   it('the cluster is cut in order into groups of three', () => {

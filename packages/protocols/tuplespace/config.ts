@@ -21,14 +21,15 @@ export interface Options {
 /** Replicas per partition at start: the founders are cut, in order, into groups of this size. */
 export const GROUP_SIZE = 3;
 
-/** The simulator's founders: two partitions of three. */
-export const FOUNDERS = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'] as const;
+/** The simulator's founders: one partition of three, holding the whole key space. */
+export const FOUNDERS = ['n1', 'n2', 'n3'] as const;
 
 /**
- * The simulator's leaves: n2 (a follower of partition 0) and n4 (partition 1's first
- * sequencer) leave after about 5 and 6 s, once n7 and n8 have joined their groups.
+ * The simulator's leaves: n2 (a founder) leaves after about 5.5 s, when n7 has joined its
+ * group, so the group shrinks; n5 (of the partition split off onto n4, n5 and n6) after
+ * about 7 s, so its partition, which cannot shrink, merges back into n1's.
  */
-export const LEAVES: Readonly<Record<string, number>> = { n2: 50, n4: 60 };
+export const LEAVES: Readonly<Record<string, number>> = { n2: 55, n5: 60 };
 
 /** Timing, in local-clock milliseconds. */
 export const TIMING = {

@@ -11,21 +11,27 @@ export { BUGS, TIMING, LIMITS, GROUP_SIZE, FOUNDERS, LEAVES, type Bug, type Opti
 export type { Req, Res, Msg, Entry, Take, TupleId, OutBatch, Timer } from './messages.ts';
 export type { State, Waiting, Candidacy } from './state.ts';
 export { handedOver } from './leave.ts';
-export { matches, hash, partitionOf, groupsOf, type Field, type Tuple, type Template } from './tuples.ts';
-export { properties, noDoubleTake, takenNeverReappears, weakOpsConverge, blockedServed, answersMatch } from './properties.ts';
+export { KEYS, initialDirectory, ownerOf, learnDirectory, type Directory, type Part, type PartitionId } from './directory.ts';
+export { matches, hash, keyOf, groupsOf, type Field, type Tuple, type Template } from './tuples.ts';
+export { properties, intervalsTile, noDoubleTake, takenNeverReappears, weakOpsConverge, blockedServed, answersMatch } from './properties.ts';
 export { workload, NAMES } from './workload.ts';
 
 /**
- * Six founders in two partitions of three; n7 and n8 join the running tuplespace (one
- * replica more for each partition, by the fewest-replicas rule). Joiners start empty and
- * get the partition's log from its sequencer and its tuples by pull anti-entropy: with Ken's
- * reliable links, that state transfer is what exercises the anti-entropy path. Then n2
- * and n4 (partition 1's first sequencer) leave (`LEAVES`), each handing its outs over.
+ * Three founders in one partition holding the whole key space. n4, n5 and n6 join it;
+ * at six replicas it splits, the upper half of the key space going to a new partition
+ * replicated by the three joiners. n7 then joins (the smaller group, n1's by the lowest
+ * id among equals). Joiners start empty and get the partition's log from its sequencer
+ * and its tuples by pull anti-entropy: with Ken's reliable links, that state transfer is
+ * what exercises the anti-entropy path. Then n2 leaves (its group shrinks) and n5 leaves
+ * (its group of three cannot shrink, so its partition merges back), each handing its
+ * outs over (`LEAVES`).
  */
 const NODES: readonly NodeSpec[] = [
   ...FOUNDERS.map((id) => ({ id })),
-  { id: 'n7', joinAtMs: 2_500, contacts: ['n1'] },
-  { id: 'n8', joinAtMs: 5_000, contacts: ['n4'] },
+  { id: 'n4', joinAtMs: 500, contacts: ['n1'] },
+  { id: 'n5', joinAtMs: 1_000, contacts: ['n2'] },
+  { id: 'n6', joinAtMs: 1_500, contacts: ['n3'] },
+  { id: 'n7', joinAtMs: 3_000, contacts: ['n1'] },
 ];
 
 function isBug(name: string): name is Bug {
@@ -37,7 +43,8 @@ export const tuplespace = defineProtocol<State, Req, Res>({
   description:
     'A tuplespace partitioned by the hash of the first field over replica groups: out, rd and rdp are weak (one replica, then push and pull ' +
     'anti-entropy on operation vectors); in and inp are strong (a replicated log per partition, each take committed by a majority of the group; ' +
-    'a silent sequencer is replaced by majority vote); nodes join a running tuplespace as replicas, and leave it, handing their outs over; state survives crashes with Ken.',
+    'a silent sequencer is replaced by majority vote); nodes join a running tuplespace as replicas, and leave it, handing their outs over; ' +
+    'partition intervals of the key space are split onto joined nodes and merged back when a partition\'s nodes leave; state survives crashes with Ken.',
   // `founders` and `leaves` (options of a deployment's cluster config) replace the simulator's six founders and its leaves.
   create({ bug, founders, leaves }: { bug?: string; founders?: unknown; leaves?: unknown }) {
     if (bug !== undefined && !isBug(bug)) throw new Error(`tuplespace has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);

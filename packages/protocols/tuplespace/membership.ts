@@ -7,38 +7,49 @@
  * change) and every earlier config entry are committed (one change at a time: see viewchange.ts for why). When it
  * commits, the joiner is a member: the sequencer sends it the whole log, and its pulls
  * bring it every tuple written so far (the state transfer is the anti-entropy path).
- * Groups of other partitions are learnt by gossip, so a late Join can get a joiner
+ * Groups of other partitions are learnt by gossip (directory.ts: each description
+ * carries a version, the newer wins), so a late Join can get a joiner
  * admitted by a second partition too: it follows the first and answers the second's
  * Accepts with `Elsewhere`, and that sequencer removes it (leave.ts).
  */
 import type { NodeId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';
+import { copyDirectory, learnDirectory, smallestPart, type Directory } from './directory.ts';
 import type { Msg } from './messages.ts';
 import { append, canReconfigure, isLeader } from './replication.ts';
 import type { Ctx } from './state.ts';
 
 type JoinMsg = Extract<Msg, { type: 'Join' }>;
-type MapMsg = Extract<Msg, { type: 'Map' }>;
 
 /** Each round, a node that is not a member yet asks one of its contacts (in turn) to be admitted. */
 export function joinRound(ctx: Ctx): void {
   const s = ctx.state;
-  if (s.partition >= 0 || s.contacts.length === 0) return;
-  ctx.send(s.contacts[ctx.randomInt(s.contacts.length)]!, { type: 'Join', node: ctx.self, hops: 0, groups: [] });
+  if (s.partition !== '' || s.contacts.length === 0) return;
+  ctx.send(s.contacts[ctx.randomInt(s.contacts.length)]!, { type: 'Join', node: ctx.self, hops: 0, dir: copyDirectory(s.dir) });
 }
 
 export function onJoin(ctx: Ctx, from: NodeId, msg: JoinMsg): void {
   const s = ctx.state;
-  if (s.partition < 0 || s.leaving === 'left') return;
-  learnGroups(ctx, msg.groups);
-  if (msg.hops === 0) ctx.send(from, { type: 'Map', groups: s.groups.map((g) => [...g]) });
-  if (s.groups.some((g) => g.includes(msg.node))) return; // admitted already; the sequencer's messages tell it so
-  const target = smallest(s.groups);
+  if (s.partition === '') return;
+  if (s.leaving === 'left') {
+    // Gone, but perhaps a joiner's only contact: passed on to the smallest live partition it knows of
+    // (its old group, if that is it; not a merged partition's, which has retired whole and would pass it round among the gone).
+    learnDirectory(s.dir, msg.dir, s.partition);
+    const target = smallestPart(s.dir);
+    const group = target === undefined ? [] : s.dir[target]!.group.filter((m) => m !== ctx.self);
+    if (group.length > 0 && msg.hops < LIMITS.maxJoinHops) ctx.send(group[ctx.randomInt(group.length)]!, { ...msg, hops: msg.hops + 1 });
+    return;
+  }
+  learnDirectory(s.dir, msg.dir, s.partition);
+  if (msg.hops === 0) ctx.send(from, { type: 'Map', dir: copyDirectory(s.dir) });
+  if (Object.values(s.dir).some((p) => p.group.includes(msg.node))) return; // admitted already; the sequencer's messages tell it so
+  const target = smallestPart(s.dir);
   const pass = (to: NodeId | null | undefined) => {
-    if (to !== null && to !== undefined && to !== ctx.self && msg.hops < LIMITS.maxJoinHops) ctx.send(to, { ...msg, hops: msg.hops + 1, groups: s.groups.map((g) => [...g]) });
+    if (to !== null && to !== undefined && to !== ctx.self && msg.hops < LIMITS.maxJoinHops) ctx.send(to, { ...msg, hops: msg.hops + 1, dir: copyDirectory(s.dir) });
   };
+  if (target === undefined) return;
   if (target !== s.partition) {
-    const group = s.groups[target]!;
+    const group = s.dir[target]!.group;
     return pass(group[ctx.randomInt(group.length)]);
   }
   if (!isLeader(ctx)) return pass(s.leader);
@@ -46,24 +57,18 @@ export function onJoin(ctx: Ctx, from: NodeId, msg: JoinMsg): void {
   append(ctx, { kind: 'config', view: s.view, group: [...s.group, msg.node] });
 }
 
-/** Takes, for every other partition, the longer of the two groups (its own comes from its committed log). */
-function learnGroups(ctx: Ctx, groups: readonly (readonly NodeId[])[]): void {
+/** The directory as another node knows it (a joiner learns its own partition's group from the sequencer). */
+export function onMap(ctx: Ctx, dir: Readonly<Directory>): void {
+  learnDirectory(ctx.state.dir, dir, ctx.state.partition);
+}
+
+/** Each round, a replica tells one node of another partition the directory as it knows it (so that routes follow splits and merges). */
+export function gossipRound(ctx: Ctx): void {
   const s = ctx.state;
-  groups.forEach((g, i) => {
-    if (i !== s.partition && g.length > (s.groups[i]?.length ?? -1)) s.groups[i] = [...g];
-  });
-}
-
-/** A joiner learns where the partitions are (its own partition's group it learns from the sequencer). */
-export function onMap(ctx: Ctx, msg: MapMsg): void {
-  learnGroups(ctx, msg.groups);
-}
-
-/** The partition with the fewest replicas (the lowest index among equals). */
-function smallest(groups: readonly (readonly NodeId[])[]): number {
-  let best = 0;
-  groups.forEach((g, i) => {
-    if (g.length < groups[best]!.length) best = i;
-  });
-  return best;
+  const others = Object.keys(s.dir)
+    .sort()
+    .filter((id) => id !== s.partition)
+    .flatMap((id) => s.dir[id]!.group)
+    .filter((m) => m !== ctx.self && !s.group.includes(m));
+  if (others.length > 0) ctx.send(others[ctx.randomInt(others.length)]!, { type: 'Map', dir: copyDirectory(s.dir) });
 }

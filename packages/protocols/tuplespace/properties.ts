@@ -1,7 +1,8 @@
 import { always, eventually, liveStates, type History, type Property, type SystemView } from '@faultline/runtime';
 import type { Req, Res, TupleId } from './messages.ts';
-import { firstMatch, type State } from './state.ts';
-import { partitionOf, type Field } from './tuples.ts';
+import { KEYS } from './directory.ts';
+import { firstMatch, owns, type State } from './state.ts';
+import { keyOf, type Field } from './tuples.ts';
 
 type View = SystemView<State, Req, Res>;
 
@@ -115,11 +116,11 @@ export const takenNeverReappears: Property<State, Req, Res> = always<State, Req,
 );
 
 /** The live nodes that are replicas (admitted, and not left). */
-const liveReplicas = (view: View) => liveStates(view).filter((r) => r.state.partition >= 0 && r.state.leaving !== 'left');
+const liveReplicas = (view: View) => liveStates(view).filter((r) => r.state.partition !== '' && r.state.leaving !== 'left');
 
 /** The live replicas of each partition. */
-function byPartition(view: View): Map<number, { id: string; state: State }[]> {
-  const out = new Map<number, { id: string; state: State }[]>();
+function byPartition(view: View): Map<string, { id: string; state: State }[]> {
+  const out = new Map<string, { id: string; state: State }[]>();
   for (const r of liveReplicas(view)) {
     const list = out.get(r.state.partition) ?? [];
     list.push(r);
@@ -134,17 +135,44 @@ const sortedKeys = (o: object): string => Object.keys(o).sort().join(',');
 const committed = (s: State): string => JSON.stringify(s.log.slice(0, s.commit));
 
 /**
- * After healing, the replicas of each partition hold the same tuples and the same committed
- * log, and every acknowledged out is held by every replica of its tuple's partition (so an
- * out acknowledged by a node that has since left was handed over); every live node is a
- * replica of some partition (a joiner has been admitted) or has left.
+ * Where the live partitions' intervals (each as its first live replica says) fail to
+ * cover the key space exactly once, or a merged partition that has not finished handing
+ * over; true if they tile it.
+ */
+export function intervalsTile(partitions: ReadonlyMap<string, readonly { id: string; state: State }[]>): string | true {
+  const parts: { p: string; lo: number; hi: number }[] = [];
+  for (const [p, reps] of partitions) {
+    const s = reps[0]!.state;
+    if (s.into !== null) return `partition ${p} was merged into ${s.into} but ${reps[0]!.id} has not finished handing it over`;
+    parts.push({ p, lo: s.lo, hi: s.hi });
+  }
+  parts.sort((a, b) => a.lo - b.lo || a.hi - b.hi);
+  let at = 0;
+  for (const { p, lo, hi } of parts) {
+    if (lo > at) return `no partition holds the keys from ${at} to ${lo}`;
+    if (lo < at) return `partition ${p} holds keys from ${lo} that another partition holds too`;
+    at = hi;
+  }
+  return at === KEYS ? true : `no partition holds the keys from ${at} to ${KEYS}`;
+}
+
+/**
+ * After healing, the live partitions' intervals cover the key space exactly once; the
+ * replicas of each partition hold the same tuples and the same committed log, and every
+ * acknowledged out is held by every replica whose interval holds its key (so an out
+ * acknowledged by a node that has since left, or before its key moved to another
+ * partition, was handed over); every live node is a replica of some partition (a joiner
+ * has been admitted) or has left.
  */
 export const weakOpsConverge: Property<State, Req, Res> = eventually<State, Req, Res>(
   'weak-ops-converge',
-  'after healing and the quiet period, every live node is a replica or has left, the live replicas of each partition hold the same tuples and the same committed log, and every acknowledged out is held by every replica of its partition',
+  'after healing and the quiet period, every live node is a replica or has left, the live partitions hold every key once, the live replicas of each partition hold the same tuples and the same committed log, and every acknowledged out is held by every replica whose interval holds it',
   (view: View) => {
-    for (const r of liveStates(view)) if (r.state.partition < 0 && r.state.leaving !== 'left') return `${r.id} has not been admitted as a replica`;
-    for (const [p, reps] of byPartition(view)) {
+    for (const r of liveStates(view)) if (r.state.partition === '' && r.state.leaving !== 'left') return `${r.id} has not been admitted as a replica`;
+    const partitions = byPartition(view);
+    const tiled = intervalsTile(partitions);
+    if (tiled !== true) return tiled;
+    for (const [p, reps] of partitions) {
       const first = reps[0]!;
       const tuples = sortedKeys(first.state.tuples);
       const log = committed(first.state);
@@ -162,8 +190,8 @@ export const weakOpsConverge: Property<State, Req, Res> = eventually<State, Req,
     for (const op of view.history) {
       if (op.status !== 'ok' || op.req.type !== 'out') continue;
       for (const r of live) {
-        if (r.state.partition === partitionOf(op.req.tuple[0], r.state.groups.length) && r.state.tuples[op.id] === undefined)
-          return `out ${op.id} was acknowledged by ${op.node} but ${r.id}, a replica of its partition, does not have it`;
+        if (owns(r.state, keyOf(op.req.tuple[0])) && r.state.tuples[op.id] === undefined)
+          return `out ${op.id} was acknowledged by ${op.node} but ${r.id}, a replica of the partition that holds its key, does not have it`;
       }
     }
     return true;

@@ -6,9 +6,10 @@
  * one exists; `rdp` is the same without waiting (it may answer "none"); `in` and `inp`
  * are the taking versions: they remove the tuple they return. Tuples are partitioned over
  * replica groups by a hash of their first field (FNV-1a, computed in plain code, so every
- * node and platform agrees), and a template's first field must be exact so that it names
- * its partition too. The founders are cut, in order, into groups of three: the first
- * group holds partition 0, and so on. A node that gets a request for another partition
+ * node and platform agrees): each partition holds an interval of the 32-bit key space
+ * (directory.ts), and a template's first field must be exact so that it names its
+ * partition too. The founders are cut, in order, into groups of three, holding equal
+ * intervals in order. A node that gets a request for another partition's key
  * redirects the client to a replica of it.
  *
  * The operations come in two strengths, as in GLOBE. `out`, `rd` and `rdp` are weak: one
@@ -47,19 +48,22 @@
  * also leave at run time (leave.ts): a leaver stops serving, hands over the outs only it
  * may hold (it asks to be removed once another member's pull vector covers them), and is
  * removed by a config entry; a leaving sequencer commits its own removal and the rest
- * elect another. A group never shrinks below `GROUP_SIZE` (the leaver waits). What is not
- * built: the number of partitions and their key intervals are fixed at start (a joiner
- * grows a group; no interval of the key space is split off to a new group).
+ * elect another. A group never shrinks below `GROUP_SIZE`. The intervals change at run
+ * time too (rehash.ts): a group grown to `2 * GROUP_SIZE` splits its interval, the upper
+ * half going to a new partition replicated by its newer half; a group of `GROUP_SIZE`
+ * that loses a member merges its interval into a neighbour's and retires.
  */
 import { Service, type ClientId, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
 import { FOUNDERS, LEAVES, TIMING, type Options } from './config.ts';
 import type { Msg, Req, Res, Timer } from './messages.ts';
 import { leaveRound, onElsewhere, onLeave, onLeft } from './leave.ts';
-import { joinRound, onJoin, onMap } from './membership.ts';
-import { isLeader, onAccept, onAck, sendLog } from './replication.ts';
-import { initialState, type Ctx, type State } from './state.ts';
+import { ownerOf } from './directory.ts';
+import { gossipRound, joinRound, onJoin, onMap } from './membership.ts';
+import { onAbsorb, onAbsorbed, onHandoff, onHandoffAck, onSplitDone, rehashRound, serving, splitRound } from './rehash.ts';
+import { isLeader, onAccept, onAck, recipients, sendLog } from './replication.ts';
+import { initialState, owns, type Ctx, type State } from './state.ts';
 import { onTake, takeAlone } from './strong.ts';
-import { hash, partitionOf } from './tuples.ts';
+import { hash, keyOf } from './tuples.ts';
 import { onPrepare, onPromise, suspectRound } from './viewchange.ts';
 import { applyOuts, onOut, onPull, onRead, pullRound } from './weak.ts';
 
@@ -84,30 +88,23 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
 
   override onRequest(ctx: Ctx, req: Req, id: RequestId, client: ClientId): void {
     const s = ctx.state;
-    if (s.partition < 0 || s.groups.length === 0) {
-      // Not a member yet: a contact knows the way.
-      if (s.contacts.length > 0) ctx.redirect(id, s.contacts[hash(client) % s.contacts.length]!);
+    const to = (group: readonly NodeId[]) => group.length > 0 && ctx.redirect(id, group[hash(client) % group.length]!);
+    if (s.partition === '') return void to(s.contacts); // not a member yet: a contact knows the way
+    const key = keyOf(req.type === 'out' ? req.tuple[0] : req.template[0]);
+    if (!owns(s, key)) {
+      // Another partition's key (or this one's, merged away): the directory knows where; if it does not yet, the client retries.
+      const owner = ownerOf(s.dir, key, s.partition) ?? s.into;
+      if (owner !== null) to(s.dir[owner]?.group ?? []);
       return;
     }
-    if (s.leaving !== 'stay') {
-      // Leaving, or gone: another member serves it.
-      const others = s.group.filter((m) => m !== ctx.self);
-      if (others.length > 0) ctx.redirect(id, others[hash(client) % others.length]!);
-      return;
-    }
-    const first = req.type === 'out' ? req.tuple[0] : req.template[0];
-    const partition = partitionOf(first, s.groups.length);
+    if (s.leaving !== 'stay') return void to(s.group.filter((m) => m !== ctx.self)); // leaving, or gone: another member serves it
     const strong = req.type === 'in' || req.type === 'inp';
-    if (partition !== s.partition) {
-      const group = s.groups[partition];
-      if (group !== undefined) ctx.redirect(id, group[hash(client) % group.length]!);
-      return;
-    }
     if (strong && this.options.bug === 'in-without-global-order') return takeAlone(ctx, id, req.template, req.type === 'in');
     if (strong && !isLeader(ctx)) {
       if (s.leader !== null && s.leader !== ctx.self) ctx.redirect(id, s.leader);
       return; // a view change is under way: the client retries
     }
+    if (strong && !serving(s, key)) return; // a split or merge moves the key: the client retries, then where it went
     switch (req.type) {
       case 'out':
         return onOut(ctx, id, req.tuple);
@@ -139,31 +136,49 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
       case 'Join':
         return onJoin(ctx, from, msg);
       case 'Map':
-        return onMap(ctx, msg);
+        return onMap(ctx, msg.dir);
+      case 'Handoff':
+        return onHandoff(ctx, from, msg.tuples);
+      case 'HandoffAck':
+        return onHandoffAck(ctx, msg.ids);
+      case 'Absorb':
+        return onAbsorb(ctx, from, msg);
+      case 'Absorbed':
+        return onAbsorbed(ctx, msg.from, msg.by);
       case 'Leave':
-        return onLeave(ctx, from, msg.ready);
+        return onLeave(ctx, from, msg.partition, msg.ready);
       case 'Left':
         return onLeft(ctx);
       case 'Elsewhere':
         return onElsewhere(ctx, from);
+      case 'SplitDone':
+        return onSplitDone(ctx, msg.partition, msg.at, msg.view);
       default:
         return assertNever(msg);
     }
   }
 
   /**
-   * The one timer, `gossip`: a pull from a random peer of the group; at the sequencer, the
-   * log (or a heartbeat) to every member; elsewhere, the check for a silent sequencer; at
-   * a joiner, its Join; at a leaver, its countdown or its request to leave (once it has left, it pulls no more).
+   * The one timer, `gossip`: a pull from a random peer of the group, and the directory to
+   * a node of another partition; at the sequencer, the log (or a heartbeat) to every
+   * member, and a split once the group is big enough; elsewhere, the check for a silent
+   * sequencer; at a joiner, its Join; at a leaver, its countdown or its request to leave
+   * (once it has left, it pulls no more); the hand-over of tuples outside the interval, and
+   * at a merged replica, the request to absorb it.
    */
   override onTimer(ctx: Ctx, _tag: Timer): void {
     ctx.setTimer('gossip', TIMING.gossipMs);
     joinRound(ctx);
-    if (ctx.state.partition < 0) return;
-    leaveRound(ctx);
-    if (ctx.state.leaving !== 'left') pullRound(ctx);
+    leaveRound(ctx); // counts a joiner's rounds too
+    if (ctx.state.partition === '') return;
+    rehashRound(ctx);
+    if (ctx.state.leaving !== 'left') {
+      pullRound(ctx);
+      gossipRound(ctx);
+    }
     if (isLeader(ctx)) {
-      for (const m of ctx.state.group) if (m !== ctx.self) sendLog(ctx, m);
+      for (const m of recipients(ctx)) sendLog(ctx, m);
+      splitRound(ctx);
     } else suspectRound(ctx);
   }
 }

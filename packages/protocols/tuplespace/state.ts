@@ -1,6 +1,7 @@
 import type { Context, NodeId, RequestId } from '@faultline/runtime';
 import type { Entry, Msg, Res, TupleId, Timer } from './messages.ts';
-import { groupsOf, matches, type Field } from './tuples.ts';
+import { copyDirectory, initialDirectory, type Directory, type PartitionId } from './directory.ts';
+import { matches, type Field } from './tuples.ts';
 
 export interface Waiting {
   readonly requestId: RequestId;
@@ -16,11 +17,32 @@ export interface Candidacy {
 export interface State {
   /** Random per start: names this replica's outs (with its id) and tells a property about restarts. */
   incarnation: number;
-  /** This node's partition (-1 while it is joining) and that partition's group as its committed log says. */
-  partition: number;
+  /** This node's partition ('' while it is joining) and that partition's group as its committed log says. */
+  partition: PartitionId;
   group: NodeId[];
-  /** Every partition's group as this node last heard of it: where requests are sent. */
-  groups: NodeId[][];
+  /** The partition's key interval `[lo, hi)` and its directory version, as its committed log says. */
+  lo: number;
+  hi: number;
+  version: number;
+  /** Once the partition is merged into a neighbour: that neighbour (the interval is then no longer held here), and whether it has taken the interval over. */
+  into: PartitionId | null;
+  absorbed: boolean;
+  /** Merged: its sequencer has seen every member apply the merge (rehash.ts). */
+  released: boolean;
+  /** The keys of the outs counted in `outs` but not held (outside the interval when they came, or handed over since). */
+  unheld: Record<TupleId, number>;
+  /** Whether some of those may be inside the interval now (a hole that pulls fill); cleared once a pull finds none. */
+  holes: boolean;
+  /**
+   * At a member moved by a split: the partition it was split from, and the split entry's
+   * index and view there (to tell that partition's members, who may never hear it from its
+   * sequencer, that the split committed: rehash.ts); null otherwise.
+   */
+  parent: { partition: PartitionId; at: number; view: number } | null;
+  /** Whether this replica may hold tuples outside its interval (set by a split or merge; cleared once none is left). */
+  strays: boolean;
+  /** Every partition's interval and group as this node last heard of it: where requests are sent. */
+  dir: Directory;
   /**
    * Leaving the tuplespace: `stay` (the rounds left before asking, -1 for never, in
    * `leaveIn`), `leaving` (asked: serves nothing new, hands over, and waits for its removal
@@ -32,7 +54,10 @@ export interface State {
   covered: Record<NodeId, Record<string, number>>;
   /** A joiner's contacts (the nodes it knew at start). */
   contacts: NodeId[];
-  /** Every tuple written in this partition that this replica has seen. Never shrinks. */
+  /**
+   * Every tuple written in this partition that this replica has seen. Tuples outside the
+   * interval (after a split or merge) are handed over and then dropped (rehash.ts).
+   */
   tuples: Record<TupleId, Field[]>;
   /** Per origin, the ids of its outs in the order it wrote them: the operation vector is their lengths. */
   outs: Record<string, TupleId[]>;
@@ -50,6 +75,8 @@ export interface State {
   /** At the sequencer: the next log index to send each member, and how much of its log each has acknowledged. */
   next: Record<NodeId, number>;
   match: Record<NodeId, number>;
+  /** At the sequencer: how much of the log each member (or member split off) has applied, from its acks. */
+  applied: Record<NodeId, number>;
   /** At the sequencer: where its view's noop is (config changes wait until it is committed). */
   viewStart: number;
   /** At a candidate: the votes gathered so far. */
@@ -68,29 +95,40 @@ export type Ctx = Context<State, Msg, Res, Timer>;
  * knows only its cluster (its contacts). A late joiner must not be named a founder.
  */
 export function initialState(self: NodeId, cluster: readonly NodeId[], founders: readonly NodeId[], leaveAt = -1): State {
-  const groups = groupsOf(founders.filter((id) => cluster.includes(id)));
-  const partition = founders.includes(self) ? groups.findIndex((g) => g.includes(self)) : -1;
-  const group = partition < 0 ? [] : groups[partition]!;
+  const dir = initialDirectory(founders.filter((id) => cluster.includes(id)));
+  const partition = (founders.includes(self) && Object.keys(dir).find((id) => dir[id]!.group.includes(self))) || '';
+  const own = dir[partition];
   return {
     incarnation: 0,
     partition,
-    group,
-    groups: partition < 0 ? [] : groups,
+    group: own === undefined ? [] : [...own.group],
+    lo: own?.lo ?? 0,
+    hi: own?.hi ?? 0,
+    version: own === undefined ? 0 : 1,
+    into: null,
+    absorbed: false,
+    released: false,
+    parent: null,
+    strays: false,
+    unheld: {},
+    holes: false,
+    dir: own === undefined ? {} : copyDirectory(dir),
     leaving: 'stay',
     leaveIn: leaveAt,
     covered: {},
     contacts: cluster.filter((id) => id !== self),
     tuples: {},
     outs: {},
-    log: [],
-    commit: 0,
+    log: own === undefined ? [] : [{ kind: 'start', view: 0, lo: own.lo, hi: own.hi, taken: {} }],
+    commit: own === undefined ? 0 : 1,
     taken: {},
     view: 0,
-    leader: group[0] ?? null,
+    leader: own?.group[0] ?? null,
     status: 'normal',
     silentRounds: 0,
     next: {},
     match: {},
+    applied: {},
     viewStart: 0,
     candidacy: null,
     blocked: [],
@@ -100,6 +138,11 @@ export function initialState(self: NodeId, cluster: readonly NodeId[], founders:
 
 export function originOf(self: NodeId, incarnation: number): string {
   return `${self}.${incarnation}`;
+}
+
+/** Whether this replica's partition holds `key` now (as its committed log says). */
+export function owns(s: Pick<State, 'partition' | 'into' | 'lo' | 'hi'>, key: number): boolean {
+  return s.partition !== '' && s.into === null && s.lo <= key && key < s.hi;
 }
 
 /** A majority of `group`. */

@@ -39,9 +39,9 @@ export function groupsOf(cluster: readonly NodeId[]): NodeId[][] {
   return groups;
 }
 
-/** The partition a tuple or template belongs to, by the hash of its first field. */
-export function partitionOf(first: string, partitions: number): number {
-  return hash(first) % partitions;
+/** The key of a tuple or template: the hash of its first field, in `[0, KEYS)` (directory.ts says which partition holds it). */
+export function keyOf(first: string): number {
+  return hash(first);
 }
 
 /** A plain copy of a tuple read through a draft (a reply or message must not hold a draft). */

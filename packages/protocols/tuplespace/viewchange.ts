@@ -20,7 +20,8 @@
 import type { NodeId } from '@faultline/runtime';
 import { TIMING } from './config.ts';
 import type { Entry, Msg } from './messages.ts';
-import { append, follow } from './replication.ts';
+import { append, follow, plain } from './replication.ts';
+import { tellSplit } from './rehash.ts';
 import { majority, type Ctx } from './state.ts';
 
 type PrepareMsg = Extract<Msg, { type: 'Prepare' }>;
@@ -29,32 +30,33 @@ type PromiseMsg = Extract<Msg, { type: 'Promise' }>;
 /** Each round: a member that has not heard its sequencer for too long stands as candidate for the next view. */
 export function suspectRound(ctx: Ctx): void {
   const s = ctx.state;
-  if (s.partition < 0 || (s.leader === ctx.self && s.status === 'normal')) return;
+  if (s.partition === '' || (s.leader === ctx.self && s.status === 'normal')) return;
   if (++s.silentRounds < TIMING.suspectRounds + ctx.randomInt(TIMING.suspectRounds) || s.leaving !== 'stay') return; // a leaver votes, never stands (leave.ts)
   const view = s.view + 1;
   follow(ctx, view, null);
-  s.candidacy = { votes: { [ctx.self]: { from: s.commit, entries: s.log.slice(s.commit).map((e) => ({ ...e }) as Entry), lastView: lastView(s.log), length: s.log.length } } };
+  s.candidacy = { votes: { [ctx.self]: { from: s.commit, entries: s.log.slice(s.commit).map((e) => plain(e)), lastView: lastView(s.log), length: s.log.length } } };
   ctx.broadcast({ type: 'Prepare', view, partition: s.partition, commit: s.commit }, s.group);
 }
 
 export function onPrepare(ctx: Ctx, from: NodeId, msg: PrepareMsg): void {
   const s = ctx.state;
-  if (msg.partition !== s.partition || msg.view <= s.view) return;
+  if (msg.partition !== s.partition) return tellSplit(ctx, from, msg.partition); // split off from it, perhaps unbeknown to it
+  if (msg.view <= s.view) return;
   if (s.status === 'normal' && s.leader !== null && s.silentRounds < TIMING.suspectRounds) return; // its sequencer is alive
   follow(ctx, msg.view, null);
-  ctx.send(from, { type: 'Promise', view: msg.view, from: msg.commit, entries: s.log.slice(msg.commit).map((e) => ({ ...e }) as Entry), lastView: lastView(s.log), length: s.log.length });
+  ctx.send(from, { type: 'Promise', partition: msg.partition, view: msg.view, from: msg.commit, entries: s.log.slice(msg.commit).map((e) => plain(e)), lastView: lastView(s.log), length: s.log.length });
 }
 
 export function onPromise(ctx: Ctx, from: NodeId, msg: PromiseMsg): void {
   const s = ctx.state;
-  if (s.candidacy === null || msg.view !== s.view) return;
-  s.candidacy.votes[from] = { from: msg.from, entries: msg.entries.map((e) => ({ ...e }) as Entry), lastView: msg.lastView, length: msg.length };
+  if (s.candidacy === null || msg.view !== s.view || msg.partition !== s.partition) return;
+  s.candidacy.votes[from] = { from: msg.from, entries: msg.entries.map((e) => plain(e)), lastView: msg.lastView, length: msg.length };
   const votes = s.candidacy.votes;
   const voters = Object.keys(votes).sort();
   const best = votes[voters.reduce((a, b) => (upToDate(votes[b]!, votes[a]!) ? b : a))]!;
   if (best.from > s.commit) return; // cannot happen: every voter was asked for its log past this commit
   const log = [...s.log.slice(0, best.from), ...best.entries];
-  const latest = latestGroup(log) ?? s.group;
+  const latest = latestGroup(log, s.group);
   const enough = (group: readonly NodeId[]) => voters.filter((v) => group.includes(v)).length >= majority(group);
   if (!enough(s.group) || !enough(latest)) return;
   s.log = log;
@@ -75,10 +77,12 @@ function upToDate(a: { lastView: number; length: number }, b: { lastView: number
   return a.lastView > b.lastView || (a.lastView === b.lastView && a.length > b.length);
 }
 
-function latestGroup(log: readonly Entry[]): readonly NodeId[] | undefined {
+/** The group the last config or split entry of `log` leaves (a split: the group before it without `give`), or `before` if none. */
+function latestGroup(log: readonly Entry[], before: readonly NodeId[]): readonly NodeId[] {
   for (let i = log.length - 1; i >= 0; i--) {
     const e = log[i]!;
     if (e.kind === 'config') return e.group;
+    if (e.kind === 'split') return latestGroup(log.slice(0, i), before).filter((m) => !e.give.includes(m));
   }
-  return undefined;
+  return before;
 }
