@@ -17,7 +17,7 @@
  * A post whose client had no answer (timed out) may have been applied anywhere, stale or
  * not: nothing is taken to depend on it beyond its own text.
  */
-import { eventually, type History, type Operation, type Property } from '@faultline/runtime';
+import { eventually, restartSessions, type History, type Operation, type Property } from '@faultline/runtime';
 import { restartsSession, type Req, type Res, type Slot } from './messages.ts';
 import type { State } from './state.ts';
 import { dominates } from './vector-time.ts';
@@ -38,7 +38,7 @@ const nodeOf = (origin: string) => origin.slice(0, origin.lastIndexOf('.'));
 export function checkPosts(history: History<Req, Res>): string | true {
   // Invocations before completions at the same moment; then history order.
   const events: { t: number; done: boolean; op: Op }[] = [];
-  for (const op of inSessions(history)) {
+  for (const op of restartSessions(history, restartsSession)) {
     if (op.req.type !== 'post' && op.req.type !== 'read') continue;
     if (op.req.type === 'post') events.push({ t: op.invokeMs, done: false, op });
     if (op.status === 'ok' && op.completeMs !== undefined) events.push({ t: op.completeMs, done: true, op });
@@ -66,20 +66,6 @@ export function checkPosts(history: History<Req, Res>): string | true {
     }
   }
   return true;
-}
-
-/** The history with each client renamed `client~n` from its n-th session restart on (as the causal check sees it). */
-function inSessions(history: History<Req, Res>): Op[] {
-  const epochs = new Map<string, number>();
-  const previous = new Map<string, Op>();
-  return history.map((op) => {
-    if (op.status === 'ok') {
-      if (restartsSession(op, previous.get(op.client))) epochs.set(op.client, (epochs.get(op.client) ?? 0) + 1);
-      previous.set(op.client, op);
-    }
-    const n = epochs.get(op.client);
-    return n === undefined ? op : { ...op, client: `${op.client}~${n}` };
-  });
 }
 
 function checkRead(op: Op, user: string, list: readonly Slot[], made: ReadonlyMap<string, Made>, seen: ReadonlySet<string>): string | true {

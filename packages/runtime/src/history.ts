@@ -26,3 +26,24 @@ export type History<Req = unknown, Res = unknown> = readonly Operation<Req, Res>
 export function acknowledged<Req, Res>(history: History<Req, Res>): Operation<Req, Res>[] {
   return history.filter((op) => op.status === 'ok');
 }
+
+/**
+ * The history with each client renamed `client~n` from its n-th session restart on:
+ * `restarts(op, previous)` says whether an answered operation starts a new session, given
+ * the same client's previous answered one.
+ */
+export function restartSessions<Req, Res>(
+  history: History<Req, Res>,
+  restarts: (op: Operation<Req, Res>, previous: Operation<Req, Res> | undefined) => boolean,
+): Operation<Req, Res>[] {
+  const epochs = new Map<string, number>();
+  const answered = new Map<string, Operation<Req, Res>>();
+  return history.map((op) => {
+    if (op.status === 'ok') {
+      if (restarts(op, answered.get(op.client))) epochs.set(op.client, (epochs.get(op.client) ?? 0) + 1);
+      answered.set(op.client, op);
+    }
+    const n = epochs.get(op.client);
+    return n === undefined ? op : { ...op, client: `${op.client}~${n}` };
+  });
+}

@@ -5,7 +5,7 @@ export type { Context } from './context.ts';
 export { Service, type AnyService, type NodeInfo } from './service.ts';
 export { TurnExecutor, HandlerError, handlerName, type TurnHost, type TurnResult } from './turn.ts';
 export { immerProduction, readableImmerError } from './immer.ts';
-export { acknowledged, type Operation, type History } from './history.ts';
+export { acknowledged, restartSessions, type Operation, type History } from './history.ts';
 export {
   always,
   eventually,

@@ -1,4 +1,4 @@
-import type { ConsistencySpec, History, Operation, ProtocolDefinition, Property } from '@faultline/runtime';
+import { restartSessions, type ConsistencySpec, type ProtocolDefinition, type Property } from '@faultline/runtime';
 import { kvModel } from './kv-model.ts';
 import { linearizable } from './linearizable-property.ts';
 import type { Model } from './model.ts';
@@ -12,20 +12,6 @@ export function consistencyProperty(spec: ConsistencySpec): Property {
   const restarts = spec.restartsSession;
   if (restarts === undefined) return p;
   return { ...p, check: (view) => p.check({ ...view, history: restartSessions(view.history, restarts) }) };
-}
-
-/** The history with each client renamed `client~n` from its n-th session restart on. */
-export function restartSessions(history: History, restarts: (op: Operation, previous: Operation | undefined) => boolean): History {
-  const epochs = new Map<string, number>();
-  const answered = new Map<string, Operation>();
-  return history.map((op) => {
-    if (op.status === 'ok') {
-      if (restarts(op, answered.get(op.client))) epochs.set(op.client, (epochs.get(op.client) ?? 0) + 1);
-      answered.set(op.client, op);
-    }
-    const n = epochs.get(op.client);
-    return n === undefined ? op : { ...op, client: `${op.client}~${n}` };
-  });
 }
 
 function levelProperty(spec: ConsistencySpec): Property {
