@@ -116,6 +116,39 @@ export class ShrinkState {
   tryScenario(scenario: Scenario): boolean {
     return this.attempt(scenario, this.fromSeed ? undefined : this.best.choices);
   }
+
+  /**
+   * `tryScenario` for a cut of the cluster (founders, late joiners) or of the options,
+   * kept only if the correct version, replaying the same choices under it, does not fail
+   * the same way. A smaller cluster or other timings may be past what the protocol is
+   * meant to survive (primary-backup with three founders loses acknowledged writes to a
+   * crash cascade), and a failure there would be a counterexample of that limit, not of
+   * the bug. A run of the correct version (no bug) has nothing to compare with. The check
+   * is one run more.
+   */
+  tryWithinLimits(scenario: Scenario): boolean {
+    const previous = this.best;
+    if (!this.tryScenario(scenario)) return false;
+    if (this.options.bug === undefined) return true;
+    if (this.runs >= this.maxRuns - 1) {
+      // No run left to check it with: not kept.
+      this.best = previous;
+      this.exhausted = true;
+      return false;
+    }
+    this.runs++;
+    let correct;
+    try {
+      const { protocol, seed } = this.options;
+      correct = simulate({ protocol, seed, scenario: this.best.scenario, choices: this.best.choices, ...(this.strategy ? { strategy: this.strategy } : {}), trace: 'none' });
+    } catch (err) {
+      if (err instanceof ChoiceOverrun || err instanceof ConfigError) return true;
+      throw err;
+    }
+    if (!this.fails(correct)) return true;
+    this.best = previous;
+    return false;
+  }
 }
 
 export function sizeOf(r: SimResult): RunSize {

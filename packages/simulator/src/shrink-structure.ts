@@ -16,7 +16,10 @@ import type { ShrinkState } from './shrink-state.ts';
  *   and `deleteSpans` alone keeps the count, so the run draws one more at the end.
  * - `dropLateJoiners`: a node of an explicit node list that joins late (`joinAtMs`) left
  *   out, with the faults that name it; a protocol cannot rely on a node that joins later,
- *   while leaving out a founding node would be a crash the fault model may not allow.
+ *   while leaving out a founding node would be a crash the fault model may not allow. Like
+ *   a cut of the founders it is kept only if the correct version, replaying the same
+ *   choices without the joiner, does not fail the same way (`tryWithinLimits`): a smaller
+ *   cluster may be past what the protocol survives.
  */
 function withCap(scenario: Scenario, client: string, n: number): Scenario {
   const workload = scenario.workload ?? {};
@@ -72,7 +75,7 @@ export function dropLateJoiners(s: ShrinkState, { protocol }: Pick<SimOptions, '
     const kept = (current as readonly NodeSpec[]).filter((n) => n.id !== id);
     // A node that others name as their contact stays (the candidate would not be a valid scenario).
     if (kept.some((n) => n.contacts?.includes(id))) continue;
-    s.tryScenario({ ...s.best.scenario, nodes: kept, faultPlan: withoutNode(s.best.scenario.faultPlan ?? [], id) });
+    s.tryWithinLimits({ ...s.best.scenario, nodes: kept, faultPlan: withoutNode(s.best.scenario.faultPlan ?? [], id) });
   }
 }
 
