@@ -43,15 +43,20 @@ export const COARSE_PASSES: readonly Pass[] = [
  * shrinking is never worse than it was: faults, requests and clients cut with every
  * candidate rerun from the seed (recording its choices), not replaying the best run's.
  * Such a candidate is another run of the seed, which sometimes fails much smaller (a
- * random restart) where the replayed one keeps the old run's shape.
+ * random restart) where the replayed one keeps the old run's shape. Its network draws
+ * are the seed's, drops and duplicates included, so a kept one is quieted at once.
  */
 export function seededScenario(s: ShrinkState, options: PassOptions): void {
+  const start = s.best;
   s.fromSeed = true;
   try {
     for (const pass of [removeFaults, fewerRequests, fewerClients]) if (!s.exhausted) pass(s, options);
   } finally {
     s.fromSeed = false;
   }
+  // A kept candidate drew its drops and duplicates from the seed again: off with them now,
+  // or a budget that ends before the next round's `quietNetwork` leaves them in the result.
+  if (s.best !== start) quietNetwork(s);
 }
 
 /** The fine passes: they cost runs in proportion to the fault units, the streams or the choices, so they come after the coarse ones stop paying. */

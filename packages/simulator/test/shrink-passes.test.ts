@@ -68,4 +68,27 @@ describe('seededScenario', () => {
     expect(fresh.events).toBe(s.best.result.events);
     expect(fresh.choices).toEqual(s.best.choices);
   });
+
+  it('quiets the network of a kept candidate: its drops and duplicates are the seed draws again', () => {
+    const tried: unknown[] = [];
+    const history = [{ client: 'c1' }, { client: 'c1' }];
+    const fake = {
+      exhausted: false,
+      fromSeed: false,
+      best: { scenario: { faults: [], faultPlan: [{ atMs: 5, kind: 'crash', node: 'n1' }] }, choices: {}, result: { events: 100, history } },
+      tryScenario(scenario: unknown) {
+        // The first candidate rerun from the seed is kept, with a drop and a duplicate drawn.
+        if (!fake.fromSeed || tried.length > 0 || fake.best.result.events < 100) return false;
+        fake.best = { scenario, choices: { 'network/n1>n2': [0.3, 1, 0.5, 1], 'node/n1': [1] }, result: { events: 50, history } } as never;
+        return true;
+      },
+      tryChoices(choices: unknown) {
+        tried.push(choices);
+        return false;
+      },
+    };
+    seededScenario(fake as unknown as ShrinkState, { protocol: amnesia(), seed: 7 });
+    expect(fake.best.result.events).toBe(50);
+    expect(tried).toEqual([{ 'network/n1>n2': [0.3, 0, 0.5, 0], 'node/n1': [1] }]);
+  });
 });
