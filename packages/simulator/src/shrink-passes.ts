@@ -2,6 +2,7 @@ import type { SimOptions } from './scenario.ts';
 import { deleteSpans, dropGroups, dropStreams, lowerValues, raiseValues, sortStreams, truncateAll, truncateStreams, zeroSpans } from './shrink-choices.ts';
 import { compressTime, quietNetwork } from './shrink-compress.ts';
 import { earlierPlan, earlierUnits, fewerClients, fewerRequests, removeFaults, shorterRun, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
+import { sliceCut } from './shrink-slice.ts';
 import type { ShrinkState } from './shrink-state.ts';
 import { capClients, dropLateJoiners, skipFirstOperations } from './shrink-structure.ts';
 
@@ -17,12 +18,13 @@ export interface Pass {
 /**
  * The coarse passes, in the order of a first round: each costs a few runs (one, or a
  * bisection), the cheapest and those that remove the most first: every drop and
- * duplicate off (one run), fault units removed, each client's operations cut, requests
+ * duplicate off (one run), what the causal slice does not need cut (a few runs), fault units removed, each client's operations cut, requests
  * capped, the whole plan moved earlier, then clients, nodes, late joiners, the duration,
  * and the coarse choice passes.
  */
 export const COARSE_PASSES: readonly Pass[] = [
   { name: 'quietNetwork', run: quietNetwork },
+  { name: 'sliceCut', run: sliceCut, scenario: true },
   { name: 'removeFaults', run: removeFaults, scenario: true },
   { name: 'capClients', run: capClients },
   { name: 'fewerRequests', run: fewerRequests, scenario: true },

@@ -56,8 +56,12 @@ export class ShrinkState {
     return this.limits.maxRuns;
   }
 
-  /** Runs `scenario` (replaying `choices`, or from the seed while recording); undefined when the budget is spent or the scenario is invalid. */
-  run(scenario: Scenario, choices: ChoiceSequence | undefined, maxEvents?: number): SimResult | undefined {
+  /**
+   * Runs `scenario` (replaying `choices`, or from the seed while recording); undefined when
+   * the budget is spent or the scenario is invalid. With `trace: 'full'` the result has the
+   * run's records (a pass that reads the best run's story: `sliceCut`).
+   */
+  run(scenario: Scenario, choices: ChoiceSequence | undefined, maxEvents?: number, trace: 'none' | 'full' = 'none'): SimResult | undefined {
     const { maxRuns, deadline, clock } = this.limits;
     if (this.runs >= maxRuns - 1) {
       this.exhausted = true;
@@ -86,7 +90,7 @@ export class ShrinkState {
     this.runs++;
     this.lastStart = now;
     try {
-      return simulate({ ...base, trace: 'none', ...(choices === undefined ? { recordChoices: true } : { choices }) });
+      return simulate({ ...base, trace, ...(choices === undefined ? { recordChoices: true } : { choices }) });
     } catch (err) {
       if (err instanceof ChoiceOverrun) return undefined;
       throw err;

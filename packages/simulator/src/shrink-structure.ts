@@ -21,10 +21,13 @@ import type { ShrinkState } from './shrink-state.ts';
  *   choices without the joiner, does not fail the same way (`tryWithinLimits`): a smaller
  *   cluster may be past what the protocol survives.
  */
-function withCap(scenario: Scenario, client: string, n: number): Scenario {
+/** `scenario` with each client of `caps` held to that many operations. */
+export function withCaps(scenario: Scenario, caps: ReadonlyMap<string, number>): Scenario {
   const workload = scenario.workload ?? {};
-  return { ...scenario, workload: { ...workload, clientRequests: { ...workload.clientRequests, [client]: n } } };
+  return { ...scenario, workload: { ...workload, clientRequests: { ...workload.clientRequests, ...Object.fromEntries(caps) } } };
 }
+
+const withCap = (scenario: Scenario, client: string, n: number): Scenario => withCaps(scenario, new Map([[client, n]]));
 
 export function capClients(s: ShrinkState): void {
   const counts = new Map<string, number>();
