@@ -3,7 +3,7 @@ import { deleteSpans, dropGroups, dropStreams, lowerValues, raiseValues, sortStr
 import { compressTime, quietNetwork } from './shrink-compress.ts';
 import { earlierPlan, earlierUnits, fewerClients, fewerRequests, removeFaults, shorterRun, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
 import { sliceCut } from './shrink-slice.ts';
-import type { ShrinkState } from './shrink-state.ts';
+import type { Candidate, ShrinkState } from './shrink-state.ts';
 import { capClients, dropLateJoiners, skipFirstOperations } from './shrink-structure.ts';
 
 export type PassOptions = Pick<SimOptions, 'protocol' | 'seed' | 'bug'>;
@@ -81,6 +81,8 @@ export interface PassRecord {
   gain: number;
   lastRuns: number;
   lastGain: number;
+  /** The best run, when the pass last ran without changing it. */
+  after: Candidate | undefined;
 }
 
 /**
@@ -115,12 +117,17 @@ export class PassScheduler {
 
   private runPass(pass: Pass): void {
     if (this.s.exhausted) return;
+    // A pass is a function of the best run: on the same best as when it last found nothing it would rerun the same candidates.
+    const last = this.records.get(pass.name);
+    if (last !== undefined && last.lastGain === 0 && last.after === this.s.best) return;
     const runs = this.s.runs;
+    const start = this.s.best;
     const events = this.s.best.result.events;
     pass.run(this.s, this.options);
-    const r = this.records.get(pass.name) ?? { runs: 0, gain: 0, lastRuns: 0, lastGain: 0 };
+    const r = this.records.get(pass.name) ?? { runs: 0, gain: 0, lastRuns: 0, lastGain: 0, after: undefined };
     r.lastRuns = this.s.runs - runs;
     r.lastGain = events - this.s.best.result.events;
+    r.after = this.s.best === start ? start : undefined;
     r.runs += r.lastRuns;
     r.gain += r.lastGain;
     this.records.set(pass.name, r);

@@ -39,7 +39,11 @@ describe('PassScheduler', () => {
     // Neither pays any more: then the idle pass is tried too, and the round reports no progress.
     expect(scheduler.round(tier)).toBe(false);
     expect(log).toEqual(['cheap', 'dear', 'idle']);
-    expect(scheduler.records.get('dear')).toEqual({ runs: 30, gain: 100, lastRuns: 10, lastGain: 0 });
+    expect(scheduler.records.get('dear')).toMatchObject({ runs: 30, gain: 100, lastRuns: 10, lastGain: 0 });
+    log.length = 0;
+    // Nothing changed the best since every pass last ran and found nothing: a round reruns none of them.
+    expect(scheduler.round(tier)).toBe(false);
+    expect(log).toEqual([]);
   });
 
   it('skips the scenario passes when the plan was not made explicit, and stops when the budget is spent', () => {
