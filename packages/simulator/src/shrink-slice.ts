@@ -1,16 +1,20 @@
+import type { NodeSpec } from '@faultline/runtime';
 import { causalSlice } from './causal-slice.ts';
 import { sortPlan, type FaultEvent } from './fault-plan.ts';
 import { faultUnits } from './fault-units.ts';
-import type { Scenario } from './scenario.ts';
+import type { Scenario, SimOptions } from './scenario.ts';
 import type { ShrinkState } from './shrink-state.ts';
-import { withCaps } from './shrink-structure.ts';
+import { withCaps, withoutJoiners } from './shrink-structure.ts';
+import { laneOf } from './trace-lanes.ts';
 import type { TraceRecord } from './trace.ts';
 
 /*
  * `sliceCut`: the best run's causal slice (`causalSlice`) names what its violation
  * depends on, so what the slice leaves out is a candidate to cut in one run rather than
  * found by bisection: each client's operations after the last one the slice names (all
- * of a client it never names), and the fault units none of whose events are in it. The
+ * of a client it never names), the fault units none of whose events are in it, and the
+ * late joiners with no record in it (as `dropLateJoiners` cuts them, checked against the
+ * correct version). The
  * slice is read from one rerun of the best with its full trace (a run of the budget).
  * Tried all at once, then the clients alone and the faults alone, then each client alone:
  * a cut changes when the remaining draws are made (fewer requests, fewer disk writes), so
@@ -49,7 +53,7 @@ export function slicedPlan(plan: readonly FaultEvent[], trace: readonly TraceRec
   return sorted.filter((_, i) => keep.has(i));
 }
 
-export function sliceCut(s: ShrinkState): void {
+export function sliceCut(s: ShrinkState, { protocol }: Pick<SimOptions, 'protocol'>): void {
   const best = s.best;
   const r = s.run(best.scenario, best.choices, undefined, 'full');
   if (r === undefined || !s.fails(r) || r.trace === undefined) return;
@@ -75,4 +79,10 @@ export function sliceCut(s: ShrinkState): void {
     const candidate = edit(s.best.scenario);
     if (JSON.stringify(candidate) !== JSON.stringify(s.best.scenario)) s.tryScenario(candidate);
   }
+  // The late joiners with no record in the slice, together (a cut of the cluster: checked against the correct version).
+  const lanes = new Set(slice.records.map((i) => laneOf(trace[i]!)));
+  const nodes = s.best.scenario.nodes ?? protocol.nodes;
+  const idle = Array.isArray(nodes) ? (nodes as readonly NodeSpec[]).filter((n) => n.joinAtMs !== undefined && !lanes.has(n.id)).map((n) => n.id) : [];
+  const candidate = idle.length === 0 || s.exhausted ? undefined : withoutJoiners(s.best.scenario, protocol, new Set(idle));
+  if (candidate !== undefined) s.tryWithinLimits(candidate);
 }

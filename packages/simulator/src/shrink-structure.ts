@@ -73,13 +73,23 @@ export function dropLateJoiners(s: ShrinkState, { protocol }: Pick<SimOptions, '
   const late = (nodes as readonly NodeSpec[]).filter((n) => n.joinAtMs !== undefined).map((n) => n.id);
   for (const id of late.reverse()) {
     if (s.exhausted) return;
-    const current = s.best.scenario.nodes ?? protocol.nodes;
-    if (!Array.isArray(current)) return;
-    const kept = (current as readonly NodeSpec[]).filter((n) => n.id !== id);
-    // A node that others name as their contact stays (the candidate would not be a valid scenario).
-    if (kept.some((n) => n.contacts?.includes(id))) continue;
-    s.tryWithinLimits({ ...s.best.scenario, nodes: kept, faultPlan: withoutNode(s.best.scenario.faultPlan ?? [], id) });
+    const candidate = withoutJoiners(s.best.scenario, protocol, new Set([id]));
+    if (candidate !== undefined) s.tryWithinLimits(candidate);
   }
+}
+
+/**
+ * `scenario` without the late joiners `ids` of its explicit node list and the faults that
+ * name them; undefined when there is no such list, or when a node kept names one of them
+ * as its contact (the candidate would not be a valid scenario).
+ */
+export function withoutJoiners(scenario: Scenario, protocol: SimOptions['protocol'], ids: ReadonlySet<string>): Scenario | undefined {
+  const current = scenario.nodes ?? protocol.nodes;
+  if (!Array.isArray(current)) return undefined;
+  const kept = (current as readonly NodeSpec[]).filter((n) => !(n.joinAtMs !== undefined && ids.has(n.id)));
+  if (kept.length === current.length || kept.some((n) => n.contacts?.some((c) => ids.has(c)))) return undefined;
+  const gone = (current as readonly NodeSpec[]).filter((n) => !kept.includes(n)).map((n) => n.id);
+  return { ...scenario, nodes: kept, faultPlan: gone.reduce<readonly FaultEvent[]>((p, id) => withoutNode(p, id), scenario.faultPlan ?? []) };
 }
 
 /** `plan` without node `id`: its own faults removed, and it left out of every cut (a cut left with no side is removed). */

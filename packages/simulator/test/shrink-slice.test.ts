@@ -46,13 +46,27 @@ describe('sliceCut', () => {
     // The run has faults and operations its violation does not depend on.
     const slice = causalSlice(first.trace!)!;
     expect(slicedPlan(first.plan, first.trace!, slice.records).length).toBeLessThan(first.plan.length);
-    sliceCut(s);
-    expect(s.runs).toBeLessThanOrEqual(1 + 3 + 3);
+    sliceCut(s, { protocol });
+    expect(s.runs).toBeLessThanOrEqual(1 + 3 + 3 + 2);
     expect(s.best.result.violation?.property).toBe('increasing');
     expect(s.best.result.events).toBeLessThan(first.events);
     expect(s.best.scenario.faultPlan!.length).toBeLessThan(first.plan.length);
     const replayed = simulate({ protocol, seed: 7, scenario: s.best.scenario, choices: s.best.choices, trace: 'none' });
     expect(replayed.events).toBe(s.best.result.events);
     expect(replayed.violation?.property).toBe('increasing');
+  });
+
+  it('leaves out a late joiner with no record in the slice, with the faults that name it', () => {
+    const protocol = amnesia();
+    const scenario = { nodes: [{ id: 'n1' }, { id: 'n2' }, { id: 'n3', joinAtMs: 50, contacts: ['n1'] }] };
+    const first = simulate({ protocol, seed: 7, scenario, recordChoices: true, trace: 'none' });
+    const s = new ShrinkState({ protocol, seed: 7 }, undefined, 'increasing', { maxRuns: 100, deadline: Infinity, clock: undefined, onRun: () => {} });
+    s.original = { events: first.events, faults: first.plan.length, requests: first.history.length };
+    s.best = { scenario: { ...scenario, faults: [], faultPlan: first.plan }, choices: first.choices!, result: first };
+    expect(JSON.stringify(first.plan)).toContain('"n3"');
+    sliceCut(s, { protocol });
+    expect((s.best.scenario.nodes as { id: string }[]).map((n) => n.id)).toEqual(['n1', 'n2']);
+    expect(JSON.stringify(s.best.scenario.faultPlan)).not.toContain('"n3"');
+    expect(s.best.result.violation?.property).toBe('increasing');
   });
 });
