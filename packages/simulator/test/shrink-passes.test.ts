@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../src/index.ts';
 import { PassScheduler, seededScenario, type Pass } from '../src/shrink-passes.ts';
-import { ShrinkState } from '../src/shrink-state.ts';
+import type { ShrinkState } from '../src/shrink-state.ts';
 import { amnesia } from './fixtures/amnesia.ts';
+import { startedShrink } from './fixtures/shrink-start.ts';
 
 /** A stand-in for the shrink state: a best run of `events` events, and a run counter. */
 function fakeState(events: number) {
@@ -62,9 +63,7 @@ describe('seededScenario', () => {
   it('reruns its candidates from the seed, so a kept one is a fresh run of the seed under its scenario', () => {
     const protocol = amnesia();
     const first = simulate({ protocol, seed: 7, recordChoices: true, trace: 'none' });
-    const s = new ShrinkState({ protocol, seed: 7 }, undefined, 'increasing', { maxRuns: 100, deadline: Infinity, clock: undefined, onRun: () => {} });
-    s.original = { events: first.events, faults: first.plan.length, requests: first.history.length };
-    s.best = { scenario: { faults: [], faultPlan: first.plan }, choices: first.choices!, result: first };
+    const s = startedShrink(protocol, 7, 'increasing', {}, first);
     seededScenario(s, { protocol, seed: 7 });
     expect(s.fromSeed).toBe(false);
     expect(s.best.result.events).toBeLessThan(first.events);

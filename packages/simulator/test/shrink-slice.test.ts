@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { causalSlice, simulate, type FaultEvent, type TraceRecord } from '../src/index.ts';
-import { ShrinkState } from '../src/shrink-state.ts';
 import { neededOperations, sliceCut, slicedPlan } from '../src/shrink-slice.ts';
 import { amnesia } from './fixtures/amnesia.ts';
+import { startedShrink } from './fixtures/shrink-start.ts';
 
 const at = (i: number, body: Record<string, unknown>) => ({ i, t: i, ...body }) as unknown as TraceRecord;
 
@@ -40,9 +40,7 @@ describe('sliceCut', () => {
   it("cuts what the best run's slice does not need in a few runs, and the result replays", () => {
     const protocol = amnesia();
     const first = simulate({ protocol, seed: 7, recordChoices: true, trace: 'full' });
-    const s = new ShrinkState({ protocol, seed: 7 }, undefined, 'increasing', { maxRuns: 100, deadline: Infinity, clock: undefined, onRun: () => {} });
-    s.original = { events: first.events, faults: first.plan.length, requests: first.history.length };
-    s.best = { scenario: { faults: [], faultPlan: first.plan }, choices: first.choices!, result: first };
+    const s = startedShrink(protocol, 7, 'increasing', {}, first);
     // The run has faults and operations its violation does not depend on.
     const slice = causalSlice(first.trace!)!;
     expect(slicedPlan(first.plan, first.trace!, slice.records).length).toBeLessThan(first.plan.length);
@@ -60,9 +58,7 @@ describe('sliceCut', () => {
     const protocol = amnesia();
     const scenario = { nodes: [{ id: 'n1' }, { id: 'n2' }, { id: 'n3', joinAtMs: 50, contacts: ['n1'] }] };
     const first = simulate({ protocol, seed: 7, scenario, recordChoices: true, trace: 'none' });
-    const s = new ShrinkState({ protocol, seed: 7 }, undefined, 'increasing', { maxRuns: 100, deadline: Infinity, clock: undefined, onRun: () => {} });
-    s.original = { events: first.events, faults: first.plan.length, requests: first.history.length };
-    s.best = { scenario: { ...scenario, faults: [], faultPlan: first.plan }, choices: first.choices!, result: first };
+    const s = startedShrink(protocol, 7, 'increasing', scenario, first);
     expect(JSON.stringify(first.plan)).toContain('"n3"');
     sliceCut(s, { protocol });
     expect((s.best.scenario.nodes as { id: string }[]).map((n) => n.id)).toEqual(['n1', 'n2']);
