@@ -94,6 +94,9 @@ export class ShrinkState {
     } catch (err) {
       if (err instanceof ChoiceOverrun) return undefined;
       throw err;
+    } finally {
+      // A traced run costs more than a candidate or the final run: what is kept back for those is not measured on it.
+      if (trace === 'full') this.lastStart = undefined;
     }
   }
 
