@@ -59,7 +59,7 @@ import type { Msg, Req, Res, Timer } from './messages.ts';
 import { leaveRound, onElsewhere, onLeave, onLeft } from './leave.ts';
 import { ownerOf } from './directory.ts';
 import { gossipRound, joinRound, onJoin, onMap } from './membership.ts';
-import { onAbsorb, onAbsorbed, onHandoff, onHandoffAck, onSplitDone, rehashRound, serving, splitRound } from './rehash.ts';
+import { onAbsorb, onAbsorbed, onHandoff, onHandoffAck, onNotNeighbour, onSplitDone, rehashRound, serving, splitRound } from './rehash.ts';
 import { isLeader, onAccept, onAck, recipients, sendLog } from './replication.ts';
 import { initialState, owns, type Ctx, type State } from './state.ts';
 import { onTake, takeAlone } from './strong.ts';
@@ -145,6 +145,8 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
         return onAbsorb(ctx, from, msg);
       case 'Absorbed':
         return onAbsorbed(ctx, msg.from, msg.by);
+      case 'NotNeighbour':
+        return onNotNeighbour(ctx, msg);
       case 'Leave':
         return onLeave(ctx, from, msg.partition, msg.ready);
       case 'Left':
