@@ -23,6 +23,12 @@ export interface Mutation {
   readonly replace: string;
   /** What the mutation breaks, in a sentence. */
   readonly breaks: string;
+  /**
+   * Flags for both campaigns (the mutant's and the unmutated protocol's on the catching
+   * seed), for a mechanism the protocol's default campaign never needs: `--no-ken` for
+   * anti-entropy, which under Ken (every message delivered, in order) repairs nothing.
+   */
+  readonly flags?: readonly string[];
 }
 
 export interface MutatedProtocol {
@@ -351,14 +357,16 @@ export const MUTATED_PROTOCOLS: readonly MutatedProtocol[] = [
         file: 'service.ts',
         find: 'this.pantry.start(ctx);',
         replace: '',
-        breaks: "the second collection is never started, so its gossip timer never runs: the pantry's updates are pushed once and never repaired",
+        breaks: "the second collection is never started, so its gossip timer never runs: the pantry's updates are pushed once and never repaired (under Ken, which delivers every push, nothing needs repair: run without)",
+        flags: ['--no-ken'],
       },
       {
         id: 'pantry-timers-dropped',
         file: 'service.ts',
         find: 'if (!this.needed.onTimer(ctx, tag)) this.pantry.onTimer(ctx, tag);',
         replace: 'this.needed.onTimer(ctx, tag);',
-        breaks: "timers go only to the first collection: the pantry's gossip stops after its first round",
+        breaks: "timers go only to the first collection: the pantry's gossip stops after its first round (visible without Ken only, as above)",
+        flags: ['--no-ken'],
       },
       {
         id: 'checkout-clears-pantry',
