@@ -13,7 +13,8 @@ export interface Options {
   /**
    * Replicas that leave the running tuplespace: node to the gossip round (counted from its
    * first start, across restarts) at which it asks to leave. Given with `founders` in a
-   * deployment's cluster config; without `founders`, the simulator's `LEAVES` apply.
+   * deployment's cluster config; without `founders`, the simulator's `LEAVES` apply (the
+   * protocol's `create` gives a deployment, which has no `initialNodes`, no leaves instead).
    */
   readonly leaves?: Readonly<Record<string, number>>;
 }
