@@ -2,7 +2,9 @@
  * The shopping list's properties are the collection's own, checked on each embedded
  * collection through a lens (its slice of the state, and what the list's requests did to
  * it): `needed:` and `pantry:` no-resurrection, removes-stick, acknowledged-adds-survive
- * and converges-within-bound, and `needed:reads-see-replica-removes` over `has` and `list`.
+ * and converges-within-bound, `needed:reads-see-replica-removes` over `has` and `list`, and
+ * `pantry:reads-see-replica-adds` over `pantry` (nothing removes from the pantry, so a
+ * replica that acknowledged a `bought` lists its item in every later `pantry` read).
  */
 import type { Operation, Property } from '@faultline/runtime';
 import {
@@ -10,6 +12,7 @@ import {
   batchTag,
   convergesWithinBoundOf,
   noResurrectionOf,
+  readsSeeReplicaAddsOf,
   readsSeeReplicaRemovesOf,
   removesStickOf,
   type CollectionLens,
@@ -56,7 +59,17 @@ export function neededOp(op: Op): CollectionOp | undefined {
 
 export const neededReads: Property<State, Req, Res> = readsSeeReplicaRemovesOf('needed:', neededOp);
 
+/** What a request is to the pantry, which nothing removes from: a `bought` adds its item (tagged with the request id), a `pantry` read lists. */
+export function pantryOp(op: Op): CollectionOp | undefined {
+  const { req, result: res } = op;
+  if (req.type === 'pantry') return { kind: 'read', present: res?.type === 'items' ? res.items : [] };
+  if (req.type === 'bought') return { kind: 'add', adds: [[req.item, op.id]] };
+  return undefined;
+}
+
+export const pantryReads: Property<State, Req, Res> = readsSeeReplicaAddsOf('pantry:', pantryOp);
+
 export function properties(): Property<State, Req, Res>[] {
   const of = (lens: CollectionLens<State, Req, Res>) => [noResurrectionOf(lens), removesStickOf(lens), acknowledgedAddsSurviveOf(lens), convergesWithinBoundOf(lens)];
-  return [...of(neededLens), neededReads, ...of(pantryLens)];
+  return [...of(neededLens), neededReads, ...of(pantryLens), pantryReads];
 }
