@@ -114,29 +114,24 @@ function checkMissing<Rq, Rs>(lens: ReadLens<Rq, Rs>, m: ReadMemory, history: Hi
   return undefined;
 }
 
+/** Why a read reporting each of `present` is wrong (`checkGet`), or undefined. */
+function checkPresent<Rq, Rs>(lens: ReadLens<Rq, Rs>, m: ReadMemory, history: History<Rq, Rs>, read: Operation<Rq, Rs>, present: readonly string[]): string | undefined {
+  for (const elem of present) {
+    const wrong = checkGet(lens, m, history, read, elem);
+    if (wrong !== undefined) return wrong;
+  }
+  return undefined;
+}
+
 export function readsSeeReplicaRemovesOf<S, Rq, Rs>(prefix: string, lens: ReadLens<Rq, Rs>): Property<S, Rq, Rs> {
-  return readProperty(
-    `${prefix}reads-see-replica-removes`,
-    'a replica that acknowledged a remove (and has not crashed since) reports the element present only for an add that remove did not observe',
-    lens,
-    (m, h, op, present) => {
-      for (const elem of present) {
-        const wrong = checkGet(lens, m, h, op, elem);
-        if (wrong !== undefined) return wrong;
-      }
-      return undefined;
-    },
-  );
+  const says = 'a replica that acknowledged a remove (and has not crashed since) reports the element present only for an add that remove did not observe';
+  return readProperty(`${prefix}reads-see-replica-removes`, says, lens, checkPresent);
 }
 
 /** For a collection nothing removes from: a replica that acknowledged an add (and has not crashed since) reports its element in every read. */
 export function readsSeeReplicaAddsOf<S, Rq, Rs>(prefix: string, lens: ReadLens<Rq, Rs>): Property<S, Rq, Rs> {
-  return readProperty(
-    `${prefix}reads-see-replica-adds`,
-    'a replica that acknowledged an add (and has not crashed since) reports the element in every read it answers later, unless a remove of it was invoked before',
-    lens,
-    (m, h, op, present) => checkMissing(lens, m, h, op, present),
-  );
+  const says = 'a replica that acknowledged an add (and has not crashed since) reports the element in every read it answers later, unless a remove of it was invoked before';
+  return readProperty(`${prefix}reads-see-replica-adds`, says, lens, checkMissing);
 }
 
 /** An `always` property checking each settled read once, by `check`, with the crashes seen so far. */
@@ -144,7 +139,7 @@ function readProperty<S, Rq, Rs>(
   name: string,
   description: string,
   lens: ReadLens<Rq, Rs>,
-  check: (m: ReadMemory, history: History<Rq, Rs>, read: Operation<Rq, Rs>, present: readonly string[]) => string | undefined,
+  check: (lens: ReadLens<Rq, Rs>, m: ReadMemory, history: History<Rq, Rs>, read: Operation<Rq, Rs>, present: readonly string[]) => string | undefined,
 ): Property<S, Rq, Rs> {
   const memories = new WeakMap<History<Rq, Rs>, ReadMemory>();
   return always<S, Rq, Rs>(
@@ -170,7 +165,7 @@ function readProperty<S, Rq, Rs>(
         if (m.checked.has(op.id)) continue;
         m.checked.add(op.id);
         const c = op.status === 'ok' ? lens(op) : undefined;
-        const wrong = c?.kind === 'read' ? check(m, h, op, c.present) : undefined;
+        const wrong = c?.kind === 'read' ? check(lens, m, h, op, c.present) : undefined;
         if (wrong !== undefined) return wrong;
       }
       return true;
