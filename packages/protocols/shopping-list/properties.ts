@@ -6,7 +6,7 @@
  * `pantry:reads-see-replica-adds` over `pantry` (nothing removes from the pantry, so a
  * replica that acknowledged a `bought` lists its item in every later `pantry` read).
  */
-import type { Operation, Property } from '@faultline/runtime';
+import { eventually, type Operation, type Property } from '@faultline/runtime';
 import {
   acknowledgedAddsSurviveOf,
   batchTag,
@@ -69,7 +69,29 @@ export function pantryOp(op: Op): CollectionOp | undefined {
 
 export const pantryReads: Property<State, Req, Res> = readsSeeReplicaAddsOf('pantry:', pantryOp);
 
+/** The answers each request may get (an `error` only for a batch too large: need, recipe and checkout are batches). */
+const ANSWERS: Readonly<Record<Req['type'], readonly Res['type'][]>> = {
+  need: ['needed', 'error'],
+  recipe: ['needed', 'error'],
+  checkout: ['checked-out', 'error'],
+  bought: ['bought'],
+  has: ['has'],
+  list: ['items'],
+  pantry: ['items'],
+};
+
+/**
+ * Every answer is one its request gets: a `bought` is answered `bought` (with both halves'
+ * tags), not with what one of its halves would answer alone. The lenses read tags from the
+ * answers, so an answer of the wrong kind would go unchecked by them. Checked on the whole
+ * history once the run is quiet (a wrong answer stays in it).
+ */
+export const answersFitRequests: Property<State, Req, Res> = eventually<State, Req, Res>('answers-fit-requests', 'every request is answered with an answer of its own kind', (view) => {
+  const wrong = view.history.find((op) => op.status === 'ok' && op.result !== undefined && !ANSWERS[op.req.type].includes(op.result.type));
+  return wrong === undefined || `${wrong.req.type} ${wrong.id} answered ${wrong.result!.type} by ${wrong.node}`;
+});
+
 export function properties(): Property<State, Req, Res>[] {
   const of = (lens: CollectionLens<State, Req, Res>) => [noResurrectionOf(lens), removesStickOf(lens), acknowledgedAddsSurviveOf(lens), convergesWithinBoundOf(lens)];
-  return [...of(neededLens), neededReads, ...of(pantryLens), pantryReads];
+  return [answersFitRequests, ...of(neededLens), neededReads, ...of(pantryLens), pantryReads];
 }
