@@ -106,6 +106,15 @@ describe('leaving a running tuplespace', () => {
     expect(leaveIn(defaultTuplespace.create({ leaves: { n2: 7 } }), 'n2')).toBe(7);
   });
 
+  it('gossipMs (an option the shrinker may slow down) is checked, and a slower round makes a run of fewer events that still passes', () => {
+    expect(() => defaultTuplespace.create({ gossipMs: 0 })).toThrow(/option gossipMs must be an integer/);
+    expect(defaultTuplespace.shrinkOptions).toEqual({ gossipMs: { default: 100, simplest: 300, integer: true } });
+    const run = (options: Record<string, unknown>) => simulate({ protocol: defaultTuplespace, seed: 3, scenario: { faults: [], options } });
+    const [normal, slow] = [run({}), run({ gossipMs: 300 })];
+    expect([normal.violation, slow.violation]).toEqual([undefined, undefined]);
+    expect(slow.events).toBeLessThan(normal.events);
+  }, 120_000);
+
   it('a leaver is handed over only once another member holds every out of its own origins and of origins no other member has', () => {
     const held = { a: ['x'], b: ['x'], c: ['x'], d: ['x'] };
     const s = (covered: Record<string, Record<string, number>>, tuples: Record<string, string[]> = held, strays = false) => ({ group: ['n1', 'n2', 'n3'], outs: { 'n1.7': ['a', 'b'], 'n2.4': ['c'], 'n9.1': ['d'] }, covered, tuples, strays });

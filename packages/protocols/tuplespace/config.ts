@@ -17,6 +17,12 @@ export interface Options {
    * protocol's `create` gives a deployment, which has no `initialNodes`, no leaves instead).
    */
   readonly leaves?: Readonly<Record<string, number>>;
+  /**
+   * The gossip timer's period in ms (default `TIMING.gossipMs`). Leaves and the check for a
+   * silent sequencer count rounds, so a slower period makes them later in simulated time:
+   * the shrinker tries a slower one (`shrinkOptions`), which makes runs with fewer events.
+   */
+  readonly gossipMs?: number;
 }
 
 /** Replicas per partition at start: the founders are cut, in order, into groups of this size. */

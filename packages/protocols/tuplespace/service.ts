@@ -83,7 +83,7 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
 
   override onStart(ctx: Ctx): void {
     ctx.state.incarnation = 1 + ctx.randomInt(2 ** 30);
-    ctx.setTimer('gossip', TIMING.gossipMs);
+    ctx.setTimer('gossip', this.options.gossipMs ?? TIMING.gossipMs);
   }
 
   override onRequest(ctx: Ctx, req: Req, id: RequestId, client: ClientId): void {
@@ -169,7 +169,7 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
    * at a merged replica, the request to absorb it.
    */
   override onTimer(ctx: Ctx, _tag: Timer): void {
-    ctx.setTimer('gossip', TIMING.gossipMs);
+    ctx.setTimer('gossip', this.options.gossipMs ?? TIMING.gossipMs);
     joinRound(ctx);
     leaveRound(ctx); // counts a joiner's rounds too
     if (ctx.state.partition === '') return;
