@@ -17,7 +17,8 @@
  * strays check is kept); it would lose outs only where pushes can be lost (without Ken,
  * where the correct tuplespace does not pass its campaign either) or where every other
  * holder leaves too before a joiner pulls (the campaign has one leave per group). It
- * survived 300 seeds; `merged-leaves-before-handover` probes the hand-over instead.
+ * survived 300 seeds; `merged-leaves-before-handover` probes the hand-over instead (it
+ * survived 300 seeds too: see README's mutation table).
  * A mutation whose mechanism a Ken run never needs carries `flags: ['--no-ken']`.
  *
  * Each mutation replaces one exact piece of text (`find`, which must occur exactly once in
