@@ -21,6 +21,7 @@ import { pruneOutbox } from './outbox.ts';
 import type { KenObservation, KenOutput } from './outputs.ts';
 import { PeerLinks } from './peer-links.ts';
 import { RECORD_HEADER_BYTES } from './record-codec.ts';
+import { releaseTurns } from './release.ts';
 import { RequestCache, type RequestNote } from './request-cache.ts';
 import { SnapshotSchedule } from './snapshot-schedule.ts';
 import { emptyKenStats, type KenStats } from './stats.ts';
@@ -230,43 +231,20 @@ export class KenNode<S = unknown> {
    * delivered cursor became durable without a data frame to carry it, replies, redirects.
    */
   durable(upTo: number): KenOutput[] {
-    this.state();
+    const ks = this.state();
     if (!Number.isInteger(upTo) || upTo > this.store.durableUpTo) {
       throw new KenUsageError(`KenNode ${this.self}: durable(${upTo}) but the store is durable only up to ${this.store.durableUpTo}`);
     }
     if (upTo <= this.durableRecord) return [];
     this.durableRecord = upTo;
-    const batch = this.held.release(upTo);
-    for (const t of batch) {
-      for (const [peer, seq] of t.cursors) {
-        const link = this.links.link(peer);
-        if (seq > link.durableIn) link.durableIn = seq;
-      }
-    }
-    const out: KenOutput[] = [];
-    const sentTo = new Set<NodeId>();
-    const now = this.host.now();
-    for (const t of batch) {
-      for (const s of t.sends) {
-        const link = this.links.link(s.to);
-        out.push(this.links.dataFrame(s.to, link, s.seq, s.msg));
-        link.release(s.seq, now);
-        sentTo.add(s.to);
-        this.observe?.({ kind: 'release-send', node: this.self, to: s.to, seq: s.seq, msg: s.msg });
-      }
-      for (const a of t.answers) {
-        out.push(a);
-        if (a.kind === 'reply') {
-          this.stats.repliesReleased++;
-          this.observe?.({ kind: 'release-reply', node: this.self, requestId: a.requestId, result: a.result, cached: false });
-        } else {
-          this.stats.redirectsReleased++;
-        }
-      }
-    }
-    this.links.pendingAcks(out);
-    const ks = this.state();
-    for (const peer of sentTo) this.links.armIfNeeded(peer, ks.out[peer], out);
+    const out = releaseTurns(this.held.release(upTo), {
+      self: this.self,
+      links: this.links,
+      stats: this.stats,
+      observe: this.observe,
+      nowMs: this.host.now(),
+      channel: (peer) => ks.out[peer],
+    });
     const behind = this.snapshots.compactableBehind(upTo);
     if (behind > 0) {
       this.store.compact(behind);
