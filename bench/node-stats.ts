@@ -19,7 +19,7 @@ export class NodeStats {
    * mean over the others, in ms: mean sync (begin to release) and the part of it from issuing
    * the fdatasync to its callback, mean wait of an input for its sync and the part of it
    * before that sync began (`QueueMs`), turns per sync, the mean time a request spent on the
-   * primary, and how late the event loop ran a 1 ms timer (µs, mean); over every node, the share of
+   * primary, and how late the event loop ran its 10 ms sampling timer (µs, mean); over every node, the share of
    * Ken data frames that were retransmissions (a timer below the ack round trip resends
    * frames that were not lost) and the fdatasyncs per reply to a client (the disk is shared).
    */

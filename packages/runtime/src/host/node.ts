@@ -15,8 +15,12 @@ import { decodeWire, encodeWire, type Wire } from './wire.ts';
 /** Bad frames from one endpoint logged one by one, at most; after that, one line per this many. */
 const BAD_FRAME_LOG_MAX = 20;
 const BAD_FRAME_LOG_EVERY = 1000;
-/** The event-loop delay monitor's timer period, ms (its finest). */
-const LOOP_DELAY_RESOLUTION_MS = 1;
+/**
+ * The event-loop delay monitor's timer period, ms: Node's default. Every node runs the
+ * monitor, so it samples 100 times a second rather than 1,000 (its finest), which would
+ * wake a busy node's loop for stats alone.
+ */
+const LOOP_DELAY_RESOLUTION_MS = 10;
 
 export interface StartNodeOptions {
   readonly config: ClusterConfig;
@@ -105,7 +109,7 @@ class NodeHost {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly clients = new ClientDirectory();
   private readonly timing = new CommitTiming(() => performance.now()); // det-ok: the real runtime's clock, for stats only
-  /** How late a 1 ms timer runs: how long the event loop is busy at a stretch (a ready callback waits that long). */
+  /** How late the monitor's timer runs: how long the event loop is busy at a stretch (a ready callback waits that long). */
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   private readonly connected = new Set<NodeId>();
   private readonly badFramesFrom = new Map<string, number>();
