@@ -6,6 +6,7 @@ import {
   type FaultKind,
   type NodeView,
   type Property,
+  type PropertyResult,
   type ServiceEvent,
   type SystemView,
 } from '@faultline/runtime';
@@ -64,6 +65,8 @@ export class CheckModel {
   private readonly mixer = new Mixer();
   /** The properties this search's path monitors show every state of a path: those that read `view.history` (see path-monitor.ts). */
   readonly replayed = new Set<Property>();
+  /** The properties whose memory is a monitor's (`Property.monitor`): a path monitor carries their memories, in this order. */
+  readonly monitored: readonly Property[];
 
   constructor(readonly options: ModelOptions) {
     const p = options.protocol;
@@ -85,6 +88,7 @@ export class CheckModel {
     this.description = this.timed ? `${untimedDescription}; timers fire in due order${this.skewMs > 0 ? ` (clock skew up to ${this.skewMs} ms)` : ''}, messages take no time` : untimedDescription;
     this.always = p.properties.filter((q) => q.kind === 'always');
     this.eventually = p.properties.filter((q) => q.kind === 'eventually');
+    this.monitored = p.properties.filter((q) => q.monitor !== undefined);
     // One request per client, each client its own: no more requests than the workload has clients.
     this.requests = Math.min(options.requests ?? DEFAULT_CHECK_REQUESTS, c.workload.clients);
     this.retries = c.workload.retries;
@@ -398,9 +402,14 @@ export class CheckModel {
 
 /** Why `p` fails on `view` (its message, or that it threw), or undefined if it holds. */
 export function verdict(p: Property, view: SystemView): { property: string; message: string } | undefined {
+  return outcome(p, () => p.check(view));
+}
+
+/** Why `p` failed by what `check` returned (its message, or that it threw), or undefined if it holds. */
+export function outcome(p: Property, check: () => PropertyResult): { property: string; message: string } | undefined {
   let r;
   try {
-    r = p.check(view);
+    r = check();
   } catch (err) {
     return { property: p.name, message: `the check threw: ${err instanceof Error ? err.message : String(err)}` };
   }

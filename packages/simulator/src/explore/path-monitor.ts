@@ -1,5 +1,5 @@
 import type { Operation, Property, SystemView } from '@faultline/runtime';
-import { verdict, type CheckModel, type ModelState } from './check-model.ts';
+import { outcome, verdict, type CheckModel, type ModelState } from './check-model.ts';
 
 type Failure = { property: string; message: string } | undefined;
 
@@ -37,19 +37,30 @@ export class PathMonitor {
   /** The checks since the monitor was made, after the path it was made along. */
   private readonly later: Shown[] = [];
 
-  /** `states`: the path this monitor has been shown already, for its `always` properties (none by default). */
+  /**
+   * `states`: the path this monitor has been shown already, for its `always` properties
+   * (none by default). `memories`: the memory of each of the model's monitored properties
+   * after that path (see `CheckModel.monitored`), if known; otherwise their monitors are
+   * run along the path when first needed.
+   */
   constructor(
     private readonly model: CheckModel,
     private readonly states: () => readonly ModelState[] = () => [],
+    private memories: readonly unknown[] | undefined = undefined,
   ) {}
 
   /**
    * A monitor that has been shown `states` in order (their `always` properties, all of
    * them: a search's ancestors held). Nothing is checked until a property with memory
-   * needs it; `states` may be a function, called then.
+   * needs it; `states` may be a function, called then. `memories` as for the constructor.
    */
-  static along(model: CheckModel, states: readonly ModelState[] | (() => readonly ModelState[])): PathMonitor {
-    return new PathMonitor(model, typeof states === 'function' ? states : () => states);
+  static along(model: CheckModel, states: readonly ModelState[] | (() => readonly ModelState[]), memories?: readonly unknown[]): PathMonitor {
+    return new PathMonitor(model, typeof states === 'function' ? states : () => states, memories);
+  }
+
+  /** The monitored properties' memories after the states shown so far, if they were needed (a search gives them to the next state's monitor). */
+  get memoriesNow(): readonly unknown[] | undefined {
+    return this.memories;
   }
 
   /** Shows the path's next state to `props`, in order; the first that fails, or undefined. */
@@ -69,9 +80,22 @@ export class PathMonitor {
     let view: StateView | undefined;
     let pathView: SystemView | undefined;
     let failed: Failure;
+    /** The monitored properties' memories after this check, copied on the first that changes. */
+    let memories: unknown[] | undefined;
     let k = 0;
     for (; k < props.length && failed === undefined; k++) {
       const p = props[k]!;
+      const monitor = p.monitor;
+      if (monitor !== undefined) {
+        const j = this.model.monitored.indexOf(p);
+        const before = (memories ?? this.memoriesBefore())[j];
+        failed = outcome(p, () => {
+          const r = monitor.next(before, (view ??= new StateView(this.model, s, phase)));
+          if (r.memory !== before) (memories ??= this.memoriesBefore().slice())[j] = r.memory;
+          return r.result;
+        });
+        continue;
+      }
       if (replayed.has(p)) {
         failed = verdict(p, (pathView ??= this.pathView(s, phase)));
         continue;
@@ -84,7 +108,28 @@ export class PathMonitor {
       return RESTART;
     }
     this.later.push({ s, props: k === props.length ? props : props.slice(0, k), phase });
+    if (memories !== undefined) this.memories = memories;
     return failed;
+  }
+
+  /** The monitored properties' memories before this check: their monitors run along the path and the earlier checks, the first time they are needed. */
+  private memoriesBefore(): readonly unknown[] {
+    if (this.memories !== undefined) return this.memories;
+    const monitored = this.model.monitored;
+    const m = monitored.map((p) => p.monitor!.initial);
+    const show = (x: ModelState, props: readonly Property[], phase: SystemView['phase']): void => {
+      const v = this.model.view(x, phase);
+      for (const p of props) {
+        const j = monitored.indexOf(p);
+        // A monitor that throws keeps its memory (as `alwaysWithMemory`'s check does); its verdict was given when the state was first checked.
+        if (j >= 0) outcome(p, () => ((m[j] = p.monitor!.next(m[j], v).memory), true));
+      }
+    };
+    if (monitored.length > 0) {
+      for (const x of this.states()) show(x, this.model.always, 'running');
+      for (const c of this.later) show(c.s, c.props, c.phase);
+    }
+    return (this.memories = m);
   }
 
   /** `s`'s view on the replayed properties' history array, after they were shown every earlier state of the path (again from its start if the replayed set grew). */
