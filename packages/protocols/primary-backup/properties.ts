@@ -113,19 +113,19 @@ const NOTHING_READ: ReadsMemory = { seen: 0, open: [], putsByKey: new Map(), get
 function acknowledged(m: ReadsMemory, history: History<Req, Res>): ReadsMemory {
   // Not the append-only history remembered: start over, as `indexHistory` does.
   if (history.length < m.seen) m = NOTHING_READ;
-  let found: Op[] | undefined;
+  const found: Op[] = [];
   const open: number[] = [];
-  const look = (i: number): void => {
+  // The entries pending last time, then the new ones: in the order `indexHistory` settles them.
+  for (let k = 0; k < m.open.length + history.length - m.seen; k++) {
+    const i = k < m.open.length ? m.open[k]! : m.seen + k - m.open.length;
     const op = history[i]!;
     if (op.status === 'pending') open.push(i);
-    else if (op.status === 'ok') (found ??= []).push(op);
-  };
-  for (const i of m.open) look(i);
-  for (let i = m.seen; i < history.length; i++) look(i);
-  if (found === undefined && open.length === m.open.length && history.length === m.seen) return m;
+    else if (op.status === 'ok') found.push(op);
+  }
+  if (found.length === 0 && open.length === m.open.length && history.length === m.seen) return m;
   const putsByKey = new Map(m.putsByKey);
   const gets = m.gets.slice();
-  for (const op of found ?? []) {
+  for (const op of found) {
     if (op.req.type === 'put') putsByKey.set(op.req.key, [...(putsByKey.get(op.req.key) ?? []), op]);
     else gets.push(op);
   }

@@ -235,12 +235,15 @@ export class SearchShard {
 
   /** A monitor along the path to visit `v`, with the memories the visit's check left (the path is gathered only if a property with memory needs it). */
   private monitorAlong(v: number): PathMonitor {
-    const states = (): ModelState[] => {
-      const out: ModelState[] = [];
-      for (let k = v; k >= 0; k = this.visits[k]!.parent) out.push(this.visits[k]!.state);
-      return out.reverse();
-    };
-    return PathMonitor.along(this.model, states, this.visits[v]!.memories);
+    return PathMonitor.along(
+      this.model,
+      () => {
+        const states: ModelState[] = [];
+        for (let k = v; k >= 0; k = this.visits[k]!.parent) states.push(this.visits[k]!.state);
+        return states.reverse();
+      },
+      this.visits[v]!.memories,
+    );
   }
 
   private pathTo(v: number): { i: number; label: string }[] {
