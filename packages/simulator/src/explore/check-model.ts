@@ -14,8 +14,8 @@ import { withDeterminismGuard } from '../guard.ts';
 import { Rng } from '../rng.ts';
 import { createOptions, resolveConfig } from '../scenario.ts';
 import { canonicalDigest, hashTexts } from './canonical.ts';
-import { deriveMsgs, linkOrderedHash, msgSetHash, nodesHash, opsHash, requestsHash, responsesHash } from './state-hash.ts';
-import { Mixer } from './structural-hash.ts';
+import { linkOrderedHash, msgHash, nodeHash, requestHash, responseHash, unorderedOf } from './state-hash.ts';
+import { Mixer, structuralHash } from './structural-hash.ts';
 import type { Action, ClientRequest, InFlight, ModelNode, ModelOptions, ModelState, StepResult } from './model-state.ts';
 
 export type { Action, ArmedTimer, ClientRequest, InFlight, ModelNode, ModelOptions, ModelState, Response, StepResult } from './model-state.ts';
@@ -221,17 +221,16 @@ export class CheckModel {
     switch (a.k) {
       case 'deliver': {
         const m = s.msgs[a.i]!;
-        return this.turn({ ...s, step, clockMs, msgs: this.msgsWithout(s.msgs, a.i) }, this.nodeIndex(m.to), { kind: 'message', from: m.from, msg: m.msg });
+        return this.turn({ ...s, step, clockMs, msgs: without(s.msgs, a.i) }, this.nodeIndex(m.to), { kind: 'message', from: m.from, msg: m.msg });
       }
       case 'duplicate': {
         const m = s.msgs[a.i]!;
         const msgs = s.msgs.slice();
         msgs[a.i] = { ...m, copy: true };
-        if (this.reorder) deriveMsgs(msgs, s.msgs, m, [msgs[a.i]!]);
         return this.turn({ ...s, step, clockMs, msgs }, this.nodeIndex(m.to), { kind: 'message', from: m.from, msg: m.msg });
       }
       case 'drop':
-        return ok({ ...s, step, clockMs, msgs: this.msgsWithout(s.msgs, a.i) });
+        return ok({ ...s, step, clockMs, msgs: without(s.msgs, a.i) });
       case 'request': {
         const r = s.reqs[a.i]!;
         this.incomingRedirects = r.redirects;
@@ -312,17 +311,16 @@ export class CheckModel {
 
   private mix(s: ModelState): Mixer {
     const m = this.mixer.reset(0);
-    m.num(nodesHash(s.nodes)).num(this.reorder ? msgSetHash(s.msgs) : linkOrderedHash(s.msgs));
-    m.num(requestsHash(s.reqs)).num(responsesHash(s.resps));
+    for (const n of s.nodes) m.num(nodeHash(n));
+    m.num(this.reorder ? unorderedOf(s.msgs, msgHash) : linkOrderedHash(s.msgs));
+    m.num(unorderedOf(s.reqs, requestHash));
+    m.num(unorderedOf(s.resps, responseHash));
     if (this.timed) for (const n of s.nodes) for (const t of n.timers) m.int(t.dueMs - s.clockMs);
-    return m.num(opsHash(s.ops));
-  }
-
-  /** `msgs` without its `i`th; with links that reorder, its multiset's hash follows from theirs (see `deriveMsgs`). */
-  private msgsWithout(msgs: readonly InFlight[], i: number): InFlight[] {
-    const out = without(msgs, i);
-    if (this.reorder) deriveMsgs(out, msgs, msgs[i]);
-    return out;
+    for (const op of s.ops) {
+      if (op.status === 'pending') m.int(0).int(op.attempts);
+      else m.int(1).text(op.status).num(structuralHash(op.result));
+    }
+    return m;
   }
 
   private nodeIndex(id: string): number {
@@ -386,7 +384,6 @@ export class CheckModel {
           break;
       }
     }
-    if (sent !== undefined && this.reorder) deriveMsgs(sent, s.msgs, undefined, sent, s.msgs.length);
     const state = result.changed ? result.state : n.state;
     // A node the turn left as it was stays the same object (its hash is cached by identity).
     const after = state === n.state && timers === n.timers ? n : { ...n, state, timers };

@@ -204,22 +204,6 @@ export class Unordered {
     this.n++;
   }
 
-  /** Takes out an entry `add(k, x)` put in: the sums are exact, so the value is that of a multiset that never had it. */
-  remove(k: number, x: number): void {
-    entry.reset(Tag.Entry).num(k).num(x).valueParts();
-    this.lo = (this.lo - entry.low + TWO32) % TWO32;
-    this.hi = (this.hi - entry.high + 2097152) % 2097152;
-    this.n--;
-  }
-
-  copy(): Unordered {
-    const c = new Unordered();
-    c.lo = this.lo;
-    c.hi = this.hi;
-    c.n = this.n;
-    return c;
-  }
-
   value(tag: number): number {
     return total.reset(tag).int(this.n).int(this.lo | 0).int(this.hi).value();
   }
