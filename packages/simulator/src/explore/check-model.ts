@@ -399,19 +399,22 @@ export class CheckModel {
 
 /** Why `p` fails on `view` (its message, or that it threw), or undefined if it holds. */
 export function verdict(p: Property, view: SystemView): { property: string; message: string } | undefined {
-  return outcome(p, () => p.check(view));
+  try {
+    return judged(p, p.check(view));
+  } catch (err) {
+    return threw(p, err);
+  }
 }
 
-/** Why `p` failed by what `check` returned (its message, or that it threw), or undefined if it holds. */
-export function outcome(p: Property, check: () => PropertyResult): { property: string; message: string } | undefined {
-  let r;
-  try {
-    r = check();
-  } catch (err) {
-    return { property: p.name, message: `the check threw: ${err instanceof Error ? err.message : String(err)}` };
-  }
+/** Why `p` fails by the result its check returned, or undefined if it holds. */
+export function judged(p: Property, r: PropertyResult): { property: string; message: string } | undefined {
   if (r === true || r === undefined) return undefined;
   return { property: p.name, message: r === false ? p.description : r };
+}
+
+/** `p`'s failure when its check threw `err`. */
+export function threw(p: Property, err: unknown): { property: string; message: string } {
+  return { property: p.name, message: `the check threw: ${err instanceof Error ? err.message : String(err)}` };
 }
 
 /** The earliest due time of an up node's armed timer (Infinity if none). */

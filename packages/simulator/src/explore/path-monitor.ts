@@ -1,5 +1,5 @@
 import type { Operation, Property, SystemView } from '@faultline/runtime';
-import { outcome, verdict, type CheckModel, type ModelState } from './check-model.ts';
+import { judged, threw, verdict, type CheckModel, type ModelState } from './check-model.ts';
 
 type Failure = { property: string; message: string } | undefined;
 
@@ -89,11 +89,13 @@ export class PathMonitor {
       if (monitor !== undefined) {
         const j = this.model.monitored.indexOf(p);
         const before = (memories ?? this.memoriesBefore())[j];
-        failed = outcome(p, () => {
+        try {
           const r = monitor.next(before, (view ??= new StateView(this.model, s, phase)));
           if (r.memory !== before) (memories ??= this.memoriesBefore().slice())[j] = r.memory;
-          return r.result;
-        });
+          failed = judged(p, r.result);
+        } catch (err) {
+          failed = threw(p, err);
+        }
         continue;
       }
       if (replayed.has(p)) {
@@ -117,17 +119,9 @@ export class PathMonitor {
     if (this.memories !== undefined) return this.memories;
     const monitored = this.model.monitored;
     const m = monitored.map((p) => p.monitor!.initial);
-    const show = (x: ModelState, props: readonly Property[], phase: SystemView['phase']): void => {
-      const v = this.model.view(x, phase);
-      for (const p of props) {
-        const j = monitored.indexOf(p);
-        // A monitor that throws keeps its memory (as `alwaysWithMemory`'s check does); its verdict was given when the state was first checked.
-        if (j >= 0) outcome(p, () => ((m[j] = p.monitor!.next(m[j], v).memory), true));
-      }
-    };
     if (monitored.length > 0) {
-      for (const x of this.states()) show(x, this.model.always, 'running');
-      for (const c of this.later) show(c.s, c.props, c.phase);
+      for (const x of this.states()) advance(m, monitored, this.model.view(x, 'running'), this.model.always);
+      for (const c of this.later) advance(m, monitored, this.model.view(c.s, c.phase), c.props);
     }
     return (this.memories = m);
   }
@@ -159,6 +153,19 @@ export class PathMonitor {
 }
 
 const RESTART = Symbol('restart');
+
+/** `memories` (of `monitored`) after `view` was shown to those of `props` that are monitored. A monitor that throws keeps its memory, as `alwaysWithMemory`'s check does; the verdicts were given when the states were first checked. */
+function advance(memories: unknown[], monitored: readonly Property[], view: SystemView, props: readonly Property[]): void {
+  for (const p of props) {
+    const j = monitored.indexOf(p);
+    if (j < 0) continue;
+    try {
+      memories[j] = p.monitor!.next(memories[j], view).memory;
+    } catch {
+      // kept
+    }
+  }
+}
 
 /** `s`'s view, whose history is a copy of its own, made when first read (`read` tells whether it was). A class, so that making one costs no closures. */
 class StateView implements SystemView {
