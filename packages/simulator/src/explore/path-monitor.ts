@@ -28,6 +28,11 @@ interface Shown {
  * properties shown the whole path on a new history array; so a property that reads the
  * history only in some states is still shown every state of its path. The path is
  * gathered (`states` called) only when a replayed property is checked.
+ *
+ * A property whose memory is explicit (`Property.monitor`) is shown the new state alone
+ * too, with the memory the monitor keeps for it: the memory it was made with (a search
+ * hands each state's to its successors' monitors), or else its monitor run along the
+ * path, once, when first needed.
  */
 export class PathMonitor {
   /** The history array the replayed properties key their memory on, shown every state the monitor was shown with them. */
