@@ -117,8 +117,16 @@ export class SearchShard {
     this.pending = [];
   }
 
-  /** Expands up to `maxParents` more parents of this level. */
+  /**
+   * Expands up to `maxParents` more parents of this level. All of it runs under the
+   * determinism guard, installed once for the chunk instead of once per step and check:
+   * between them it runs only the search's own hashing and bookkeeping, which read no clock.
+   */
   expand(maxParents: number, limits: Limits | undefined): ChunkReport {
+    return this.model.guarded(() => this.expandGuarded(maxParents, limits));
+  }
+
+  private expandGuarded(maxParents: number, limits: Limits | undefined): ChunkReport {
     const model = this.model;
     const end = Math.min(this.parents.length, this.cursor + maxParents);
     const por = this.por;
