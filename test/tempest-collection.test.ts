@@ -7,7 +7,7 @@ import type { Context, NodeId, RequestId } from '@faultline/runtime';
 import { campaign } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, TempestCollection, batchTag, type CollectionMsg, type Settled, type State } from '../packages/protocols/epidemic-collection/index.ts';
-import { neededReads, properties, shoppingList, type Req, type Res, type State as ListState } from '../packages/protocols/shopping-list/index.ts';
+import { answersFitRequests, neededReads, pantryReads, properties, shoppingList, type Req, type Res, type State as ListState } from '../packages/protocols/shopping-list/index.ts';
 
 interface Host {
   items: State;
@@ -143,6 +143,23 @@ describe('shopping-list: a service over two embedded collections', () => {
     const recipe = op('c2:1', { type: 'recipe', items: ['eggs', 'milk'] }, 30, { type: 'needed', tags: ['c2:1/0', 'c2:1/1'] }, 'n2');
     expect(check([need, checkout, recipe, has])).toBe(true);
     expect(check([need, has])).toBe(true);
+  });
+
+  it('answers-fit-requests fails on a request answered with another request\'s kind of answer (a bought answered as the checkout its remove half looks like)', () => {
+    const check = (history: Op[]) => answersFitRequests.check({ nodes: [], history, nowMs: 100, phase: 'quiet' } as never);
+    const bought = op('c1:2', { type: 'bought', item: 'milk' }, 10, { type: 'bought', removed: ['c1:1'], tag: 'c1:2' });
+    expect(check([bought, op('c1:3', { type: 'checkout' }, 20, { type: 'error', error: 'too many' })])).toBe(true);
+    expect(check([bought, { ...bought, id: 'c1:4', result: { type: 'checked-out', removed: ['c1:1'] } }])).toBe('bought c1:4 answered checked-out by n1');
+  });
+
+  it('pantry:reads-see-replica-adds fails on a pantry read that leaves out an item its replica acknowledged a bought of (a checkout that empties the pantry survived 300 seeds without it)', () => {
+    const check = (history: Op[], up = true) => pantryReads.check({ nodes: [{ id: 'n1', up, state: up ? {} : undefined }], history, nowMs: 100 } as never);
+    const bought = op('c1:2', { type: 'bought', item: 'milk' }, 10, { type: 'bought', removed: [], tag: 'c1:2' });
+    const read = (items: string[], node = 'n1') => op('c1:9', { type: 'pantry' }, 50, { type: 'items', items }, node);
+    expect(check([bought, read(['eggs'])])).toMatch(/pantry c1:9 answered by n1 .* leaves out milk, added by c1:2/);
+    expect(check([bought, read(['eggs', 'milk'])])).toBe(true);
+    expect(check([bought, read([], 'n2')])).toBe(true); // another replica may not have it yet
+    expect(check([{ ...bought, invokeMs: 60, completeMs: 70 }, read([])])).toBe(true); // acknowledged after the read began
   });
 
   it('pantry:acknowledged-adds-survive fails when a live replica lacks the pantry tag of an acknowledged bought', () => {

@@ -5,7 +5,7 @@
 import { campaign, simulate } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '@faultline/runtime';
-import { handedOver, KEYS, noDoubleTake, Tuplespace, tuplespace as defaultTuplespace, weakOpsConverge, type Req, type Res, type State } from '../packages/protocols/tuplespace/index.ts';
+import { handedOver, KEYS, LEAVES, noDoubleTake, Tuplespace, tuplespace as defaultTuplespace, weakOpsConverge, type Req, type Res, type State } from '../packages/protocols/tuplespace/index.ts';
 
 const historyOf = (r: { history: readonly unknown[] }) => r.history as readonly Operation<Req, Res>[];
 
@@ -98,6 +98,22 @@ describe('leaving a running tuplespace', () => {
     expect(create({ leaves: ['n2'] })).toThrow(/option leaves/);
     expect(create({ founders: ['a', 'b', 'c'], leaves: { a: 10 } })).not.toThrow();
   });
+
+  it("the simulator's leaves apply to a simulation only: a deployment without founders or leaves options has no leaver", () => {
+    const leaveIn = (service: ReturnType<typeof defaultTuplespace.create>, self: string) => service.initialState({ self, cluster: ['n1', 'n2', 'n3', 'n4', 'n5'] } as never).leaveIn;
+    expect(leaveIn(defaultTuplespace.create({ initialNodes: ['n1', 'n2', 'n3'] }), 'n2')).toBe(LEAVES.n2);
+    expect(leaveIn(defaultTuplespace.create({}), 'n2')).toBe(-1);
+    expect(leaveIn(defaultTuplespace.create({ leaves: { n2: 7 } }), 'n2')).toBe(7);
+  });
+
+  it('gossipMs (an option the shrinker may slow down) is checked, and a slower round makes a run of fewer events that still passes', () => {
+    expect(() => defaultTuplespace.create({ gossipMs: 0 })).toThrow(/option gossipMs must be an integer/);
+    expect(defaultTuplespace.shrinkOptions).toEqual({ gossipMs: { default: 100, simplest: 300, integer: true } });
+    const run = (options: Record<string, unknown>) => simulate({ protocol: defaultTuplespace, seed: 3, scenario: { faults: [], options } });
+    const [normal, slow] = [run({}), run({ gossipMs: 300 })];
+    expect([normal.violation, slow.violation]).toEqual([undefined, undefined]);
+    expect(slow.events).toBeLessThan(normal.events);
+  }, 120_000);
 
   it('a leaver is handed over only once another member holds every out of its own origins and of origins no other member has', () => {
     const held = { a: ['x'], b: ['x'], c: ['x'], d: ['x'] };

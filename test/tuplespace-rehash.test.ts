@@ -8,7 +8,9 @@ import { campaign, simulate } from '@faultline/simulator';
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '@faultline/runtime';
 import { intervalsTile, KEYS, learnDirectory, tuplespace, type Directory, type Req, type Res, type State } from '../packages/protocols/tuplespace/index.ts';
-import { serving } from '../packages/protocols/tuplespace/rehash.ts';
+import { onAbsorb, onNotNeighbour, rehashRound, serving } from '../packages/protocols/tuplespace/rehash.ts';
+import type { Entry, Msg } from '../packages/protocols/tuplespace/messages.ts';
+import { initialState, type Ctx } from '../packages/protocols/tuplespace/state.ts';
 
 const historyOf = (r: { history: readonly unknown[] }) => r.history as readonly Operation<Req, Res>[];
 
@@ -80,5 +82,72 @@ describe('intervals and directory', () => {
     expect(serving({ ...split, commit: 2, hi: KEYS / 2 } as State, KEYS - 1)).toBe(false); // committed: no longer its key
     const merge = { ...s, log: [...s.log, { kind: 'merge', view: 0, into: '1' }] } as State;
     expect(serving(merge, 5)).toBe(false);
+  });
+});
+
+describe('a merge into a neighbour that has split the bordering part off', () => {
+  /** A node's handlers run on `state`, the messages they send kept in order. */
+  const node = (self: string, state: State) => {
+    const sent: [string, Msg][] = [];
+    const ctx = { self, state, send: (to: string, m: Msg) => void sent.push([to, m]), randomInt: () => 0 } as unknown as Ctx;
+    return { ctx, sent, state };
+  };
+  const founders = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'];
+  const half = KEYS / 2;
+  const quarter = KEYS / 4;
+  // Partition 0 held [0, KEYS/2) and split [KEYS/4, KEYS/2) off onto n7-n9 as 0/5 (committed at index 4); partition 1, [KEYS/2, KEYS), merged into 0 from a directory that had not heard of the split.
+  const split: Entry = { kind: 'split', view: 0, id: '0/5', at: quarter, give: ['n7', 'n8', 'n9'] };
+  const noop: Entry = { kind: 'noop', view: 0 };
+  const lower = () => {
+    const s = initialState('n1', [...founders, 'n7', 'n8', 'n9'], founders);
+    s.log.push(noop, noop, noop, split);
+    Object.assign(s, { commit: 5, hi: quarter, version: 5 });
+    s.dir['0'] = { lo: 0, hi: quarter, group: ['n1', 'n2', 'n3'], version: 5 };
+    s.dir['0/5'] = { lo: quarter, hi: half, group: ['n7', 'n8', 'n9'], version: 1 };
+    return node('n1', s);
+  };
+  const merged = () => {
+    const s = initialState('n4', founders, founders);
+    Object.assign(s, { into: '0', strays: false, version: 2 });
+    return node('n4', s);
+  };
+  const absorb = { type: 'Absorb', from: '1', lo: half, hi: KEYS, taken: { t9: 'c1:3' } } as const;
+
+  it('the partition named in the merge entry, no longer bordering, names the one that does; the merged member asks it from then on; it absorbs the interval', () => {
+    const p0 = lower();
+    onAbsorb(p0.ctx, 'n4', absorb);
+    expect(p0.state.log).toHaveLength(5); // nothing absorbed there: it does not border [KEYS/2, KEYS)
+    expect(p0.sent).toEqual([['n4', { type: 'NotNeighbour', from: '1', by: '0', to: '0/5', dir: p0.state.dir }]]);
+
+    const p1 = merged();
+    onNotNeighbour(p1.ctx, p0.sent[0]![1] as Extract<Msg, { type: 'NotNeighbour' }>);
+    expect(p1.state.into).toBe('0/5');
+    rehashRound(p1.ctx);
+    expect(p1.sent).toEqual([['n7', { type: 'Absorb', from: '1', lo: half, hi: KEYS, taken: {} }]]);
+
+    const s = initialState('n7', [], []);
+    Object.assign(s, { partition: '0/5', group: ['n7', 'n8', 'n9'], lo: quarter, hi: half, leader: 'n7', log: [{ kind: 'start', view: 0, lo: quarter, hi: half, taken: {} }], commit: 1 });
+    const child = node('n7', s);
+    onAbsorb(child.ctx, 'n4', absorb);
+    expect(child.state.log.at(-1)).toEqual({ kind: 'absorb', view: 0, from: '1', lo: half, hi: KEYS, taken: { t9: 'c1:3' } });
+  });
+
+  it('a merged member follows only the answers of the partition it asks, and none once absorbed', () => {
+    const wrong = { type: 'NotNeighbour', from: '1', by: '2', to: '0/5', dir: {} } as const;
+    const p1 = merged();
+    onNotNeighbour(p1.ctx, wrong);
+    expect(p1.state.into).toBe('0');
+    p1.state.absorbed = true;
+    onNotNeighbour(p1.ctx, { ...wrong, by: '0' });
+    expect(p1.state.into).toBe('0');
+  });
+
+  it('a member that borders the interval, or lags its log (it overlaps it), names nobody', () => {
+    const p0 = lower();
+    Object.assign(p0.state, { hi: half, leader: 'n2' }); // a follower: the sequencer absorbs
+    onAbsorb(p0.ctx, 'n4', absorb);
+    Object.assign(p0.state, { hi: KEYS * 0.75 });
+    onAbsorb(p0.ctx, 'n4', absorb);
+    expect(p0.sent).toEqual([]);
   });
 });

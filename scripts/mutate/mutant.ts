@@ -1,12 +1,16 @@
 /**
- * A mutant: a copy of one protocol's directory with one mutation applied, plus an entry
- * module that exports its definition as `default`, so `faultline test <entry>` runs it.
+ * A mutant: a copy of the protocol library's sources (every protocol's directory, without
+ * tests or build output) with one mutation applied to one protocol, plus an entry module
+ * that exports that protocol's definition as `default`, so `faultline test <entry>` runs
+ * it. The whole library is copied, not the one directory, because a protocol may import
+ * another's (shopping-list keeps its state in epidemic-collection's TempestCollection);
+ * a mutation of the imported protocol's file would reach the importer through the copy.
  * The copy lives inside the repository (under .faultline/, which git ignores) so that its
  * imports of `@faultline/runtime` resolve through the repository's node_modules; the
- * protocol's own sources are never touched.
+ * protocols' own sources are never touched.
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Mutation, MutatedProtocol } from './mutations.ts';
 
 /** `text` with the mutation applied; throws, naming it, unless `find` occurs exactly once. */
@@ -24,16 +28,21 @@ export interface Mutant {
   readonly entry: string;
 }
 
+/** What of packages/protocols a mutant copies: sources, not tests, build output or installed packages. */
+export function copied(path: string): boolean {
+  const name = basename(path);
+  return !name.endsWith('.test.ts') && name !== 'dist' && name !== 'node_modules';
+}
+
 /** Writes the mutant of `p` under `root` and returns where it is. */
 export function writeMutant(repo: string, root: string, p: MutatedProtocol, m: Mutation): Mutant {
-  const source = join(repo, 'packages', 'protocols', p.dir);
   const dir = join(root, `${p.dir}--${m.id}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
-  cpSync(source, dir, { recursive: true, filter: (path) => !path.endsWith('.test.ts') });
-  const file = join(dir, m.file);
+  cpSync(join(repo, 'packages', 'protocols'), dir, { recursive: true, filter: copied });
+  const file = join(dir, p.dir, m.file);
   writeFileSync(file, applyMutation(readFileSync(file, 'utf8'), p.name, m));
   const entry = join(dir, 'mutant-entry.ts');
-  writeFileSync(entry, `// ${p.name} with mutation ${m.id}: ${m.breaks}\nexport { ${p.exportName} as default } from './index.ts';\n`);
+  writeFileSync(entry, `// ${p.name} with mutation ${m.id}: ${m.breaks}\nexport { ${p.exportName} as default } from './${p.dir}/index.ts';\n`);
   return { dir, entry };
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run mutate`: applies each one-line mutation of scripts/mutate/mutations.ts to a copy
  * of its protocol, runs the protocol's own campaign on the copy (`faultline test`, its
- * default fault model and duration, --fail-fast, no shrinking) and prints, per protocol, how
+ * default fault model and duration, --fail-fast, no shrinking; plus the mutation's own
+ * `flags`, such as --no-ken, if it has any) and prints, per protocol, how
  * many mutations were caught within the seed budget and at which seed. A catch is
  * confirmed by running the unmutated protocol on that seed: if it fails there too, the
  * seed shows a protocol bug, not the mutation, and is reported as such.
@@ -39,6 +40,7 @@ interface Result {
   readonly protocol: string;
   readonly mutation: string;
   readonly breaks: string;
+  readonly flags: readonly string[];
   readonly outcome: Outcome;
   readonly wallMs: number;
 }
@@ -116,7 +118,7 @@ function campaignOf(run: Run): CampaignJson | string {
 async function runMutation(p: MutatedProtocol, m: Mutation, o: Options): Promise<Outcome> {
   const mutant = writeMutant(REPO, MUTANTS, p, m);
   try {
-    const base = ['--no-shrink', '--json', '--workers', String(o.workers)];
+    const base = ['--no-shrink', '--json', '--workers', String(o.workers), ...(m.flags ?? [])];
     const campaign = campaignOf(await faultline(['test', mutant.entry, '--seeds', String(o.seeds), '--fail-fast', ...base]));
     if (typeof campaign === 'string') return { kind: 'error', message: campaign };
     const first = campaign.failures[0];
@@ -166,8 +168,9 @@ function print(results: readonly Result[], o: Options): void {
     if (mine.length === 0) continue;
     const caught = mine.filter((r) => r.outcome.kind === 'caught').length;
     out.push(`${p.name}: ${caught} of ${mine.length} caught within ${o.seeds} seeds`);
-    const width = Math.max(...mine.map((r) => r.mutation.length));
-    for (const r of mine) out.push(`  ${r.mutation.padEnd(width)}  ${describe(r.outcome)}  ${(r.wallMs / 1000).toFixed(1)} s`);
+    const label = (r: Result) => [r.mutation, ...r.flags].join(' ');
+    const width = Math.max(...mine.map((r) => label(r).length));
+    for (const r of mine) out.push(`  ${label(r).padEnd(width)}  ${describe(r.outcome)}  ${(r.wallMs / 1000).toFixed(1)} s`);
   }
   const caught = results.filter((r) => r.outcome.kind === 'caught').length;
   out.push(`total: ${caught} of ${results.length} mutations caught`);
@@ -191,7 +194,7 @@ async function main(): Promise<number> {
   );
   const results: Result[] = [];
   for (const [k, { p, m }] of todo.entries()) {
-    const stop = progress(`[${k + 1}/${todo.length}] ${p.name}/${m.id}`);
+    const stop = progress(`[${k + 1}/${todo.length}] ${p.name}/${[m.id, ...(m.flags ?? [])].join(' ')}`);
     const started = Date.now();
     let outcome: Outcome;
     try {
@@ -201,7 +204,7 @@ async function main(): Promise<number> {
     } finally {
       stop();
     }
-    results.push({ protocol: p.name, mutation: m.id, breaks: m.breaks, outcome, wallMs: Date.now() - started });
+    results.push({ protocol: p.name, mutation: m.id, breaks: m.breaks, flags: m.flags ?? [], outcome, wallMs: Date.now() - started });
     if (!process.stderr.isTTY) process.stderr.write(`  ${describe(outcome)}\n`);
   }
   if (o.json) process.stdout.write(`${JSON.stringify({ seeds: o.seeds, results }, null, 2)}\n`);

@@ -24,7 +24,7 @@ export {
   convergesWithinBoundOf,
   type CollectionLens,
 } from './properties.ts';
-export { readsSeeReplicaRemoves, readsSeeReplicaRemovesOf, standaloneReads, type CollectionOp, type ReadLens } from './reads.ts';
+export { readsSeeReplicaAddsOf, readsSeeReplicaRemoves, readsSeeReplicaRemovesOf, standaloneReads, type CollectionOp, type ReadLens } from './reads.ts';
 export { batchTag } from './requests.ts';
 export {
   TempestCollection,

@@ -10,6 +10,12 @@
  * of its elements. (A `get` that ignores tombstones, the bug `get-ignores-tombstones`,
  * fails it.) A host embedding a `TempestCollection` checks its own requests by saying
  * what each is to the collection (`ReadLens`).
+ *
+ * `reads-see-replica-adds` is the other half, for a collection that nothing removes from
+ * (the shopping list's pantry; the lens reports no remove): a read answered by node N
+ * after N acknowledged an add (no crash of N from the add's invocation to the read's
+ * reply) reports the element present. A remove the lens does report, invoked before the
+ * read was answered, excuses the element.
  */
 import { always, type History, type Operation, type Property, type SystemView } from '@faultline/runtime';
 import type { Req, Res, Tag } from './messages.ts';
@@ -86,11 +92,59 @@ function checkGet<Rq, Rs>(lens: ReadLens<Rq, Rs>, m: ReadMemory, history: Histor
   return `${(get.req as { type: string }).type} ${elem} ${get.id} answered present by ${node} at ${answered.toFixed(3)} ms, but ${node} had acknowledged remove ${remove.id} of every add of ${elem} invoked before then (no crash in between)`;
 }
 
+/** Why a read that reported only `present` is wrong: an add its replica acknowledged before the read, of an element it leaves out. */
+function checkMissing<Rq, Rs>(lens: ReadLens<Rq, Rs>, m: ReadMemory, history: History<Rq, Rs>, read: Operation<Rq, Rs>, present: readonly string[]): string | undefined {
+  if (read.node === undefined) return undefined;
+  const node = read.node;
+  const answered = read.completeMs!;
+  const listed = new Set(present);
+  const removed = (elem: string) =>
+    history.some((r) => {
+      const c = r.invokeMs < answered ? lens(r) : undefined;
+      return c?.kind === 'remove' && (c.elem === null || c.elem === elem);
+    });
+  for (const a of history) {
+    if (a.status !== 'ok' || a.node !== node || a.completeMs! >= read.invokeMs) continue;
+    const c = lens(a);
+    if (c?.kind !== 'add' || crashedBetween(m, node, a.invokeMs, answered)) continue;
+    const missing = c.adds.find(([e]) => !listed.has(e) && !removed(e));
+    if (missing !== undefined)
+      return `${(read.req as { type: string }).type} ${read.id} answered by ${node} at ${answered.toFixed(3)} ms leaves out ${missing[0]}, added by ${a.id} (tag ${missing[1]}), which ${node} had acknowledged (no crash in between, nothing removes it)`;
+  }
+  return undefined;
+}
+
+/** Why a read reporting each of `present` is wrong (`checkGet`), or undefined. */
+function checkPresent<Rq, Rs>(lens: ReadLens<Rq, Rs>, m: ReadMemory, history: History<Rq, Rs>, read: Operation<Rq, Rs>, present: readonly string[]): string | undefined {
+  for (const elem of present) {
+    const wrong = checkGet(lens, m, history, read, elem);
+    if (wrong !== undefined) return wrong;
+  }
+  return undefined;
+}
+
 export function readsSeeReplicaRemovesOf<S, Rq, Rs>(prefix: string, lens: ReadLens<Rq, Rs>): Property<S, Rq, Rs> {
+  const says = 'a replica that acknowledged a remove (and has not crashed since) reports the element present only for an add that remove did not observe';
+  return readProperty(`${prefix}reads-see-replica-removes`, says, lens, checkPresent);
+}
+
+/** For a collection nothing removes from: a replica that acknowledged an add (and has not crashed since) reports its element in every read. */
+export function readsSeeReplicaAddsOf<S, Rq, Rs>(prefix: string, lens: ReadLens<Rq, Rs>): Property<S, Rq, Rs> {
+  const says = 'a replica that acknowledged an add (and has not crashed since) reports the element in every read it answers later, unless a remove of it was invoked before';
+  return readProperty(`${prefix}reads-see-replica-adds`, says, lens, checkMissing);
+}
+
+/** An `always` property checking each settled read once, by `check`, with the crashes seen so far. */
+function readProperty<S, Rq, Rs>(
+  name: string,
+  description: string,
+  lens: ReadLens<Rq, Rs>,
+  check: (lens: ReadLens<Rq, Rs>, m: ReadMemory, history: History<Rq, Rs>, read: Operation<Rq, Rs>, present: readonly string[]) => string | undefined,
+): Property<S, Rq, Rs> {
   const memories = new WeakMap<History<Rq, Rs>, ReadMemory>();
   return always<S, Rq, Rs>(
-    `${prefix}reads-see-replica-removes`,
-    'a replica that acknowledged a remove (and has not crashed since) reports the element present only for an add that remove did not observe',
+    name,
+    description,
     (view: SystemView<S, Rq, Rs>) => {
       let m = memories.get(view.history);
       if (m === undefined) memories.set(view.history, (m = { settled: 0, checked: new Set(), crashes: new Map(), up: new Map() }));
@@ -111,10 +165,8 @@ export function readsSeeReplicaRemovesOf<S, Rq, Rs>(prefix: string, lens: ReadLe
         if (m.checked.has(op.id)) continue;
         m.checked.add(op.id);
         const c = op.status === 'ok' ? lens(op) : undefined;
-        for (const elem of c?.kind === 'read' ? c.present : []) {
-          const wrong = checkGet(lens, m, h, op, elem);
-          if (wrong !== undefined) return wrong;
-        }
+        const wrong = c?.kind === 'read' ? check(lens, m, h, op, c.present) : undefined;
+        if (wrong !== undefined) return wrong;
       }
       return true;
     },

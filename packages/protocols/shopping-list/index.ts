@@ -7,7 +7,7 @@ import { workload } from './workload.ts';
 
 export { ShoppingList, COLLECTION_BUG, MAX_MOVES } from './service.ts';
 export type { Req, Res, Msg, State, Timer, ListName, Move } from './messages.ts';
-export { properties, neededLens, pantryLens, neededOp, neededReads } from './properties.ts';
+export { properties, answersFitRequests, neededLens, pantryLens, neededOp, neededReads, pantryOp, pantryReads } from './properties.ts';
 export { workload, ITEMS } from './workload.ts';
 
 export const BUGS: Record<string, string> = {

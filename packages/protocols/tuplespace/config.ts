@@ -13,9 +13,16 @@ export interface Options {
   /**
    * Replicas that leave the running tuplespace: node to the gossip round (counted from its
    * first start, across restarts) at which it asks to leave. Given with `founders` in a
-   * deployment's cluster config; without `founders`, the simulator's `LEAVES` apply.
+   * deployment's cluster config; without `founders`, the simulator's `LEAVES` apply (the
+   * protocol's `create` gives a deployment, which has no `initialNodes`, no leaves instead).
    */
   readonly leaves?: Readonly<Record<string, number>>;
+  /**
+   * The gossip timer's period in ms (default `TIMING.gossipMs`). Leaves and the check for a
+   * silent sequencer count rounds, so a slower period makes them later in simulated time:
+   * the shrinker tries a slower one (`shrinkOptions`), which makes runs with fewer events.
+   */
+  readonly gossipMs?: number;
 }
 
 /** Replicas per partition at start: the founders are cut, in order, into groups of this size. */

@@ -1,5 +1,5 @@
-import { defineProtocol, type NodeSpec } from '@faultline/runtime';
-import { BUGS, FOUNDERS, type Bug } from './config.ts';
+import { defineProtocol, type CreateOptions, type NodeSpec } from '@faultline/runtime';
+import { BUGS, FOUNDERS, TIMING, type Bug } from './config.ts';
 import type { Req, Res } from './messages.ts';
 import { properties } from './properties.ts';
 import { Tuplespace } from './service.ts';
@@ -45,8 +45,9 @@ export const tuplespace = defineProtocol<State, Req, Res>({
     'anti-entropy on operation vectors); in and inp are strong (a replicated log per partition, each take committed by a majority of the group; ' +
     'a silent sequencer is replaced by majority vote); nodes join a running tuplespace as replicas, and leave it, handing their outs over; ' +
     'partition intervals of the key space are split onto joined nodes and merged back when a partition\'s nodes leave; state survives crashes with Ken.',
-  // `founders` and `leaves` (options of a deployment's cluster config) replace the simulator's six founders and its leaves.
-  create({ bug, founders, leaves }: { bug?: string; founders?: unknown; leaves?: unknown }) {
+  // `founders` and `leaves` (options of a deployment's cluster config) replace the simulator's founders and its leaves.
+  // The simulator's leaves (`LEAVES`) apply only to a simulation (which gives `initialNodes`): a deployment leaves only where its config says.
+  create({ bug, founders, leaves, initialNodes, gossipMs }: CreateOptions) {
     if (bug !== undefined && !isBug(bug)) throw new Error(`tuplespace has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
     if (founders !== undefined && !(Array.isArray(founders) && founders.length > 0 && founders.every((f) => typeof f === 'string'))) {
       throw new Error('option founders must be a non-empty array of node ids');
@@ -54,13 +55,22 @@ export const tuplespace = defineProtocol<State, Req, Res>({
     if (leaves !== undefined && !(leaves !== null && typeof leaves === 'object' && !Array.isArray(leaves) && Object.values(leaves).every((r) => Number.isInteger(r) && (r as number) > 0))) {
       throw new Error('option leaves must map node ids to the gossip round (a positive integer) at which each leaves');
     }
-    return new Tuplespace({ bug, founders: founders as string[] | undefined, leaves: leaves as Record<string, number> | undefined });
+    if (gossipMs !== undefined && !(Number.isInteger(gossipMs) && (gossipMs as number) > 0 && (gossipMs as number) <= 60_000)) throw new Error(`option gossipMs must be an integer number of ms from 1 to 60,000, not ${JSON.stringify(gossipMs)}`);
+    const given = leaves as Record<string, number> | undefined;
+    return new Tuplespace({
+      bug,
+      founders: founders as string[] | undefined,
+      leaves: given ?? (initialNodes === undefined ? {} : undefined),
+      ...(gossipMs !== undefined ? { gossipMs: gossipMs as number } : {}),
+    });
   },
   bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
   properties,
   faults: ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'crash', 'pause', 'skew'],
   ken: true,
   nodes: NODES,
+  // A slower gossip round makes a failing run shorter in events (its leaves, counted in rounds, come later or not at all); the shrinker keeps it only if the correct version does not fail the same way under it.
+  shrinkOptions: { gossipMs: { default: TIMING.gossipMs, simplest: 300, integer: true } },
   workload,
   durationMs: 10_000,
   quietMs: 5_000,

@@ -110,6 +110,12 @@ export type Msg =
   /** Partition `from`'s interval is part of the sender's (`by`), as its committed log says. */
   | { readonly type: 'Absorbed'; readonly from: PartitionId; readonly by: PartitionId }
   /**
+   * Partition `from` was merged into the sender's (`by`), whose committed interval no longer
+   * borders it (it split the bordering part off since): ask `to`, which holds the keys next
+   * to it as the sender's directory (also sent) says (rehash.ts).
+   */
+  | { readonly type: 'NotNeighbour'; readonly from: PartitionId; readonly by: PartitionId; readonly to: PartitionId; readonly dir: Directory }
+  /**
    * From a member moved by a split to a member of the partition it was split from that asks
    * it for votes or acks: the split entry at index `at` of `partition`'s log, of view `view`,
    * has committed (rehash.ts).

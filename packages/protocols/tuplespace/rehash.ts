@@ -26,7 +26,14 @@
  * the partition takes nothing: each member asks the neighbour, every round, to absorb the
  * interval with its takes (`Absorb`); the neighbour's sequencer appends an absorb entry
  * (it must border the interval) and, once that commits there, its members answer
- * `Absorbed`. A merged member leaves once it has been answered and has handed every
+ * `Absorbed`. The neighbour named in the merge entry may have split the bordering part
+ * of its interval off since (the merge was proposed while the split was under way, or from
+ * a directory that had not heard of it): no interval is absorbed unless it borders, so the
+ * merge would wait forever. A member whose committed interval no longer borders answers
+ * `NotNeighbour`, naming the partition that holds the keys next to the merged interval as
+ * its directory says; the merged member asks that one from then on (it follows only the
+ * answers of the partition it asks, so every member walks the same way, towards the one
+ * live partition that borders the interval on that side). A merged member leaves once it has been answered and has handed every
  * tuple over, and its sequencer has seen every member apply the merge (a member that
  * never heard of it would go on acknowledging outs, and a group of members gone could
  * not elect anyone to tell it): the sequencer then leaves and tells the others (`Left`).
@@ -44,7 +51,7 @@
  */
 import type { NodeId } from '@faultline/runtime';
 import { GROUP_SIZE, LIMITS } from './config.ts';
-import { neighbourOf, ownerOf, type PartitionId, type Part } from './directory.ts';
+import { copyDirectory, learnDirectory, neighbourOf, ownerOf, type PartitionId, type Part } from './directory.ts';
 import type { Entry, Msg, TupleId } from './messages.ts';
 import { append, applyUpTo, canReconfigure, isLeader } from './replication.ts';
 import { markLeft, owns, type Ctx, type State } from './state.ts';
@@ -262,9 +269,26 @@ export function onAbsorb(ctx: Ctx, from: NodeId, msg: AbsorbMsg): void {
   if (s.partition === '' || (s.into !== null && !mutual) || s.partition === msg.from) return; // a member of the merged partition that has not heard of the merge
   const at = s.log.findIndex((e) => e.kind === 'absorb' && e.from === msg.from);
   if (at >= 0 && at < s.commit) return ctx.send(from, { type: 'Absorbed', from: msg.from, by: s.partition }); // (an interval that covers it is not enough: a member that has not applied an earlier split covers it too)
+  if (at < 0 && s.into === null && s.lo < s.hi && s.hi !== msg.lo && s.lo !== msg.hi) return notNeighbour(ctx, from, msg);
   const free = canReconfigure({ log: s.log, commit: s.commit, view: s.view, viewStart: s.viewStart, into: null });
   if (at >= 0 || !isLeader(ctx) || !free || (s.hi !== msg.lo && s.lo !== msg.hi)) return; // it asks again
   append(ctx, { kind: 'absorb', view: s.view, from: msg.from, lo: msg.lo, hi: msg.hi, taken: { ...msg.taken } });
+}
+
+/** At a live member that does not border a merged interval: names the partition holding the keys on this member's side of it. */
+function notNeighbour(ctx: Ctx, to: NodeId, msg: AbsorbMsg): void {
+  const s = ctx.state;
+  const key = s.hi <= msg.lo ? msg.lo - 1 : s.lo >= msg.hi ? msg.hi : undefined; // it overlaps the interval only while it lags its own log: it asks again
+  const next = key === undefined ? undefined : ownerOf(s.dir, key, s.partition);
+  if (next !== undefined && next !== msg.from) ctx.send(to, { type: 'NotNeighbour', from: msg.from, by: s.partition, to: next, dir: copyDirectory(s.dir) });
+}
+
+/** At a merged member: the partition it asks to absorb its interval no longer borders it: it asks the one named. */
+export function onNotNeighbour(ctx: Ctx, msg: Extract<Msg, { type: 'NotNeighbour' }>): void {
+  const s = ctx.state;
+  if (s.absorbed || msg.from !== s.partition || s.into !== msg.by) return;
+  learnDirectory(s.dir, msg.dir, s.partition);
+  s.into = msg.to;
 }
 
 export function onAbsorbed(ctx: Ctx, from: PartitionId, by: PartitionId): void {

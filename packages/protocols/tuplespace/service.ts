@@ -59,7 +59,7 @@ import type { Msg, Req, Res, Timer } from './messages.ts';
 import { leaveRound, onElsewhere, onLeave, onLeft } from './leave.ts';
 import { ownerOf } from './directory.ts';
 import { gossipRound, joinRound, onJoin, onMap } from './membership.ts';
-import { onAbsorb, onAbsorbed, onHandoff, onHandoffAck, onSplitDone, rehashRound, serving, splitRound } from './rehash.ts';
+import { onAbsorb, onAbsorbed, onHandoff, onHandoffAck, onNotNeighbour, onSplitDone, rehashRound, serving, splitRound } from './rehash.ts';
 import { isLeader, onAccept, onAck, recipients, sendLog } from './replication.ts';
 import { initialState, owns, type Ctx, type State } from './state.ts';
 import { onTake, takeAlone } from './strong.ts';
@@ -83,7 +83,7 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
 
   override onStart(ctx: Ctx): void {
     ctx.state.incarnation = 1 + ctx.randomInt(2 ** 30);
-    ctx.setTimer('gossip', TIMING.gossipMs);
+    ctx.setTimer('gossip', this.options.gossipMs ?? TIMING.gossipMs);
   }
 
   override onRequest(ctx: Ctx, req: Req, id: RequestId, client: ClientId): void {
@@ -145,6 +145,8 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
         return onAbsorb(ctx, from, msg);
       case 'Absorbed':
         return onAbsorbed(ctx, msg.from, msg.by);
+      case 'NotNeighbour':
+        return onNotNeighbour(ctx, msg);
       case 'Leave':
         return onLeave(ctx, from, msg.partition, msg.ready);
       case 'Left':
@@ -167,7 +169,7 @@ export class Tuplespace extends Service<State, Msg, Req, Res, Timer> {
    * at a merged replica, the request to absorb it.
    */
   override onTimer(ctx: Ctx, _tag: Timer): void {
-    ctx.setTimer('gossip', TIMING.gossipMs);
+    ctx.setTimer('gossip', this.options.gossipMs ?? TIMING.gossipMs);
     joinRound(ctx);
     leaveRound(ctx); // counts a joiner's rounds too
     if (ctx.state.partition === '') return;
