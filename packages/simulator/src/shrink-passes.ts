@@ -2,7 +2,8 @@ import type { SimOptions } from './scenario.ts';
 import { deleteSpans, dropGroups, dropStreams, lowerValues, raiseValues, sortStreams, truncateAll, truncateStreams, zeroSpans } from './shrink-choices.ts';
 import { compressTime, quietNetwork } from './shrink-compress.ts';
 import { earlierPlan, earlierUnits, fewerClients, fewerRequests, removeFaults, shorterRun, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
-import type { ShrinkState } from './shrink-state.ts';
+import { sliceCut } from './shrink-slice.ts';
+import type { Candidate, ShrinkState } from './shrink-state.ts';
 import { capClients, dropLateJoiners, skipFirstOperations } from './shrink-structure.ts';
 
 export type PassOptions = Pick<SimOptions, 'protocol' | 'seed' | 'bug'>;
@@ -17,12 +18,13 @@ export interface Pass {
 /**
  * The coarse passes, in the order of a first round: each costs a few runs (one, or a
  * bisection), the cheapest and those that remove the most first: every drop and
- * duplicate off (one run), fault units removed, each client's operations cut, requests
+ * duplicate off (one run), what the causal slice does not need cut (a few runs), fault units removed, each client's operations cut, requests
  * capped, the whole plan moved earlier, then clients, nodes, late joiners, the duration,
  * and the coarse choice passes.
  */
 export const COARSE_PASSES: readonly Pass[] = [
   { name: 'quietNetwork', run: quietNetwork },
+  { name: 'sliceCut', run: sliceCut, scenario: true },
   { name: 'removeFaults', run: removeFaults, scenario: true },
   { name: 'capClients', run: capClients },
   { name: 'fewerRequests', run: fewerRequests, scenario: true },
@@ -43,15 +45,20 @@ export const COARSE_PASSES: readonly Pass[] = [
  * shrinking is never worse than it was: faults, requests and clients cut with every
  * candidate rerun from the seed (recording its choices), not replaying the best run's.
  * Such a candidate is another run of the seed, which sometimes fails much smaller (a
- * random restart) where the replayed one keeps the old run's shape.
+ * random restart) where the replayed one keeps the old run's shape. Its network draws
+ * are the seed's, drops and duplicates included, so a kept one is quieted at once.
  */
 export function seededScenario(s: ShrinkState, options: PassOptions): void {
+  const start = s.best;
   s.fromSeed = true;
   try {
     for (const pass of [removeFaults, fewerRequests, fewerClients]) if (!s.exhausted) pass(s, options);
   } finally {
     s.fromSeed = false;
   }
+  // A kept candidate drew its drops and duplicates from the seed again: off with them now,
+  // or a budget that ends before the next round's `quietNetwork` leaves them in the result.
+  if (s.best !== start) quietNetwork(s);
 }
 
 /** The fine passes: they cost runs in proportion to the fault units, the streams or the choices, so they come after the coarse ones stop paying. */
@@ -74,6 +81,8 @@ export interface PassRecord {
   gain: number;
   lastRuns: number;
   lastGain: number;
+  /** The best run, when the pass last ran without changing it. */
+  after: Candidate | undefined;
 }
 
 /**
@@ -108,12 +117,17 @@ export class PassScheduler {
 
   private runPass(pass: Pass): void {
     if (this.s.exhausted) return;
+    // A pass is a function of the best run: on the same best as when it last found nothing it would rerun the same candidates.
+    const last = this.records.get(pass.name);
+    if (last !== undefined && last.lastGain === 0 && last.after === this.s.best) return;
     const runs = this.s.runs;
+    const start = this.s.best;
     const events = this.s.best.result.events;
     pass.run(this.s, this.options);
-    const r = this.records.get(pass.name) ?? { runs: 0, gain: 0, lastRuns: 0, lastGain: 0 };
+    const r = this.records.get(pass.name) ?? { runs: 0, gain: 0, lastRuns: 0, lastGain: 0, after: undefined };
     r.lastRuns = this.s.runs - runs;
     r.lastGain = events - this.s.best.result.events;
+    r.after = this.s.best === start ? start : undefined;
     r.runs += r.lastRuns;
     r.gain += r.lastGain;
     this.records.set(pass.name, r);

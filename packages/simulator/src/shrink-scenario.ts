@@ -1,11 +1,8 @@
 import { sortPlan, type FaultEvent } from './fault-plan.ts';
 import { faultUnits } from './fault-units.ts';
-import { ChoiceOverrun } from './choices.ts';
-import { ConfigError } from './config-error.ts';
 import { resolveConfig, type Scenario, type SimOptions } from './scenario.ts';
 import type { ShrinkState } from './shrink-state.ts';
 import { withoutNode } from './shrink-structure.ts';
-import { simulate } from './simulation.ts';
 
 /*
  * The scenario passes, each candidate replaying the best run's choices so that the edit
@@ -114,7 +111,7 @@ export function shrinkNodes(s: ShrinkState, options: Options): void {
     const kept = new Set(typeof smaller === 'number' ? ids.slice(0, n) : smaller.map((node) => node.id));
     const plan = s.best.scenario.faultPlan;
     const faultPlan = plan === undefined ? undefined : ids.filter((id) => !kept.has(id)).reduce<readonly FaultEvent[]>((p, id) => withoutNode(p, id), plan);
-    if (tryWithinLimits(s, options, { ...s.best.scenario, nodes: smaller, ...(faultPlan !== undefined ? { faultPlan } : {}) })) return;
+    if (s.tryWithinLimits({ ...s.best.scenario, nodes: smaller, ...(faultPlan !== undefined ? { faultPlan } : {}) })) return;
   }
 }
 
@@ -130,7 +127,7 @@ export function simplerOptions(s: ShrinkState, options: Options): void {
     const given = s.best.scenario.options?.[name];
     const from = typeof given === 'number' ? given : o.default;
     const make = (v: number): Scenario => ({ ...s.best.scenario, options: { ...s.best.scenario.options, [name]: v } });
-    if (from === o.simplest || tryWithinLimits(s, options, make(o.simplest))) continue;
+    if (from === o.simplest || s.tryWithinLimits(make(o.simplest))) continue;
     const step = Math.abs(from - o.simplest) / 16;
     // `near` does not fail (or is invalid), `far` does: the failing value nearest the simplest is between them.
     let near = o.simplest;
@@ -138,39 +135,8 @@ export function simplerOptions(s: ShrinkState, options: Options): void {
     while (Math.abs(far - near) > step && !s.exhausted) {
       const mid = o.integer === true ? Math.round((near + far) / 2) : (near + far) / 2;
       if (mid === near || mid === far) break;
-      if (tryWithinLimits(s, options, make(mid))) far = mid;
+      if (s.tryWithinLimits(make(mid))) far = mid;
       else near = mid;
     }
   }
-}
-
-/**
- * `tryScenario` for a cut of the cluster or of the options, kept only if the correct
- * version, replaying the same choices under it, does not fail the same way. A smaller
- * cluster or other timings may be past what the protocol is meant to survive
- * (primary-backup with three founders loses acknowledged writes to a crash cascade), and
- * a failure there would be a counterexample of that limit, not of the bug. A run of the
- * correct version (no bug) has nothing to compare with. The check is one run more.
- */
-function tryWithinLimits(s: ShrinkState, options: Options, scenario: Scenario): boolean {
-  const previous = s.best;
-  if (!s.tryScenario(scenario)) return false;
-  if (options.bug === undefined) return true;
-  if (s.runs >= s.maxRuns - 1) {
-    // No run left to check it with: not kept.
-    s.best = previous;
-    s.exhausted = true;
-    return false;
-  }
-  s.runs++;
-  let correct;
-  try {
-    correct = simulate({ protocol: options.protocol, seed: options.seed, scenario: s.best.scenario, choices: s.best.choices, trace: 'none' });
-  } catch (err) {
-    if (err instanceof ChoiceOverrun || err instanceof ConfigError) return true;
-    throw err;
-  }
-  if (!s.fails(correct)) return true;
-  s.best = previous;
-  return false;
 }

@@ -56,8 +56,12 @@ export class ShrinkState {
     return this.limits.maxRuns;
   }
 
-  /** Runs `scenario` (replaying `choices`, or from the seed while recording); undefined when the budget is spent or the scenario is invalid. */
-  run(scenario: Scenario, choices: ChoiceSequence | undefined, maxEvents?: number): SimResult | undefined {
+  /**
+   * Runs `scenario` (replaying `choices`, or from the seed while recording); undefined when
+   * the budget is spent or the scenario is invalid. With `trace: 'full'` the result has the
+   * run's records (a pass that reads the best run's story: `sliceCut`).
+   */
+  run(scenario: Scenario, choices: ChoiceSequence | undefined, maxEvents?: number, trace: 'none' | 'full' = 'none'): SimResult | undefined {
     const { maxRuns, deadline, clock } = this.limits;
     if (this.runs >= maxRuns - 1) {
       this.exhausted = true;
@@ -86,10 +90,13 @@ export class ShrinkState {
     this.runs++;
     this.lastStart = now;
     try {
-      return simulate({ ...base, trace: 'none', ...(choices === undefined ? { recordChoices: true } : { choices }) });
+      return simulate({ ...base, trace, ...(choices === undefined ? { recordChoices: true } : { choices }) });
     } catch (err) {
       if (err instanceof ChoiceOverrun) return undefined;
       throw err;
+    } finally {
+      // A traced run costs more than a candidate or the final run: what is kept back for those is not measured on it.
+      if (trace === 'full') this.lastStart = undefined;
     }
   }
 
@@ -115,6 +122,39 @@ export class ShrinkState {
   /** Tries another scenario with the best choices (or from the seed: `fromSeed`). */
   tryScenario(scenario: Scenario): boolean {
     return this.attempt(scenario, this.fromSeed ? undefined : this.best.choices);
+  }
+
+  /**
+   * `tryScenario` for a cut of the cluster (founders, late joiners) or of the options,
+   * kept only if the correct version, replaying the same choices under it, does not fail
+   * the same way. A smaller cluster or other timings may be past what the protocol is
+   * meant to survive (primary-backup with three founders loses acknowledged writes to a
+   * crash cascade), and a failure there would be a counterexample of that limit, not of
+   * the bug. A run of the correct version (no bug) has nothing to compare with. The check
+   * is one run more.
+   */
+  tryWithinLimits(scenario: Scenario): boolean {
+    const previous = this.best;
+    if (!this.tryScenario(scenario)) return false;
+    if (this.options.bug === undefined) return true;
+    if (this.runs >= this.maxRuns - 1) {
+      // No run left to check it with: not kept.
+      this.best = previous;
+      this.exhausted = true;
+      return false;
+    }
+    this.runs++;
+    let correct;
+    try {
+      const { protocol, seed } = this.options;
+      correct = simulate({ protocol, seed, scenario: this.best.scenario, choices: this.best.choices, ...(this.strategy ? { strategy: this.strategy } : {}), trace: 'none' });
+    } catch (err) {
+      if (err instanceof ChoiceOverrun || err instanceof ConfigError) return true;
+      throw err;
+    }
+    if (!this.fails(correct)) return true;
+    this.best = previous;
+    return false;
   }
 }
 

@@ -16,12 +16,18 @@ import type { ShrinkState } from './shrink-state.ts';
  *   and `deleteSpans` alone keeps the count, so the run draws one more at the end.
  * - `dropLateJoiners`: a node of an explicit node list that joins late (`joinAtMs`) left
  *   out, with the faults that name it; a protocol cannot rely on a node that joins later,
- *   while leaving out a founding node would be a crash the fault model may not allow.
+ *   while leaving out a founding node would be a crash the fault model may not allow. Like
+ *   a cut of the founders it is kept only if the correct version, replaying the same
+ *   choices without the joiner, does not fail the same way (`tryWithinLimits`): a smaller
+ *   cluster may be past what the protocol survives.
  */
-function withCap(scenario: Scenario, client: string, n: number): Scenario {
+/** `scenario` with each client of `caps` held to that many operations. */
+export function withCaps(scenario: Scenario, caps: ReadonlyMap<string, number>): Scenario {
   const workload = scenario.workload ?? {};
-  return { ...scenario, workload: { ...workload, clientRequests: { ...workload.clientRequests, [client]: n } } };
+  return { ...scenario, workload: { ...workload, clientRequests: { ...workload.clientRequests, ...Object.fromEntries(caps) } } };
 }
+
+const withCap = (scenario: Scenario, client: string, n: number): Scenario => withCaps(scenario, new Map([[client, n]]));
 
 export function capClients(s: ShrinkState): void {
   const counts = new Map<string, number>();
@@ -67,13 +73,23 @@ export function dropLateJoiners(s: ShrinkState, { protocol }: Pick<SimOptions, '
   const late = (nodes as readonly NodeSpec[]).filter((n) => n.joinAtMs !== undefined).map((n) => n.id);
   for (const id of late.reverse()) {
     if (s.exhausted) return;
-    const current = s.best.scenario.nodes ?? protocol.nodes;
-    if (!Array.isArray(current)) return;
-    const kept = (current as readonly NodeSpec[]).filter((n) => n.id !== id);
-    // A node that others name as their contact stays (the candidate would not be a valid scenario).
-    if (kept.some((n) => n.contacts?.includes(id))) continue;
-    s.tryScenario({ ...s.best.scenario, nodes: kept, faultPlan: withoutNode(s.best.scenario.faultPlan ?? [], id) });
+    const candidate = withoutJoiners(s.best.scenario, protocol, new Set([id]));
+    if (candidate !== undefined) s.tryWithinLimits(candidate);
   }
+}
+
+/**
+ * `scenario` without the late joiners `ids` of its explicit node list and the faults that
+ * name them; undefined when there is no such list, or when a node kept names one of them
+ * as its contact (the candidate would not be a valid scenario).
+ */
+export function withoutJoiners(scenario: Scenario, protocol: SimOptions['protocol'], ids: ReadonlySet<string>): Scenario | undefined {
+  const current = scenario.nodes ?? protocol.nodes;
+  if (!Array.isArray(current)) return undefined;
+  const kept = (current as readonly NodeSpec[]).filter((n) => !(n.joinAtMs !== undefined && ids.has(n.id)));
+  if (kept.length === current.length || kept.some((n) => n.contacts?.some((c) => ids.has(c)))) return undefined;
+  const gone = (current as readonly NodeSpec[]).filter((n) => !kept.includes(n)).map((n) => n.id);
+  return { ...scenario, nodes: kept, faultPlan: gone.reduce<readonly FaultEvent[]>((p, id) => withoutNode(p, id), scenario.faultPlan ?? []) };
 }
 
 /** `plan` without node `id`: its own faults removed, and it left out of every cut (a cut left with no side is removed). */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../src/index.ts';
 import { PassScheduler, seededScenario, type Pass } from '../src/shrink-passes.ts';
-import { ShrinkState } from '../src/shrink-state.ts';
+import type { ShrinkState } from '../src/shrink-state.ts';
 import { amnesia } from './fixtures/amnesia.ts';
+import { startedShrink } from './fixtures/shrink-start.ts';
 
 /** A stand-in for the shrink state: a best run of `events` events, and a run counter. */
 function fakeState(events: number) {
@@ -39,7 +40,11 @@ describe('PassScheduler', () => {
     // Neither pays any more: then the idle pass is tried too, and the round reports no progress.
     expect(scheduler.round(tier)).toBe(false);
     expect(log).toEqual(['cheap', 'dear', 'idle']);
-    expect(scheduler.records.get('dear')).toEqual({ runs: 30, gain: 100, lastRuns: 10, lastGain: 0 });
+    expect(scheduler.records.get('dear')).toMatchObject({ runs: 30, gain: 100, lastRuns: 10, lastGain: 0 });
+    log.length = 0;
+    // Nothing changed the best since every pass last ran and found nothing: a round reruns none of them.
+    expect(scheduler.round(tier)).toBe(false);
+    expect(log).toEqual([]);
   });
 
   it('skips the scenario passes when the plan was not made explicit, and stops when the budget is spent', () => {
@@ -58,14 +63,35 @@ describe('seededScenario', () => {
   it('reruns its candidates from the seed, so a kept one is a fresh run of the seed under its scenario', () => {
     const protocol = amnesia();
     const first = simulate({ protocol, seed: 7, recordChoices: true, trace: 'none' });
-    const s = new ShrinkState({ protocol, seed: 7 }, undefined, 'increasing', { maxRuns: 100, deadline: Infinity, clock: undefined, onRun: () => {} });
-    s.original = { events: first.events, faults: first.plan.length, requests: first.history.length };
-    s.best = { scenario: { faults: [], faultPlan: first.plan }, choices: first.choices!, result: first };
+    const s = startedShrink(protocol, 7, 'increasing', {}, first);
     seededScenario(s, { protocol, seed: 7 });
     expect(s.fromSeed).toBe(false);
     expect(s.best.result.events).toBeLessThan(first.events);
     const fresh = simulate({ protocol, seed: 7, scenario: s.best.scenario, recordChoices: true, trace: 'none' });
     expect(fresh.events).toBe(s.best.result.events);
     expect(fresh.choices).toEqual(s.best.choices);
+  });
+
+  it('quiets the network of a kept candidate: its drops and duplicates are the seed draws again', () => {
+    const tried: unknown[] = [];
+    const history = [{ client: 'c1' }, { client: 'c1' }];
+    const fake = {
+      exhausted: false,
+      fromSeed: false,
+      best: { scenario: { faults: [], faultPlan: [{ atMs: 5, kind: 'crash', node: 'n1' }] }, choices: {}, result: { events: 100, history } },
+      tryScenario(scenario: unknown) {
+        // The first candidate rerun from the seed is kept, with a drop and a duplicate drawn.
+        if (!fake.fromSeed || tried.length > 0 || fake.best.result.events < 100) return false;
+        fake.best = { scenario, choices: { 'network/n1>n2': [0.3, 1, 0.5, 1], 'node/n1': [1] }, result: { events: 50, history } } as never;
+        return true;
+      },
+      tryChoices(choices: unknown) {
+        tried.push(choices);
+        return false;
+      },
+    };
+    seededScenario(fake as unknown as ShrinkState, { protocol: amnesia(), seed: 7 });
+    expect(fake.best.result.events).toBe(50);
+    expect(tried).toEqual([{ 'network/n1>n2': [0.3, 0, 0.5, 0], 'node/n1': [1] }]);
   });
 });

@@ -37,9 +37,10 @@ describe('the shrinker on declared cluster shapes and options', () => {
 
   it('keeps no cut under which the correct version fails the same way', () => {
     const r = shrink({ protocol: beats({ minNodes: 1, shrinkOptions: true }), seed: 1, bug: 'no-op' }, violation, { maxRuns: 200 });
-    // All four founders stay (the late joiner may go: that is dropLateJoiners, unchecked).
+    // All four founders stay, and so does the late joiner: without a bug the same shrink drops it (above).
     const nodes = (r.schedule.scenario.nodes ?? BEAT_NODES) as typeof BEAT_NODES;
     expect(nodes.filter((n) => n.joinAtMs === undefined)).toHaveLength(4);
+    expect(nodes.map((n) => n.id)).toContain('n5');
     expect(r.schedule.scenario.options).toBeUndefined();
   });
 
