@@ -15,6 +15,7 @@ export { FOUNDERS, homeOf } from './home.ts';
 export { dominates, join, weight, type VectorTime } from './vector-time.ts';
 export { properties, readYourWrites, monotonicReads, convergesAfterHeal, frontEndsKeepWhatClientsSaw } from './properties.ts';
 export { postsOrdered, checkPosts } from './posts-property.ts';
+export { causalGets, checkCausalGets } from './causal-gets.ts';
 export { firm, listed, mergePosts } from './posts.ts';
 export { workload, KEYS, USERS } from './workload.ts';
 export { answered, ANSWER_WITHIN_MS } from './liveness.ts';

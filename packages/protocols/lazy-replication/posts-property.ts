@@ -17,76 +17,44 @@
  * A post whose client had no answer (timed out) may have been applied anywhere, stale or
  * not: nothing is taken to depend on it beyond its own text.
  */
-import { eventually, restartSessions, type History, type Operation, type Property } from '@faultline/runtime';
-import { restartsSession, type Req, type Res, type Slot } from './messages.ts';
+import { eventually, type Operation, type Property } from '@faultline/runtime';
+import { walkCausalPast, type Made, type SessionView } from './causal-past.ts';
+import type { Req, Res, Slot } from './messages.ts';
 import type { State } from './state.ts';
 import { dominates } from './vector-time.ts';
 
 type Op = Operation<Req, Res>;
 
-interface Made {
-  readonly op: Op;
-  readonly user: string;
-  /** The posts it depends on (texts). */
-  readonly past: ReadonlySet<string>;
-}
-
 /** The node part of an incarnation id (`n2.8841` -> `n2`). */
 const nodeOf = (origin: string) => origin.slice(0, origin.lastIndexOf('.'));
 
 /** Checks every answered read of the history; the first violation found, or true. */
-export function checkPosts(history: History<Req, Res>): string | true {
-  // Invocations before completions at the same moment; then history order.
-  const events: { t: number; done: boolean; op: Op }[] = [];
-  for (const op of restartSessions(history, restartsSession)) {
-    if (op.req.type !== 'post' && op.req.type !== 'read') continue;
-    if (op.req.type === 'post') events.push({ t: op.invokeMs, done: false, op });
-    if (op.status === 'ok' && op.completeMs !== undefined) events.push({ t: op.completeMs, done: true, op });
-  }
-  events.sort((a, b) => a.t - b.t || Number(a.done) - Number(b.done));
-  const made = new Map<string, Made>();
-  const seen = new Map<string, Set<string>>(); // per session, every post it has made or seen, with their pasts
-  const seenBy = (client: string) => seen.get(client) ?? seen.set(client, new Set()).get(client)!;
-  for (const { done, op } of events) {
-    const req = op.req;
-    if (req.type === 'post') {
-      if (!done) {
-        if (made.has(req.text)) return `inconclusive: the text ${req.text} is posted twice (the check needs unique texts)`;
-        made.set(req.text, { op, user: req.user, past: op.status === 'ok' ? new Set(seenBy(op.client)) : new Set() });
-      } else seenBy(op.client).add(req.text);
-      continue;
-    }
-    if (req.type !== 'read' || op.result?.type !== 'read-ok') continue;
-    const verdict = checkRead(op, req.user, op.result.posts, made, seenBy(op.client));
-    if (verdict !== true) return verdict;
-    const mine = seenBy(op.client);
-    for (const p of op.result.posts) {
-      mine.add(p.value);
-      for (const q of made.get(p.value)!.past) mine.add(q);
-    }
-  }
-  return true;
+export function checkPosts(history: readonly Op[]): string | true {
+  return walkCausalPast(history, (op, made, seen) =>
+    op.req.type === 'read' && op.result?.type === 'read-ok' ? checkRead(op, op.req.user, op.result.posts, made, seen) : true,
+  );
 }
 
-function checkRead(op: Op, user: string, list: readonly Slot[], made: ReadonlyMap<string, Made>, seen: ReadonlySet<string>): string | true {
+function checkRead(op: Op, user: string, list: readonly Slot[], made: ReadonlyMap<string, Made>, seen: SessionView): string | true {
   const at = `${op.client} ${op.id} read @${user} from ${op.node ?? '?'}`;
   const pos = new Map<string, number>();
   for (const [i, p] of list.entries()) {
     const m = made.get(p.value);
-    if (m === undefined || m.user !== user) return `${at} and got ${p.value}, which nobody had posted for @${user}`;
+    if (m === undefined || m.kind !== 'post' || m.about !== user) return `${at} and got ${p.value}, which nobody had posted for @${user}`;
     if (pos.has(p.value)) return `${at} and got ${p.value} twice`;
     pos.set(p.value, i);
   }
   for (const text of seen) {
     const m = made.get(text)!;
-    if (m.user === user && !pos.has(text)) {
+    if (m.kind === 'post' && m.about === user && !pos.has(text)) {
       const own = m.op.client === op.client && m.op.status === 'ok';
-      return `${at} without ${text}, which the client had ${own ? 'posted (read your writes)' : 'already seen'}`;
+      return `${at} without ${text}, which the client had ${own ? 'posted (read your writes)' : 'already seen, or seen something that depends on it'}`;
     }
   }
   for (const [j, q] of list.entries()) {
     for (const text of made.get(q.value)!.past) {
-      if (made.get(text)!.user !== user) continue;
+      const m = made.get(text)!;
+      if (m.kind !== 'post' || m.about !== user) continue;
       const i = pos.get(text);
       if (i === undefined) return `${at} and got ${q.value} without ${text}, which it depends on`;
       if (i > j) return `${at} and got ${q.value} before ${text}, which it depends on`;

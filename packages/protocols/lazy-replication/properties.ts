@@ -4,6 +4,7 @@ import type { State } from './state.ts';
 import { dominates } from './vector-time.ts';
 import { answered } from './liveness.ts';
 import { postsOrdered } from './posts-property.ts';
+import { causalGets } from './causal-gets.ts';
 
 type Op = Operation<Req, Res>;
 
@@ -136,4 +137,4 @@ export const convergesAfterHeal = converges<State, Req, Res>(
   (s) => ({ ts: s.ts, store: s.store, posts: s.posts }),
 );
 
-export const properties: readonly Property<State, Req, Res>[] = [readYourWrites, monotonicReads, postsOrdered, frontEndsKeepWhatClientsSaw, convergesAfterHeal, answered];
+export const properties: readonly Property<State, Req, Res>[] = [readYourWrites, monotonicReads, postsOrdered, causalGets, frontEndsKeepWhatClientsSaw, convergesAfterHeal, answered];
