@@ -66,6 +66,14 @@ describe('pace options: refused where a protocol cannot run with them', () => {
 });
 
 describe('raft: the pace is what it says', () => {
+  // Seed 22 with every setting at its simplest: a snapshot that shared the live store and
+  // sessions (immer drafts) took in what the same turn applied after it, so a follower that
+  // installed it held the effects of entries past its index, and two stores diverged.
+  it('a snapshot is the store at its index, not the store the turn goes on to change (seed 22)', () => {
+    const r = simulate({ protocol: raft, seed: 22, trace: 'none', scenario: { options: simplest(raft) } });
+    expect(r.violation?.property).not.toBe('stores-converge');
+  });
+
   it('a leader heartbeats every heartbeatMs, and a node compacts after snapshotEvery applied entries', () => {
     const r = simulate({ protocol: raft, seed: 2, trace: 'full', scenario: { nodes: 3, faults: [], durationMs: 2_000, options: { heartbeatMs: 120, snapshotEvery: 2 } } });
     expect(r.violation).toBeUndefined();

@@ -24,7 +24,9 @@ export function compact(ctx: Ctx): void {
   if (s.lastApplied - base < pace(s).snapshotEvery) return;
   let digest = s.snapshot?.digest ?? 0;
   for (let i = base + 1; i <= s.lastApplied; i++) digest = chain(digest, keyHash(entryAt(s, i)!));
-  const snapshot: Snapshot = { index: s.lastApplied, term: termAt(s, s.lastApplied), digest, kv: s.kv, sessions: s.sessions };
+  // Copies: the live store and sessions are drafts that this turn may go on to change
+  // (entries applied after the compaction), which a shared reference would carry into the snapshot.
+  const snapshot: Snapshot = { index: s.lastApplied, term: termAt(s, s.lastApplied), digest, kv: { ...s.kv }, sessions: { ...s.sessions } };
   // BUG snapshot-off-by-one: one entry more is cut than the snapshot replaces.
   s.log = s.log.slice(s.lastApplied - base + (s.bug === 'snapshot-off-by-one' ? 1 : 0));
   s.snapshot = snapshot;
