@@ -16,8 +16,10 @@ export class NodeStats {
 
   /**
    * The output-commit figures of the node that answered the clients (the primary) and the
-   * mean over the others, in ms: mean sync, mean wait of an input for its sync, turns per
-   * sync, and the mean time a request spent on the primary; over every node, the share of
+   * mean over the others, in ms: mean sync (begin to release) and the part of it from issuing
+   * the fdatasync to its callback, mean wait of an input for its sync and the part of it
+   * before that sync began (`QueueMs`), turns per sync, the mean time a request spent on the
+   * primary, and how late the event loop ran its 10 ms sampling timer (µs, mean); over every node, the share of
    * Ken data frames that were retransmissions (a timer below the ack round trip resends
    * frames that were not lost) and the fdatasyncs per reply to a client (the disk is shared).
    */
@@ -31,10 +33,16 @@ export class NodeStats {
     const sum = (k: string) => all.reduce((a, s) => a + (s[k] ?? 0), 0);
     return {
       [`${prefix}.primarySyncMs`]: ratio(primary, 'flushMs', 'flushes'),
+      [`${prefix}.primaryFdatasyncMs`]: ratio(primary, 'fdatasyncMs', 'syncs'),
       [`${prefix}.primaryCommitWaitMs`]: ratio(primary, 'commitWaitMs', 'inputsCommitted'),
+      [`${prefix}.primaryQueueMs`]: ratio(primary, 'queueMs', 'inputsCommitted'),
+      [`${prefix}.primaryLoopDelayUs`]: primary['loopDelayMeanUs'] ?? Number.NaN,
       [`${prefix}.primaryTurnsPerSync`]: ratio(primary, 'records', 'syncs'),
       [`${prefix}.primaryRequestMs`]: ratio(primary, 'replyMs', 'repliesTimed'),
+      [`${prefix}.backupSyncMs`]: mean(others.map((s) => ratio(s, 'flushMs', 'flushes'))),
       [`${prefix}.backupCommitWaitMs`]: mean(others.map((s) => ratio(s, 'commitWaitMs', 'inputsCommitted'))),
+      [`${prefix}.backupQueueMs`]: mean(others.map((s) => ratio(s, 'queueMs', 'inputsCommitted'))),
+      [`${prefix}.backupLoopDelayUs`]: mean(others.map((s) => s['loopDelayMeanUs'] ?? Number.NaN)),
       [`${prefix}.retransmitShare`]: sum('retransmissions') / sum('dataFramesSent'),
       [`${prefix}.syncsPerReply`]: sum('syncs') / sum('replies'),
     };

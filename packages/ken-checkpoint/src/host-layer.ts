@@ -56,7 +56,13 @@ export function kenHostLayer(o: KenHostLayerOptions): LayerFactory {
         return ken.started ? ken.appState : undefined;
       },
       unackedTo: (peer) => (ken.started ? ken.unackedTo(peer) : 0),
-      stats: () => ({ ...ken.stats, syncs: store.counters.syncs, recordBytesWritten: store.counters.bytes, compactions: store.counters.compactions }),
+      stats: () => ({
+        ...ken.stats,
+        syncs: store.counters.syncs,
+        fdatasyncMs: Math.round(store.counters.fdatasyncMs),
+        recordBytesWritten: store.counters.bytes,
+        compactions: store.counters.compactions,
+      }),
       close: () => {
         store.close();
         unlock();

@@ -19,9 +19,11 @@ import { ackedSeq, checkKey, initialKenState, unackedCount, type KenState } from
 import { resolveKenOptions, type KenOptions } from './options.ts';
 import { pruneOutbox } from './outbox.ts';
 import type { KenObservation, KenOutput } from './outputs.ts';
-import { PeerLink, RETRANSMIT_TIMER_PREFIX, retransmitTimerTag } from './peer-link.ts';
+import { PeerLinks } from './peer-links.ts';
 import { RECORD_HEADER_BYTES } from './record-codec.ts';
+import { releaseTurns } from './release.ts';
 import { RequestCache, type RequestNote } from './request-cache.ts';
+import { SnapshotSchedule } from './snapshot-schedule.ts';
 import { emptyKenStats, type KenStats } from './stats.ts';
 import type { CheckpointStore } from './store.ts';
 
@@ -32,9 +34,6 @@ const NO_CURSORS: readonly (readonly [NodeId, number])[] = Object.freeze([]);
 const NO_PREFIX: readonly string[] = Object.freeze([]);
 /** Where the app's state sits in a KenState: its patches' paths start here. */
 const APP_PREFIX: readonly string[] = Object.freeze(['app']);
-
-/** See `snapshotDue`. */
-const SNAPSHOT_BYTES_RATIO = 4;
 
 /** What one turn does besides (maybe) running the app. */
 interface TurnInput {
@@ -49,7 +48,7 @@ interface TurnInput {
 /**
  * Ken rollback-recovery around one node's Service. Each input is one turn over the
  * node's `KenState`; the turn's change is appended to the store as one record (patches,
- * or a full snapshot from time to time, see `snapshotDue`); its messages, replies and redirects are
+ * or a full snapshot from time to time, see `SnapshotSchedule`); its messages, replies and redirects are
  * held until the driver reports the record durable (`durable(upTo)`): output commit.
  * Between Ken peers every message carries a per-link sequence number and a piggybacked
  * ack; the receiver delivers in order, exactly once; unacked messages are retransmitted
@@ -66,17 +65,12 @@ export class KenNode<S = unknown> {
   private ks: KenState<S> | undefined;
   /** While the app runs: the state it runs against (after this turn's ack). */
   private turnBase: KenState<S> | undefined;
-  private turnsSinceSnapshot = 0;
-  /** Bytes of turn records since the last snapshot, and that snapshot's bytes. */
-  private bytesSinceSnapshot = 0;
-  private snapshotBytes = 0;
+  private readonly snapshots: SnapshotSchedule;
   private requests: RequestCache;
   /** The highest record the driver reported durable. */
   private durableRecord = 0;
   private readonly held = new HeldOutputs();
-  /** Snapshot records not yet compacted behind. */
-  private snapshots: number[] = [];
-  private readonly links = new Map<NodeId, PeerLink>();
+  private readonly links: PeerLinks;
   private readonly observe: ((e: KenObservation) => void) | undefined;
 
   constructor(
@@ -91,6 +85,8 @@ export class KenNode<S = unknown> {
     this.options = resolveKenOptions(options);
     this.observe = this.options.observe;
     this.requests = new RequestCache(this.options.requestCacheMax);
+    this.snapshots = new SnapshotSchedule(this.options.snapshotEveryTurns);
+    this.links = new PeerLinks(self, this.options, this.stats);
     this.exec = new TurnExecutor<S>(service, self, cluster, {
       now: () => host.now(),
       random: () => host.random(),
@@ -184,10 +180,10 @@ export class KenNode<S = unknown> {
       return out;
     }
     if (ackInput !== undefined) out.push(...this.turn({ ack: ackInput }));
-    const link = this.link(from);
+    const link = this.links.link(from);
     if (frame.seq < expected) {
       this.stats.duplicates++;
-      if (link.durableIn > 0) out.push(this.ackFrame(from, link));
+      if (link.durableIn > 0) out.push(this.links.ackFrame(from, link));
     } else if (frame.seq - expected < this.options.reorderBufferMax && (link.ahead.size < this.options.reorderBufferMax || link.ahead.has(frame.seq))) {
       link.ahead.set(frame.seq, frame.msg);
       this.stats.buffered++;
@@ -200,7 +196,7 @@ export class KenNode<S = unknown> {
   /** A timer fired: an app timer, or one of Ken's own (`ken:` tags). */
   timer(tag: string): KenOutput[] {
     const ks = this.state();
-    if (tag.startsWith(KEN_TIMER_PREFIX)) return this.kenTimer(tag);
+    if (tag.startsWith(KEN_TIMER_PREFIX)) return this.links.timer(tag, (peer) => ks.out[peer]);
     if (!Object.hasOwn(ks.timers, tag)) {
       this.stats.staleTimers++;
       return [];
@@ -235,46 +231,25 @@ export class KenNode<S = unknown> {
    * delivered cursor became durable without a data frame to carry it, replies, redirects.
    */
   durable(upTo: number): KenOutput[] {
-    this.state();
+    const ks = this.state();
     if (!Number.isInteger(upTo) || upTo > this.store.durableUpTo) {
       throw new KenUsageError(`KenNode ${this.self}: durable(${upTo}) but the store is durable only up to ${this.store.durableUpTo}`);
     }
     if (upTo <= this.durableRecord) return [];
     this.durableRecord = upTo;
-    const batch = this.held.release(upTo);
-    for (const t of batch) {
-      for (const [peer, seq] of t.cursors) {
-        const link = this.link(peer);
-        if (seq > link.durableIn) link.durableIn = seq;
-      }
+    const out = releaseTurns(this.held.release(upTo), {
+      self: this.self,
+      links: this.links,
+      stats: this.stats,
+      observe: this.observe,
+      nowMs: this.host.now(),
+      channel: (peer) => ks.out[peer],
+    });
+    const behind = this.snapshots.compactableBehind(upTo);
+    if (behind > 0) {
+      this.store.compact(behind);
+      this.stats.compactions++;
     }
-    const out: KenOutput[] = [];
-    const sentTo = new Set<NodeId>();
-    const now = this.host.now();
-    for (const t of batch) {
-      for (const s of t.sends) {
-        const link = this.link(s.to);
-        out.push(this.dataFrame(s.to, link, s.seq, s.msg));
-        link.release(s.seq, now);
-        sentTo.add(s.to);
-        this.observe?.({ kind: 'release-send', node: this.self, to: s.to, seq: s.seq, msg: s.msg });
-      }
-      for (const a of t.answers) {
-        out.push(a);
-        if (a.kind === 'reply') {
-          this.stats.repliesReleased++;
-          this.observe?.({ kind: 'release-reply', node: this.self, requestId: a.requestId, result: a.result, cached: false });
-        } else {
-          this.stats.redirectsReleased++;
-        }
-      }
-    }
-    for (const [peer, link] of this.links) if (link.durableIn > link.ackSent) out.push(this.ackFrame(peer, link));
-    for (const peer of sentTo) {
-      const link = this.link(peer);
-      if (link.needsArming(this.state().out[peer])) out.push({ kind: 'setTimer', tag: retransmitTimerTag(peer), delayMs: link.retransmitDelayMs });
-    }
-    this.compactBehindSnapshot(upTo);
     return out;
   }
 
@@ -287,19 +262,10 @@ export class KenNode<S = unknown> {
     return this.ks;
   }
 
-  private link(peer: NodeId): PeerLink {
-    let link = this.links.get(peer);
-    if (link === undefined) {
-      link = new PeerLink(this.options.retransmitMsMin, this.options.retransmitMsMax, this.options.retransmitRtt);
-      this.links.set(peer, link);
-    }
-    return link;
-  }
-
   /** Delivers the next expected message, then any buffered ones that follow it. */
   private deliver(from: NodeId, seq: number, msg: unknown, ack: TurnInput['ack']): KenOutput[] {
     const out = this.turn({ ack, deliver: { from, seq, msg }, event: { kind: 'message', from, msg } });
-    const link = this.link(from);
+    const link = this.links.link(from);
     link.ahead.delete(seq);
     for (let next = seq + 1; link.ahead.has(next); next++) {
       const m = link.ahead.get(next);
@@ -358,7 +324,7 @@ export class KenNode<S = unknown> {
     this.stats.turns++;
 
     const changed = patchCount > 0 || notes.length > 0;
-    const snapshot = input.snapshot === true || (changed && this.snapshotDue());
+    const snapshot = input.snapshot === true || (changed && this.snapshots.due());
     if (!snapshot && !changed) {
       // Nothing changed, so nothing can be waiting on a record (sends and answers change the state).
       this.ks = next;
@@ -374,16 +340,8 @@ export class KenNode<S = unknown> {
     this.ks = next;
     this.stats.records++;
     this.stats.recordBytes += payloadBytes;
-    if (snapshot) {
-      this.turnsSinceSnapshot = 0;
-      this.bytesSinceSnapshot = 0;
-      this.snapshotBytes = payloadBytes;
-      this.snapshots.push(record);
-      this.stats.snapshots++;
-    } else {
-      this.turnsSinceSnapshot++;
-      this.bytesSinceSnapshot += payloadBytes;
-    }
+    this.snapshots.recorded(record, payloadBytes, snapshot);
+    if (snapshot) this.stats.snapshots++;
     const cursors = input.deliver === undefined ? NO_CURSORS : [[input.deliver.from, input.deliver.seq] as const];
     if (folded.sends.length > 0 || folded.answers.length > 0 || cursors.length > 0) {
       this.held.hold({ record, sends: folded.sends, answers: folded.answers, cursors });
@@ -397,7 +355,7 @@ export class KenNode<S = unknown> {
     const out = folded.local.slice();
     if (input.ack !== undefined && pruned > 0) {
       this.stats.acked += pruned;
-      out.push(...this.afterAck(input.ack.peer, input.ack.ack));
+      out.push(...this.links.afterAck(input.ack.peer, next.out[input.ack.peer], input.ack.ack, this.host.now()));
     }
     return out;
   }
@@ -408,9 +366,7 @@ export class KenNode<S = unknown> {
     const replayed = replayRecords<S>(payloads, first, this.options.requestCacheMax);
     this.ks = replayed.state;
     this.requests = replayed.requests;
-    this.turnsSinceSnapshot = replayed.turnsSinceSnapshot;
-    this.bytesSinceSnapshot = replayed.bytesSinceSnapshot;
-    this.snapshotBytes = replayed.snapshotBytes;
+    this.snapshots.restore(replayed.turnsSinceSnapshot, replayed.bytesSinceSnapshot, replayed.snapshotBytes);
     this.stats.recoveries = 1;
     this.stats.replayedRecords = payloads.length;
     const ks = replayed.state;
@@ -427,68 +383,5 @@ export class KenNode<S = unknown> {
     this.held.hold({ record: last, sends, answers: [], cursors });
     if (this.store.durableUpTo >= last) out.push(...this.durable(last));
     return out;
-  }
-
-  private kenTimer(tag: string): KenOutput[] {
-    if (!tag.startsWith(RETRANSMIT_TIMER_PREFIX)) return [{ kind: 'log', text: `ken: ${this.self} ignored unknown Ken timer '${tag}'` }];
-    const peer = tag.slice(RETRANSMIT_TIMER_PREFIX.length);
-    const link = this.links.get(peer);
-    if (link === undefined || !link.retransmitArmed) return [];
-    const resend = link.timeout(this.state().out[peer], this.options.retransmitBatchMax);
-    if (resend.length === 0) return [];
-    const out = resend.map((u) => this.dataFrame(peer, link, u.seq, u.msg));
-    this.stats.retransmissions += resend.length;
-    out.push({ kind: 'setTimer', tag, delayMs: link.retransmitDelayMs });
-    return out;
-  }
-
-  /** After an ack freed outbox entries: restart the retransmission clock, or stop it. */
-  private afterAck(peer: NodeId, ack: number): KenOutput[] {
-    const link = this.link(peer);
-    const tag = retransmitTimerTag(peer);
-    switch (link.ackProgress(this.state().out[peer], ack, this.host.now())) {
-      case 'arm':
-        return [{ kind: 'setTimer', tag, delayMs: link.retransmitDelayMs }];
-      case 'cancel':
-        return [{ kind: 'cancelTimer', tag }];
-      case 'none':
-        return [];
-    }
-  }
-
-  private dataFrame(to: NodeId, link: PeerLink, seq: number, msg: unknown): KenOutput {
-    link.ackSent = Math.max(link.ackSent, link.durableIn);
-    this.stats.dataFramesSent++;
-    return { kind: 'frame', to, frame: { ken: 'data', seq, ack: link.durableIn, msg } };
-  }
-
-  private ackFrame(to: NodeId, link: PeerLink): KenOutput {
-    link.ackSent = Math.max(link.ackSent, link.durableIn);
-    this.stats.ackFramesSent++;
-    return { kind: 'frame', to, frame: { ken: 'ack', ack: link.durableIn } };
-  }
-
-  /**
-   * Whether this turn's record should be a snapshot: once `snapshotEveryTurns` turns, and
-   * `SNAPSHOT_BYTES_RATIO` times as many bytes of turn records as the last snapshot took,
-   * have been written since it. The byte rule keeps a large state (a full request cache
-   * is hundreds of kilobytes) from being rewritten every few turns: snapshots then cost at
-   * most a quarter of the disk the turns between them do, and recovery replays at most
-   * about four snapshots' worth of records.
-   */
-  private snapshotDue(): boolean {
-    return (
-      this.turnsSinceSnapshot + 1 >= this.options.snapshotEveryTurns && this.bytesSinceSnapshot >= SNAPSHOT_BYTES_RATIO * this.snapshotBytes
-    );
-  }
-
-  /** Once a snapshot record is durable, the records before it are no longer needed. */
-  private compactBehindSnapshot(upTo: number): void {
-    let latest = 0;
-    while (this.snapshots.length > 0 && this.snapshots[0]! <= upTo) latest = this.snapshots.shift()!;
-    if (latest > 1) {
-      this.store.compact(latest);
-      this.stats.compactions++;
-    }
   }
 }

@@ -1,4 +1,4 @@
-import { always, eventually, type History, type Property, type SystemView } from '@faultline/runtime';
+import { always, alwaysWithMemory, eventually, type History, type Property, type SystemView } from '@faultline/runtime';
 import { indexHistory, perRun } from './history-index.ts';
 import type { Req, Res, Store } from './messages.ts';
 import type { State } from './state.ts';
@@ -90,46 +90,94 @@ export const onePrimaryPerView: Property<State, Req, Res> = always<State, Req, R
   },
 );
 
-const readCursor = new WeakMap<History<Req, Res>, { next: number }>();
+type Op = History<Req, Res>[number];
+
+/**
+ * What reads-see-acknowledged-writes remembers of a run: the acknowledged puts (per key)
+ * and gets in the order they were found acknowledged (as `indexHistory` finds them), and
+ * how many of those gets were checked. It is never changed, only replaced, so a search can
+ * give one state's memory to each of its successors.
+ */
+interface ReadsMemory {
+  /** History entries looked at, and which of them were still pending then. */
+  readonly seen: number;
+  readonly open: readonly number[];
+  readonly putsByKey: ReadonlyMap<string, readonly Op[]>;
+  readonly gets: readonly Op[];
+  readonly checked: number;
+}
+
+const NOTHING_READ: ReadsMemory = { seen: 0, open: [], putsByKey: new Map(), gets: [], checked: 0 };
+
+/** `m` with the operations acknowledged since it was made (the same object if there are none). */
+function acknowledged(m: ReadsMemory, history: History<Req, Res>): ReadsMemory {
+  // Not the append-only history remembered: start over, as `indexHistory` does.
+  if (history.length < m.seen) m = NOTHING_READ;
+  const found: Op[] = [];
+  const open: number[] = [];
+  // The entries pending last time, then the new ones: in the order `indexHistory` settles them.
+  for (let k = 0; k < m.open.length + history.length - m.seen; k++) {
+    const i = k < m.open.length ? m.open[k]! : m.seen + k - m.open.length;
+    const op = history[i]!;
+    if (op.status === 'pending') open.push(i);
+    else if (op.status === 'ok') found.push(op);
+  }
+  if (found.length === 0 && open.length === m.open.length && history.length === m.seen) return m;
+  const putsByKey = new Map(m.putsByKey);
+  const gets = m.gets.slice();
+  for (const op of found) {
+    if (op.req.type === 'put') putsByKey.set(op.req.key, [...(putsByKey.get(op.req.key) ?? []), op]);
+    else gets.push(op);
+  }
+  return { seen: history.length, open, putsByKey, gets, checked: m.checked };
+}
 
 /**
  * A get returns a value at least as new as every put of the same key that was
  * acknowledged before the get was invoked. "Newer" is the order in which the in-sync
  * replicas applied the puts (values are unique, so a value's position decides). A value
  * that no in-sync replica has (an uncommitted write, later lost) is a violation too.
- * Each get is checked once, when it is found acknowledged.
+ * Each get is checked once, when it is found acknowledged (or, while no replica is in
+ * sync, at the first view that has one): the property has memory, kept as a monitor's
+ * (see `PropertyMonitor`), so that `faultline check` carries it from state to state.
  */
-export const readsSeeAcknowledgedWrites: Property<State, Req, Res> = always<State, Req, Res>(
+export const readsSeeAcknowledgedWrites: Property<State, Req, Res> = alwaysWithMemory<State, Req, Res, ReadsMemory>(
   'reads-see-acknowledged-writes',
   'a get invoked after a put of the same key was acknowledged returns that value or a newer one, and never a value that was lost',
-  (view) => {
-    const idx = indexHistory(view.history);
-    const cursor = perRun(readCursor, view.history, () => ({ next: 0 }));
-    if (cursor.next >= idx.gets.length) return true;
-    const holders = inSyncReplicas(view);
-    if (holders.length === 0) return true; // nothing to order by now; checked again later
-    for (; cursor.next < idx.gets.length; cursor.next++) {
-      const get = idx.gets[cursor.next]!;
-      if (get.req.type !== 'get' || get.result?.type !== 'get-ok') continue;
-      const key = get.req.key;
-      const order = longest(holders.map((h) => h.state.store.data[key] ?? []));
-      const value = get.result.value;
-      const pos = value === null ? -1 : order.indexOf(value);
-      if (value !== null && pos < 0) {
-        return `get ${get.id} of ${key} returned ${value} (from ${get.node}), which no in-sync replica has`;
-      }
-      for (const put of idx.putsByKey.get(key) ?? []) {
-        if (put.req.type !== 'put' || put.completeMs === undefined || put.completeMs >= get.invokeMs) continue;
-        const putPos = order.indexOf(put.req.value);
-        if (putPos > pos) {
-          return (
-            `get ${get.id} of ${key}, invoked at ${ms(get.invokeMs)}, returned ${value ?? 'nothing'} (from ${get.node}), ` +
-            `but put ${put.id} of ${put.req.value} was acknowledged at ${ms(put.completeMs)}`
-          );
+  {
+    initial: NOTHING_READ,
+    next: (before, view) => {
+      const m = acknowledged(before, view.history);
+      if (m.checked >= m.gets.length) return { memory: m, result: true };
+      const holders = inSyncReplicas(view);
+      if (holders.length === 0) return { memory: m, result: true }; // nothing to order by now; checked again later
+      let checked = m.checked;
+      const result = ((): string | true => {
+        for (; checked < m.gets.length; checked++) {
+          const get = m.gets[checked]!;
+          if (get.req.type !== 'get' || get.result?.type !== 'get-ok') continue;
+          const key = get.req.key;
+          const order = longest(holders.map((h) => h.state.store.data[key] ?? []));
+          const value = get.result.value;
+          const pos = value === null ? -1 : order.indexOf(value);
+          if (value !== null && pos < 0) {
+            return `get ${get.id} of ${key} returned ${value} (from ${get.node}), which no in-sync replica has`;
+          }
+          for (const put of m.putsByKey.get(key) ?? []) {
+            if (put.req.type !== 'put' || put.completeMs === undefined || put.completeMs >= get.invokeMs) continue;
+            const putPos = order.indexOf(put.req.value);
+            if (putPos > pos) {
+              return (
+                `get ${get.id} of ${key}, invoked at ${ms(get.invokeMs)}, returned ${value ?? 'nothing'} (from ${get.node}), ` +
+                `but put ${put.id} of ${put.req.value} was acknowledged at ${ms(put.completeMs)}`
+              );
+            }
+          }
         }
-      }
-    }
-    return true;
+        return true;
+      })();
+      return { memory: { ...m, checked }, result };
+    },
   },
 );
 

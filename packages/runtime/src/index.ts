@@ -8,10 +8,12 @@ export { immerProduction, readableImmerError } from './immer.ts';
 export { acknowledged, restartSessions, type Operation, type History } from './history.ts';
 export {
   always,
+  alwaysWithMemory,
   eventually,
   liveStates,
   converges,
   type Property,
+  type PropertyMonitor,
   type PropertyOptions,
   type PropertyResult,
   type SystemView,

@@ -41,6 +41,34 @@ export interface Property<S = unknown, Req = unknown, Res = unknown> {
    * keyed on the run's history array (see docs/exploration.md, "Properties with memory").
    */
   readonly memoryless?: boolean;
+  /**
+   * The property's memory made explicit (see `PropertyMonitor`): `check` is then the
+   * monitor run on the views of one history array, and `faultline check` carries each
+   * state's memory to its successors instead of showing the property the state's path.
+   */
+  readonly monitor?: PropertyMonitor<S, Req, Res, unknown>;
+}
+
+/**
+ * A property with memory written as a fold over a run's views: `next` gives the verdict on
+ * a view and the memory after it, from the memory after the view before (`initial` before
+ * the first). It must not change the memory it is given: a search hands one state's memory
+ * to each of the state's successors.
+ */
+export interface PropertyMonitor<S, Req, Res, M> {
+  readonly initial: M;
+  next(memory: M, view: SystemView<S, Req, Res>): { readonly memory: M; readonly result: PropertyResult };
+}
+
+/** An `always` property whose memory is its monitor's: each run (history array) has its own, from `initial`. */
+export function alwaysWithMemory<S, Req = unknown, Res = unknown, M = unknown>(name: string, description: string, monitor: PropertyMonitor<S, Req, Res, M>): Property<S, Req, Res> {
+  const memories = new WeakMap<History<Req, Res>, M>();
+  const check = (view: SystemView<S, Req, Res>): PropertyResult => {
+    const r = monitor.next(memories.has(view.history) ? memories.get(view.history)! : monitor.initial, view);
+    memories.set(view.history, r.memory);
+    return r.result;
+  };
+  return { name, kind: 'always', description, check, monitor: monitor as PropertyMonitor<S, Req, Res, unknown> };
 }
 
 /** How a property is checked (see `Property.memoryless`). */

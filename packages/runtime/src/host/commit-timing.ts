@@ -9,10 +9,12 @@ const REQUESTS_TRACKED_MAX = 10_000;
  * flush that covers them (output commit), and how long a client request stays on this node
  * before its reply goes out. Totals in milliseconds, so `stats()` can be summed and divided:
  * `flushMs / flushes` is the mean sync, `commitWaitMs / inputsCommitted` the mean wait of an
- * input for its sync, `replyMs / repliesTimed` the mean time a request spent on the node.
+ * input for its sync, of which `queueMs / inputsCommitted` before that sync began (the
+ * sync in flight when it ran, then the rest of the event loop's ready work), and
+ * `replyMs / repliesTimed` the mean time a request spent on the node.
  */
 export class CommitTiming {
-  readonly totals = { flushes: 0, flushMs: 0, inputsCommitted: 0, commitWaitMs: 0, repliesTimed: 0, replyMs: 0 };
+  readonly totals = { flushes: 0, flushMs: 0, inputsCommitted: 0, commitWaitMs: 0, queueMs: 0, repliesTimed: 0, replyMs: 0 };
   /** Inputs run since the last flush began: how many, and the sum of their times. */
   private waitingCount = 0;
   private waitingSumMs = 0;
@@ -32,11 +34,13 @@ export class CommitTiming {
 
   /** A flush begins: it covers every input run since the last one began. */
   flushBegins(): void {
+    const now = this.nowMs();
+    this.totals.queueMs += this.waitingCount * now - this.waitingSumMs;
     this.flushingCount = this.waitingCount;
     this.flushingSumMs = this.waitingSumMs;
     this.waitingCount = 0;
     this.waitingSumMs = 0;
-    this.flushStartMs = this.nowMs();
+    this.flushStartMs = now;
   }
 
   /** The flush that began last is done: its inputs' outputs are released now. */

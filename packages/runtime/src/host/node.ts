@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { NodeId } from '../ids.ts';
 import { createTransport, type Endpoint, type Transport, type TransportOptions } from '../net/index.ts';
 import type { AnyService } from '../service.ts';
@@ -14,6 +15,12 @@ import { decodeWire, encodeWire, type Wire } from './wire.ts';
 /** Bad frames from one endpoint logged one by one, at most; after that, one line per this many. */
 const BAD_FRAME_LOG_MAX = 20;
 const BAD_FRAME_LOG_EVERY = 1000;
+/**
+ * The event-loop delay monitor's timer period, ms: Node's default. Every node runs the
+ * monitor, so it samples 100 times a second rather than 1,000 (its finest), which would
+ * wake a busy node's loop for stats alone.
+ */
+const LOOP_DELAY_RESOLUTION_MS = 10;
 
 export interface StartNodeOptions {
   readonly config: ClusterConfig;
@@ -102,6 +109,8 @@ class NodeHost {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly clients = new ClientDirectory();
   private readonly timing = new CommitTiming(() => performance.now()); // det-ok: the real runtime's clock, for stats only
+  /** How late the monitor's timer runs: how long the event loop is busy at a stretch (a ready callback waits that long). */
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   private readonly connected = new Set<NodeId>();
   private readonly badFramesFrom = new Map<string, number>();
   private readonly wrongLayerFrom = new Set<NodeId>();
@@ -122,13 +131,26 @@ class NodeHost {
   }
 
   begin(): void {
+    this.loopDelay.enable();
     this.input('start', () => this.layer.start());
   }
 
-  /** The commit timing's totals, whole milliseconds. */
+  /**
+   * The commit timing's totals, whole milliseconds, and the event loop's delay: the mean
+   * and 99th percentile of how late the monitor's timer ran, in µs, past its period.
+   */
   timingTotals(): Record<string, number> {
     const t = this.timing.totals;
-    return { ...t, flushMs: Math.round(t.flushMs), commitWaitMs: Math.round(t.commitWaitMs), replyMs: Math.round(t.replyMs) };
+    const lateUs = (ns: number) => (Number.isFinite(ns) && this.loopDelay.count > 0 ? Math.max(0, Math.round(ns / 1000 - LOOP_DELAY_RESOLUTION_MS * 1000)) : 0);
+    return {
+      ...t,
+      flushMs: Math.round(t.flushMs),
+      commitWaitMs: Math.round(t.commitWaitMs),
+      queueMs: Math.round(t.queueMs),
+      replyMs: Math.round(t.replyMs),
+      loopDelayMeanUs: lateUs(this.loopDelay.mean),
+      loopDelayP99Us: lateUs(this.loopDelay.percentile(99)),
+    };
   }
 
   unackedTo(peer: NodeId): number {
@@ -187,6 +209,7 @@ class NodeHost {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.loopDelay.disable();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     await this.flushing; // its outputs go out before the last flush

@@ -68,7 +68,10 @@ describe('startNode', () => {
     for (let i = 0; i < 250 && (nodes[0]!.state() as S).heard === 0; i++) await new Promise((r) => setTimeout(r, 20)); // det-ok: a real clock for a real cluster
     expect((nodes[0]!.state() as S).heard).toBe(1);
     expect(nodes[1]!.peers()).toEqual([{ peer: 'n1', connected: true, queuedBytes: 0, unacked: 0 }]);
-    expect(nodes[0]!.stats()).toMatchObject({ requests: 2, replies: 2, handlerErrors: 0 });
+    const stats = nodes[0]!.stats();
+    expect(stats).toMatchObject({ requests: 2, replies: 2, handlerErrors: 0 });
+    // Where a commit wait goes: the wait before a flush begins, and the event loop's delay.
+    for (const k of ['queueMs', 'loopDelayMeanUs', 'loopDelayP99Us']) expect(stats[k]).toBeGreaterThanOrEqual(0);
     expect((await client.inspect('n1')).state).toEqual({ total: 5, heard: 1 });
   });
 

@@ -6,6 +6,7 @@ import {
   type FaultKind,
   type NodeView,
   type Property,
+  type PropertyResult,
   type ServiceEvent,
   type SystemView,
 } from '@faultline/runtime';
@@ -64,6 +65,8 @@ export class CheckModel {
   private readonly mixer = new Mixer();
   /** The properties this search's path monitors show every state of a path: those that read `view.history` (see path-monitor.ts). */
   readonly replayed = new Set<Property>();
+  /** The properties whose memory is a monitor's (`Property.monitor`): a path monitor carries their memories, in this order. */
+  readonly monitored: readonly Property[];
 
   constructor(readonly options: ModelOptions) {
     const p = options.protocol;
@@ -85,6 +88,7 @@ export class CheckModel {
     this.description = this.timed ? `${untimedDescription}; timers fire in due order${this.skewMs > 0 ? ` (clock skew up to ${this.skewMs} ms)` : ''}, messages take no time` : untimedDescription;
     this.always = p.properties.filter((q) => q.kind === 'always');
     this.eventually = p.properties.filter((q) => q.kind === 'eventually');
+    this.monitored = p.properties.filter((q) => q.monitor !== undefined);
     // One request per client, each client its own: no more requests than the workload has clients.
     this.requests = Math.min(options.requests ?? DEFAULT_CHECK_REQUESTS, c.workload.clients);
     this.retries = c.workload.retries;
@@ -395,14 +399,22 @@ export class CheckModel {
 
 /** Why `p` fails on `view` (its message, or that it threw), or undefined if it holds. */
 export function verdict(p: Property, view: SystemView): { property: string; message: string } | undefined {
-  let r;
   try {
-    r = p.check(view);
+    return judged(p, p.check(view));
   } catch (err) {
-    return { property: p.name, message: `the check threw: ${err instanceof Error ? err.message : String(err)}` };
+    return threw(p, err);
   }
+}
+
+/** Why `p` fails by the result its check returned, or undefined if it holds. */
+export function judged(p: Property, r: PropertyResult): { property: string; message: string } | undefined {
   if (r === true || r === undefined) return undefined;
   return { property: p.name, message: r === false ? p.description : r };
+}
+
+/** `p`'s failure when its check threw `err`. */
+export function threw(p: Property, err: unknown): { property: string; message: string } {
+  return { property: p.name, message: `the check threw: ${err instanceof Error ? err.message : String(err)}` };
 }
 
 /** The earliest due time of an up node's armed timer (Infinity if none). */

@@ -1,5 +1,5 @@
 import type { Operation, Property, SystemView } from '@faultline/runtime';
-import { verdict, type CheckModel, type ModelState } from './check-model.ts';
+import { judged, threw, verdict, type CheckModel, type ModelState } from './check-model.ts';
 
 type Failure = { property: string; message: string } | undefined;
 
@@ -28,6 +28,11 @@ interface Shown {
  * properties shown the whole path on a new history array; so a property that reads the
  * history only in some states is still shown every state of its path. The path is
  * gathered (`states` called) only when a replayed property is checked.
+ *
+ * A property whose memory is explicit (`Property.monitor`) is shown the new state alone
+ * too, with the memory the monitor keeps for it: the memory it was made with (a search
+ * hands each state's to its successors' monitors), or else its monitor run along the
+ * path, once, when first needed.
  */
 export class PathMonitor {
   /** The history array the replayed properties key their memory on, shown every state the monitor was shown with them. */
@@ -37,19 +42,30 @@ export class PathMonitor {
   /** The checks since the monitor was made, after the path it was made along. */
   private readonly later: Shown[] = [];
 
-  /** `states`: the path this monitor has been shown already, for its `always` properties (none by default). */
+  /**
+   * `states`: the path this monitor has been shown already, for its `always` properties
+   * (none by default). `memories`: the memory of each of the model's monitored properties
+   * after that path (see `CheckModel.monitored`), if known; otherwise their monitors are
+   * run along the path when first needed.
+   */
   constructor(
     private readonly model: CheckModel,
     private readonly states: () => readonly ModelState[] = () => [],
+    private memories: readonly unknown[] | undefined = undefined,
   ) {}
 
   /**
    * A monitor that has been shown `states` in order (their `always` properties, all of
    * them: a search's ancestors held). Nothing is checked until a property with memory
-   * needs it; `states` may be a function, called then.
+   * needs it; `states` may be a function, called then. `memories` as for the constructor.
    */
-  static along(model: CheckModel, states: readonly ModelState[] | (() => readonly ModelState[])): PathMonitor {
-    return new PathMonitor(model, typeof states === 'function' ? states : () => states);
+  static along(model: CheckModel, states: readonly ModelState[] | (() => readonly ModelState[]), memories?: readonly unknown[]): PathMonitor {
+    return new PathMonitor(model, typeof states === 'function' ? states : () => states, memories);
+  }
+
+  /** The monitored properties' memories after the states shown so far, if they were needed (a search gives them to the next state's monitor). */
+  get memoriesNow(): readonly unknown[] | undefined {
+    return this.memories;
   }
 
   /** Shows the path's next state to `props`, in order; the first that fails, or undefined. */
@@ -69,9 +85,24 @@ export class PathMonitor {
     let view: StateView | undefined;
     let pathView: SystemView | undefined;
     let failed: Failure;
+    /** The monitored properties' memories after this check, copied on the first that changes. */
+    let memories: unknown[] | undefined;
     let k = 0;
     for (; k < props.length && failed === undefined; k++) {
       const p = props[k]!;
+      const monitor = p.monitor;
+      if (monitor !== undefined) {
+        const j = this.model.monitored.indexOf(p);
+        const before = (memories ?? this.memoriesBefore())[j];
+        try {
+          const r = monitor.next(before, (view ??= new StateView(this.model, s, phase)));
+          if (r.memory !== before) (memories ??= this.memoriesBefore().slice())[j] = r.memory;
+          failed = judged(p, r.result);
+        } catch (err) {
+          failed = threw(p, err);
+        }
+        continue;
+      }
       if (replayed.has(p)) {
         failed = verdict(p, (pathView ??= this.pathView(s, phase)));
         continue;
@@ -84,7 +115,20 @@ export class PathMonitor {
       return RESTART;
     }
     this.later.push({ s, props: k === props.length ? props : props.slice(0, k), phase });
+    if (memories !== undefined) this.memories = memories;
     return failed;
+  }
+
+  /** The monitored properties' memories before this check: their monitors run along the path and the earlier checks, the first time they are needed. */
+  private memoriesBefore(): readonly unknown[] {
+    if (this.memories !== undefined) return this.memories;
+    const monitored = this.model.monitored;
+    const m = monitored.map((p) => p.monitor!.initial);
+    if (monitored.length > 0) {
+      for (const x of this.states()) advance(m, monitored, this.model.view(x, 'running'), this.model.always);
+      for (const c of this.later) advance(m, monitored, this.model.view(c.s, c.phase), c.props);
+    }
+    return (this.memories = m);
   }
 
   /** `s`'s view on the replayed properties' history array, after they were shown every earlier state of the path (again from its start if the replayed set grew). */
@@ -114,6 +158,19 @@ export class PathMonitor {
 }
 
 const RESTART = Symbol('restart');
+
+/** `memories` (of `monitored`) after `view` was shown to those of `props` that are monitored. A monitor that throws keeps its memory, as `alwaysWithMemory`'s check does; the verdicts were given when the states were first checked. */
+function advance(memories: unknown[], monitored: readonly Property[], view: SystemView, props: readonly Property[]): void {
+  for (const p of props) {
+    const j = monitored.indexOf(p);
+    if (j < 0) continue;
+    try {
+      memories[j] = p.monitor!.next(memories[j], view).memory;
+    } catch {
+      // kept
+    }
+  }
+}
 
 /** `s`'s view, whose history is a copy of its own, made when first read (`read` tells whether it was). A class, so that making one costs no closures. */
 class StateView implements SystemView {

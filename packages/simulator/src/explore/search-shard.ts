@@ -46,12 +46,15 @@ interface Visit {
   /** The action's index among those enabled in the parent. */
   readonly i: number;
   readonly state: ModelState;
+  /** The monitored properties' memories after the path to it (see PathMonitor), if its check needed them. */
+  readonly memories: readonly unknown[] | undefined;
 }
 
 interface Successor {
   readonly parent: number;
   readonly i: number;
   readonly state: ModelState | undefined;
+  readonly memories: readonly unknown[] | undefined;
   readonly failure: { property: string; message: string } | undefined;
   /** The steps asleep in it (sleep-sets.ts); narrowed by `accept`'s merges. */
   sleep: SleepSet;
@@ -95,7 +98,7 @@ export class SearchShard {
     /** The states this shard knows were made before it (a one-thread search from a later root: every state seen); the shard adds its own. */
     private readonly made = new VisitedSet(),
   ) {
-    this.visits = [{ parent: -1, i: -1, state: root }];
+    this.visits = [{ parent: -1, i: -1, state: root, memories: undefined }];
     this.level = [0];
     hash.lanes(root, this.lanes);
     this.made.add(this.lanes[0]!, this.lanes[1]!);
@@ -114,8 +117,16 @@ export class SearchShard {
     this.pending = [];
   }
 
-  /** Expands up to `maxParents` more parents of this level. */
+  /**
+   * Expands up to `maxParents` more parents of this level. All of it runs under the
+   * determinism guard, installed once for the chunk instead of once per step and check:
+   * between them it runs only the search's own hashing and bookkeeping, which read no clock.
+   */
   expand(maxParents: number, limits: Limits | undefined): ChunkReport {
+    return this.model.guarded(() => this.expandGuarded(maxParents, limits));
+  }
+
+  private expandGuarded(maxParents: number, limits: Limits | undefined): ChunkReport {
     const model = this.model;
     const end = Math.min(this.parents.length, this.cursor + maxParents);
     const por = this.por;
@@ -153,17 +164,20 @@ export class SearchShard {
         hashes.push(this.lanes[0]!, this.lanes[1]!);
         let outcome: Outcome;
         let failure = r.error;
+        let memories: readonly unknown[] | undefined;
         if (failure !== undefined) outcome = Outcome.Error;
         else if (!this.made.add(this.lanes[0]!, this.lanes[1]!)) outcome = Outcome.Known;
         else {
           // A fresh monitor for each: properties remember what they saw per path (see PathMonitor).
-          failure = this.monitorAlong(parent).check(r.state, model.always, 'running');
+          const monitor = this.monitorAlong(parent);
+          failure = monitor.check(r.state, model.always, 'running');
+          memories = monitor.memoriesNow;
           outcome = failure === undefined ? Outcome.Fresh : Outcome.Failing;
           fresh++;
         }
         outcomes.push(outcome);
         // A known state is not kept: it will not be in the next level, and its path is not asked for.
-        this.pending.push({ parent, i, state: outcome === Outcome.Known ? undefined : r.state, failure, sleep });
+        this.pending.push({ parent, i, state: outcome === Outcome.Known ? undefined : r.state, memories, failure, sleep });
         if (limits !== undefined && (failure !== undefined || fresh >= limits.maxFresh)) {
           stopped = true;
           break;
@@ -197,7 +211,7 @@ export class SearchShard {
     for (let k = 0; k < successors.length; k++) {
       const x = this.pending[successors[k]!]!;
       if (x.state === undefined) throw new Error(`successor ${successors[k]} was known to this shard: it cannot be new to the search`);
-      this.visits.push({ parent: x.parent, i: x.i, state: x.state });
+      this.visits.push({ parent: x.parent, i: x.i, state: x.state, memories: x.memories });
       level.push(this.visits.length - 1);
       sleeps.push(x.sleep);
     }
@@ -227,13 +241,17 @@ export class SearchShard {
     return this.monitorAlong(this.level[k]!);
   }
 
-  /** A monitor along the path to visit `v` (gathered only if a property with memory needs it). */
+  /** A monitor along the path to visit `v`, with the memories the visit's check left (the path is gathered only if a property with memory needs it). */
   private monitorAlong(v: number): PathMonitor {
-    return PathMonitor.along(this.model, () => {
-      const states: ModelState[] = [];
-      for (let k = v; k >= 0; k = this.visits[k]!.parent) states.push(this.visits[k]!.state);
-      return states.reverse();
-    });
+    return PathMonitor.along(
+      this.model,
+      () => {
+        const states: ModelState[] = [];
+        for (let k = v; k >= 0; k = this.visits[k]!.parent) states.push(this.visits[k]!.state);
+        return states.reverse();
+      },
+      this.visits[v]!.memories,
+    );
   }
 
   private pathTo(v: number): { i: number; label: string }[] {

@@ -1,7 +1,7 @@
 import { bank } from '@faultline/protocols';
-import { always, type History, type Property, type SystemView } from '@faultline/runtime';
+import { always, alwaysWithMemory, type History, type Property, type SystemView } from '@faultline/runtime';
 import { describe, expect, it } from 'vitest';
-import { check, type CheckOptions } from '../../src/index.ts';
+import { CheckModel, PathMonitor, check, type CheckOptions, type ModelState } from '../../src/index.ts';
 
 /** Bank's search with `extra` as its only `always` property (bank's eventually-properties kept). */
 const withProperty = (extra: Property, o: Partial<CheckOptions> = {}) =>
@@ -65,5 +65,38 @@ describe('path monitor: properties with and without memory', () => {
     const replayed = counting(true, false);
     expect(replayed.unique).toBe(plain.unique);
     expect(replayed.calls).toBeGreaterThan(3 * replayed.unique);
+  });
+
+  it('a property whose memory is a monitor finds what only memory shows, shown each new state once, and a path monitor replays its memory along a path', () => {
+    let calls = 0;
+    const total = (v: SystemView): number | undefined => {
+      const n1 = v.nodes.find((n) => n.id === 'n1')?.state as { balances: Record<string, number> } | undefined;
+      return n1 === undefined ? undefined : Object.values(n1.balances).reduce((a, b) => a + b, 0);
+    };
+    // The same memory as above, explicit: the totals n1 has had along the path.
+    const monitored = alwaysWithMemory<unknown, unknown, unknown, readonly number[]>('n1-total-never-changed', 'n1 keeps one total along a path', {
+      initial: [],
+      next: (seen, v) => {
+        calls++;
+        const t = total(v);
+        const now = t === undefined || seen.includes(t) ? seen : [...seen, t];
+        return { memory: now, result: now.length <= 1 };
+      },
+    });
+    const memory = n1TotalsSeen();
+    const byHistory = withProperty(always('n1-total-never-changed', 'n1 keeps one total along a path', (v) => memory.record(v).size <= 1));
+    calls = 0;
+    const r = withProperty(monitored);
+    expect(r).toEqual(byHistory);
+    // Once per new state, no replay of paths (the first state twice: when the search enters it, and when its memory is first needed), against more than 3 per state replayed.
+    expect(calls).toBeLessThanOrEqual(r.statesUnique + 2);
+
+    // Along the violating path, a monitor made from the path's states alone (its memory replayed) gives the same verdict on the last one.
+    const model = new CheckModel({ protocol: { ...bank, properties: [monitored] } });
+    const states: ModelState[] = [model.initial().state];
+    for (const c of r.violation!.path) states.push(model.apply(states.at(-1)!, model.actions(states.at(-1)!)[c.i]!).state);
+    const along = PathMonitor.along(model, states.slice(0, -1));
+    expect(along.check(states.at(-1)!, model.always, 'running')?.property).toBe('n1-total-never-changed');
+    expect(PathMonitor.along(model, []).check(states.at(-1)!, model.always, 'running')).toBeUndefined();
   });
 });
