@@ -92,8 +92,34 @@ describe('primary-backup: cluster shape and timings from the scenario', () => {
     expect(r.violation?.property).toBe('no-lost-writes');
   });
 
+  // The quick start (`Options.quickStart`): the Joins of a start go to the first founder
+  // only, which forms view 1 as soon as it has every answer, not at its first tick.
+  it('under the quick start forms view 1 before the first tick, from 4(n - 1) Joins and answers', () => {
+    const first = (quickStart: 0 | 1) => {
+      const r = simulate({ protocol: primaryBackup, seed: 1, trace: 'full', scenario: { nodes: 3, faults: [], durationMs: 1_000, options: { tickMs: 300, suspectMs: 900, quickStart } } });
+      const formed = r.trace!.findIndex((t) => t.k === 'log' && t.text.startsWith('primary of view 1 '));
+      const before = r.trace!.slice(0, formed);
+      const sent = (type: string) => before.filter((t) => t.k === 'send' && (t.msg as { type: string }).type === type).length;
+      return { atMs: r.trace![formed]!.t, joins: sent('Join'), answers: sent('JoinStatus') };
+    };
+    const quick = first(1);
+    expect(quick.atMs).toBeLessThan(300);
+    expect([quick.joins, quick.answers]).toEqual([4, 4]);
+    const usual = first(0);
+    expect(usual.atMs).toBe(300);
+    expect(usual.joins).toBeGreaterThanOrEqual(6);
+  });
+
+  it('the correct version passes 20 seeds under the quick start, with five founders and a joiner, and with three', () => {
+    const quick = campaign({ protocol: primaryBackup, seeds: 20, scenario: { options: { quickStart: 1 } } });
+    expect(quick.failures.map((f) => `seed ${f.seed}: ${f.property}: ${f.message}`)).toEqual([]);
+    const three = campaign({ protocol: primaryBackup, seeds: 10, scenario: { nodes: 3, options: { quickStart: 1, tickMs: 300, suspectMs: 900 } } });
+    expect(three.failures.map((f) => `seed ${f.seed}: ${f.property}: ${f.message}`)).toEqual([]);
+  });
+
   it('rejects timings it cannot run with', () => {
     expect(() => simulate({ protocol: primaryBackup, seed: 1, scenario: { options: { tickMs: 300, suspectMs: 300 } } })).toThrow(/suspectMs \(300\) must be more than tickMs \(300\)/);
     expect(() => simulate({ protocol: primaryBackup, seed: 1, scenario: { options: { tickMs: 0.5 } } })).toThrow(/tickMs must be an integer/);
+    expect(() => simulate({ protocol: primaryBackup, seed: 1, scenario: { options: { quickStart: 2 } } })).toThrow(/quickStart must be 0 or 1/);
   });
 });

@@ -1,3 +1,5 @@
+import type { Pace as PaceOf } from '../shared/pace.ts';
+
 /** The seeded bugs, each a small deviation from the correct protocol. */
 export const BUGS = {
   'sequencer-skips-safe-check':
@@ -24,9 +26,17 @@ export function isBug(name: string): name is Bug {
 
 export interface Options {
   readonly bug?: Bug;
+  /** Timings other than `TIMING` (a run's pace; see `Pace`). */
+  readonly pace?: Partial<Pace>;
 }
 
-/** Timing, in local-clock milliseconds. */
+/**
+ * Timing, in local-clock milliseconds. A run may set any of it (`Options.pace`; the
+ * definition's `create` takes them as options, and the shrinker moves them toward small
+ * runs): none changes what a node does, only how often and how soon. Views are agreed
+ * whatever the timings; a suspicion too quick for the network only makes views change
+ * more often.
+ */
 export const TIMING = {
   /** Period of the one timer: heartbeats, retransmissions, acks, membership checks. */
   tickMs: 50,
@@ -39,6 +49,8 @@ export const TIMING = {
   /** A proposal that has not installed its view by then is abandoned (and retried with a higher epoch). */
   proposalTimeoutMs: 800,
 } as const;
+
+export type Pace = PaceOf<keyof typeof TIMING>;
 
 /** Every buffer has a bound. */
 export const LIMITS = {

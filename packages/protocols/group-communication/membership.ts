@@ -4,10 +4,9 @@
  * node proposes a new view of the nodes it reaches.
  */
 import type { NodeId } from '@faultline/runtime';
-import { TIMING } from './config.ts';
 import type { Member, Msg } from './messages.ts';
 import { deliverReady, isSequencer } from './ordering.ts';
-import { sameMembers, type Ctx, type State } from './state.ts';
+import { pace, sameMembers, type Ctx, type State } from './state.ts';
 import { installView, startProposal } from './viewchange.ts';
 
 type M<T extends Msg['type']> = Extract<Msg, { type: T }>;
@@ -17,8 +16,9 @@ export function startIncarnation(ctx: Ctx): void {
   s.incarnation = 1 + ctx.randomInt(2 ** 30);
   const me = { node: s.self, inc: s.incarnation };
   installView(ctx, { id: { epoch: 0, coord: s.self, inc: s.incarnation }, members: [me] }, {});
-  ctx.setTimer('tick', TIMING.tickMs);
-  ctx.setTimer('hb', ctx.randomInt(TIMING.heartbeatMs));
+  const { tickMs, heartbeatMs } = pace(s);
+  ctx.setTimer('tick', tickMs);
+  ctx.setTimer('hb', ctx.randomInt(heartbeatMs));
 }
 
 export function sendHeartbeat(ctx: Ctx): void {
@@ -54,9 +54,10 @@ export function onHeartbeat(ctx: Ctx, from: NodeId, msg: M<'Hb'>): void {
 /** The nodes this node hears from (itself included), with their incarnations, by node id. */
 export function reachable(s: State, nowMs: number): Member[] {
   const out: Member[] = [{ node: s.self, inc: s.incarnation }];
+  const { suspectMs } = pace(s);
   for (const node of Object.keys(s.peers)) {
     const p = s.peers[node]!;
-    if (nowMs - p.atMs <= TIMING.suspectMs) out.push({ node, inc: p.inc });
+    if (nowMs - p.atMs <= suspectMs) out.push({ node, inc: p.inc });
   }
   return out.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
 }
@@ -81,8 +82,9 @@ export function membershipTick(ctx: Ctx): void {
     return;
   }
   s.unsettledSinceMs ??= now;
-  if (now - s.unsettledSinceMs < TIMING.settleMs) return;
+  const { settleMs, proposalTimeoutMs } = pace(s);
+  if (now - s.unsettledSinceMs < settleMs) return;
   if (s.proposal !== null || desired[0]!.node !== s.self) return;
-  if (s.blocked && now - s.blockedAtMs < TIMING.proposalTimeoutMs) return; // give the accepted proposal its chance
+  if (s.blocked && now - s.blockedAtMs < proposalTimeoutMs) return; // give the accepted proposal its chance
   startProposal(ctx, desired);
 }

@@ -82,11 +82,11 @@
  */
 import type { ClientId, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
 import { Service } from '@faultline/runtime';
-import { TIMING, type Bug, type Options } from './config.ts';
+import type { Options } from './config.ts';
 import { membershipTick, onHeartbeat, sendHeartbeat, startIncarnation } from './membership.ts';
 import type { Msg, Req, Res, Timer } from './messages.ts';
 import { onAck, onClientRequest, onOrdered, onStable, onSubmit, orderingTick } from './ordering.ts';
-import { initialState, type Ctx, type State } from './state.ts';
+import { initialState, pace, type Ctx, type State } from './state.ts';
 import { onFlush, onInstall, onInstallAck, onNack, onPropose, proposalTick } from './viewchange.ts';
 
 type Handler<T extends Msg> = (ctx: Ctx, from: NodeId, msg: T) => void;
@@ -106,15 +106,12 @@ const HANDLERS: { readonly [K in Msg['type']]: Handler<Extract<Msg, { type: K }>
 };
 
 export class GroupCommunication extends Service<State, Msg, Req, Res, Timer> {
-  private readonly bug: Bug | undefined;
-
-  constructor(options: Options = {}) {
+  constructor(private readonly options: Options = {}) {
     super();
-    this.bug = options.bug;
   }
 
   initialState(node: NodeInfo): State {
-    return initialState(node, { bug: this.bug });
+    return initialState(node, this.options);
   }
 
   /** A new incarnation: alone in a view of its own, heartbeating at a random phase. */
@@ -133,12 +130,12 @@ export class GroupCommunication extends Service<State, Msg, Req, Res, Timer> {
   override onTimer(ctx: Ctx, tag: Timer): void {
     switch (tag) {
       case 'tick':
-        ctx.setTimer('tick', TIMING.tickMs);
+        ctx.setTimer('tick', pace(ctx.state).tickMs);
         proposalTick(ctx);
         orderingTick(ctx);
         return membershipTick(ctx);
       case 'hb':
-        ctx.setTimer('hb', TIMING.heartbeatMs);
+        ctx.setTimer('hb', pace(ctx.state).heartbeatMs);
         return sendHeartbeat(ctx);
       default:
         return assertNever(tag);

@@ -1,5 +1,6 @@
 import type { ClientId, Context, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
-import { LIMITS, type Bug, type Options } from './config.ts';
+import { paceOver } from '../shared/pace.ts';
+import { LIMITS, TIMING, type Bug, type Options, type Pace } from './config.ts';
 import type { AppMsg, FlushReport, GroupTable, Member, Msg, Ordered, Req, Res, Timer, View, ViewId } from './messages.ts';
 
 /**
@@ -67,6 +68,8 @@ export interface Proposal {
 export interface State {
   readonly self: NodeId;
   readonly bug: Bug | null;
+  /** Timings other than `TIMING`, when the options set some (configuration, never changed); read it through `pace`. */
+  readonly pace?: Pace;
   /** Drawn at every start: a restarted node is a new member with an empty history. */
   incarnation: number;
   view: View;
@@ -150,11 +153,18 @@ export function sortMembers(ms: Member[]): Member[] {
   return ms.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
 }
 
+/** This node's timings. */
+export function pace(s: State): Pace {
+  return s.pace ?? TIMING;
+}
+
 export function initialState(node: NodeInfo, options: Options = {}): State {
   const id: ViewId = { epoch: 0, coord: node.self, inc: 0 };
+  const given = paceOver(TIMING, options.pace);
   return {
     self: node.self,
     bug: options.bug ?? null,
+    ...(given !== undefined ? { pace: given } : {}),
     incarnation: 0,
     view: { id, members: [{ node: node.self, inc: 0 }] },
     viewKey: viewKey(id),

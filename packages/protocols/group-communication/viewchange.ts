@@ -5,12 +5,11 @@
  * its members deliver before the new view (see flush-plan.ts) and installs the new view.
  */
 import type { NodeId } from '@faultline/runtime';
-import { TIMING } from './config.ts';
 import { planInstall } from './flush-plan.ts';
 import { groupsAfterFlush, groupsOf, tableOf } from './groups.ts';
 import type { FlushReport, GroupTable, Member, Msg, View } from './messages.ts';
 import { deliver, submitQueued } from './ordering.ts';
-import { appendDelivery, compareViewIds, viewKey, type Ctx, type State } from './state.ts';
+import { appendDelivery, compareViewIds, pace, viewKey, type Ctx, type State } from './state.ts';
 
 type M<T extends Msg['type']> = Extract<Msg, { type: T }>;
 
@@ -153,7 +152,7 @@ export function proposalTick(ctx: Ctx): void {
   const s = ctx.state;
   const p = s.proposal;
   if (p === null) return;
-  if (ctx.now() - p.startedAtMs > TIMING.proposalTimeoutMs) {
+  if (ctx.now() - p.startedAtMs > pace(s).proposalTimeoutMs) {
     s.proposal = null;
     return;
   }

@@ -1,3 +1,5 @@
+import type { Pace as PaceOf } from '../shared/pace.ts';
+
 /** The seeded bugs, each a small deviation from the correct protocol. */
 export const BUGS = {
   'answer-before-caught-up':
@@ -12,9 +14,17 @@ export type Bug = keyof typeof BUGS;
 
 export interface Options {
   readonly bug?: Bug;
+  /** Timings other than `TIMING` (a run's pace; see `Pace`). */
+  readonly pace?: Partial<Pace>;
 }
 
-/** Timing, in local-clock milliseconds. */
+/**
+ * Timing, in local-clock milliseconds. A run may set any of it (`Options.pace`; the
+ * definition's `create` takes them as options, and the shrinker moves them toward small
+ * runs): none changes what a node does, only how often and how soon. Causal order is kept
+ * whatever the timings; a suspicion too quick for the network only serves a held request
+ * sooner, naming what it lacks, as a real failure would.
+ */
 export const TIMING = {
   /** Period of the one timer: gossip to one known replica (the next in turn), and the front ends' resends. */
   gossipMs: 50,
@@ -30,6 +40,8 @@ export const TIMING = {
    */
   failoverMs: 1_000,
 } as const;
+
+export type Pace = PaceOf<keyof typeof TIMING>;
 
 /** Every queue has a bound. */
 export const LIMITS = {

@@ -33,14 +33,13 @@
  * client saw; a late second answer to a get is folded into the timestamp too.
  */
 import type { ClientId, NodeId, RequestId } from '@faultline/runtime';
-import { TIMING } from './config.ts';
 import { isUpdate, type Msg, type Req, type Res, type Session } from './messages.ts';
-import type { Ctx, FrontEnd } from './state.ts';
+import { pace, type Ctx, type FrontEnd } from './state.ts';
 import { dominates, join, type VectorTime } from './vector-time.ts';
 
 /** Whether `node` has not been heard from for `TIMING.suspectMs`. */
 export function suspected(ctx: Ctx, node: NodeId): boolean {
-  return ctx.now() - (ctx.state.heard[node] ?? 0) > TIMING.suspectMs;
+  return ctx.now() - (ctx.state.heard[node] ?? 0) > pace(ctx.state).suspectMs;
 }
 
 /** The replica that serves a get: the replicas in turn, in a stable order. */
@@ -80,7 +79,7 @@ export function takeRequest(ctx: Ctx, req: Req, requestId: RequestId, client: Cl
     // way): look again at every tick for a while. (Not left to the client's retries: under Ken
     // a retry of a request a node has taken is dropped, the node is to answer it.)
     if (fe.unsure?.requestId !== requestId) fe.unsure = { client, requestId, req, sinceMs: ctx.now() };
-    if (s.bug === 'no-failover' || ctx.now() - fe.unsure.sinceMs < TIMING.failoverMs) return;
+    if (s.bug === 'no-failover' || ctx.now() - fe.unsure.sinceMs < pace(s).failoverMs) return;
     stale = ['?'];
   } else {
     // A first request is taken by whichever front end it reaches, a late copy of it too (one
@@ -127,6 +126,7 @@ export function told(ctx: Ctx, from: NodeId, client: ClientId, requestId: Reques
 export function resend(ctx: Ctx, send: (to: NodeId, msg: Msg) => void): void {
   const s = ctx.state;
   const now = ctx.now();
+  const { failoverMs, resendMs } = pace(s);
   for (const client of Object.keys(s.frontEnds).sort()) {
     const fe = s.frontEnds[client]!;
     const cur = fe.current;
@@ -135,17 +135,17 @@ export function resend(ctx: Ctx, send: (to: NodeId, msg: Msg) => void): void {
       // A replica that fell silent while asked may be the front end the client saw last; so may
       // one that has not told for `TIMING.failoverMs` although it is heard from (after a restart
       // under Ken, what it sent before the crash can keep arriving long before its answer does).
-      const late = now - cur.askedMs >= TIMING.failoverMs;
+      const late = now - cur.askedMs >= failoverMs;
       for (const n of cur.asking) if (late || suspected(ctx, n)) cur.stale.push(n);
       cur.asking = cur.asking.filter((n) => !late && !suspected(ctx, n));
       if (cur.asking.length === 0) dispatch(ctx, fe, send);
-      else if (now - cur.sentMs >= TIMING.resendMs) {
+      else if (now - cur.sentMs >= resendMs) {
         cur.sentMs = now;
         for (const n of cur.asking) send(n, { type: 'Ask', client, requestId: cur.requestId });
       }
       continue;
     }
-    if (now - cur.sentMs < TIMING.resendMs) continue;
+    if (now - cur.sentMs < resendMs) continue;
     // A slow get or read goes to the next replica; a put or post stays with this replica, which applies it once.
     if (!isUpdate(cur.req)) cur.server = server(ctx, cur.req.seq + cur.sends);
     dispatch(ctx, fe, send);

@@ -1,5 +1,6 @@
-import { defineProtocol, type NodeSpec } from '@faultline/runtime';
-import { BUGS, type Bug } from './config.ts';
+import { defineProtocol, type CreateOptions, type NodeSpec } from '@faultline/runtime';
+import { paceOptions, shrinkablePace } from '../shared/pace.ts';
+import { BUGS, TIMING, type Bug, type Pace } from './config.ts';
 import { restartsSession, type Req, type Res } from './messages.ts';
 import { properties } from './properties.ts';
 import { LazyReplication } from './service.ts';
@@ -7,7 +8,7 @@ import type { State } from './state.ts';
 import { workload } from './workload.ts';
 
 export { LazyReplication } from './service.ts';
-export { BUGS, TIMING, LIMITS, type Bug, type Options } from './config.ts';
+export { BUGS, TIMING, LIMITS, type Bug, type Options, type Pace } from './config.ts';
 export { restartsSession, later, isUpdate, subject, type Req, type Res, type Marks, type Msg, type Slot, type Session, type Timer } from './messages.ts';
 export type { State, Held, FrontEnd, Pending } from './state.ts';
 export { FOUNDERS, homeOf } from './home.ts';
@@ -26,19 +27,40 @@ function isBug(name: string): name is Bug {
   return Object.prototype.hasOwnProperty.call(BUGS, name);
 }
 
+/**
+ * The timings a scenario gives (any of `TIMING`), checked: resends and suspicions looked at
+ * no more often than the tick that looks at them, so a resend period shorter than the
+ * gossip period, or a suspicion shorter than it, is refused.
+ */
+function paceOf(options: CreateOptions): Partial<Pace> {
+  const given = paceOptions(options, Object.keys(TIMING) as (keyof Pace)[]);
+  const p = { ...TIMING, ...given };
+  if (p.resendMs < p.gossipMs) throw new Error(`option resendMs (${p.resendMs}) must be at least gossipMs (${p.gossipMs})`);
+  if (p.suspectMs <= p.gossipMs) throw new Error(`option suspectMs (${p.suspectMs}) must be more than gossipMs (${p.gossipMs})`);
+  return given;
+}
+
+/**
+ * A scenario may set the timings (`TIMING`), and a bug's failing run is shrunk toward
+ * slower gossip and resends and a sooner failover (`shrinkOptions`): fewer periodic
+ * events per second of the run. The shrinker keeps such a cut only if the correct
+ * version, replaying the same run under it, does not fail the same way.
+ */
 export const lazyReplication = defineProtocol<State, Req, Res>({
   name: 'lazy-replication',
   description:
     'Ladin et al.\'s lazy replication of a key-value store: any replica answers at once, writes spread by gossip, ' +
     'vector timestamps make each client (through its front end) wait for a replica that has caught up with what it has seen (causal consistency)',
-  create({ bug }) {
+  create(options) {
+    const { bug } = options;
     if (bug !== undefined && !isBug(bug)) throw new Error(`lazy-replication has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
-    return new LazyReplication({ bug });
+    return new LazyReplication({ bug, pace: paceOf(options) });
   },
   bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
   properties,
   faults: ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'crash', 'pause', 'skew'],
   nodes: NODES,
+  shrinkOptions: shrinkablePace(TIMING, { gossipMs: 150, resendMs: 300, failoverMs: 500 }),
   workload,
   // A stale answer starts the client's session afresh (see service.ts), for the causal check too.
   consistency: { model: 'kv', level: 'causal', restartsSession },

@@ -44,11 +44,11 @@
  * spreads by gossip.
  */
 import { Service, type ClientId, type NodeId, type NodeInfo, type RequestId } from '@faultline/runtime';
-import { LIMITS, TIMING, type Options } from './config.ts';
+import { LIMITS, type Options } from './config.ts';
 import { reconsider, resend, served, suspected, takeRequest, told } from './front-end.ts';
 import { isUpdate, later, type Msg, type Req, type Res, type Slot, type Timer } from './messages.ts';
 import { firm, hasPost, listed, mergePosts } from './posts.ts';
-import { initialState, type Ctx, type Held, type State } from './state.ts';
+import { initialState, pace, type Ctx, type Held, type State } from './state.ts';
 import { dominates, join, weight } from './vector-time.ts';
 
 export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
@@ -63,7 +63,7 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
   override onStart(ctx: Ctx): void {
     if (ctx.state.id === '') ctx.state.id = `${ctx.self}.${ctx.randomInt(1_000_000_000)}`;
     this.gossip(ctx);
-    ctx.setTimer('tick', TIMING.gossipMs);
+    ctx.setTimer('tick', pace(ctx.state).gossipMs);
   }
 
   override onTimer(ctx: Ctx): void {
@@ -75,7 +75,7 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
     // Last: the message holds the state's objects, snapshot at the end of the turn, and a
     // timestamp replaced after it was sent would go out older than the lists (seed 152 with partitions).
     this.gossip(ctx);
-    ctx.setTimer('tick', TIMING.gossipMs);
+    ctx.setTimer('tick', pace(ctx.state).gossipMs);
   }
 
   override onRequest(ctx: Ctx, req: Req, requestId: RequestId, client: ClientId): void {
@@ -157,7 +157,7 @@ export class LazyReplication extends Service<State, Msg, Req, Res, Timer> {
     if (s.bug === 'no-failover' || s.held.length === 0) return;
     const now = ctx.now();
     for (const h of s.held.splice(0)) {
-      const missing = now - h.sinceMs < TIMING.failoverMs ? null : missingFrom(s.ts, h.ts);
+      const missing = now - h.sinceMs < pace(s).failoverMs ? null : missingFrom(s.ts, h.ts);
       if (missing === null || !missing.every((n) => suspected(ctx, n)) || !this.serve(ctx, h, missing)) s.held.push(h);
     }
   }

@@ -1,5 +1,6 @@
 import type { ClientId, Context, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
-import type { Bug, Options } from './config.ts';
+import { paceOver } from '../shared/pace.ts';
+import { TIMING, type Bug, type Options, type Pace } from './config.ts';
 import type { Msg, Req, Res, Session, Slot, Timer } from './messages.ts';
 
 /** A request a front end has sent to a replica (at most one per client), or a replica is holding. */
@@ -41,6 +42,8 @@ export interface Held extends Pending {
 export interface State {
   readonly self: NodeId;
   readonly bug: Bug | null;
+  /** Timings other than `TIMING`, when the options set some (configuration, never changed); read it through `pace`. */
+  readonly pace?: Pace;
   /** This incarnation's entry in vector timestamps: `${self}.${random}`, drawn at the first start (Ken keeps it across restarts). */
   id: string;
   /** The replicas it gossips with (bounded). */
@@ -64,10 +67,17 @@ export interface State {
 
 export type Ctx = Context<State, Msg, Res, Timer>;
 
+/** This node's timings. */
+export function pace(s: State): Pace {
+  return s.pace ?? TIMING;
+}
+
 export function initialState(node: NodeInfo, options: Options): State {
+  const given = paceOver(TIMING, options.pace);
   return {
     self: node.self,
     bug: options.bug ?? null,
+    ...(given !== undefined ? { pace: given } : {}),
     id: '',
     known: node.cluster.filter((n) => n !== node.self),
     gossipTurn: 0,

@@ -1,4 +1,5 @@
 import { defineProtocol, type CreateOptions, type NodeSpec } from '@faultline/runtime';
+import { paceOptions } from '../shared/pace.ts';
 import { BUGS, TIMING, type Bug } from './config.ts';
 import type { Req, Res } from './messages.ts';
 import { properties } from './properties.ts';
@@ -21,11 +22,12 @@ export { workload } from './workload.ts';
  * is still undetected) leaves one voter of three and the cluster stuck for good (about 5%
  * of seeds); five keep a majority through one crash plus one recovering node. That is
  * the default of campaigns; a scenario may give other nodes (the founders are those
- * present at start) and timings (`tickMs`, `suspectMs`). The shrinker may cut a bug's
- * failing run down to three founders, no joiner and a slower tick (`minNodes`,
- * `shrinkOptions`), but keeps such a cut only if the correct version does not fail the
- * same way under it: three founders are past what the protocol survives (seed 12 of
- * `nodes: 3` loses acknowledged writes), so a failure there may be that limit's.
+ * present at start), timings (`tickMs`, `suspectMs`) and the quick start (`quickStart: 1`,
+ * see `Options.quickStart`). The shrinker may cut a bug's failing run down to three
+ * founders, no joiner, the quick start and a slower tick (`minNodes`, `shrinkOptions`),
+ * but keeps such a cut only if the correct version does not fail the same way under it:
+ * three founders are past what the protocol survives (seed 12 of `nodes: 3` loses
+ * acknowledged writes), so a failure there may be that limit's.
  */
 const FOUNDERS = ['n1', 'n2', 'n3', 'n4', 'n5'] as const;
 const NODES: readonly NodeSpec[] = [
@@ -37,9 +39,10 @@ function isBug(name: string): name is Bug {
   return Object.prototype.hasOwnProperty.call(BUGS, name);
 }
 
-function timingOption(name: string, v: unknown): number | undefined {
-  if (v !== undefined && !(Number.isInteger(v) && (v as number) > 0 && (v as number) <= 60_000)) throw new Error(`option ${name} must be an integer number of ms from 1 to 60,000, not ${JSON.stringify(v)}`);
-  return v as number | undefined;
+/** `quickStart` is 1 (on) or 0 (off: the default), so that a shrinker can move it like a number. */
+function quickStartOption(v: unknown): boolean {
+  if (v !== undefined && v !== 0 && v !== 1) throw new Error(`option quickStart must be 0 or 1, not ${JSON.stringify(v)}`);
+  return v === 1;
 }
 
 function nodeList(name: string, v: unknown): readonly string[] | undefined {
@@ -54,13 +57,14 @@ export const primaryBackup = defineProtocol<State, Req, Res>({
     'numbered views are changed by a majority of the founding replicas, the new primary adopting the most up-to-date state; ' +
     'restarted and late nodes rejoin through any node and receive the state.',
   // `founders` (an option of a deployment's cluster config) replaces the nodes present at start, which the simulator gives (`initialNodes`).
-  create({ bug, founders, initialNodes, tickMs, suspectMs }: CreateOptions) {
+  create(options: CreateOptions) {
+    const { bug, founders, initialNodes } = options;
     if (bug !== undefined && !isBug(bug)) throw new Error(`primary-backup has no bug variant '${bug}' (known: ${Object.keys(BUGS).join(', ')})`);
-    const tick = timingOption('tickMs', tickMs);
-    const suspect = timingOption('suspectMs', suspectMs);
-    if ((suspect ?? TIMING.suspectMs) <= (tick ?? TIMING.tickMs)) throw new Error(`option suspectMs (${suspect ?? TIMING.suspectMs}) must be more than tickMs (${tick ?? TIMING.tickMs})`);
+    const given = paceOptions(options, ['tickMs', 'suspectMs']);
+    const { tickMs, suspectMs } = { ...TIMING, ...given };
+    if (suspectMs <= tickMs) throw new Error(`option suspectMs (${suspectMs}) must be more than tickMs (${tickMs})`);
     const voters = nodeList('founders', founders) ?? nodeList('initialNodes', initialNodes) ?? FOUNDERS;
-    return new PrimaryBackup({ bug, founders: voters, ...(tick !== undefined ? { tickMs: tick } : {}), ...(suspect !== undefined ? { suspectMs: suspect } : {}) });
+    return new PrimaryBackup({ bug, founders: voters, ...given, ...(quickStartOption(options.quickStart) ? { quickStart: true } : {}) });
   },
   bugs: Object.entries(BUGS).map(([name, description]) => ({ name, description })),
   properties,
@@ -68,6 +72,7 @@ export const primaryBackup = defineProtocol<State, Req, Res>({
   nodes: NODES,
   minNodes: 3,
   shrinkOptions: {
+    quickStart: { default: 0, simplest: 1, integer: true },
     tickMs: { default: TIMING.tickMs, simplest: 300, integer: true },
     suspectMs: { default: TIMING.suspectMs, simplest: 2 * TIMING.tickMs, integer: true },
   },

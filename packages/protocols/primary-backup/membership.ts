@@ -2,7 +2,8 @@
  * Joining: a recovering node (first start, restart or late join) and an outsider (a node
  * with state that a view left out) ask to be admitted; the primary admits them with its
  * next view change, which hands them the state. The very first view is bootstrapped by
- * the first founder once it has seen every founder empty.
+ * the first founder once it has seen every founder empty (at its next tick, or at once
+ * under the quick start: `Options.quickStart`).
  */
 import type { NodeId } from '@faultline/runtime';
 import { LIMITS } from './config.ts';
@@ -36,6 +37,7 @@ export function onJoin(ctx: Ctx, from: NodeId, msg: JoinMsg): void {
   if (s.status === 'recovering') {
     s.peerIncarnations[msg.node] = msg.inc;
     ctx.send(msg.node, { type: 'JoinStatus', inc: msg.inc, stateful: false, primary: s.primaryHint });
+    if (s.quickStart === true) maybeBootstrap(ctx);
     return;
   }
   if (s.status === 'member' && s.view !== null && msg.node === s.view.primary && msg.inc !== s.view.inc) {
@@ -61,7 +63,10 @@ function queueJoin(ctx: Ctx, msg: JoinMsg): void {
 export function onJoinStatus(ctx: Ctx, from: NodeId, msg: JoinStatusMsg): void {
   const s = ctx.state;
   if (msg.inc !== s.incarnation) return; // an answer to an earlier incarnation's Join
-  if (s.status === 'recovering') s.joinStatus[from] = msg.stateful;
+  if (s.status === 'recovering') {
+    s.joinStatus[from] = msg.stateful;
+    if (s.quickStart === true) maybeBootstrap(ctx);
+  }
   if (msg.primary !== null && msg.primary !== s.self && s.status !== 'member') {
     s.primaryHint = msg.primary;
     addKnown(ctx, msg.primary);
@@ -96,13 +101,30 @@ export function onStale(ctx: Ctx, _from: NodeId, msg: StaleMsg): void {
   if (s.view === null || v.num > s.view.num) leaveView(ctx, v.primary);
 }
 
+/**
+ * The Join of a start. Under the quick start a founder other than the first sends it to
+ * the first founder only, which answers, forwards it to its primary or admits it itself:
+ * everything the Joins to the rest would have done, but finding the primary through
+ * another node (one tick later, when the first founder is down).
+ */
+export function startJoin(ctx: Ctx): void {
+  const s = ctx.state;
+  const first = s.configFounders[0]!;
+  if (s.quickStart === true && first !== s.self && s.configFounders.includes(s.self) && s.known.includes(first)) ctx.send(first, joinMsg(ctx));
+  else joinTick(ctx);
+}
+
 /** A node outside any view asks to be admitted; the first founder may bootstrap the first view. */
 export function joinTick(ctx: Ctx): void {
   const s = ctx.state;
-  const join = { type: 'Join', node: s.self, inc: s.incarnation } as const;
+  const join = joinMsg(ctx);
   if (s.status === 'outsider' && s.primaryHint !== null) ctx.send(s.primaryHint, join);
   else ctx.broadcast(join, s.known);
   if (s.status === 'recovering') maybeBootstrap(ctx);
+}
+
+function joinMsg(ctx: Ctx): JoinMsg {
+  return { type: 'Join', node: ctx.state.self, inc: ctx.state.incarnation };
 }
 
 /**

@@ -71,7 +71,7 @@ import type { ClientId, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
 import { Service } from '@faultline/runtime';
 import type { Options } from './config.ts';
 import type { Msg, Req, Res, Timer } from './messages.ts';
-import { joinTick, onBeacon, onJoin, onJoinStatus, onStale } from './membership.ts';
+import { joinTick, onBeacon, onJoin, onJoinStatus, onStale, startJoin } from './membership.ts';
 import { onAck, onClientRequest, onReplicate, primaryTick } from './replication.ts';
 import { initialState, timing, type Ctx, type State } from './state.ts';
 import { memberTick, onPrepare, onPromise, onReject, onStartView, proposalTick, startProposal } from './viewchange.ts';
@@ -89,7 +89,7 @@ export class PrimaryBackup extends Service<State, Msg, Req, Res, Timer> {
     const s = ctx.state;
     s.incarnation = 1 + ctx.randomInt(2 ** 30);
     ctx.setTimer('tick', timing(ctx.state).tickMs);
-    joinTick(ctx);
+    startJoin(ctx);
   }
 
   override onRequest(ctx: Ctx, req: Req, requestId: RequestId, client: ClientId): void {

@@ -55,6 +55,8 @@ export interface State {
   readonly configFounders: readonly NodeId[];
   /** Timings other than `TIMING`, when the options set some (configuration, never changed); read it through `timing`. */
   readonly timing?: Timing;
+  /** Under the quick start (`Options.quickStart`; configuration, never changed); absent otherwise. */
+  readonly quickStart?: true;
   /** Drawn at every start: a restarted node is a new incarnation. */
   incarnation: number;
   status: Status;
@@ -113,6 +115,7 @@ export function initialState(node: NodeInfo, options: Options = {}): State {
     ...(options.tickMs === undefined && options.suspectMs === undefined
       ? {}
       : { timing: { ...TIMING, tickMs: options.tickMs ?? TIMING.tickMs, suspectMs: options.suspectMs ?? TIMING.suspectMs } }),
+    ...(options.quickStart === true ? { quickStart: true as const } : {}),
     incarnation: 0,
     status: 'recovering',
     known: node.cluster.filter((n) => n !== node.self),

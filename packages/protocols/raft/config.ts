@@ -1,3 +1,5 @@
+import type { Pace as PaceOf } from '../shared/pace.ts';
+
 /** The seeded bugs, each a small deviation from the correct protocol. */
 export const BUGS = {
   'commit-old-term':
@@ -15,6 +17,8 @@ export type Bug = keyof typeof BUGS;
 
 export interface Options {
   readonly bug?: Bug;
+  /** Pace settings other than the defaults (`PACE`); see `Pace`. */
+  readonly pace?: Partial<Pace>;
 }
 
 export function isBug(name: string): name is Bug {
@@ -41,7 +45,8 @@ export const LIMITS = {
   /**
    * A node replaces its applied entries by a snapshot once this many are in its log (at the
    * start of its next heartbeat or AppendEntries, never in the turn that applied them), so
-   * the log holds at most about this many plus `maxUncommitted` entries.
+   * the log holds at most about this many plus `maxUncommitted` entries (the default of
+   * `PACE.snapshotEvery`, which a run may set).
    */
   snapshotEvery: 64,
   /** Entries past the commit index a leader accepts before it holds new requests back. */
@@ -55,3 +60,15 @@ export const LIMITS = {
    */
   maxUnackedPerPeer: 16,
 } as const;
+
+/**
+ * What a run may set (`Options.pace`; the definition's `create` takes them as options, and
+ * the shrinker moves them toward small runs): the timings and how often a node compacts.
+ * None changes what a node does, only how often: a leader's heartbeat period is any period
+ * below the shortest election timeout, an election timeout any range, and compaction
+ * correct after any number of applied entries.
+ */
+export type Pace = PaceOf<keyof typeof TIMING | 'snapshotEvery'>;
+
+/** The pace of a run that sets none. */
+export const PACE: Pace = { ...TIMING, snapshotEvery: LIMITS.snapshotEvery };

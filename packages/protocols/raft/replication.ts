@@ -4,13 +4,13 @@
  * own term that a majority stores, and every node applies committed entries in order.
  */
 import type { NodeId } from '@faultline/runtime';
-import { LIMITS, TIMING } from './config.ts';
+import { LIMITS } from './config.ts';
 import { applyCommand } from './kv.ts';
 import { baseIndex, entryAt, lastIndex, majority, retryHint, termAt, type Log } from './log.ts';
 import type { Entry, Msg } from './messages.ts';
 import { acceptLeader, observeTerm } from './roles.ts';
 import { compact, sendSnapshot } from './snapshot.ts';
-import type { Ctx } from './state.ts';
+import { pace, type Ctx } from './state.ts';
 
 type AppendEntriesMsg = Extract<Msg, { type: 'AppendEntries' }>;
 type AppendResultMsg = Extract<Msg, { type: 'AppendResult' }>;
@@ -51,7 +51,7 @@ export function batchFrom(l: Log, next: number): Entry[] {
 export function heartbeat(ctx: Ctx): void {
   compact(ctx);
   for (const peer of ctx.peers) sendAppend(ctx, peer);
-  ctx.setTimer('heartbeat', TIMING.heartbeatMs);
+  ctx.setTimer('heartbeat', pace(ctx.state).heartbeatMs);
 }
 
 export function onAppendEntries(ctx: Ctx, from: NodeId, msg: AppendEntriesMsg): void {

@@ -1,11 +1,11 @@
 /** Moving between follower, candidate and leader, and what each move does to timers and clients. */
 import type { NodeId } from '@faultline/runtime';
-import { TIMING } from './config.ts';
-import type { Ctx } from './state.ts';
+import { pace, type Ctx } from './state.ts';
 
 /** A fresh random election timeout, so that two candidates rarely collide twice. */
 export function resetElectionTimer(ctx: Ctx): void {
-  ctx.setTimer('election', TIMING.electionMsMin + ctx.random() * (TIMING.electionMsMax - TIMING.electionMsMin));
+  const { electionMsMin, electionMsMax } = pace(ctx.state);
+  ctx.setTimer('election', electionMsMin + ctx.random() * (electionMsMax - electionMsMin));
 }
 
 /** Any message from a newer term: adopt the term, forget the vote, and follow. */

@@ -1,5 +1,6 @@
 import type { ClientId, Context, NodeId, NodeInfo, RequestId } from '@faultline/runtime';
-import type { Bug, Options } from './config.ts';
+import { PACE, type Bug, type Options, type Pace } from './config.ts';
+import { paceOver } from '../shared/pace.ts';
 import type { Entry, Msg, Req, Res, Snapshot, Timer } from './messages.ts';
 
 export type Role = 'follower' | 'candidate' | 'leader';
@@ -30,6 +31,8 @@ export interface State {
   readonly cluster: readonly NodeId[];
   /** The seeded bug this node runs with, if any (configuration, never changed). */
   readonly bug: Bug | null;
+  /** Pace settings other than `PACE`, when the options set some (configuration, never changed); read it through `pace`. */
+  readonly pace?: Pace;
 
   // Raft's persistent state. Under Ken every field here survives a crash; these three must.
   currentTerm: number;
@@ -59,11 +62,18 @@ export interface State {
 
 export type Ctx = Context<State, Msg, Res, Timer>;
 
+/** This node's pace. */
+export function pace(s: State): Pace {
+  return s.pace ?? PACE;
+}
+
 export function initialState(node: NodeInfo, options: Options = {}): State {
+  const given = paceOver(PACE, options.pace);
   return {
     self: node.self,
     cluster: node.cluster,
     bug: options.bug ?? null,
+    ...(given !== undefined ? { pace: given } : {}),
     currentTerm: 0,
     votedFor: null,
     log: [],
