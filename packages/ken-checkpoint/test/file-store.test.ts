@@ -204,11 +204,75 @@ describe('FileStore', () => {
     expect(await first).toBe(2);
     expect(segments()).toEqual(['log-0000000000000001.ken', 'log-0000000000000002.ken']);
     expect(await s.syncAsync()).toBe(4);
-    s.compact(4); // not a segment's first record: copied to snapshot.ken, as before
-    expect(fs.existsSync(path.join(dir, 'snapshot.ken'))).toBe(true);
-    expect(segments()).toEqual(['log-0000000000000005.ken']);
+    s.compact(4); // not the segment's first record, but the segment starts with a state record: kept from there, nothing copied
+    expect(fs.existsSync(path.join(dir, 'snapshot.ken'))).toBe(false);
+    expect(segments()).toEqual(['log-0000000000000002.ken']);
     s.close();
-    expect(text(new FileStore(dir).load())).toEqual(['d']);
+    expect(text(new FileStore(dir).load())).toEqual(['b', 'c', 'd']);
+  });
+
+  it('once a snapshot file exists, compaction behind a segment that starts the state retires it without copying', () => {
+    const s = new FileStore(dir);
+    s.load();
+    for (const x of ['a', 'b', 'c']) s.append(rec(x));
+    s.sync();
+    s.compact(2); // the first segment starts with no state record: copied
+    expect(fs.existsSync(path.join(dir, 'snapshot.ken'))).toBe(true);
+    expect(segments()).toEqual(['log-0000000000000003.ken']);
+    s.append(rec('d'), true);
+    s.append(rec('e'));
+    s.append(rec('f'), true); // the same new segment
+    s.sync();
+    expect(segments()).toEqual(['log-0000000000000003.ken', 'log-0000000000000004.ken']);
+    const segBefore = s.counters.compactions;
+    s.compact(6);
+    expect(s.counters.compactions).toBe(segBefore + 1);
+    expect(fs.existsSync(path.join(dir, 'snapshot.ken'))).toBe(false);
+    expect(segments()).toEqual(['log-0000000000000004.ken']);
+    s.append(rec('g'));
+    s.sync();
+    s.close();
+    expect(text(new FileStore(dir).load())).toEqual(['d', 'e', 'f', 'g']);
+  });
+
+  it('a compaction retiring the snapshot file, cut short before the file went, loads from the segment that starts the state', () => {
+    const s = new FileStore(dir);
+    s.load();
+    for (const x of ['a', 'b', 'c']) s.append(rec(x));
+    s.sync();
+    s.compact(2);
+    const snapFile = path.join(dir, 'snapshot.ken');
+    const snap = fs.readFileSync(snapFile);
+    const copied = path.join(dir, 'log-0000000000000003.ken');
+    const copy = fs.readFileSync(copied);
+    s.append(rec('d'), true);
+    s.append(rec('e'));
+    s.sync();
+    s.compact(4);
+    s.close();
+    // The crash came after the older segment was deleted, before the snapshot file was.
+    fs.writeFileSync(snapFile, snap);
+    const t = new FileStore(dir);
+    expect(text(t.load())).toEqual(['d', 'e']);
+    expect(fs.existsSync(snapFile)).toBe(false);
+    t.close();
+    // ... or before anything was deleted: the log continues the snapshot file as before.
+    fs.writeFileSync(snapFile, snap);
+    fs.writeFileSync(copied, copy);
+    expect(text(new FileStore(dir).load())).toEqual(['b', 'c', 'd', 'e']);
+  });
+
+  it('copying compaction does not report records held for a segment not yet started as durable', () => {
+    const s = new FileStore(dir);
+    s.load();
+    for (const x of ['a', 'b', 'c']) s.append(rec(x));
+    s.sync();
+    s.append(rec('d'), true); // held for a new segment, which the next sync starts
+    s.compact(2);
+    expect(s.durableUpTo).toBe(3);
+    expect(s.sync()).toBe(4);
+    s.close();
+    expect(text(new FileStore(dir).load())).toEqual(['b', 'c', 'd']);
   });
 
   it('a compaction cut short leaves a contiguous log that loads from its oldest segment; a damaged older segment throws', () => {
