@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointCorruptError, KenUsageError } from './errors.ts';
 import { checkFramed, frameRecord, readRecord, scanRecords } from './record-codec.ts';
-import { listSegments, readRange, segmentName, syncDir, syncDirAsync, TMP_SUFFIX, writeAll, writeDurably, type Segment } from './segment-files.ts';
+import { dropFile, listSegments, readRange, segmentName, syncDir, syncDirAsync, TMP_SUFFIX, writeAll, writeDurably, type Segment } from './segment-files.ts';
 import type { CheckpointStore } from './store.ts';
 
 const SNAPSHOT_FILE = 'snapshot.ken';
@@ -355,7 +355,7 @@ export class FileStore implements CheckpointStore {
   /** Deletes the segments before the open one (oldest first, so a crash leaves a contiguous log). */
   private dropOlder(): void {
     while (this.older.length > 0) {
-      fs.rmSync(this.older[0]!.file, { force: true });
+      dropFile(this.older[0]!.file);
       this.older.shift();
     }
   }

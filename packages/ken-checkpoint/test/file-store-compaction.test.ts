@@ -28,8 +28,10 @@ afterEach(() => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
+/** The directory's files, but temporary ones (a dropped segment whose unlink is still under way): `load` removes those. */
 function files(d: string): Files {
-  return new Map(fs.readdirSync(d).sort().map((n) => [n, fs.readFileSync(path.join(d, n))] as const));
+  const names = fs.readdirSync(d).filter((n) => !n.endsWith('.tmp'));
+  return new Map(names.sort().map((n) => [n, fs.readFileSync(path.join(d, n))] as const));
 }
 
 /** The order the store deletes files in: log segments oldest first, then the snapshot file. */

@@ -211,6 +211,22 @@ describe('FileStore', () => {
     expect(text(new FileStore(dir).load())).toEqual(['b', 'c', 'd']);
   });
 
+  it('a dropped segment leaves the log at once; its file, if the unlink has not run (a crash), is removed by load', () => {
+    const s = new FileStore(dir);
+    s.load();
+    s.append(rec('a'));
+    s.append(rec('b'), true);
+    s.sync();
+    const old = fs.readFileSync(path.join(dir, 'log-0000000000000001.ken'));
+    s.compact(2);
+    expect(segments()).toEqual(['log-0000000000000002.ken']); // renamed away before compact returns
+    s.close();
+    const leftover = path.join(dir, 'drop-log-0000000000000001.ken.tmp');
+    fs.writeFileSync(leftover, old); // as if the process died before the unlink ran
+    expect(text(new FileStore(dir).load())).toEqual(['b']);
+    expect(fs.existsSync(leftover)).toBe(false);
+  });
+
   it('once a snapshot file exists, compaction behind a segment that starts the state retires it without copying', () => {
     const s = new FileStore(dir);
     s.load();
