@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointCorruptError, KenUsageError } from './errors.ts';
 import { checkFramed, frameRecord, readRecord, scanRecords } from './record-codec.ts';
-import { dropFile, listSegments, readRange, segmentName, syncDir, syncDirAsync, TMP_SUFFIX, writeAll, writeDurably, type Segment } from './segment-files.ts';
+import { dropFile, listSegments, readRange, segmentName, syncDir, syncDirAsync, TMP_SUFFIX, writeAll, writeAllAsync, writeDurably, type Segment } from './segment-files.ts';
 import type { CheckpointStore } from './store.ts';
 
 const SNAPSHOT_FILE = 'snapshot.ken';
@@ -186,6 +186,7 @@ export class FileStore implements CheckpointStore {
   /** fdatasync of the log: every record appended so far becomes durable. */
   sync(): number {
     if (this.fd === undefined) throw new KenUsageError(`FileStore(${this.dir}): call load() before sync()`);
+    this.notSyncing('sync()');
     if (this.durable < this.appended) {
       this.flush();
       fs.fdatasyncSync(this.fd);
@@ -200,16 +201,17 @@ export class FileStore implements CheckpointStore {
   }
 
   /**
-   * `sync` with the fdatasync off the event loop (pipelined output commit): the records
-   * appended so far are written now and resolve as durable once the disk has them; records
-   * appended meanwhile wait for the next call. One call at a time.
+   * `sync` off the event loop (pipelined output commit): the records appended so far are
+   * written and fdatasynced in the thread pool and resolve as durable once the disk has
+   * them; records appended meanwhile wait for the next call. One call at a time, and no
+   * `sync`, copying `compact` or `close` until it settles.
    */
   syncAsync(): Promise<number> {
     const fd = this.fd;
     if (fd === undefined) throw new KenUsageError(`FileStore(${this.dir}): call load() before syncAsync()`);
     if (this.syncing) throw new KenUsageError(`FileStore(${this.dir}): syncAsync() while another is in flight`);
     if (this.durable >= this.appended) return Promise.resolve(this.durable);
-    this.flush();
+    const write = this.takePending();
     const upTo = this.appended;
     const rotating = this.rotation !== undefined;
     this.syncing = true;
@@ -224,19 +226,23 @@ export class FileStore implements CheckpointStore {
         if (upTo > this.durable) this.durable = upTo;
         resolve(this.durable);
       };
-      const issuedMs = performance.now(); // det-ok: the real runtime's store, timed for stats only
-      fs.fdatasync(fd, (err) => {
-        this.counters.fdatasyncMs += performance.now() - issuedMs; // det-ok: as above
-        if (err !== null) return fail(err);
-        if (!rotating) return done();
-        let next: number;
-        try {
-          next = this.startRotated();
-        } catch (e) {
-          return fail(e as Error);
-        }
-        fs.fdatasync(next, (err2) => (err2 !== null ? fail(err2) : syncDirAsync(this.dir, (err3) => (err3 !== null ? fail(err3) : done()))));
-      });
+      const datasync = () => {
+        const issuedMs = performance.now(); // det-ok: the real runtime's store, timed for stats only
+        fs.fdatasync(fd, (err) => {
+          this.counters.fdatasyncMs += performance.now() - issuedMs; // det-ok: as above
+          if (err !== null) return fail(err);
+          if (!rotating) return done();
+          let next: number;
+          try {
+            next = this.startRotated();
+          } catch (e) {
+            return fail(e as Error);
+          }
+          fs.fdatasync(next, (err2) => (err2 !== null ? fail(err2) : syncDirAsync(this.dir, (err3) => (err3 !== null ? fail(err3) : done()))));
+        });
+      };
+      if (write === undefined) datasync();
+      else writeAllAsync(fd, write.bytes, write.at, (err) => (err !== null ? fail(err) : datasync()));
     });
   }
 
@@ -289,6 +295,7 @@ export class FileStore implements CheckpointStore {
       this.counters.compactions++;
       return;
     }
+    this.notSyncing('a copying compact()');
     this.flush(); // the records after the snapshot are copied from the file
     const seg = this.segment;
     const index = beforeRecord - seg.first;
@@ -332,6 +339,7 @@ export class FileStore implements CheckpointStore {
    * waits for the one before it to be synced), closes the log. It can be loaded again.
    */
   close(): void {
+    this.notSyncing('close()');
     if (this.fd !== undefined) {
       this.flush();
       if (this.rotation !== undefined) {
@@ -362,11 +370,27 @@ export class FileStore implements CheckpointStore {
 
   /** Writes the buffered records to the log file, in one write. */
   private flush(): void {
-    if (this.pending.length === 0) return;
-    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-    writeAll(this.fd!, buf, this.writtenBytes);
-    this.writtenBytes += buf.length;
+    const write = this.takePending();
+    if (write !== undefined) writeAll(this.fd!, write.bytes, write.at);
+  }
+
+  /**
+   * Throws while a `syncAsync` is in flight: its write may not have landed yet (so a sync
+   * or a copy would miss it), and closing the file under it could let it land in another
+   * file that reuses the descriptor.
+   */
+  private notSyncing(what: string): void {
+    if (this.syncing) throw new KenUsageError(`FileStore(${this.dir}): ${what} while syncAsync() is in flight; wait for it`);
+  }
+
+  /** The buffered records as one write and where it goes in the log file (counted as written). */
+  private takePending(): { bytes: Uint8Array; at: number } | undefined {
+    if (this.pending.length === 0) return undefined;
+    const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    const at = this.writtenBytes;
+    this.writtenBytes += bytes.length;
     this.pending = [];
+    return { bytes, at };
   }
 
   private closeFd(): void {

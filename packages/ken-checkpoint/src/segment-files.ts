@@ -78,6 +78,15 @@ export function writeAll(fd: number, bytes: Uint8Array, position: number): void 
   while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
 }
 
+/** `writeAll` in the thread pool: `cb(null)` once every byte is written. */
+export function writeAllAsync(fd: number, bytes: Uint8Array, position: number, cb: (err: Error | null) => void): void {
+  const from = (done: number): void => {
+    if (done === bytes.length) return cb(null);
+    fs.write(fd, bytes, done, bytes.length - done, position + done, (err, n) => (err !== null ? cb(err) : from(done + n)));
+  };
+  from(0);
+}
+
 export function readRange(fd: number, position: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
   let done = 0;

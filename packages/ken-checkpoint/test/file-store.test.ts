@@ -55,6 +55,24 @@ describe('FileStore', () => {
     expect(text(new FileStore(dir).load())).toEqual(['one', 'two', 'three']);
   });
 
+  it('syncAsync writes in the thread pool: no sync, close or copying compact until it settles; appends meanwhile land after it', async () => {
+    const s = new FileStore(dir);
+    s.load();
+    const all: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      for (let k = 0; k < 5; k++) all.push(`r${s.append(rec(`r${s.appendedUpTo + 1}`))}`);
+      const flight = s.syncAsync();
+      all.push(`r${s.append(rec(`r${s.appendedUpTo + 1}`))}`); // appended while the write is in flight
+      expect(() => s.sync()).toThrow(/while syncAsync/);
+      expect(() => s.close()).toThrow(/while syncAsync/);
+      if (round === 1) expect(() => s.compact(3)).toThrow(/while syncAsync/); // record 3 is durable: only the write in flight stops it
+      expect(await flight).toBe(all.length - 1);
+    }
+    expect(await s.syncAsync()).toBe(all.length);
+    s.close();
+    expect(text(new FileStore(dir).load())).toEqual(all);
+  });
+
   it('drops a truncated tail and appends after the last valid record', () => {
     const s = new FileStore(dir);
     s.load();
