@@ -20,6 +20,15 @@ function segments(): string[] {
   return fs.readdirSync(dir).filter((n) => n.startsWith('log-')).sort();
 }
 
+/** A loaded store holding `xs` as records 1, 2, ..., all durable. */
+function synced(xs: string[]): FileStore {
+  const s = new FileStore(dir);
+  s.load();
+  for (const x of xs) s.append(rec(x));
+  s.sync();
+  return s;
+}
+
 describe('FileStore', () => {
   it('round-trips records across a reopen', () => {
     const s = new FileStore(dir);
@@ -246,10 +255,7 @@ describe('FileStore', () => {
   });
 
   it('once a snapshot file exists, compaction behind a segment that starts the state retires it without copying', () => {
-    const s = new FileStore(dir);
-    s.load();
-    for (const x of ['a', 'b', 'c']) s.append(rec(x));
-    s.sync();
+    const s = synced(['a', 'b', 'c']);
     s.compact(2); // the first segment starts with no state record: copied
     expect(fs.existsSync(path.join(dir, 'snapshot.ken'))).toBe(true);
     expect(segments()).toEqual(['log-0000000000000003.ken']);
@@ -270,10 +276,7 @@ describe('FileStore', () => {
   });
 
   it('a compaction retiring the snapshot file, cut short before the file went, loads from the segment that starts the state', () => {
-    const s = new FileStore(dir);
-    s.load();
-    for (const x of ['a', 'b', 'c']) s.append(rec(x));
-    s.sync();
+    const s = synced(['a', 'b', 'c']);
     s.compact(2);
     const snapFile = path.join(dir, 'snapshot.ken');
     const snap = fs.readFileSync(snapFile);
@@ -297,10 +300,7 @@ describe('FileStore', () => {
   });
 
   it('copying compaction does not report records held for a segment not yet started as durable', () => {
-    const s = new FileStore(dir);
-    s.load();
-    for (const x of ['a', 'b', 'c']) s.append(rec(x));
-    s.sync();
+    const s = synced(['a', 'b', 'c']);
     s.append(rec('d'), true); // held for a new segment, which the next sync starts
     s.compact(2);
     expect(s.durableUpTo).toBe(3);
