@@ -241,8 +241,15 @@ export class FileStore implements CheckpointStore {
           fs.fdatasync(next, (err2) => (err2 !== null ? fail(err2) : syncDirAsync(this.dir, (err3) => (err3 !== null ? fail(err3) : done()))));
         });
       };
-      if (write === undefined) datasync();
-      else writeAllAsync(fd, write.bytes, write.at, (err) => (err !== null ? fail(err) : datasync()));
+      if (write === undefined) return datasync();
+      writeAllAsync(fd, write.bytes, write.at, (err) => {
+        if (err === null) return datasync();
+        // Back to the buffer, in front of what was appended meanwhile: nothing else wrote
+        // to the log since (see `notSyncing`), so a later sync writes it at the same place.
+        this.pending.unshift(write.bytes);
+        this.writtenBytes = write.at;
+        fail(err);
+      });
     });
   }
 
