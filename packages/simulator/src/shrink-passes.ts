@@ -1,7 +1,7 @@
 import type { SimOptions } from './scenario.ts';
 import { deleteSpans, dropGroups, dropStreams, lowerValues, raiseValues, sortStreams, truncateAll, truncateStreams, zeroSpans } from './shrink-choices.ts';
 import { compressTime, quietNetwork } from './shrink-compress.ts';
-import { earlierPlan, earlierUnits, fewerClients, fewerRequests, removeFaults, shorterRun, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
+import { earlierPlan, earlierUnits, fewerClients, fewerRequests, removeFaults, shorterQuiet, shorterRun, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
 import { sliceCut } from './shrink-slice.ts';
 import type { Candidate, ShrinkState } from './shrink-state.ts';
 import { capClients, dropLateJoiners, skipFirstOperations } from './shrink-structure.ts';
@@ -18,12 +18,14 @@ export interface Pass {
 /**
  * The coarse passes, in the order of a first round: each costs a few runs (one, or a
  * bisection), the cheapest and those that remove the most first: every drop and
- * duplicate off (one run), what the causal slice does not need cut (a few runs), fault units removed, each client's operations cut, requests
+ * duplicate off (one run), the quiet time before a property checked at the end cut (a
+ * bisection), what the causal slice does not need cut (a few runs), fault units removed, each client's operations cut, requests
  * capped, the whole plan moved earlier, then clients, nodes, late joiners, the duration,
  * and the coarse choice passes.
  */
 export const COARSE_PASSES: readonly Pass[] = [
   { name: 'quietNetwork', run: quietNetwork },
+  { name: 'shorterQuiet', run: shorterQuiet, scenario: true },
   { name: 'sliceCut', run: sliceCut, scenario: true },
   { name: 'removeFaults', run: removeFaults, scenario: true },
   { name: 'capClients', run: capClients },
@@ -42,7 +44,9 @@ export const COARSE_PASSES: readonly Pass[] = [
 
 /**
  * The scenario-only shrinker that came before choice sequences, kept as a pass so that
- * shrinking is never worse than it was: faults, requests and clients cut with every
+ * shrinking is never worse than it was: protocol options (its pace: slower timers, where
+ * a replayed run seldom fails the same way once its timers move), faults, requests and
+ * clients cut with every
  * candidate rerun from the seed (recording its choices), not replaying the best run's.
  * Such a candidate is another run of the seed, which sometimes fails much smaller (a
  * random restart) where the replayed one keeps the old run's shape. Its network draws
@@ -52,7 +56,7 @@ export function seededScenario(s: ShrinkState, options: PassOptions): void {
   const start = s.best;
   s.fromSeed = true;
   try {
-    for (const pass of [removeFaults, fewerRequests, fewerClients]) if (!s.exhausted) pass(s, options);
+    for (const pass of [simplerOptions, removeFaults, fewerRequests, fewerClients]) if (!s.exhausted) pass(s, options);
   } finally {
     s.fromSeed = false;
   }

@@ -104,14 +104,32 @@ export class ShrinkState {
     return r?.violation?.property === this.property;
   }
 
-  /** Tries a candidate; keeps it (and returns true) when it fails the same way and is smaller than the best. */
+  /**
+   * Tries a candidate; keeps it (and returns true) when it fails the same way and is
+   * smaller than the best. While its quiet time is cut below `fullQuietMs`, it must also
+   * fail with the quiet time given back (one run more, on a candidate that would be kept).
+   */
   attempt(scenario: Scenario, choices: ChoiceSequence | undefined): boolean {
     if (this.exhausted) return false;
     const r = this.run(scenario, choices, this.best.result.events);
-    const kept = this.fails(r) && r.events <= this.original.events && smaller(r, this.best.result);
+    const kept = this.fails(r) && r.events <= this.original.events && smaller(r, this.best.result) && this.failsUnhurried(scenario, r.choices!);
     if (kept) this.best = { scenario, choices: r.choices!, result: r };
     if (r !== undefined) this.limits.onRun(this);
     return kept;
+  }
+
+  /**
+   * Set by `shorterQuiet` (a property checked once the run has been quiet): the quiet time
+   * of the run as the protocol gave it. A run with less quiet time is kept only if it also
+   * fails with this much: otherwise what failed had merely not finished yet, which any
+   * later cut (a crash removed, fewer requests) could make the whole of the failure.
+   */
+  fullQuietMs: number | undefined;
+
+  private failsUnhurried(scenario: Scenario, choices: ChoiceSequence): boolean {
+    const full = this.fullQuietMs;
+    if (full === undefined || scenario.quietMs === undefined || scenario.quietMs >= full) return true;
+    return this.fails(this.run({ ...scenario, quietMs: full }, choices));
   }
 
   /** Tries other choices under the best scenario. */
@@ -125,7 +143,8 @@ export class ShrinkState {
   }
 
   /**
-   * `tryScenario` for a cut of the cluster (founders, late joiners) or of the options,
+   * `tryScenario` for a cut of the cluster (founders, late joiners), of the options or of
+   * the quiet time,
    * kept only if the correct version, replaying the same choices under it, does not fail
    * the same way. A smaller cluster or other timings may be past what the protocol is
    * meant to survive (primary-backup with three founders loses acknowledged writes to a
