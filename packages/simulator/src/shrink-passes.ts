@@ -1,7 +1,7 @@
 import type { SimOptions } from './scenario.ts';
 import { deleteSpans, dropGroups, dropStreams, lowerValues, raiseValues, sortStreams, truncateAll, truncateStreams, zeroSpans } from './shrink-choices.ts';
 import { compressTime, quietNetwork } from './shrink-compress.ts';
-import { earlierPlan, earlierUnits, fewerClients, fewerRequests, removeFaults, shorterQuiet, shorterRun, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
+import { earlierPlan, earlierUnits, fewerClients, fewerRequests, freshDraws, removeFaults, shorterQuiet, shorterRun, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
 import { sliceCut } from './shrink-slice.ts';
 import type { Candidate, ShrinkState } from './shrink-state.ts';
 import { capClients, dropLateJoiners, skipFirstOperations } from './shrink-structure.ts';
@@ -40,6 +40,7 @@ export const COARSE_PASSES: readonly Pass[] = [
   { name: 'truncateAll', run: truncateAll },
   { name: 'compressTime', run: compressTime },
   { name: 'seededScenario', run: seededScenario, scenario: true },
+  { name: 'freshDraws', run: freshDraws, scenario: true },
 ];
 
 /**

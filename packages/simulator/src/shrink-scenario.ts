@@ -173,3 +173,33 @@ export function simplerOptions(s: ShrinkState, options: Options): void {
     }
   }
 }
+
+/** Seeds a `freshDraws` pass tries, each time it runs. */
+const FRESH_SEEDS = 6;
+
+/**
+ * Random restarts near the best run: its scenario (its plan, clients, requests, nodes),
+ * with every option the protocol declares shrinkable at its simplest value when `create`
+ * takes them all together (else as the best has them), drawn afresh from other seeds
+ * (`<seed>~1`, `<seed>~2`, ..., new ones each time the pass runs), each failing one a
+ * candidate within limits (`ShrinkState.tryFresh`). The best's own draws were made for a
+ * bigger run: a cut of the scenario or of the pace, replayed, seldom fails the same way,
+ * while among fresh draws of the cut scenario some do, and smaller (slower timers, fewer
+ * ticks before the faults).
+ */
+export function freshDraws(s: ShrinkState, options: Options): void {
+  const declared = Object.entries(options.protocol.shrinkOptions ?? {});
+  let scenario: Scenario =
+    declared.length === 0 ? s.best.scenario : { ...s.best.scenario, options: { ...s.best.scenario.options, ...Object.fromEntries(declared.map(([name, o]) => [name, o.simplest])) } };
+  for (let k = 0; k < FRESH_SEEDS && !s.exhausted; ) {
+    const tried = s.tryFresh(scenario, `${String(options.seed)}~${s.freshSeeds + 1}`);
+    if (tried === undefined && scenario !== s.best.scenario) {
+      // Options create does not take together: the best's own, from the same seed.
+      scenario = s.best.scenario;
+      continue;
+    }
+    s.freshSeeds++;
+    k++;
+    if (tried === true) scenario = s.best.scenario;
+  }
+}
