@@ -40,7 +40,6 @@ export const COARSE_PASSES: readonly Pass[] = [
   { name: 'truncateAll', run: truncateAll },
   { name: 'compressTime', run: compressTime },
   { name: 'seededScenario', run: seededScenario, scenario: true },
-  { name: 'freshDraws', run: freshDraws, scenario: true },
 ];
 
 /**
@@ -57,7 +56,7 @@ export function seededScenario(s: ShrinkState, options: PassOptions): void {
   const start = s.best;
   s.fromSeed = true;
   try {
-    for (const pass of [simplerOptions, removeFaults, fewerRequests, fewerClients]) if (!s.exhausted) pass(s, options);
+    for (const pass of [removeFaults, fewerRequests, fewerClients]) if (!s.exhausted) pass(s, options);
   } finally {
     s.fromSeed = false;
   }
@@ -66,7 +65,12 @@ export function seededScenario(s: ShrinkState, options: PassOptions): void {
   if (s.best !== start) quietNetwork(s);
 }
 
-/** The fine passes: they cost runs in proportion to the fault units, the streams or the choices, so they come after the coarse ones stop paying. */
+/**
+ * The fine passes: they cost runs in proportion to the fault units, the streams or the
+ * choices, so they come after the coarse ones stop paying. Last, random restarts near the
+ * best (`freshDraws`): a way out of a local minimum, tried when the edits stop paying (as
+ * a coarse pass they pulled the search into other minima, as often worse as better).
+ */
 export const FINE_PASSES: readonly Pass[] = [
   { name: 'earlierUnits', run: earlierUnits, scenario: true },
   { name: 'dropStreams', run: dropStreams },
@@ -77,6 +81,7 @@ export const FINE_PASSES: readonly Pass[] = [
   { name: 'skipFirstOperations', run: skipFirstOperations },
   { name: 'lowerValues', run: lowerValues },
   { name: 'raiseValues', run: raiseValues },
+  { name: 'freshDraws', run: freshDraws, scenario: true },
 ];
 
 /** What a pass did the last time it ran, and over the whole shrink. */
