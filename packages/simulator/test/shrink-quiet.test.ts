@@ -13,6 +13,7 @@ describe('the quiet time before a property checked at the end', () => {
     const r = shrink({ protocol, seed: 1, bug: 'n1-mute' }, violation, { maxRuns: 300 });
     const quietMs = r.schedule.scenario.quietMs!;
     expect(quietMs).toBeLessThan(500);
+    expect(r.notes).toContain(`the quiet time before 'all-know' is checked was cut from 2000 to ${quietMs} ms: the run fails the same way with the whole of it too`);
     expect(r.shrunk.events).toBeLessThan(before.events / 4);
     const { scenario, choices } = r.schedule;
     expect(simulate({ protocol, seed: 1, scenario, choices }).violation).toBeUndefined();
