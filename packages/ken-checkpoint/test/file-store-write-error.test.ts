@@ -1,6 +1,4 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 /** When set, the next `fs.write` fails with it (as a full disk would), writing nothing. */
 const failNext = vi.hoisted(() => ({ err: undefined as Error | undefined }));
@@ -17,23 +15,14 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...real, default: { ...real, write }, write };
 });
 
-const fs = await import('node:fs');
 const { FileStore } = await import('../src/index.ts');
+const { rec, tempDirEachTest, text } = await import('./store-fixtures.ts');
 
-const rec = (s: string) => new TextEncoder().encode(s);
-const text = (xs: Uint8Array[]) => xs.map((x) => new TextDecoder().decode(x));
-
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ken-write-error-'));
-});
-afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const dir = tempDirEachTest('ken-write-error-');
 
 describe('FileStore.syncAsync when its write fails', () => {
   it('rejects, keeps the records buffered in order, and a later sync writes them where they belong', async () => {
-    const s = new FileStore(dir);
+    const s = new FileStore(dir());
     s.load();
     s.append(rec('a'));
     expect(await s.syncAsync()).toBe(1);
@@ -46,6 +35,6 @@ describe('FileStore.syncAsync when its write fails', () => {
     expect(s.durableUpTo).toBe(1);
     expect(await s.syncAsync()).toBe(4);
     s.close();
-    expect(text(new FileStore(dir).load())).toEqual(['a', 'b', 'c', 'd']);
+    expect(text(new FileStore(dir()).load())).toEqual(['a', 'b', 'c', 'd']);
   });
 });
