@@ -56,7 +56,8 @@ describe('pace options: refused where a protocol cannot run with them', () => {
   });
 
   it('checks how the settings relate', () => {
-    expect(refuse(raft, { heartbeatMs: 300 })).toThrow(/heartbeatMs \(300\) must be less than electionMsMin \(300\)/);
+    expect(refuse(raft, { heartbeatMs: 101 })).toThrow(/heartbeatMs \(101\) must be at most a third of electionMsMin \(300\)/);
+    expect(refuse(raft, { heartbeatMs: 100, electionMsMin: 150, electionMsMax: 300 })).toThrow(/heartbeatMs \(100\) must be at most a third of electionMsMin \(150\)/);
     expect(refuse(raft, { electionMsMin: 400, electionMsMax: 350 })).toThrow(/electionMsMin \(400\) must be at most electionMsMax \(350\)/);
     expect(refuse(groupCommunication, { heartbeatMs: 600 })).toThrow(/heartbeatMs \(600\) must be less than suspectMs \(600\)/);
     expect(refuse(groupCommunication, { tickMs: 800 })).toThrow(/tickMs \(800\) must be less than proposalTimeoutMs \(800\)/);
@@ -75,14 +76,14 @@ describe('raft: the pace is what it says', () => {
   });
 
   it('a leader heartbeats every heartbeatMs, and a node compacts after snapshotEvery applied entries', () => {
-    const r = simulate({ protocol: raft, seed: 2, trace: 'full', scenario: { nodes: 3, faults: [], durationMs: 2_000, options: { heartbeatMs: 120, snapshotEvery: 2 } } });
+    const r = simulate({ protocol: raft, seed: 2, trace: 'full', scenario: { nodes: 3, faults: [], durationMs: 2_000, options: { heartbeatMs: 90, snapshotEvery: 2 } } });
     expect(r.violation).toBeUndefined();
     const beats = r.trace!.flatMap((t) => (t.k === 'timer' && t.tag === 'heartbeat' ? [{ node: t.node, t: t.t }] : []));
     const leader = beats[0]!.node; // no faults: the first leader stays
     const times = beats.filter((b) => b.node === leader).map((b) => b.t);
     const gaps = times.slice(1).map((t, i) => Math.round(t - times[i]!));
     expect(gaps.length).toBeGreaterThan(5);
-    expect(new Set(gaps)).toEqual(new Set([120]));
+    expect(new Set(gaps)).toEqual(new Set([90]));
     // With snapshotEvery 2 every node's log keeps fewer than 2 applied entries past its
     // snapshot at the end (with the default, 64, it keeps dozens of the 122 applied here).
     for (const n of r.nodes) {
