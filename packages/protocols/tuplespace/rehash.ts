@@ -36,7 +36,11 @@
  * live partition that borders the interval on that side). A merged member leaves once it has been answered and has handed every
  * tuple over, and its sequencer has seen every member apply the merge (a member that
  * never heard of it would go on acknowledging outs, and a group of members gone could
- * not elect anyone to tell it): the sequencer then leaves and tells the others (`Left`).
+ * not elect anyone to tell it): the sequencer then leaves and tells the others (`Left`),
+ * once. That one message may be lost (without Ken's reliable links), and the sequencer,
+ * gone, sends no other: so a member still waiting asks its group every round (`Leave`),
+ * and any member released already (the release is a fact: every member has applied the
+ * merge) answers `Left`.
  * The merged group retires whole: its members that were not leaving leave too.
  *
  * Strong operations across a change. While a split or merge is in the log but not
@@ -191,13 +195,16 @@ export function rehashRound(ctx: Ctx): void {
     return;
   }
   if (s.strays) return;
+  const others = s.group.filter((m) => m !== ctx.self);
   if (!isLeader(ctx)) {
     if (s.released) markLeft(s, ctx.self);
+    else ctx.broadcast({ type: 'Leave', partition: s.partition, ready: true }, others); // the sequencer's one Left may have been lost, and it gone: a released member answers (leave.ts)
     return;
   }
   const mergedAt = s.version; // the merge entry's index + 1
   if (!s.group.every((m) => m === ctx.self || (s.applied[m] ?? 0) >= mergedAt)) return;
-  ctx.broadcast({ type: 'Left' }, s.group.filter((m) => m !== ctx.self)); // every member knows of the merge: they may go (else one of them is elected and tells them)
+  s.released = true;
+  ctx.broadcast({ type: 'Left' }, others); // every member knows of the merge: they may go (else one of them is elected and tells them)
   markLeft(s, ctx.self);
 }
 
