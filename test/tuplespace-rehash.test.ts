@@ -153,9 +153,15 @@ describe('a merge into a neighbour that has split the bordering part off', () =>
   });
 });
 
-describe("a merged group's release, when the sequencer's Left is lost", () => {
-  /** Without Ken, faults other than crashes (a crash without Ken forgets votes and logs, which the protocol keeps through Ken). */
+describe('without Ken, under every fault but crashes (a crash without Ken forgets the votes and logs that the protocol keeps through Ken)', () => {
   const volatile = ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'pause', 'skew'] as const;
+
+  it('seed 200 passes: n4 and n6 were admitted and split off to 0/4 before any Accept reached them; the sequencer\'s group no longer named them, so they refused its log for good', () => {
+    const r = simulate({ protocol: tuplespace, seed: 200, ken: false, faults: [...volatile], trace: 'none' });
+    expect(r.violation).toBeUndefined();
+    const states = new Map(r.nodes.map((n) => [n.id, n.state as State]));
+    for (const id of ['n4', 'n6']) expect(states.get(id)!.partition, id).toBe('0/4');
+  }, 60_000);
 
   it('seed 3 without Ken (no crashes) passes: n6, the merged sequencer, told n4 and n5 to go once and left; n5 never got it and waited forever', () => {
     const r = simulate({ protocol: tuplespace, seed: 3, ken: false, faults: [...volatile], trace: 'none' });
