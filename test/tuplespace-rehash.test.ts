@@ -156,6 +156,12 @@ describe('a merge into a neighbour that has split the bordering part off', () =>
 describe('without Ken, under every fault but crashes (a crash without Ken forgets the votes and logs that the protocol keeps through Ken)', () => {
   const volatile = ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'pause', 'skew'] as const;
 
+  it('100 seeds pass: the campaign in which pushes, Handoffs, Accepts and Left can be lost, so anti-entropy and every retry are needed', () => {
+    // Before the fixes for seeds 3 and 200, 11 of seeds 1-300 failed weak-ops-converge; 55, 75 and 100, among these, did.
+    const r = campaign({ protocol: tuplespace, seeds: 100, firstSeed: 41, ken: false, faults: [...volatile] });
+    expect(r.failures.map((f) => `seed ${f.seed}: ${f.property}: ${f.message}`)).toEqual([]);
+  }, 300_000);
+
   it('seed 200 passes: n4 and n6 were admitted and split off to 0/4 before any Accept reached them; the sequencer\'s group no longer named them, so they refused its log for good', () => {
     const r = simulate({ protocol: tuplespace, seed: 200, ken: false, faults: [...volatile], trace: 'none' });
     expect(r.violation).toBeUndefined();
