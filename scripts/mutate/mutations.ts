@@ -6,20 +6,11 @@
  *
  * Mutations found to be equivalent (no run can tell them from the original) are dropped
  * rather than kept as noise: `gcTo = s.stable` in group-communication (a member's
- * delivered count never lags its stable one when it collects), `template.length >
- * tuple.length` in tuplespace (its workload uses one arity), and tuplespace's
- * `leave-without-handover` (`return others.length > 0 || others.some(...)` in leave.ts
- * `handedOver`: a leaver asks to go before another member's pull shows it holds the
- * leaver's outs). That one is equivalent under the campaign's Ken, not in general: Ken
- * delivers every push exactly once and in order, to every member of the group at the
- * time of the out, so the members that stay hold every out the leaver acknowledged
- * (a member that does not own the key then got it as a stray, and the leaver's own
- * strays check is kept); it would lose outs only where pushes can be lost (without Ken,
- * where the correct tuplespace does not pass its campaign either) or where every other
- * holder leaves too before a joiner pulls (the campaign has one leave per group). It
- * survived 300 seeds; `merged-leaves-before-handover` probes the hand-over instead (it
- * survived 300 seeds too: see README's mutation table).
- * A mutation whose mechanism a Ken run never needs carries `flags: ['--no-ken']`.
+ * delivered count never lags its stable one when it collects) and `template.length >
+ * tuple.length` in tuplespace (its workload uses one arity). A mutation whose mechanism
+ * a Ken run never needs carries flags for a campaign without Ken (`--no-ken`, and for
+ * tuplespace no crashes: protocols/tuplespace.ts says why). Each protocol's mutations are
+ * in protocols/<name>.ts.
  *
  * Each mutation replaces one exact piece of text (`find`, which must occur exactly once in
  * `file`) by `replace`. When a protocol's code changes so that `find` no longer occurs,
