@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointCorruptError, KenUsageError } from './errors.ts';
 import { checkFramed, frameRecord, readRecord, scanRecords } from './record-codec.ts';
-import { listSegments, readRange, segmentName, syncDir, syncDirAsync, TMP_SUFFIX, writeAll, writeDurably, type Segment } from './segment-files.ts';
+import { dropFile, listSegments, readRange, segmentName, syncDir, syncDirAsync, TMP_SUFFIX, writeAll, writeAllAsync, writeDurably, type Segment } from './segment-files.ts';
 import type { CheckpointStore } from './store.ts';
 
 const SNAPSHOT_FILE = 'snapshot.ken';
@@ -29,12 +29,18 @@ interface Rotation {
  *   covers it, after the previous segment's fdatasync (so a segment after another is
  *   there only once everything before it is durable), and the directory is fsynced before
  *   the sync reports it durable; `syncAsync` does all of it off the event loop.
- * - `compact(n)` for a record in the middle of a segment (a store used without
- *   `startsState`, or a directory with a `snapshot.ken`, as written before segments
- *   started at snapshots) copies record `n` to `snapshot.ken`, framed with its number
- *   (temporary file, fsync, rename, directory fsync), and the records after it to a new
- *   segment the same way, then deletes the old segments. Either way the log never grows
- *   past one snapshot interval.
+ * - `compact(n)` for a record in a segment that a `startsState` record begins deletes
+ *   the segments before that one (and a `snapshot.ken` they continued), keeping the
+ *   records between its first and `n` (two state records in one segment: they are few).
+ * - `compact(n)` for a record in the middle of a segment that no state record begins (a
+ *   store used without `startsState`, or the segment after a `snapshot.ken`) copies
+ *   record `n` to `snapshot.ken`, framed with its number (temporary file, fsync, rename,
+ *   directory fsync), and the records after it to a new segment the same way, then
+ *   deletes the old segments. Either way the log holds at most about two snapshot
+ *   intervals. Before segments started at state records, every compaction copied, and
+ *   once a `snapshot.ken` existed every later one did too (two fsyncs on the caller's
+ *   thread per compaction: 6% of Ken's bench turn loop); now the first compaction behind
+ *   a segment's start retires the file.
  *
  * `load` must be called once before the first `append`. It drops a torn tail (cutting
  * the file back), throws `CheckpointCorruptError` for damage anywhere else, and fsyncs
@@ -78,9 +84,15 @@ export class FileStore implements CheckpointStore {
   load(): Uint8Array[] {
     this.closeFd();
     for (const name of fs.readdirSync(this.dir)) if (name.endsWith(TMP_SUFFIX)) fs.rmSync(path.join(this.dir, name), { force: true });
-    const snapshot = this.readSnapshot();
-    const base = snapshot?.number ?? 0;
+    let snapshot = this.readSnapshot();
     const segments = listSegments(this.dir);
+    if (snapshot !== undefined && segments.length > 0 && segments[0]!.first > snapshot.number + 1) {
+      // A compaction behind a segment that starts the state was cut short after deleting
+      // the segments that continued the snapshot file: the file is stale.
+      fs.rmSync(path.join(this.dir, SNAPSHOT_FILE), { force: true });
+      snapshot = undefined;
+    }
+    const base = snapshot?.number ?? 0;
     const payloads: Uint8Array[] = snapshot === undefined ? [] : [snapshot.payload];
     // Without a snapshot file the log starts at its oldest segment (the ones before it
     // were compacted away; a Ken log checks that it starts with a snapshot).
@@ -174,6 +186,7 @@ export class FileStore implements CheckpointStore {
   /** fdatasync of the log: every record appended so far becomes durable. */
   sync(): number {
     if (this.fd === undefined) throw new KenUsageError(`FileStore(${this.dir}): call load() before sync()`);
+    this.notSyncing('sync()');
     if (this.durable < this.appended) {
       this.flush();
       fs.fdatasyncSync(this.fd);
@@ -188,16 +201,17 @@ export class FileStore implements CheckpointStore {
   }
 
   /**
-   * `sync` with the fdatasync off the event loop (pipelined output commit): the records
-   * appended so far are written now and resolve as durable once the disk has them; records
-   * appended meanwhile wait for the next call. One call at a time.
+   * `sync` off the event loop (pipelined output commit): the records appended so far are
+   * written and fdatasynced in the thread pool and resolve as durable once the disk has
+   * them; records appended meanwhile wait for the next call. One call at a time, and no
+   * `sync`, copying `compact` or `close` until it settles.
    */
   syncAsync(): Promise<number> {
     const fd = this.fd;
     if (fd === undefined) throw new KenUsageError(`FileStore(${this.dir}): call load() before syncAsync()`);
     if (this.syncing) throw new KenUsageError(`FileStore(${this.dir}): syncAsync() while another is in flight`);
     if (this.durable >= this.appended) return Promise.resolve(this.durable);
-    this.flush();
+    const write = this.takePending();
     const upTo = this.appended;
     const rotating = this.rotation !== undefined;
     this.syncing = true;
@@ -212,18 +226,29 @@ export class FileStore implements CheckpointStore {
         if (upTo > this.durable) this.durable = upTo;
         resolve(this.durable);
       };
-      const issuedMs = performance.now(); // det-ok: the real runtime's store, timed for stats only
-      fs.fdatasync(fd, (err) => {
-        this.counters.fdatasyncMs += performance.now() - issuedMs; // det-ok: as above
-        if (err !== null) return fail(err);
-        if (!rotating) return done();
-        let next: number;
-        try {
-          next = this.startRotated();
-        } catch (e) {
-          return fail(e as Error);
-        }
-        fs.fdatasync(next, (err2) => (err2 !== null ? fail(err2) : syncDirAsync(this.dir, (err3) => (err3 !== null ? fail(err3) : done()))));
+      const datasync = () => {
+        const issuedMs = performance.now(); // det-ok: the real runtime's store, timed for stats only
+        fs.fdatasync(fd, (err) => {
+          this.counters.fdatasyncMs += performance.now() - issuedMs; // det-ok: as above
+          if (err !== null) return fail(err);
+          if (!rotating) return done();
+          let next: number;
+          try {
+            next = this.startRotated();
+          } catch (e) {
+            return fail(e as Error);
+          }
+          fs.fdatasync(next, (err2) => (err2 !== null ? fail(err2) : syncDirAsync(this.dir, (err3) => (err3 !== null ? fail(err3) : done()))));
+        });
+      };
+      if (write === undefined) return datasync();
+      writeAllAsync(fd, write.bytes, write.at, (err) => {
+        if (err === null) return datasync();
+        // Back to the buffer, in front of what was appended meanwhile: nothing else wrote
+        // to the log since (see `notSyncing`), so a later sync writes it at the same place.
+        this.pending.unshift(write.bytes);
+        this.writtenBytes = write.at;
+        fail(err);
       });
     });
   }
@@ -262,12 +287,22 @@ export class FileStore implements CheckpointStore {
       throw new KenUsageError(`FileStore(${this.dir}): compact(${beforeRecord}) but records are durable only up to ${this.durable}`);
     }
     if (beforeRecord <= this.snapshotNumber) return;
-    if (this.snapshotNumber === 0 && beforeRecord === this.segment.first) {
-      // The open segment starts with the record kept: the older ones go whole.
+    const seg0 = this.segment;
+    if (beforeRecord === seg0.first || (this.startsState(seg0) && beforeRecord > seg0.first && beforeRecord - seg0.first < this.offsets.length)) {
+      // The open segment starts with the record kept, or with a state record before it
+      // (records below `beforeRecord` may be dropped, not must): the older segments go
+      // whole, then a snapshot file they continued, with no copying and no fsync of data.
       this.dropOlder();
+      if (this.snapshotNumber > 0) {
+        syncDir(this.dir); // the deletions first: a snapshot file without them is only stale (see `load`)
+        fs.rmSync(path.join(this.dir, SNAPSHOT_FILE), { force: true });
+        syncDir(this.dir);
+        this.snapshotNumber = 0;
+      }
       this.counters.compactions++;
       return;
     }
+    this.notSyncing('a copying compact()');
     this.flush(); // the records after the snapshot are copied from the file
     const seg = this.segment;
     const index = beforeRecord - seg.first;
@@ -301,7 +336,8 @@ export class FileStore implements CheckpointStore {
     this.segmentBytes = tail.length;
     this.writtenBytes = tail.length;
     this.fd = fs.openSync(next.file, 'r+');
-    this.durable = this.appended;
+    // The copied tail was written durably; records held for a segment not yet started were not.
+    this.durable = this.rotation === undefined ? this.appended : this.rotation.first - 1;
     this.counters.compactions++;
   }
 
@@ -310,6 +346,7 @@ export class FileStore implements CheckpointStore {
    * waits for the one before it to be synced), closes the log. It can be loaded again.
    */
   close(): void {
+    this.notSyncing('close()');
     if (this.fd !== undefined) {
       this.flush();
       if (this.rotation !== undefined) {
@@ -321,21 +358,46 @@ export class FileStore implements CheckpointStore {
     this.loaded = false;
   }
 
+  /**
+   * Whether `seg` begins with a record appended with `startsState`: it was started by a
+   * rotation. The only segments that may not are the first of a log (record 1) and one
+   * that continues the snapshot file (`compact`'s copy, or `load`'s fresh segment).
+   */
+  private startsState(seg: Segment): boolean {
+    return seg.first !== this.snapshotNumber + 1;
+  }
+
   /** Deletes the segments before the open one (oldest first, so a crash leaves a contiguous log). */
   private dropOlder(): void {
     while (this.older.length > 0) {
-      fs.rmSync(this.older[0]!.file, { force: true });
+      dropFile(this.older[0]!.file);
       this.older.shift();
     }
   }
 
   /** Writes the buffered records to the log file, in one write. */
   private flush(): void {
-    if (this.pending.length === 0) return;
-    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-    writeAll(this.fd!, buf, this.writtenBytes);
-    this.writtenBytes += buf.length;
+    const write = this.takePending();
+    if (write !== undefined) writeAll(this.fd!, write.bytes, write.at);
+  }
+
+  /**
+   * Throws while a `syncAsync` is in flight: its write may not have landed yet (so a sync
+   * or a copy would miss it), and closing the file under it could let it land in another
+   * file that reuses the descriptor.
+   */
+  private notSyncing(what: string): void {
+    if (this.syncing) throw new KenUsageError(`FileStore(${this.dir}): ${what} while syncAsync() is in flight; wait for it`);
+  }
+
+  /** The buffered records as one write and where it goes in the log file (counted as written). */
+  private takePending(): { bytes: Uint8Array; at: number } | undefined {
+    if (this.pending.length === 0) return undefined;
+    const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    const at = this.writtenBytes;
+    this.writtenBytes += bytes.length;
     this.pending = [];
+    return { bytes, at };
   }
 
   private closeFd(): void {

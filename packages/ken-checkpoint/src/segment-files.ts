@@ -39,6 +39,24 @@ export function writeDurably(dir: string, name: string, bytes: Uint8Array): void
   syncDir(dir);
 }
 
+/**
+ * Deletes `file` from the log at once, by renaming it to a temporary name (a directory
+ * entry's change, cheap), and frees its blocks off the event loop: the unlink of a
+ * segment of a megabyte or so was the largest syscall left on the calling thread. A file
+ * the unlink has not reached yet (a crash, an exit, a `load` first) is a temporary file,
+ * which `load` removes.
+ */
+export function dropFile(file: string): void {
+  const dropped = path.join(path.dirname(file), `drop-${path.basename(file)}${TMP_SUFFIX}`);
+  try {
+    fs.renameSync(file, dropped);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  fs.unlink(dropped, () => {}); // gone already if a `load` removed it first
+}
+
 export function syncDir(dir: string): void {
   const fd = fs.openSync(dir, 'r');
   try {
@@ -58,6 +76,15 @@ export function syncDirAsync(dir: string, cb: (err: Error | null) => void): void
 export function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   let done = 0;
   while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
+}
+
+/** `writeAll` in the thread pool: `cb(null)` once every byte is written. */
+export function writeAllAsync(fd: number, bytes: Uint8Array, position: number, cb: (err: Error | null) => void): void {
+  const from = (done: number): void => {
+    if (done === bytes.length) return cb(null);
+    fs.write(fd, bytes, done, bytes.length - done, position + done, (err, n) => (err !== null ? cb(err) : from(done + n)));
+  };
+  from(0);
 }
 
 export function readRange(fd: number, position: number, length: number): Uint8Array {

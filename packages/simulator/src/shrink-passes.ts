@@ -1,7 +1,7 @@
 import type { SimOptions } from './scenario.ts';
 import { deleteSpans, dropGroups, dropStreams, lowerValues, raiseValues, sortStreams, truncateAll, truncateStreams, zeroSpans } from './shrink-choices.ts';
 import { compressTime, quietNetwork } from './shrink-compress.ts';
-import { earlierPlan, earlierUnits, fewerClients, fewerRequests, removeFaults, shorterRun, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
+import { earlierPlan, earlierUnits, fewerClients, fewerRequests, freshDraws, removeFaults, shorterQuiet, shorterRun, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
 import { sliceCut } from './shrink-slice.ts';
 import type { Candidate, ShrinkState } from './shrink-state.ts';
 import { capClients, dropLateJoiners, skipFirstOperations } from './shrink-structure.ts';
@@ -18,12 +18,14 @@ export interface Pass {
 /**
  * The coarse passes, in the order of a first round: each costs a few runs (one, or a
  * bisection), the cheapest and those that remove the most first: every drop and
- * duplicate off (one run), what the causal slice does not need cut (a few runs), fault units removed, each client's operations cut, requests
+ * duplicate off (one run), the quiet time before a property checked at the end cut (a
+ * bisection), what the causal slice does not need cut (a few runs), fault units removed, each client's operations cut, requests
  * capped, the whole plan moved earlier, then clients, nodes, late joiners, the duration,
  * and the coarse choice passes.
  */
 export const COARSE_PASSES: readonly Pass[] = [
   { name: 'quietNetwork', run: quietNetwork },
+  { name: 'shorterQuiet', run: shorterQuiet, scenario: true },
   { name: 'sliceCut', run: sliceCut, scenario: true },
   { name: 'removeFaults', run: removeFaults, scenario: true },
   { name: 'capClients', run: capClients },
@@ -42,7 +44,9 @@ export const COARSE_PASSES: readonly Pass[] = [
 
 /**
  * The scenario-only shrinker that came before choice sequences, kept as a pass so that
- * shrinking is never worse than it was: faults, requests and clients cut with every
+ * shrinking is never worse than it was: protocol options (its pace: slower timers, where
+ * a replayed run seldom fails the same way once its timers move), faults, requests and
+ * clients cut with every
  * candidate rerun from the seed (recording its choices), not replaying the best run's.
  * Such a candidate is another run of the seed, which sometimes fails much smaller (a
  * random restart) where the replayed one keeps the old run's shape. Its network draws
@@ -61,7 +65,12 @@ export function seededScenario(s: ShrinkState, options: PassOptions): void {
   if (s.best !== start) quietNetwork(s);
 }
 
-/** The fine passes: they cost runs in proportion to the fault units, the streams or the choices, so they come after the coarse ones stop paying. */
+/**
+ * The fine passes: they cost runs in proportion to the fault units, the streams or the
+ * choices, so they come after the coarse ones stop paying. Last, random restarts near the
+ * best (`freshDraws`): a way out of a local minimum, tried when the edits stop paying (as
+ * a coarse pass they pulled the search into other minima, as often worse as better).
+ */
 export const FINE_PASSES: readonly Pass[] = [
   { name: 'earlierUnits', run: earlierUnits, scenario: true },
   { name: 'dropStreams', run: dropStreams },
@@ -72,6 +81,7 @@ export const FINE_PASSES: readonly Pass[] = [
   { name: 'skipFirstOperations', run: skipFirstOperations },
   { name: 'lowerValues', run: lowerValues },
   { name: 'raiseValues', run: raiseValues },
+  { name: 'freshDraws', run: freshDraws, scenario: true },
 ];
 
 /** What a pass did the last time it ran, and over the whole shrink. */

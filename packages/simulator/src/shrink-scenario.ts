@@ -10,7 +10,8 @@ import { withoutNode } from './shrink-structure.ts';
  * (`workload.maxRequests`), clients, nodes and `durationMs` binary-searched down, the
  * whole plan moved earlier (`earlierPlan`), and, a fine pass, each fault unit moved
  * earlier alone (`earlierUnits`); fewer nodes and simpler protocol options where the
- * protocol declares what is allowed (`minNodes`, `shrinkOptions`).
+ * protocol declares what is allowed (`minNodes`, `shrinkOptions`); and, for a property
+ * checked at the end, the quiet time before it (`shorterQuiet`).
  */
 
 type Options = Pick<SimOptions, 'protocol' | 'seed' | 'bug'>;
@@ -33,11 +34,28 @@ export function shorterRun(s: ShrinkState, options: Options): void {
   bisect(s, Math.max(1, Math.floor(lastFaultMs) + 1), Math.ceil(endMs), (d) => ({ ...s.best.scenario, durationMs: d }));
 }
 
+/**
+ * For a property checked once the run has been quiet (`eventually`), the quiet time cut,
+ * by bisection: the time after the workload and faults in which a protocol's periodic
+ * work (heartbeats, gossip, anti-entropy) is most of a shrunk run's events. A shorter
+ * quiet time is kept only within limits (`tryWithinLimits`): the correct version, replaying
+ * the same choices, must not fail the same way (it had time enough to converge). And from
+ * then on every run kept with less quiet time must fail with the whole of it too
+ * (`ShrinkState.fullQuietMs`): what it failed to do it does not do later either. Under Ken the quiet time is never below what Ken needs to settle
+ * (`resolveConfig`), so the cut stops there.
+ */
+export function shorterQuiet(s: ShrinkState, options: Options): void {
+  if (!checkedAtEnd(s, options)) return;
+  const full = resolved(s, options).quietMs;
+  s.fullQuietMs ??= full;
+  bisect(s, 0, full, (q) => ({ ...s.best.scenario, quietMs: q }), (scenario) => s.tryWithinLimits(scenario));
+}
+
 /** The smallest value in [lo, hi) that still fails, by bisection (failure need not be monotone: this is a heuristic). */
-function bisect(s: ShrinkState, lo: number, hi: number, make: (v: number) => Scenario): void {
+function bisect(s: ShrinkState, lo: number, hi: number, make: (v: number) => Scenario, attempt = (scenario: Scenario) => s.tryScenario(scenario)): void {
   while (lo < hi && !s.exhausted) {
     const mid = Math.floor((lo + hi) / 2);
-    if (s.tryScenario(make(mid))) hi = mid;
+    if (attempt(make(mid))) hi = mid;
     else lo = mid + 1;
   }
 }
@@ -62,13 +80,28 @@ const shift = (s: ShrinkState, indices: ReadonlySet<number>, d: number): Scenari
   faultPlan: sortPlan(plan(s).map((f, i) => (indices.has(i) ? { ...f, atMs: Math.max(0, round(f.atMs - d)) } : f))),
 });
 
-/** Moves the whole plan earlier, where fewer events come before it: every fault after the first moment of the run by the same amount, bisected. */
-export function earlierPlan(s: ShrinkState): void {
+/**
+ * Moves the whole plan earlier, where fewer events come before it: every fault after the
+ * first moment of the run by the same amount, bisected. For a property checked once the
+ * run is quiet (`eventually`) the end of the workload moves with it (`durationMs`), so the
+ * faults' aftermath gets no more time to heal than it had: with the end left in place, a
+ * plan moved earlier leaves the run longer to recover, and one that failed passes.
+ */
+export function earlierPlan(s: ShrinkState, options: Options): void {
   const all = plan(s);
   const moving = new Set(all.flatMap((f, i) => (f.atMs > 0 ? [i] : [])));
   const firstMs = Math.min(...all.filter((f) => f.atMs > 0).map((f) => f.atMs));
-  if (moving.size > 0) bisectDown(s, Math.floor(firstMs), (d) => shift(s, moving, d));
+  if (moving.size === 0) return;
+  const atEnd = checkedAtEnd(s, options);
+  bisectDown(s, Math.floor(firstMs), (d) => {
+    // Each kept shift moves the best on: its plan and its end are where this one starts from.
+    const moved = shift(s, moving, d);
+    return atEnd ? { ...moved, durationMs: Math.max(1, round(resolved(s, options).durationMs - d)) } : moved;
+  });
 }
+
+/** Whether the property the shrink keeps is one checked once the run has been quiet. */
+const checkedAtEnd = (s: ShrinkState, options: Options) => options.protocol.properties.find((p) => p.name === s.property)?.kind === 'eventually';
 
 /** Moves each fault unit earlier alone (start and end together, down to time 0; the plan is sorted again). */
 export function earlierUnits(s: ShrinkState): void {
@@ -138,5 +171,35 @@ export function simplerOptions(s: ShrinkState, options: Options): void {
       if (s.tryWithinLimits(make(mid))) far = mid;
       else near = mid;
     }
+  }
+}
+
+/** Seeds a `freshDraws` pass tries, each time it runs. */
+const FRESH_SEEDS = 6;
+
+/**
+ * Random restarts near the best run: its scenario (its plan, clients, requests, nodes),
+ * with every option the protocol declares shrinkable at its simplest value when `create`
+ * takes them all together (else as the best has them), drawn afresh from other seeds
+ * (`<seed>~1`, `<seed>~2`, ..., new ones each time the pass runs), each failing one a
+ * candidate within limits (`ShrinkState.tryFresh`). The best's own draws were made for a
+ * bigger run: a cut of the scenario or of the pace, replayed, seldom fails the same way,
+ * while among fresh draws of the cut scenario some do, and smaller (slower timers, fewer
+ * ticks before the faults).
+ */
+export function freshDraws(s: ShrinkState, options: Options): void {
+  const declared = Object.entries(options.protocol.shrinkOptions ?? {});
+  let scenario: Scenario =
+    declared.length === 0 ? s.best.scenario : { ...s.best.scenario, options: { ...s.best.scenario.options, ...Object.fromEntries(declared.map(([name, o]) => [name, o.simplest])) } };
+  for (let k = 0; k < FRESH_SEEDS && !s.exhausted; ) {
+    const tried = s.tryFresh(scenario, `${String(options.seed)}~${s.freshSeeds + 1}`);
+    if (tried === undefined && scenario !== s.best.scenario) {
+      // Options create does not take together: the best's own, from the same seed.
+      scenario = s.best.scenario;
+      continue;
+    }
+    s.freshSeeds++;
+    k++;
+    if (tried === true) scenario = s.best.scenario;
   }
 }

@@ -59,9 +59,10 @@ export class ShrinkState {
   /**
    * Runs `scenario` (replaying `choices`, or from the seed while recording); undefined when
    * the budget is spent or the scenario is invalid. With `trace: 'full'` the result has the
-   * run's records (a pass that reads the best run's story: `sliceCut`).
+   * run's records (a pass that reads the best run's story: `sliceCut`). A recording run
+   * may draw from another `seed` than the shrink's (`tryFresh`).
    */
-  run(scenario: Scenario, choices: ChoiceSequence | undefined, maxEvents?: number, trace: 'none' | 'full' = 'none'): SimResult | undefined {
+  run(scenario: Scenario, choices: ChoiceSequence | undefined, maxEvents?: number, trace: 'none' | 'full' = 'none', seed = this.options.seed): SimResult | undefined {
     const { maxRuns, deadline, clock } = this.limits;
     if (this.runs >= maxRuns - 1) {
       this.exhausted = true;
@@ -80,7 +81,7 @@ export class ShrinkState {
       }
     }
     const capped = maxEvents === undefined ? scenario : { ...scenario, maxEvents };
-    const base = { ...this.options, scenario: capped, ...(this.strategy ? { strategy: this.strategy } : {}) };
+    const base = { ...this.options, seed, scenario: capped, ...(this.strategy ? { strategy: this.strategy } : {}) };
     try {
       resolveConfig(base);
     } catch (err) {
@@ -104,19 +105,57 @@ export class ShrinkState {
     return r?.violation?.property === this.property;
   }
 
-  /** Tries a candidate; keeps it (and returns true) when it fails the same way and is smaller than the best. */
+  /**
+   * Tries a candidate; keeps it (and returns true) when it fails the same way and is
+   * smaller than the best. While its quiet time is cut below `fullQuietMs`, it must also
+   * fail with the quiet time given back (one run more, on a candidate that would be kept).
+   */
   attempt(scenario: Scenario, choices: ChoiceSequence | undefined): boolean {
     if (this.exhausted) return false;
     const r = this.run(scenario, choices, this.best.result.events);
-    const kept = this.fails(r) && r.events <= this.original.events && smaller(r, this.best.result);
+    const kept = this.fails(r) && r.events <= this.original.events && smaller(r, this.best.result) && this.failsUnhurried(scenario, r.choices!);
     if (kept) this.best = { scenario, choices: r.choices!, result: r };
     if (r !== undefined) this.limits.onRun(this);
     return kept;
   }
 
+  /**
+   * Set by `shorterQuiet` (a property checked once the run has been quiet): the quiet time
+   * of the run as the protocol gave it. A run with less quiet time is kept only if it also
+   * fails with this much: otherwise what failed had merely not finished yet, which any
+   * later cut (a crash removed, fewer requests) could make the whole of the failure.
+   */
+  fullQuietMs: number | undefined;
+
+  /** How many other seeds random restarts have drawn from (`freshDraws`). */
+  freshSeeds = 0;
+
+  private failsUnhurried(scenario: Scenario, choices: ChoiceSequence): boolean {
+    const full = this.fullQuietMs;
+    if (full === undefined || scenario.quietMs === undefined || scenario.quietMs >= full) return true;
+    return this.fails(this.run({ ...scenario, quietMs: full }, choices));
+  }
+
   /** Tries other choices under the best scenario. */
   tryChoices(choices: ChoiceSequence): boolean {
     return this.attempt(this.best.scenario, choices);
+  }
+
+  /**
+   * A random restart near the best: `scenario` drawn afresh from another seed, and when
+   * that run fails the same way, its choices tried as a candidate within limits
+   * (`tryWithinLimits`), replayed under the shrink's own seed (a replay draws nothing from
+   * the seed, so the schedule stays the shrink's). Undefined when the scenario is invalid.
+   */
+  tryFresh(scenario: Scenario, seed: string): boolean | undefined {
+    if (this.exhausted) return false;
+    const r = this.run(scenario, undefined, this.best.result.events, 'none', seed);
+    if (r === undefined) return this.exhausted ? false : undefined;
+    if (!this.fails(r)) {
+      this.limits.onRun(this);
+      return false;
+    }
+    return this.tryWithinLimits(scenario, r.choices!);
   }
 
   /** Tries another scenario with the best choices (or from the seed: `fromSeed`). */
@@ -125,17 +164,17 @@ export class ShrinkState {
   }
 
   /**
-   * `tryScenario` for a cut of the cluster (founders, late joiners) or of the options,
-   * kept only if the correct version, replaying the same choices under it, does not fail
+   * `tryScenario` (or `attempt` with `choices`) for a cut of the cluster (founders, late
+   * joiners), of the options or of the quiet time, or for a random restart, kept only if the correct version, replaying the same choices under it, does not fail
    * the same way. A smaller cluster or other timings may be past what the protocol is
    * meant to survive (primary-backup with three founders loses acknowledged writes to a
    * crash cascade), and a failure there would be a counterexample of that limit, not of
    * the bug. A run of the correct version (no bug) has nothing to compare with. The check
    * is one run more.
    */
-  tryWithinLimits(scenario: Scenario): boolean {
+  tryWithinLimits(scenario: Scenario, choices?: ChoiceSequence): boolean {
     const previous = this.best;
-    if (!this.tryScenario(scenario)) return false;
+    if (!(choices === undefined ? this.tryScenario(scenario) : this.attempt(scenario, choices))) return false;
     if (this.options.bug === undefined) return true;
     if (this.runs >= this.maxRuns - 1) {
       // No run left to check it with: not kept.

@@ -112,6 +112,9 @@ export function shrink(options: SimOptions, violation: Pick<Violation, 'property
   if (s.outOfTime) notes.push(`the wall budget of ${budgetMs} ms ran out`);
   else if (s.exhausted) notes.push(`the budget of ${maxRuns} runs ran out`);
   if (final.events === s.original.events) notes.push('no run with fewer events failed the same way');
+  const quietMs = best.scenario.quietMs;
+  if (s.fullQuietMs !== undefined && quietMs !== undefined && quietMs < s.fullQuietMs)
+    notes.push(`the quiet time before '${property}' is checked was cut from ${s.fullQuietMs} to ${quietMs} ms: the run fails the same way with the whole of it too`);
   const schedule: Schedule = {
     faultline: 'schedule',
     version: SCHEDULE_VERSION,
