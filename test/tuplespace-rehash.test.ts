@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Operation } from '@faultline/runtime';
 import { intervalsTile, KEYS, learnDirectory, tuplespace, type Directory, type Req, type Res, type State } from '../packages/protocols/tuplespace/index.ts';
 import { onAbsorb, onNotNeighbour, rehashRound, serving } from '../packages/protocols/tuplespace/rehash.ts';
+import { onLeave, onLeft } from '../packages/protocols/tuplespace/leave.ts';
 import type { Entry, Msg } from '../packages/protocols/tuplespace/messages.ts';
 import { initialState, type Ctx } from '../packages/protocols/tuplespace/state.ts';
 
@@ -149,5 +150,53 @@ describe('a merge into a neighbour that has split the bordering part off', () =>
     Object.assign(p0.state, { hi: KEYS * 0.75 });
     onAbsorb(p0.ctx, 'n4', absorb);
     expect(p0.sent).toEqual([]);
+  });
+});
+
+describe('without Ken, under every fault but crashes (a crash without Ken forgets the votes and logs that the protocol keeps through Ken)', () => {
+  const volatile = ['drop', 'duplicate', 'reorder', 'delay', 'partition', 'pause', 'skew'] as const;
+
+  it('100 seeds pass: the campaign in which pushes, Handoffs, Accepts and Left can be lost, so anti-entropy and every retry are needed', () => {
+    // Before the fixes for seeds 3 and 200, 11 of seeds 1-300 failed weak-ops-converge; 55, 75 and 100, among these, did.
+    const r = campaign({ protocol: tuplespace, seeds: 100, firstSeed: 41, ken: false, faults: [...volatile] });
+    expect(r.failures.map((f) => `seed ${f.seed}: ${f.property}: ${f.message}`)).toEqual([]);
+  }, 300_000);
+
+  it('seed 200 passes: n4 and n6 were admitted and split off to 0/4 before any Accept reached them; the sequencer\'s group no longer named them, so they refused its log for good', () => {
+    const r = simulate({ protocol: tuplespace, seed: 200, ken: false, faults: [...volatile], trace: 'none' });
+    expect(r.violation).toBeUndefined();
+    const states = new Map(r.nodes.map((n) => [n.id, n.state as State]));
+    for (const id of ['n4', 'n6']) expect(states.get(id)!.partition, id).toBe('0/4');
+  }, 60_000);
+
+  it('seed 3 without Ken (no crashes) passes: n6, the merged sequencer, told n4 and n5 to go once and left; n5 never got it and waited forever', () => {
+    const r = simulate({ protocol: tuplespace, seed: 3, ken: false, faults: [...volatile], trace: 'none' });
+    expect(r.violation).toBeUndefined();
+    const merged = r.nodes.map((n) => n.state as State).filter((s) => s.partition.startsWith('0/'));
+    expect(merged.map((s) => [s.into, s.leaving])).toEqual([['0', 'left'], ['0', 'left'], ['0', 'left']]);
+  }, 60_000);
+
+  it('an absorbed member with nothing left to hand over asks its group until a released member (or the gone sequencer) answers Left', () => {
+    const member = (self: string) => {
+      const s = initialState(self, ['n4', 'n5', 'n6'], ['n4', 'n5', 'n6']);
+      Object.assign(s, { partition: '0', into: '1', absorbed: true, strays: false, leader: 'n6' });
+      const sent: [string, Msg][] = [];
+      const ctx = { self, state: s, send: (to: string, m: Msg) => void sent.push([to, m]), broadcast: (m: Msg, to: string[]) => to.forEach((t) => sent.push([t, m])), randomInt: () => 0 } as unknown as Ctx;
+      return { ctx, sent, state: s };
+    };
+    const n5 = member('n5');
+    rehashRound(n5.ctx);
+    expect(n5.sent).toEqual([['n4', { type: 'Leave', partition: '0', ready: true }], ['n6', { type: 'Leave', partition: '0', ready: true }]]);
+
+    const n4 = member('n4'); // not released yet: it says nothing
+    onLeave(n4.ctx, 'n5', '0', true);
+    expect(n4.sent).toEqual([]);
+    n4.state.released = true;
+    onLeave(n4.ctx, 'n5', '0', true);
+    onLeave(n4.ctx, 'n9', '7', true); // another partition's leaver: not its to release
+    expect(n4.sent).toEqual([['n5', { type: 'Left' }]]);
+    onLeft(n5.ctx);
+    rehashRound(n5.ctx);
+    expect(n5.state.leaving).toBe('left');
   });
 });

@@ -74,9 +74,10 @@ export function handedOver(s: Pick<State, 'group' | 'outs' | 'covered' | 'tuples
   });
 }
 
-/** At the sequencer of `partition`: a member asks to leave. */
+/** At the sequencer of `partition`: a member asks to leave. At a released member of a merged partition: a member still waiting to be released asks (rehash.ts). */
 export function onLeave(ctx: Ctx, from: NodeId, partition: PartitionId, ready: boolean): void {
   const s = ctx.state;
+  if (s.into !== null && s.released && partition === s.partition) return ctx.send(from, { type: 'Left' });
   if (!isLeader(ctx) || partition !== s.partition) return; // a sequencer of another partition (a leaver's stale group names nodes a split moved) must not tell it it has left
   if (!s.group.includes(from)) return ctx.send(from, { type: 'Left' });
   if (ready) proposeRemoval(ctx, from);

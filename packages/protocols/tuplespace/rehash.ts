@@ -33,10 +33,17 @@
  * `NotNeighbour`, naming the partition that holds the keys next to the merged interval as
  * its directory says; the merged member asks that one from then on (it follows only the
  * answers of the partition it asks, so every member walks the same way, towards the one
- * live partition that borders the interval on that side). A merged member leaves once it has been answered and has handed every
+ * live partition that borders the interval on that side). A member of a partition that
+ * has merged away itself (the asker's directory lagged that merge) names the partition
+ * it merged into, if its own interval bordered the asker's: that one holds its keys now,
+ * or will once it has absorbed them. A merged member leaves once it has been answered and has handed every
  * tuple over, and its sequencer has seen every member apply the merge (a member that
  * never heard of it would go on acknowledging outs, and a group of members gone could
- * not elect anyone to tell it): the sequencer then leaves and tells the others (`Left`).
+ * not elect anyone to tell it): the sequencer then leaves and tells the others (`Left`),
+ * once. That one message may be lost (without Ken's reliable links), and the sequencer,
+ * gone, sends no other: so a member still waiting asks its group every round (`Leave`),
+ * and any member released already (the release is a fact: every member has applied the
+ * merge) answers `Left`.
  * The merged group retires whole: its members that were not leaving leave too.
  *
  * Strong operations across a change. While a split or merge is in the log but not
@@ -191,13 +198,16 @@ export function rehashRound(ctx: Ctx): void {
     return;
   }
   if (s.strays) return;
+  const others = s.group.filter((m) => m !== ctx.self);
   if (!isLeader(ctx)) {
     if (s.released) markLeft(s, ctx.self);
+    else ctx.broadcast({ type: 'Leave', partition: s.partition, ready: true }, others); // the sequencer's one Left may have been lost, and it gone: a released member answers (leave.ts)
     return;
   }
   const mergedAt = s.version; // the merge entry's index + 1
   if (!s.group.every((m) => m === ctx.self || (s.applied[m] ?? 0) >= mergedAt)) return;
-  ctx.broadcast({ type: 'Left' }, s.group.filter((m) => m !== ctx.self)); // every member knows of the merge: they may go (else one of them is elected and tells them)
+  s.released = true;
+  ctx.broadcast({ type: 'Left' }, others); // every member knows of the merge: they may go (else one of them is elected and tells them)
   markLeft(s, ctx.self);
 }
 
@@ -266,7 +276,8 @@ export function onAbsorb(ctx: Ctx, from: NodeId, msg: AbsorbMsg): void {
   const s = ctx.state;
   // Two neighbours merged into each other (a leave in each at once): neither would ever absorb the other. The lower id takes the other in, and that undoes its own merge (applyAbsorb).
   const mutual = s.into === msg.from && s.partition < msg.from;
-  if (s.partition === '' || (s.into !== null && !mutual) || s.partition === msg.from) return; // a member of the merged partition that has not heard of the merge
+  if (s.partition === '' || s.partition === msg.from) return; // a member of the merged partition that has not heard of the merge
+  if (s.into !== null && !mutual) return mergedAway(ctx, from, msg);
   const at = s.log.findIndex((e) => e.kind === 'absorb' && e.from === msg.from);
   if (at >= 0 && at < s.commit) return ctx.send(from, { type: 'Absorbed', from: msg.from, by: s.partition }); // (an interval that covers it is not enough: a member that has not applied an earlier split covers it too)
   if (at < 0 && s.into === null && s.lo < s.hi && s.hi !== msg.lo && s.lo !== msg.hi) return notNeighbour(ctx, from, msg);
@@ -281,6 +292,16 @@ function notNeighbour(ctx: Ctx, to: NodeId, msg: AbsorbMsg): void {
   const key = s.hi <= msg.lo ? msg.lo - 1 : s.lo >= msg.hi ? msg.hi : undefined; // it overlaps the interval only while it lags its own log: it asks again
   const next = key === undefined ? undefined : ownerOf(s.dir, key, s.partition);
   if (next !== undefined && next !== msg.from) ctx.send(to, { type: 'NotNeighbour', from: msg.from, by: s.partition, to: next, dir: copyDirectory(s.dir) });
+}
+
+/**
+ * At a member of a partition merged away itself (the asker's directory lagged): if its
+ * own interval bordered the merged one, the partition it merged into holds (or is about
+ * to) the keys next to it, so it names that one.
+ */
+function mergedAway(ctx: Ctx, to: NodeId, msg: AbsorbMsg): void {
+  const s = ctx.state;
+  if (s.into !== null && s.into !== msg.from && (s.hi === msg.lo || s.lo === msg.hi)) ctx.send(to, { type: 'NotNeighbour', from: msg.from, by: s.partition, to: s.into, dir: copyDirectory(s.dir) });
 }
 
 /** At a merged member: the partition it asks to absorb its interval no longer borders it: it asks the one named. */

@@ -80,7 +80,7 @@ export function onAccept(ctx: Ctx, from: NodeId, msg: AcceptMsg): void {
     return ctx.send(from, { type: 'Ack', partition: msg.partition, view: msg.view, leader: from, ok: false, length: 0, commit: msg.commit }); // split off from it: applied
   }
   if (elsewhere && msg.partition.startsWith(`${s.partition}/`)) return; // split off from this node's partition, which has not told it yet
-  const member = msg.group.includes(ctx.self) || (!elsewhere && s.group.includes(ctx.self)); // or moved by a split it has not applied
+  const member = msg.group.includes(ctx.self) || (!elsewhere && s.group.includes(ctx.self)) || movedAtJoin(ctx, msg); // or moved by a split it has not applied
   if (msg.view < s.view || elsewhere || !member) {
     if (elsewhere) return msg.group.includes(ctx.self) ? ctx.send(from, { type: 'Elsewhere' }) : undefined; // admitted by two partitions (leave.ts)
     ctx.send(from, { type: 'Ack', partition: msg.partition, view: s.view, leader: s.leader, ok: false, length: 0, commit: s.commit });
@@ -107,6 +107,16 @@ export function onAccept(ctx: Ctx, from: NodeId, msg: AcceptMsg): void {
   applyUpTo(ctx, Math.min(msg.commit, matched));
   if (s.partition !== partition) return ctx.send(from, { type: 'Ack', partition: msg.partition, view: msg.view, leader: from, ok: false, length: 0, commit: msg.commit }); // moved by a split
   ack(true, matched);
+}
+
+/**
+ * At a joiner: the Accept's committed entries include a split that moves it to the new
+ * partition. It was admitted, then split off, before any Accept reached it (without
+ * Ken's reliable links, all of them can be lost in that window): the sequencer's group
+ * no longer names it, but it goes on sending it the log until it applies that split.
+ */
+function movedAtJoin(ctx: Ctx, msg: AcceptMsg): boolean {
+  return ctx.state.partition === '' && msg.entries.some((e, i) => e.kind === 'split' && msg.from + i < msg.commit && e.give.includes(ctx.self));
 }
 
 /** The sequencer's side of an Ack. */
