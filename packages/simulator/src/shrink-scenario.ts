@@ -41,14 +41,17 @@ export function shorterRun(s: ShrinkState, options: Options): void {
  * quiet time is kept only within limits (`tryWithinLimits`): the correct version, replaying
  * the same choices, must not fail the same way (it had time enough to converge). And from
  * then on every run kept with less quiet time must fail with the whole of it too
- * (`ShrinkState.fullQuietMs`): what it failed to do it does not do later either. Under Ken the quiet time is never below what Ken needs to settle
- * (`resolveConfig`), so the cut stops there.
+ * (`ShrinkState.fullQuietMs`): what it failed to do it does not do later either. Under
+ * Ken the quiet time is never below what Ken needs to settle (`resolveConfig`), so the
+ * bisection starts there.
  */
 export function shorterQuiet(s: ShrinkState, options: Options): void {
   if (!checkedAtEnd(s, options)) return;
   const full = resolved(s, options).quietMs;
   s.fullQuietMs ??= full;
-  bisect(s, 0, full, (q) => ({ ...s.best.scenario, quietMs: q }), (scenario) => s.tryWithinLimits(scenario));
+  // The least quiet time the run can have (under Ken, what Ken needs to settle): below it every candidate would be the best again.
+  const floor = resolveConfig({ ...options, scenario: { ...s.best.scenario, quietMs: 0 } }).quietMs;
+  bisect(s, floor, full, (q) => ({ ...s.best.scenario, quietMs: q }), (scenario) => s.tryWithinLimits(scenario));
 }
 
 /** The smallest value in [lo, hi) that still fails, by bisection (failure need not be monotone: this is a heuristic). */
