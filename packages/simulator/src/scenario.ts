@@ -44,6 +44,8 @@ export interface WorkloadOverrides extends Partial<Pick<WorkloadSpec, 'clients' 
   readonly maxRequests?: number;
   /** At most this many operations from each client named (0: the client issues none); the shrinker sets it. */
   readonly clientRequests?: { readonly [client: string]: number };
+  /** Each client named issues its first operation this many ms later than it would (default 0); the shrinker sets it when it leaves a client's first operations out, so that the next one keeps its time. */
+  readonly clientStartMs?: { readonly [client: string]: number };
 }
 
 export type TraceMode = 'full' | 'hash' | 'none';
@@ -90,6 +92,8 @@ export interface ResolvedConfig {
   readonly maxRequests: number | undefined;
   /** Per-client caps on operations; undefined: none. */
   readonly clientRequests: { readonly [client: string]: number } | undefined;
+  /** Per-client delays of the first operation, in ms; undefined: none. */
+  readonly clientStartMs: { readonly [client: string]: number } | undefined;
   readonly durationMs: number;
   readonly quietMs: number;
   readonly maxEvents: number;
@@ -174,7 +178,7 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
   const explicitPlan = sortPlan(s.faultPlan ?? []);
   const planIssues = planProblems(explicitPlan, nodes.map((n) => n.id));
   if (planIssues.length > 0) throw new ConfigError(planIssues.join('; '));
-  const { maxRequests, clientRequests, ...workloadOverrides } = s.workload ?? {};
+  const { maxRequests, clientRequests, clientStartMs, ...workloadOverrides } = s.workload ?? {};
   const workload: WorkloadSpec = { ...(p.workload ?? NO_WORKLOAD), ...workloadOverrides };
   if (maxRequests !== undefined && !(Number.isInteger(maxRequests) && maxRequests >= 0))
     throw new ConfigError(`workload.maxRequests must be an integer >= 0, not ${JSON.stringify(maxRequests)}`);
@@ -183,6 +187,12 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
       throw new ConfigError('workload.clientRequests must be an object of client ids to counts, e.g. { "c2": 0 }');
     for (const [client, n] of Object.entries(clientRequests))
       if (!(Number.isInteger(n) && n >= 0)) throw new ConfigError(`workload.clientRequests.${client} must be an integer >= 0, not ${JSON.stringify(n)}`);
+  }
+  if (clientStartMs !== undefined) {
+    if (clientStartMs === null || typeof clientStartMs !== 'object' || Array.isArray(clientStartMs))
+      throw new ConfigError('workload.clientStartMs must be an object of client ids to delays in ms, e.g. { "c2": 250 }');
+    for (const [client, ms] of Object.entries(clientStartMs))
+      if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)) throw new ConfigError(`workload.clientStartMs.${client} must be a number of ms >= 0, not ${JSON.stringify(ms)}`);
   }
   const workloadIssues = workloadProblems(workload);
   if (workloadIssues.length > 0) throw new ConfigError(workloadIssues.join('; '));
@@ -203,6 +213,7 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
     workload,
     maxRequests,
     clientRequests,
+    clientStartMs,
     durationMs: positive('durationMs', o.durationMs ?? s.durationMs ?? p.durationMs ?? DEFAULT_DURATION_MS),
     quietMs: ken === undefined ? quietMs : Math.max(quietMs, kenSettleMs(ken) + 500),
     maxEvents: positive('maxEvents', s.maxEvents ?? DEFAULT_MAX_EVENTS),

@@ -13,7 +13,12 @@ import type { ShrinkState } from './shrink-state.ts';
  * - `skipFirstOperations`: a client's first operation left out: the first 1..8 draws of
  *   its workload stream deleted (an operation's think time and request) with its cap one
  *   lower, so the next operation takes its place. `capClients` cuts only from the end,
- *   and `deleteSpans` alone keeps the count, so the run draws one more at the end.
+ *   and `deleteSpans` alone keeps the count, so the run draws one more at the end. Where
+ *   taking its place fails no more (the next operation, now earlier, comes before what it
+ *   needed: a view formed, a leader elected), the same cut is tried with the client's
+ *   start moved later by the time between the two (`workload.clientStartMs`), so the next
+ *   operation keeps its time: the run loses the operation and waits instead, which costs
+ *   the events of the nodes' own timers only.
  * - `dropLateJoiners`: a node of an explicit node list that joins late (`joinAtMs`) left
  *   out, with the faults that name it; a protocol cannot rely on a node that joins later,
  *   while leaving out a founding node would be a crash the fault model may not allow. Like
@@ -59,12 +64,29 @@ export function skipFirstOperations(s: ShrinkState): void {
     for (let k = 1; left >= 2 && k <= MAX_OP_DRAWS && !s.exhausted; k++) {
       const values = s.best.choices[label] ?? [];
       if (k >= values.length) break;
-      if (s.attempt(withCap(s.best.scenario, client, left - 1), withStream(s.best.choices, label, values.slice(k)))) {
+      const capped = withCap(s.best.scenario, client, left - 1);
+      const rest = withStream(s.best.choices, label, values.slice(k));
+      const wait = secondOperationGap(s, client);
+      if (s.attempt(capped, rest) || (wait > 0 && !s.exhausted && s.attempt(withStartLater(capped, client, wait), rest))) {
         left--;
         k = 0;
       }
     }
   }
+}
+
+/** The ms between the invocations of `client`'s first two operations in the best run (0 if it has fewer). */
+function secondOperationGap(s: ShrinkState, client: string): number {
+  const mine = s.best.result.history.filter((op) => op.client === client);
+  if (mine.length < 2) return 0;
+  return Math.max(0, Math.round((mine[1]!.invokeMs - mine[0]!.invokeMs) * 1000) / 1000);
+}
+
+/** `scenario` with `client`'s first operation `ms` later than it is. */
+export function withStartLater(scenario: Scenario, client: string, ms: number): Scenario {
+  const workload = scenario.workload ?? {};
+  const start = (workload.clientStartMs?.[client] ?? 0) + ms;
+  return { ...scenario, workload: { ...workload, clientStartMs: { ...workload.clientStartMs, [client]: Math.round(start * 1000) / 1000 } } };
 }
 
 export function dropLateJoiners(s: ShrinkState, { protocol }: Pick<SimOptions, 'protocol'>): void {

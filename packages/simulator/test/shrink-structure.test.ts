@@ -35,6 +35,26 @@ describe('workload.clientRequests', () => {
   });
 });
 
+describe('workload.clientStartMs', () => {
+  it("delays a client's first operation and leaves the others alone; 0 changes nothing", () => {
+    const protocol = amnesia();
+    const base = simulate({ protocol, seed: 1, trace: 'hash' });
+    const later = simulate({ protocol, seed: 1, scenario: { workload: { clientStartMs: { c1: 300 } } }, trace: 'none' });
+    const first = (r: typeof base, c: string) => r.history.find((o) => o.client === c)!.invokeMs;
+    expect(first(later, 'c1') - first(base, 'c1')).toBeCloseTo(300, 6);
+    expect(first(later, 'c2')).toBe(first(base, 'c2'));
+    expect(simulate({ protocol, seed: 1, scenario: { workload: { clientStartMs: { c1: 0 } } }, trace: 'hash' }).traceHash).toBe(base.traceHash);
+  });
+
+  it('rejects a delay that is not a number of ms', () => {
+    const run = (clientStartMs: unknown) => () =>
+      simulate({ protocol: amnesia(), seed: 1, scenario: { workload: { clientStartMs: clientStartMs as { [c: string]: number } } }, trace: 'none' });
+    expect(run({ c1: -1 })).toThrow(ConfigError);
+    expect(run({ c1: 'soon' })).toThrow(/clientStartMs\.c1 must be a number of ms >= 0/);
+    expect(run([1])).toThrow(/clientStartMs must be an object/);
+  });
+});
+
 describe('capClients and dropLateJoiners', () => {
   it('silences the clients a failure does not need and keeps one that it does', () => {
     const s = stateFor(amnesia());
@@ -134,6 +154,35 @@ describe('skipFirstOperations', () => {
     expect(tried.map((t) => t.stream.length)).toEqual([5, 4, 3, 2, 1]);
     expect(tried.every((t) => t.cap === 2)).toBe(true);
     expect(s.best.choices['workload/c1']).toHaveLength(6);
+  });
+
+  it("tries the same cut with the client's start moved later by the gap between its first two operations, when taking its place fails", () => {
+    const tried: { start: number | undefined; stream: readonly number[] }[] = [];
+    const history = [
+      { client: 'c1', invokeMs: 10 },
+      { client: 'c1', invokeMs: 250.5 },
+      { client: 'c1', invokeMs: 400 },
+    ];
+    const s = {
+      exhausted: false,
+      best: { scenario: { workload: { clientStartMs: { c1: 5 } } }, choices: { 'workload/c1': [1, 2, 3, 4] }, result: { history } },
+      attempt(scenario: { workload?: { clientStartMs?: { c1?: number } } }, choices: { 'workload/c1': readonly number[] }) {
+        const start = scenario.workload?.clientStartMs?.c1;
+        tried.push({ start, stream: choices['workload/c1'] });
+        // Only the later start with one operation's two draws deleted still fails.
+        const kept = start !== 5 && choices['workload/c1'].length === 2;
+        if (kept) s.best = { scenario, choices, result: { history: history.slice(1) } } as never;
+        return kept;
+      },
+    };
+    skipFirstOperations(s as unknown as ShrinkState);
+    expect(tried.slice(0, 4)).toEqual([
+      { start: 5, stream: [2, 3, 4] },
+      { start: 245.5, stream: [2, 3, 4] },
+      { start: 5, stream: [3, 4] },
+      { start: 245.5, stream: [3, 4] },
+    ]);
+    expect(s.best.scenario.workload.clientStartMs.c1).toBe(245.5);
   });
 
   it('shrinks a real failure no larger, and its result replays', () => {
