@@ -53,6 +53,11 @@ export class Choices {
   }
 
   /** A new event begins (resets the rejection-loop guard). */
+  /** How many values the stream `label` has recorded so far (0 when the run records no choices). */
+  count(label: string): number {
+    return this.drawn.get(label)?.length ?? 0;
+  }
+
   tick(): void {
     this.defaults = 0;
   }

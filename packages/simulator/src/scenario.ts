@@ -44,8 +44,12 @@ export interface WorkloadOverrides extends Partial<Pick<WorkloadSpec, 'clients' 
   readonly maxRequests?: number;
   /** At most this many operations from each client named (0: the client issues none); the shrinker sets it. */
   readonly clientRequests?: { readonly [client: string]: number };
-  /** Each client named issues its first operation this many ms later than it would (default 0); the shrinker sets it when it leaves a client's first operations out, so that the next one keeps its time. */
-  readonly clientStartMs?: { readonly [client: string]: number };
+  /**
+   * Per client, operation n (counted from 0, as the client issues them) is issued this many
+   * ms later than it would be (default 0): `{ "c2": { "0": 250 } }` starts c2 250 ms late.
+   * The shrinker sets it when it leaves an operation out, so that the next one keeps its time.
+   */
+  readonly clientDelayMs?: { readonly [client: string]: { readonly [op: string]: number } };
 }
 
 export type TraceMode = 'full' | 'hash' | 'none';
@@ -92,8 +96,8 @@ export interface ResolvedConfig {
   readonly maxRequests: number | undefined;
   /** Per-client caps on operations; undefined: none. */
   readonly clientRequests: { readonly [client: string]: number } | undefined;
-  /** Per-client delays of the first operation, in ms; undefined: none. */
-  readonly clientStartMs: { readonly [client: string]: number } | undefined;
+  /** Per client, the extra ms before its operation n; undefined: none. */
+  readonly clientDelayMs: { readonly [client: string]: { readonly [op: string]: number } } | undefined;
   readonly durationMs: number;
   readonly quietMs: number;
   readonly maxEvents: number;
@@ -178,7 +182,7 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
   const explicitPlan = sortPlan(s.faultPlan ?? []);
   const planIssues = planProblems(explicitPlan, nodes.map((n) => n.id));
   if (planIssues.length > 0) throw new ConfigError(planIssues.join('; '));
-  const { maxRequests, clientRequests, clientStartMs, ...workloadOverrides } = s.workload ?? {};
+  const { maxRequests, clientRequests, clientDelayMs, ...workloadOverrides } = s.workload ?? {};
   const workload: WorkloadSpec = { ...(p.workload ?? NO_WORKLOAD), ...workloadOverrides };
   if (maxRequests !== undefined && !(Number.isInteger(maxRequests) && maxRequests >= 0))
     throw new ConfigError(`workload.maxRequests must be an integer >= 0, not ${JSON.stringify(maxRequests)}`);
@@ -188,12 +192,7 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
     for (const [client, n] of Object.entries(clientRequests))
       if (!(Number.isInteger(n) && n >= 0)) throw new ConfigError(`workload.clientRequests.${client} must be an integer >= 0, not ${JSON.stringify(n)}`);
   }
-  if (clientStartMs !== undefined) {
-    if (clientStartMs === null || typeof clientStartMs !== 'object' || Array.isArray(clientStartMs))
-      throw new ConfigError('workload.clientStartMs must be an object of client ids to delays in ms, e.g. { "c2": 250 }');
-    for (const [client, ms] of Object.entries(clientStartMs))
-      if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)) throw new ConfigError(`workload.clientStartMs.${client} must be a number of ms >= 0, not ${JSON.stringify(ms)}`);
-  }
+  if (clientDelayMs !== undefined) clientDelayProblems(clientDelayMs);
   const workloadIssues = workloadProblems(workload);
   if (workloadIssues.length > 0) throw new ConfigError(workloadIssues.join('; '));
   const maxFaultyNodes = s.maxFaultyNodes ?? p.maxFaultyNodes ?? Math.floor((nodes.length - 1) / 2);
@@ -213,7 +212,7 @@ export function resolveConfig(o: SimOptions): ResolvedConfig {
     workload,
     maxRequests,
     clientRequests,
-    clientStartMs,
+    clientDelayMs,
     durationMs: positive('durationMs', o.durationMs ?? s.durationMs ?? p.durationMs ?? DEFAULT_DURATION_MS),
     quietMs: ken === undefined ? quietMs : Math.max(quietMs, kenSettleMs(ken) + 500),
     maxEvents: positive('maxEvents', s.maxEvents ?? DEFAULT_MAX_EVENTS),
@@ -239,4 +238,19 @@ function protocolOptions(p: ProtocolDefinition, bug: string | undefined, options
     throw new ConfigError(`protocol ${p.name}: ${(err as Error).message}`);
   }
   return given;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Throws a ConfigError unless `delays` maps client ids to objects of operation numbers (integers >= 0) to ms (>= 0). */
+function clientDelayProblems(delays: unknown): void {
+  const shape = 'workload.clientDelayMs must map client ids to objects of operation numbers to delays in ms, e.g. { "c2": { "0": 250 } }';
+  if (!isRecord(delays)) throw new ConfigError(shape);
+  for (const [client, ops] of Object.entries(delays)) {
+    if (!isRecord(ops)) throw new ConfigError(shape);
+    for (const [op, ms] of Object.entries(ops)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(op)) throw new ConfigError(`workload.clientDelayMs.${client}: ${JSON.stringify(op)} is not an operation number (an integer >= 0)`);
+      if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)) throw new ConfigError(`workload.clientDelayMs.${client}.${op} must be a number of ms >= 0, not ${JSON.stringify(ms)}`);
+    }
+  }
 }

@@ -4,7 +4,7 @@ import { compressTime, quietNetwork } from './shrink-compress.ts';
 import { earlierPlan, earlierUnits, fewerClients, fewerRequests, freshDraws, removeFaults, shorterQuiet, shorterRun, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
 import { sliceCut } from './shrink-slice.ts';
 import type { Candidate, ShrinkState } from './shrink-state.ts';
-import { capClients, dropLateJoiners, skipFirstOperations } from './shrink-structure.ts';
+import { capClients, dropLateJoiners, skipFirstOperations, skipLaterOperations } from './shrink-structure.ts';
 
 export type PassOptions = Pick<SimOptions, 'protocol' | 'seed' | 'bug'>;
 
@@ -79,6 +79,7 @@ export const FINE_PASSES: readonly Pass[] = [
   { name: 'zeroSpans', run: zeroSpans },
   { name: 'sortStreams', run: sortStreams },
   { name: 'skipFirstOperations', run: skipFirstOperations },
+  { name: 'skipLaterOperations', run: skipLaterOperations },
   { name: 'lowerValues', run: lowerValues },
   { name: 'raiseValues', run: raiseValues },
   { name: 'freshDraws', run: freshDraws, scenario: true },

@@ -15,10 +15,11 @@ import type { ShrinkState } from './shrink-state.ts';
  *   lower, so the next operation takes its place. `capClients` cuts only from the end,
  *   and `deleteSpans` alone keeps the count, so the run draws one more at the end. Where
  *   taking its place fails no more (the next operation, now earlier, comes before what it
- *   needed: a view formed, a leader elected), the same cut is tried with the client's
- *   start moved later by the time between the two (`workload.clientStartMs`), so the next
- *   operation keeps its time: the run loses the operation and waits instead, which costs
- *   the events of the nodes' own timers only.
+ *   needed: a view formed, a leader elected), the same cut is tried with the next
+ *   operation delayed by the time between the two (`workload.clientDelayMs`), so it keeps
+ *   its time: the run loses the operation and waits instead, which costs the events of
+ *   the nodes' own timers only. `skipLaterOperations` does the same for each later
+ *   operation but the last, deleting exactly the draws its request made.
  * - `dropLateJoiners`: a node of an explicit node list that joins late (`joinAtMs`) left
  *   out, with the faults that name it; a protocol cannot rely on a node that joins later,
  *   while leaving out a founding node would be a crash the fault model may not allow. Like
@@ -56,18 +57,13 @@ export function capClients(s: ShrinkState): void {
 const MAX_OP_DRAWS = 8;
 
 export function skipFirstOperations(s: ShrinkState): void {
-  const counts = new Map<string, number>();
-  for (const op of s.best.result.history) counts.set(op.client, (counts.get(op.client) ?? 0) + 1);
-  for (const [client, count] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const [client, count] of operationCounts(s)) {
     const label = `workload/${client}`;
     let left = count;
     for (let k = 1; left >= 2 && k <= MAX_OP_DRAWS && !s.exhausted; k++) {
       const values = s.best.choices[label] ?? [];
       if (k >= values.length) break;
-      const capped = withCap(s.best.scenario, client, left - 1);
-      const rest = withStream(s.best.choices, label, values.slice(k));
-      const wait = secondOperationGap(s, client);
-      if (s.attempt(capped, rest) || (wait > 0 && !s.exhausted && s.attempt(withStartLater(capped, client, wait), rest))) {
+      if (skipOperation(s, client, 0, left, values.slice(k))) {
         left--;
         k = 0;
       }
@@ -75,18 +71,66 @@ export function skipFirstOperations(s: ShrinkState): void {
   }
 }
 
-/** The ms between the invocations of `client`'s first two operations in the best run (0 if it has fewer). */
-function secondOperationGap(s: ShrinkState, client: string): number {
-  const mine = s.best.result.history.filter((op) => op.client === client);
-  if (mine.length < 2) return 0;
-  return Math.max(0, Math.round((mine[1]!.invokeMs - mine[0]!.invokeMs) * 1000) / 1000);
+/**
+ * Each later operation of each client left out in turn (not its last): exactly the draws
+ * its request made (`SimResult.workloadDraws`) deleted, with the client's cap one lower,
+ * the next operation in its place, else at its own time (see `skipOperation`).
+ */
+export function skipLaterOperations(s: ShrinkState): void {
+  for (const [client, count] of operationCounts(s)) {
+    const label = `workload/${client}`;
+    let left = count;
+    for (let j = 1; j < left - 1 && !s.exhausted; ) {
+      const span = s.best.result.workloadDraws?.[`${client}:${j + 1}`];
+      const values = s.best.choices[label] ?? [];
+      if (span === undefined || span[1] > values.length) return;
+      if (skipOperation(s, client, j, left, [...values.slice(0, span[0]), ...values.slice(span[1])])) left--;
+      else j++;
+    }
+  }
 }
 
-/** `scenario` with `client`'s first operation `ms` later than it is. */
-export function withStartLater(scenario: Scenario, client: string, ms: number): Scenario {
+/** The best run's clients with their operation counts, by id. */
+function operationCounts(s: ShrinkState): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const op of s.best.result.history) counts.set(op.client, (counts.get(op.client) ?? 0) + 1);
+  return [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+/**
+ * Tries the best run without `client`'s operation `j` (of `left`), its stream replaced by
+ * `values`: first with the next operation taking its place and time, then, if that does
+ * not fail the same way, with the next operation issued when it was (its delay grown by
+ * the time between the two), so that it still comes after what it waited for.
+ */
+function skipOperation(s: ShrinkState, client: string, j: number, left: number, values: readonly number[]): boolean {
+  const rest = withStream(s.best.choices, `workload/${client}`, values);
+  const capped = withCap(s.best.scenario, client, left - 1);
+  if (s.attempt(withoutOperation(capped, client, j, 0), rest)) return true;
+  const mine = s.best.result.history.filter((op) => op.client === client);
+  const gap = mine[j + 1] === undefined ? 0 : Math.round((mine[j + 1]!.invokeMs - mine[j]!.invokeMs) * 1000) / 1000;
+  return gap > 0 && !s.exhausted && s.attempt(withoutOperation(capped, client, j, gap), rest);
+}
+
+/**
+ * `scenario`'s client delays (`workload.clientDelayMs`) once `client`'s operation `j` is
+ * left out: the later operations' delays move down one place, and the operation that
+ * takes its place gets its delay plus `wait` ms.
+ */
+export function withoutOperation(scenario: Scenario, client: string, j: number, wait: number): Scenario {
   const workload = scenario.workload ?? {};
-  const start = (workload.clientStartMs?.[client] ?? 0) + ms;
-  return { ...scenario, workload: { ...workload, clientStartMs: { ...workload.clientStartMs, [client]: Math.round(start * 1000) / 1000 } } };
+  const old = workload.clientDelayMs?.[client] ?? {};
+  const delays: Record<string, number> = {};
+  for (const [k, ms] of Object.entries(old)) {
+    const n = Number(k);
+    if (n < j) delays[k] = ms;
+    else if (n > j + 1) delays[String(n - 1)] = ms;
+  }
+  const here = (old[j] ?? 0) + wait;
+  if (here > 0) delays[String(j)] = Math.round(here * 1000) / 1000;
+  const { [client]: _, ...others } = workload.clientDelayMs ?? {};
+  const clientDelayMs = Object.keys(delays).length > 0 ? { ...others, [client]: delays } : others;
+  return { ...scenario, workload: { ...workload, clientDelayMs } };
 }
 
 export function dropLateJoiners(s: ShrinkState, { protocol }: Pick<SimOptions, 'protocol'>): void {

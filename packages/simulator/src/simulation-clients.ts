@@ -9,8 +9,11 @@ export abstract class SimulationClients extends SimulationKen {
     if (this.config.maxRequests !== undefined && this.history.length >= this.config.maxRequests) return;
     if (client.issued >= (this.config.clientRequests?.[client.id] ?? Infinity)) return;
     const n = client.issued++;
+    const label = `workload/${client.id}`;
+    const from = this.choices.count(label);
     const req = this.config.workload.next(client.rng, client.id, n, client.previous);
     const op: Operation = { id: `${client.id}:${n + 1}`, client: client.id, req, invokeMs: this.now, status: 'pending', attempts: 0 };
+    if (this.choices.recording) this.workloadDraws[op.id] = [from, this.choices.count(label)];
     this.history.push(op);
     this.requestClient.set(op.id, client.id);
     client.op = op;
@@ -104,7 +107,7 @@ export abstract class SimulationClients extends SimulationKen {
   protected finishOp(client: SimClient): void {
     client.previous = client.op;
     client.op = undefined;
-    if (this.workloadOpen) this.push({ t: this.now + this.config.workload.thinkMs, seq: 0, k: 'client-next', client: client.id });
+    if (this.workloadOpen) this.push({ t: this.now + this.config.workload.thinkMs + (this.config.clientDelayMs?.[client.id]?.[client.issued] ?? 0), seq: 0, k: 'client-next', client: client.id });
   }
 
   /** After a timeout a client tries the next started node, in cluster order. */

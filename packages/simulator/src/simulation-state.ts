@@ -44,6 +44,8 @@ export abstract class SimulationState {
   protected readonly clientList: SimClient[] = [];
   protected readonly requestClient = new Map<RequestId, ClientId>();
   protected readonly history: Operation[] = [];
+  /** Per operation id, the span [from, to) of its client's `workload/<client>` stream that its request drew (recorded runs only). */
+  protected readonly workloadDraws: Record<string, readonly [number, number]> = {};
   protected readonly network: Network;
   /** Where every random draw of the run comes from (recorded or replayed, when asked). */
   protected readonly choices: Choices;

@@ -33,6 +33,12 @@ export interface SimResult {
   readonly ken: readonly KenReport[] | undefined;
   /** Every choice the run drew, when it replayed a sequence or was asked to record one. */
   readonly choices: ChoiceSequence | undefined;
+  /**
+   * When the run recorded or replayed its choices: per operation id, the span [from, to) of its
+   * client's `workload/<client>` stream that its request drew (the shrinker deletes exactly one
+   * operation's draws with it).
+   */
+  readonly workloadDraws: { readonly [opId: string]: readonly [number, number] } | undefined;
 }
 
 export interface KenReport {

@@ -67,6 +67,7 @@ export class Simulation extends SimulationClients {
       stats: this.stats,
       ken: this.config.ken === undefined ? undefined : this.nodeList.map((n) => kenReport(n.ken!)),
       choices: this.choices.sequence(),
+      workloadDraws: this.choices.recording ? this.workloadDraws : undefined,
     };
   }
 
@@ -100,7 +101,7 @@ export class Simulation extends SimulationClients {
     for (const f of this.plan) this.push({ t: f.atMs, seq: 0, k: 'fault', fault: f });
     for (const n of c.nodes) this.push({ t: n.startMs, seq: 0, k: 'join', node: n.id });
     for (const cl of this.clientList)
-      this.push({ t: Math.round(((c.clientStartMs?.[cl.id] ?? 0) + cl.rng.between(0, c.workload.thinkMs)) * 1000) / 1000, seq: 0, k: 'client-next', client: cl.id });
+      this.push({ t: Math.round(((c.clientDelayMs?.[cl.id]?.[0] ?? 0) + cl.rng.between(0, c.workload.thinkMs)) * 1000) / 1000, seq: 0, k: 'client-next', client: cl.id });
     this.push({ t: c.durationMs, seq: 0, k: 'quiesce' });
     this.push({ t: c.durationMs + c.quietMs, seq: 0, k: 'end' });
 

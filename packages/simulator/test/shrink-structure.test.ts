@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, simulate, type FaultEvent } from '../src/index.ts';
 import { ShrinkState } from '../src/shrink-state.ts';
 import { shrinkNodes } from '../src/shrink-scenario.ts';
-import { capClients, dropLateJoiners, skipFirstOperations, withoutNode } from '../src/shrink-structure.ts';
+import { capClients, dropLateJoiners, skipFirstOperations, skipLaterOperations, withoutNode, withoutOperation } from '../src/shrink-structure.ts';
 import { amnesia } from './fixtures/amnesia.ts';
 
 /** A shrink state whose best run is seed 7 of the fixture with its plan made explicit (as `shrink` starts). */
@@ -35,23 +35,46 @@ describe('workload.clientRequests', () => {
   });
 });
 
-describe('workload.clientStartMs', () => {
-  it("delays a client's first operation and leaves the others alone; 0 changes nothing", () => {
+describe('workload.clientDelayMs', () => {
+  it("delays a client's operation n and leaves its others and the other clients alone; 0 changes nothing", () => {
     const protocol = amnesia();
     const base = simulate({ protocol, seed: 1, trace: 'hash' });
-    const later = simulate({ protocol, seed: 1, scenario: { workload: { clientStartMs: { c1: 300 } } }, trace: 'none' });
-    const first = (r: typeof base, c: string) => r.history.find((o) => o.client === c)!.invokeMs;
-    expect(first(later, 'c1') - first(base, 'c1')).toBeCloseTo(300, 6);
-    expect(first(later, 'c2')).toBe(first(base, 'c2'));
-    expect(simulate({ protocol, seed: 1, scenario: { workload: { clientStartMs: { c1: 0 } } }, trace: 'hash' }).traceHash).toBe(base.traceHash);
+    const invokes = (r: typeof base, c: string) => r.history.filter((o) => o.client === c).map((o) => o.invokeMs);
+    const later = simulate({ protocol, seed: 1, scenario: { workload: { clientDelayMs: { c1: { 0: 300 } } } }, trace: 'none' });
+    expect(invokes(later, 'c1')[0]! - invokes(base, 'c1')[0]!).toBeCloseTo(300, 6);
+    expect(invokes(later, 'c2')[0]).toBe(invokes(base, 'c2')[0]);
+    const third = simulate({ protocol, seed: 1, scenario: { workload: { clientDelayMs: { c1: { 2: 120 } } } }, trace: 'none' });
+    expect(invokes(third, 'c1').slice(0, 2)).toEqual(invokes(base, 'c1').slice(0, 2));
+    expect(invokes(third, 'c1')[2]! - invokes(third, 'c1')[1]!).toBeGreaterThanOrEqual(120);
+    expect(simulate({ protocol, seed: 1, scenario: { workload: { clientDelayMs: { c1: { 0: 0, 3: 0 } } } }, trace: 'hash' }).traceHash).toBe(base.traceHash);
   });
 
-  it('rejects a delay that is not a number of ms', () => {
-    const run = (clientStartMs: unknown) => () =>
-      simulate({ protocol: amnesia(), seed: 1, scenario: { workload: { clientStartMs: clientStartMs as { [c: string]: number } } }, trace: 'none' });
-    expect(run({ c1: -1 })).toThrow(ConfigError);
-    expect(run({ c1: 'soon' })).toThrow(/clientStartMs\.c1 must be a number of ms >= 0/);
-    expect(run([1])).toThrow(/clientStartMs must be an object/);
+  it('rejects delays that are not ms per operation number', () => {
+    const run = (clientDelayMs: unknown) => () =>
+      simulate({ protocol: amnesia(), seed: 1, scenario: { workload: { clientDelayMs: clientDelayMs as { [c: string]: { [op: string]: number } } } }, trace: 'none' });
+    expect(run({ c1: { 0: -1 } })).toThrow(ConfigError);
+    expect(run({ c1: { 0: 'soon' } })).toThrow(/clientDelayMs\.c1\.0 must be a number of ms >= 0/);
+    expect(run({ c1: { first: 5 } })).toThrow(/"first" is not an operation number/);
+    expect(run({ c1: 250 })).toThrow(/must map client ids to objects of operation numbers/);
+    expect(run([1])).toThrow(/must map client ids/);
+  });
+
+  it("records the span of its client's stream each operation's request drew, the spans in order", () => {
+    const r = simulate({ protocol: amnesia(), seed: 1, recordChoices: true, trace: 'none' });
+    for (const c of ['c1', 'c2']) {
+      const spans = r.history.filter((o) => o.client === c).map((o) => r.workloadDraws![o.id]!);
+      expect(spans.length).toBeGreaterThan(1);
+      for (let k = 1; k < spans.length; k++) expect(spans[k]![0]).toBeGreaterThanOrEqual(spans[k - 1]![1]);
+      expect(spans.at(-1)![1]).toBeLessThanOrEqual(r.choices![`workload/${c}`]!.length);
+    }
+    expect(simulate({ protocol: amnesia(), seed: 1, trace: 'none' }).workloadDraws).toBeUndefined();
+  });
+
+  it("moves the later delays down one place when an operation is left out, and gives its place the wait", () => {
+    const scenario = { workload: { clientDelayMs: { c1: { 0: 5, 2: 7, 3: 9, 5: 11 }, c2: { 1: 3 } } } };
+    expect(withoutOperation(scenario, 'c1', 2, 0).workload?.clientDelayMs).toEqual({ c1: { 0: 5, 2: 7, 4: 11 }, c2: { 1: 3 } });
+    expect(withoutOperation(scenario, 'c1', 2, 40.5).workload?.clientDelayMs).toEqual({ c1: { 0: 5, 2: 47.5, 4: 11 }, c2: { 1: 3 } });
+    expect(withoutOperation(scenario, 'c2', 0, 0).workload?.clientDelayMs).toEqual({ c1: { 0: 5, 2: 7, 3: 9, 5: 11 } });
   });
 });
 
@@ -77,6 +100,43 @@ describe('capClients and dropLateJoiners', () => {
     expect((s.best.scenario.nodes as { id: string }[]).map((n) => n.id)).toEqual(['n1', 'n2']);
     expect(JSON.stringify(s.best.scenario.faultPlan)).not.toContain('n3');
   });
+});
+
+describe('skipLaterOperations', () => {
+  it("deletes exactly a later operation's draws with its cap one lower, first in the next one's place, then at the next one's own time", () => {
+    const tried: { cap: number | undefined; delays: unknown; stream: readonly number[] }[] = [];
+    const op = (n: number, invokeMs: number) => ({ id: `c1:${n}`, client: 'c1', invokeMs });
+    const s = {
+      exhausted: false,
+      best: {
+        scenario: {},
+        choices: { 'workload/c1': [0, 1, 2, 3, 4, 5] },
+        result: { history: [op(1, 0), op(2, 20), op(3, 300), op(4, 330)], workloadDraws: { 'c1:1': [1, 2], 'c1:2': [2, 4], 'c1:3': [4, 5], 'c1:4': [5, 6] } },
+      },
+      attempt(scenario: { workload?: { clientRequests?: { c1?: number }; clientDelayMs?: unknown } }, choices: { 'workload/c1': readonly number[] }) {
+        const delays = scenario.workload?.clientDelayMs;
+        tried.push({ cap: scenario.workload?.clientRequests?.c1, delays, stream: choices['workload/c1'] });
+        // Operation 2 only waits: left out, the run still fails if operation 3 keeps its time.
+        const kept = tried.length === 2;
+        if (kept)
+          s.best = {
+            scenario,
+            choices,
+            result: { history: [op(1, 0), op(2, 300), op(3, 330)], workloadDraws: { 'c1:1': [1, 2], 'c1:2': [2, 3], 'c1:3': [3, 4] } },
+          } as never;
+        return kept;
+      },
+    };
+    skipLaterOperations(s as unknown as ShrinkState);
+    expect(tried).toEqual([
+      { cap: 3, delays: {}, stream: [0, 1, 4, 5] },
+      { cap: 3, delays: { c1: { 1: 280 } }, stream: [0, 1, 4, 5] },
+      { cap: 2, delays: { c1: { 1: 280 } }, stream: [0, 1, 5] },
+      { cap: 2, delays: { c1: { 1: 310 } }, stream: [0, 1, 5] },
+    ]);
+    expect(s.best.choices['workload/c1']).toEqual([0, 1, 4, 5]);
+  });
+
 });
 
 describe('shrinkNodes', () => {
@@ -165,9 +225,9 @@ describe('skipFirstOperations', () => {
     ];
     const s = {
       exhausted: false,
-      best: { scenario: { workload: { clientStartMs: { c1: 5 } } }, choices: { 'workload/c1': [1, 2, 3, 4] }, result: { history } },
-      attempt(scenario: { workload?: { clientStartMs?: { c1?: number } } }, choices: { 'workload/c1': readonly number[] }) {
-        const start = scenario.workload?.clientStartMs?.c1;
+      best: { scenario: { workload: { clientDelayMs: { c1: { 0: 5 } } } }, choices: { 'workload/c1': [1, 2, 3, 4] }, result: { history } },
+      attempt(scenario: { workload?: { clientDelayMs?: { c1?: { 0?: number } } } }, choices: { 'workload/c1': readonly number[] }) {
+        const start = scenario.workload?.clientDelayMs?.c1?.[0];
         tried.push({ start, stream: choices['workload/c1'] });
         // Only the later start with one operation's two draws deleted still fails.
         const kept = start !== 5 && choices['workload/c1'].length === 2;
@@ -182,14 +242,17 @@ describe('skipFirstOperations', () => {
       { start: 5, stream: [3, 4] },
       { start: 245.5, stream: [3, 4] },
     ]);
-    expect(s.best.scenario.workload.clientStartMs.c1).toBe(245.5);
+    expect(s.best.scenario.workload.clientDelayMs.c1[0]).toBe(245.5);
   });
 
-  it('shrinks a real failure no larger, and its result replays', () => {
+  it.each([
+    ['skipFirstOperations', skipFirstOperations],
+    ['skipLaterOperations', skipLaterOperations],
+  ])('%s shrinks a real failure no larger, and its result replays', (_, pass) => {
     const s = stateFor(amnesia());
     capClients(s);
     const before = s.best.result.events;
-    skipFirstOperations(s);
+    pass(s);
     expect(s.best.result.violation?.property).toBe('increasing');
     expect(s.best.result.events).toBeLessThanOrEqual(before);
     const replayed = simulate({ protocol: amnesia(), seed: 7, scenario: s.best.scenario, choices: s.best.choices, trace: 'none' });

@@ -120,7 +120,7 @@ export type WorkloadOverrides = NonNullable<Scenario['workload']>;
  */
 export function arbWorkload(options: WorkloadArbOptions = {}): fc.Arbitrary<WorkloadOverrides> {
   const { clientsMin = 1, clientsMax = 4, thinkMsMax = 200, timeoutMsMin = 50, timeoutMsMax = 1000, retriesMax = 3 } = options;
-  const spec: { [K in Exclude<keyof WorkloadOverrides, 'maxRequests' | 'clientRequests' | 'clientStartMs'>]-?: fc.Arbitrary<WorkloadSpec[K]> } = {
+  const spec: { [K in Exclude<keyof WorkloadOverrides, 'maxRequests' | 'clientRequests' | 'clientDelayMs'>]-?: fc.Arbitrary<WorkloadSpec[K]> } = {
     clients: fc.integer({ min: clientsMin, max: clientsMax }),
     thinkMs: fc.integer({ min: 0, max: thinkMsMax }),
     timeoutMs: fc.integer({ min: Math.max(1, timeoutMsMin), max: timeoutMsMax }),

@@ -77,7 +77,7 @@ const SCENARIO_KEYS = [
 type MissingScenarioKey = Exclude<keyof Scenario, (typeof SCENARIO_KEYS)[number]>;
 const _allScenarioKeys: [MissingScenarioKey] extends [never] ? true : MissingScenarioKey = true;
 
-const WORKLOAD_KEYS = ['clients', 'thinkMs', 'timeoutMs', 'retries', 'maxRequests', 'clientRequests', 'clientStartMs'] as const satisfies readonly (keyof NonNullable<Scenario['workload']>)[];
+const WORKLOAD_KEYS = ['clients', 'thinkMs', 'timeoutMs', 'retries', 'maxRequests', 'clientRequests', 'clientDelayMs'] as const satisfies readonly (keyof NonNullable<Scenario['workload']>)[];
 type MissingWorkloadKey = Exclude<keyof NonNullable<Scenario['workload']>, (typeof WORKLOAD_KEYS)[number]>;
 const _allWorkloadKeys: [MissingWorkloadKey] extends [never] ? true : MissingWorkloadKey = true;
 void _allScenarioKeys;
@@ -112,12 +112,12 @@ export function scenarioProblems(value: unknown): string[] {
   if (value.faultPlan !== undefined && !Array.isArray(value.faultPlan)) out.push('faultPlan must be a list of fault events');
   numberRecord(value, 'network', Object.keys(DEFAULT_NETWORK), out, ['distribution', 'reorder']);
   numberRecord(value, 'faultRates', Object.keys(DEFAULT_FAULT_RATES), out);
-  numberRecord(value, 'workload', WORKLOAD_KEYS, out, ['clientRequests', 'clientStartMs']);
+  numberRecord(value, 'workload', WORKLOAD_KEYS, out, ['clientRequests', 'clientDelayMs']);
   // Their values are checked with the rest of the scenario (resolveConfig).
   const clientRequests = isObject(value.workload) ? value.workload.clientRequests : undefined;
   if (clientRequests !== undefined && !isObject(clientRequests)) out.push('workload.clientRequests must be an object of client ids to counts');
-  const clientStartMs = isObject(value.workload) ? value.workload.clientStartMs : undefined;
-  if (clientStartMs !== undefined && !isObject(clientStartMs)) out.push('workload.clientStartMs must be an object of client ids to delays in ms');
+  const clientDelayMs = isObject(value.workload) ? value.workload.clientDelayMs : undefined;
+  if (clientDelayMs !== undefined && !isObject(clientDelayMs)) out.push('workload.clientDelayMs must be an object of client ids to { operation number: ms }');
   return out;
 }
 
