@@ -71,16 +71,20 @@ export function skipFirstOperations(s: ShrinkState): void {
   }
 }
 
+/** Later operations per client `skipLaterOperations` tries each time it runs: up to two runs each, so a long run's hundreds of operations do not take a wall budget's whole share. */
+const MAX_LATER_OPS = 8;
+
 /**
- * Each later operation of each client left out in turn (not its last): exactly the draws
- * its request made (`SimResult.workloadDraws`) deleted, with the client's cap one lower,
- * the next operation in its place, else at its own time (see `skipOperation`).
+ * Each later operation of each client left out in turn (not its last; the first
+ * `MAX_LATER_OPS`): exactly the draws its request made (`SimResult.workloadDraws`)
+ * deleted, with the client's cap one lower, the next operation in its place, else at its
+ * own time (see `skipOperation`).
  */
 export function skipLaterOperations(s: ShrinkState): void {
   for (const [client, count] of operationCounts(s)) {
     const label = `workload/${client}`;
     let left = count;
-    for (let j = 1; j < left - 1 && !s.exhausted; ) {
+    for (let j = 1, tried = 0; j < left - 1 && tried < MAX_LATER_OPS && !s.exhausted; tried++) {
       const span = s.best.result.workloadDraws?.[`${client}:${j + 1}`];
       const values = s.best.choices[label] ?? [];
       if (span === undefined || span[1] > values.length) return;

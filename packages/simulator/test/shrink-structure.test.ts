@@ -245,6 +245,19 @@ describe('skipFirstOperations', () => {
     expect(s.best.scenario.workload.clientDelayMs.c1[0]).toBe(245.5);
   });
 
+  it('tries at most 8 later operations of a client each time it runs', () => {
+    let runs = 0;
+    const history = Array.from({ length: 20 }, (_, k) => ({ id: `c1:${k + 1}`, client: 'c1', invokeMs: 10 * k }));
+    const workloadDraws = Object.fromEntries(history.map((o, k) => [o.id, [k, k + 1]]));
+    const s = {
+      exhausted: false,
+      best: { scenario: {}, choices: { 'workload/c1': history.map((_, k) => k) }, result: { history, workloadDraws } },
+      attempt: () => (runs++, false),
+    };
+    skipLaterOperations(s as unknown as ShrinkState);
+    expect(runs).toBe(16);
+  });
+
   it.each([
     ['skipFirstOperations', skipFirstOperations],
     ['skipLaterOperations', skipLaterOperations],
