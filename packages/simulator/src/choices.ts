@@ -52,12 +52,12 @@ export class Choices {
     return new ReplayStream(this.root.seed, this.given[label] ?? [], out, this);
   }
 
-  /** A new event begins (resets the rejection-loop guard). */
   /** How many values the stream `label` has recorded so far (0 when the run records no choices). */
   count(label: string): number {
     return this.drawn.get(label)?.length ?? 0;
   }
 
+  /** A new event begins (resets the rejection-loop guard). */
   tick(): void {
     this.defaults = 0;
   }

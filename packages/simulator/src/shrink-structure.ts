@@ -13,13 +13,13 @@ import type { ShrinkState } from './shrink-state.ts';
  * - `skipFirstOperations`: a client's first operation left out: the first 1..8 draws of
  *   its workload stream deleted (an operation's think time and request) with its cap one
  *   lower, so the next operation takes its place. `capClients` cuts only from the end,
- *   and `deleteSpans` alone keeps the count, so the run draws one more at the end. Where
- *   taking its place fails no more (the next operation, now earlier, comes before what it
- *   needed: a view formed, a leader elected), the same cut is tried with the next
- *   operation delayed by the time between the two (`workload.clientDelayMs`), so it keeps
- *   its time: the run loses the operation and waits instead, which costs the events of
- *   the nodes' own timers only. `skipLaterOperations` does the same for each later
- *   operation but the last, deleting exactly the draws its request made.
+ *   and `deleteSpans` alone keeps the count, so the run draws one more at the end.
+ * - `skipLaterOperations`: each operation of a client but its last left out, exactly the
+ *   draws its request made deleted, the next operation in its place; where that fails no
+ *   more (the next operation, now earlier, comes before what it needed: a view formed, a
+ *   leader elected), the same cut with the next operation delayed by the time between the
+ *   two (`workload.clientDelayMs`), so it keeps its time: the run loses the operation and
+ *   waits instead, which costs the events of the nodes' own timers only.
  * - `dropLateJoiners`: a node of an explicit node list that joins late (`joinAtMs`) left
  *   out, with the faults that name it; a protocol cannot rely on a node that joins later,
  *   while leaving out a founding node would be a crash the fault model may not allow. Like
@@ -57,39 +57,40 @@ export function capClients(s: ShrinkState): void {
 const MAX_OP_DRAWS = 8;
 
 export function skipFirstOperations(s: ShrinkState): void {
-  for (const [client, count] of operationCounts(s)) {
+  for (const [client] of operationCounts(s)) {
     const label = `workload/${client}`;
-    let left = count;
-    for (let k = 1; left >= 2 && k <= MAX_OP_DRAWS && !s.exhausted; k++) {
+    for (let k = 1; k <= MAX_OP_DRAWS && !s.exhausted; k++) {
+      const left = operationsOf(s, client).length;
       const values = s.best.choices[label] ?? [];
-      if (k >= values.length) break;
-      if (skipOperation(s, client, 0, left, values.slice(k))) {
-        left--;
-        k = 0;
-      }
+      if (left < 2 || k >= values.length) break;
+      const capped = withoutOperation(withCap(s.best.scenario, client, left - 1), client, 0, 0);
+      if (s.attempt(capped, withStream(s.best.choices, label, values.slice(k)))) k = 0;
     }
   }
 }
 
-/** Later operations per client `skipLaterOperations` tries each time it runs: up to two runs each, so a long run's hundreds of operations do not take a wall budget's whole share. */
-const MAX_LATER_OPS = 8;
+/** Operations per client `skipLaterOperations` tries each time it runs: up to two runs each, so a long run's hundreds of operations do not take a wall budget's whole share. */
+const MAX_SKIPPED_OPS = 8;
 
 /**
- * Each later operation of each client left out in turn (not its last; the first
- * `MAX_LATER_OPS`): exactly the draws its request made (`SimResult.workloadDraws`)
- * deleted, with the client's cap one lower, the next operation in its place, else at its
- * own time (see `skipOperation`).
+ * Each operation of each client but its last left out in turn (the first
+ * `MAX_SKIPPED_OPS` of them): exactly the draws its request made
+ * (`SimResult.workloadDraws`) deleted, with the client's cap one lower, the next
+ * operation in its place, else at its own time (see `skipOperation`). The client's start
+ * draw is never deleted, so the next operation's time is kept exactly.
  */
 export function skipLaterOperations(s: ShrinkState): void {
-  for (const [client, count] of operationCounts(s)) {
+  for (const [client] of operationCounts(s)) {
     const label = `workload/${client}`;
-    let left = count;
-    for (let j = 1, tried = 0; j < left - 1 && tried < MAX_LATER_OPS && !s.exhausted; tried++) {
+    for (let j = 0, tried = 0; tried < MAX_SKIPPED_OPS && !s.exhausted; tried++) {
+      // Counted again after every kept cut: a smaller failing run may issue fewer than its cap.
+      const left = operationsOf(s, client).length;
+      if (j >= left - 1) break;
       const span = s.best.result.workloadDraws?.[`${client}:${j + 1}`];
       const values = s.best.choices[label] ?? [];
-      if (span === undefined || span[1] > values.length) return;
-      if (skipOperation(s, client, j, left, [...values.slice(0, span[0]), ...values.slice(span[1])])) left--;
-      else j++;
+      if (span === undefined || span[1] > values.length) break;
+      // A request that drew nothing: deleting its draws would cut the client's last operation instead.
+      if (span[0] === span[1] || !skipOperation(s, client, j, left, [...values.slice(0, span[0]), ...values.slice(span[1])])) j++;
     }
   }
 }
@@ -101,25 +102,32 @@ function operationCounts(s: ShrinkState): [string, number][] {
   return [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
+/** `client`'s operations in the best run, in the order it issued them (operation n at index n). */
+function operationsOf(s: ShrinkState, client: string) {
+  return s.best.result.history.filter((op) => op.client === client);
+}
+
 /**
  * Tries the best run without `client`'s operation `j` (of `left`), its stream replaced by
  * `values`: first with the next operation taking its place and time, then, if that does
  * not fail the same way, with the next operation issued when it was (its delay grown by
- * the time between the two), so that it still comes after what it waited for.
+ * the time between the two, rounded up to the µs), so that it still comes after what it
+ * waited for.
  */
 function skipOperation(s: ShrinkState, client: string, j: number, left: number, values: readonly number[]): boolean {
   const rest = withStream(s.best.choices, `workload/${client}`, values);
   const capped = withCap(s.best.scenario, client, left - 1);
   if (s.attempt(withoutOperation(capped, client, j, 0), rest)) return true;
-  const mine = s.best.result.history.filter((op) => op.client === client);
-  const gap = mine[j + 1] === undefined ? 0 : Math.round((mine[j + 1]!.invokeMs - mine[j]!.invokeMs) * 1000) / 1000;
+  const mine = operationsOf(s, client);
+  const gap = mine[j + 1] === undefined ? 0 : Math.ceil((mine[j + 1]!.invokeMs - mine[j]!.invokeMs) * 1000) / 1000;
   return gap > 0 && !s.exhausted && s.attempt(withoutOperation(capped, client, j, gap), rest);
 }
 
 /**
  * `scenario`'s client delays (`workload.clientDelayMs`) once `client`'s operation `j` is
  * left out: the later operations' delays move down one place, and the operation that
- * takes its place gets its delay plus `wait` ms.
+ * takes its place gets its delay plus `wait` ms. A client left with no delay is left
+ * out, and so is the field when no client has one.
  */
 export function withoutOperation(scenario: Scenario, client: string, j: number, wait: number): Scenario {
   const workload = scenario.workload ?? {};
@@ -131,10 +139,11 @@ export function withoutOperation(scenario: Scenario, client: string, j: number, 
     else if (n > j + 1) delays[String(n - 1)] = ms;
   }
   const here = (old[j] ?? 0) + wait;
-  if (here > 0) delays[String(j)] = Math.round(here * 1000) / 1000;
+  if (here > 0) delays[String(j)] = Math.ceil(here * 1000) / 1000;
   const { [client]: _, ...others } = workload.clientDelayMs ?? {};
   const clientDelayMs = Object.keys(delays).length > 0 ? { ...others, [client]: delays } : others;
-  return { ...scenario, workload: { ...workload, clientDelayMs } };
+  const { clientDelayMs: __, ...rest } = workload;
+  return { ...scenario, workload: Object.keys(clientDelayMs).length > 0 ? { ...rest, clientDelayMs } : rest };
 }
 
 export function dropLateJoiners(s: ShrinkState, { protocol }: Pick<SimOptions, 'protocol'>): void {

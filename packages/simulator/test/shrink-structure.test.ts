@@ -103,7 +103,7 @@ describe('capClients and dropLateJoiners', () => {
 });
 
 describe('skipLaterOperations', () => {
-  it("deletes exactly a later operation's draws with its cap one lower, first in the next one's place, then at the next one's own time", () => {
+  it("deletes exactly an operation's draws, never the start draw, with its cap one lower: first in the next one's place, then at the next one's own time", () => {
     const tried: { cap: number | undefined; delays: unknown; stream: readonly number[] }[] = [];
     const op = (n: number, invokeMs: number) => ({ id: `c1:${n}`, client: 'c1', invokeMs });
     const s = {
@@ -114,10 +114,9 @@ describe('skipLaterOperations', () => {
         result: { history: [op(1, 0), op(2, 20), op(3, 300), op(4, 330)], workloadDraws: { 'c1:1': [1, 2], 'c1:2': [2, 4], 'c1:3': [4, 5], 'c1:4': [5, 6] } },
       },
       attempt(scenario: { workload?: { clientRequests?: { c1?: number }; clientDelayMs?: unknown } }, choices: { 'workload/c1': readonly number[] }) {
-        const delays = scenario.workload?.clientDelayMs;
-        tried.push({ cap: scenario.workload?.clientRequests?.c1, delays, stream: choices['workload/c1'] });
+        tried.push({ cap: scenario.workload?.clientRequests?.c1, delays: scenario.workload?.clientDelayMs, stream: choices['workload/c1'] });
         // Operation 2 only waits: left out, the run still fails if operation 3 keeps its time.
-        const kept = tried.length === 2;
+        const kept = tried.length === 4;
         if (kept)
           s.best = {
             scenario,
@@ -129,7 +128,9 @@ describe('skipLaterOperations', () => {
     };
     skipLaterOperations(s as unknown as ShrinkState);
     expect(tried).toEqual([
-      { cap: 3, delays: {}, stream: [0, 1, 4, 5] },
+      { cap: 3, delays: undefined, stream: [0, 2, 3, 4, 5] },
+      { cap: 3, delays: { c1: { 0: 20 } }, stream: [0, 2, 3, 4, 5] },
+      { cap: 3, delays: undefined, stream: [0, 1, 4, 5] },
       { cap: 3, delays: { c1: { 1: 280 } }, stream: [0, 1, 4, 5] },
       { cap: 2, delays: { c1: { 1: 280 } }, stream: [0, 1, 5] },
       { cap: 2, delays: { c1: { 1: 310 } }, stream: [0, 1, 5] },
@@ -137,6 +138,26 @@ describe('skipLaterOperations', () => {
     expect(s.best.choices['workload/c1']).toEqual([0, 1, 4, 5]);
   });
 
+  /** A stand-in state whose candidates all pass: `runs()` counts them. */
+  function counting(history: { id: string; client: string; invokeMs: number }[], workloadDraws: Record<string, number[]>, stream: number[]) {
+    let runs = 0;
+    const s = { exhausted: false, best: { scenario: {}, choices: { 'workload/c1': stream }, result: { history, workloadDraws } }, attempt: () => (runs++, false) };
+    return { s: s as unknown as ShrinkState, runs: () => runs };
+  }
+
+  it('tries at most 8 operations of a client each time it runs', () => {
+    const history = Array.from({ length: 20 }, (_, k) => ({ id: `c1:${k + 1}`, client: 'c1', invokeMs: 10 * k }));
+    const { s, runs } = counting(history, Object.fromEntries(history.map((o, k) => [o.id, [k + 1, k + 2]])), Array.from({ length: 21 }, (_, k) => k));
+    skipLaterOperations(s);
+    expect(runs()).toBe(16);
+  });
+
+  it('skips an operation whose request drew nothing (deleting no draws would cut the last operation instead)', () => {
+    const history = [1, 2, 3].map((n) => ({ id: `c1:${n}`, client: 'c1', invokeMs: 10 * n }));
+    const { s, runs } = counting(history, { 'c1:1': [1, 1], 'c1:2': [1, 2], 'c1:3': [2, 3] }, [0, 1, 2]);
+    skipLaterOperations(s);
+    expect(runs()).toBe(2);
+  });
 });
 
 describe('shrinkNodes', () => {
@@ -214,48 +235,6 @@ describe('skipFirstOperations', () => {
     expect(tried.map((t) => t.stream.length)).toEqual([5, 4, 3, 2, 1]);
     expect(tried.every((t) => t.cap === 2)).toBe(true);
     expect(s.best.choices['workload/c1']).toHaveLength(6);
-  });
-
-  it("tries the same cut with the client's start moved later by the gap between its first two operations, when taking its place fails", () => {
-    const tried: { start: number | undefined; stream: readonly number[] }[] = [];
-    const history = [
-      { client: 'c1', invokeMs: 10 },
-      { client: 'c1', invokeMs: 250.5 },
-      { client: 'c1', invokeMs: 400 },
-    ];
-    const s = {
-      exhausted: false,
-      best: { scenario: { workload: { clientDelayMs: { c1: { 0: 5 } } } }, choices: { 'workload/c1': [1, 2, 3, 4] }, result: { history } },
-      attempt(scenario: { workload?: { clientDelayMs?: { c1?: { 0?: number } } } }, choices: { 'workload/c1': readonly number[] }) {
-        const start = scenario.workload?.clientDelayMs?.c1?.[0];
-        tried.push({ start, stream: choices['workload/c1'] });
-        // Only the later start with one operation's two draws deleted still fails.
-        const kept = start !== 5 && choices['workload/c1'].length === 2;
-        if (kept) s.best = { scenario, choices, result: { history: history.slice(1) } } as never;
-        return kept;
-      },
-    };
-    skipFirstOperations(s as unknown as ShrinkState);
-    expect(tried.slice(0, 4)).toEqual([
-      { start: 5, stream: [2, 3, 4] },
-      { start: 245.5, stream: [2, 3, 4] },
-      { start: 5, stream: [3, 4] },
-      { start: 245.5, stream: [3, 4] },
-    ]);
-    expect(s.best.scenario.workload.clientDelayMs.c1[0]).toBe(245.5);
-  });
-
-  it('tries at most 8 later operations of a client each time it runs', () => {
-    let runs = 0;
-    const history = Array.from({ length: 20 }, (_, k) => ({ id: `c1:${k + 1}`, client: 'c1', invokeMs: 10 * k }));
-    const workloadDraws = Object.fromEntries(history.map((o, k) => [o.id, [k, k + 1]]));
-    const s = {
-      exhausted: false,
-      best: { scenario: {}, choices: { 'workload/c1': history.map((_, k) => k) }, result: { history, workloadDraws } },
-      attempt: () => (runs++, false),
-    };
-    skipLaterOperations(s as unknown as ShrinkState);
-    expect(runs).toBe(16);
   });
 
   it.each([
