@@ -11,6 +11,7 @@ import {
 } from '@faultline/runtime';
 import type { ChoiceSequence } from './choices.ts';
 import { ConfigError } from './config-error.ts';
+import { isObject } from './inputs/is-object.ts';
 import { kenSettleMs, resolveKen, type KenSimConfig, type ResolvedKen } from './ken-config.ts';
 import { DEFAULT_FAULT_RATES, planProblems, sortPlan, type FaultEvent, type FaultRates } from './fault-plan.ts';
 import { DEFAULT_NETWORK, networkProblems, type NetworkConfig } from './network.ts';
@@ -240,14 +241,12 @@ function protocolOptions(p: ProtocolDefinition, bug: string | undefined, options
   return given;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** Throws a ConfigError unless `delays` maps client ids to objects of operation numbers (integers >= 0) to ms (>= 0). */
 function clientDelayProblems(delays: unknown): void {
   const shape = 'workload.clientDelayMs must map client ids to objects of operation numbers to delays in ms, e.g. { "c2": { "0": 250 } }';
-  if (!isRecord(delays)) throw new ConfigError(shape);
+  if (!isObject(delays)) throw new ConfigError(shape);
   for (const [client, ops] of Object.entries(delays)) {
-    if (!isRecord(ops)) throw new ConfigError(shape);
+    if (!isObject(ops)) throw new ConfigError(shape);
     for (const [op, ms] of Object.entries(ops)) {
       if (!/^(0|[1-9][0-9]*)$/.test(op)) throw new ConfigError(`workload.clientDelayMs.${client}: ${JSON.stringify(op)} is not an operation number (an integer >= 0)`);
       if (!(typeof ms === 'number' && Number.isFinite(ms) && ms >= 0)) throw new ConfigError(`workload.clientDelayMs.${client}.${op} must be a number of ms >= 0, not ${JSON.stringify(ms)}`);

@@ -1,6 +1,7 @@
 import type { ProtocolDefinition } from '@faultline/runtime';
 import type { ChoiceSequence } from './choices.ts';
 import { ConfigError } from './config-error.ts';
+import { isObject } from './inputs/is-object.ts';
 import type { StrategyOptions } from './explore/strategy.ts';
 import type { Scenario, SimOptions } from './scenario.ts';
 
@@ -31,8 +32,6 @@ export interface Schedule {
   readonly choices?: ChoiceSequence;
 }
 
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const KEYS = ['faultline', 'version', 'protocol', 'seed', 'bug', 'property', 'scenario', 'strategy', 'choices'];
 
 /** Every way `value` is not shaped like a `Schedule` (its scenario's fields are checked when it runs). */

@@ -57,7 +57,7 @@ export function capClients(s: ShrinkState): void {
 const MAX_OP_DRAWS = 8;
 
 export function skipFirstOperations(s: ShrinkState): void {
-  for (const [client] of operationCounts(s)) {
+  for (const client of clientsOf(s)) {
     const label = `workload/${client}`;
     for (let k = 1; k <= MAX_OP_DRAWS && !s.exhausted; k++) {
       const left = operationsOf(s, client).length;
@@ -80,7 +80,7 @@ const MAX_SKIPPED_OPS = 8;
  * draw is never deleted, so the next operation's time is kept exactly.
  */
 export function skipLaterOperations(s: ShrinkState): void {
-  for (const [client] of operationCounts(s)) {
+  for (const client of clientsOf(s)) {
     const label = `workload/${client}`;
     for (let j = 0, tried = 0; tried < MAX_SKIPPED_OPS && !s.exhausted; tried++) {
       // Counted again after every kept cut: a smaller failing run may issue fewer than its cap.
@@ -95,11 +95,9 @@ export function skipLaterOperations(s: ShrinkState): void {
   }
 }
 
-/** The best run's clients with their operation counts, by id. */
-function operationCounts(s: ShrinkState): [string, number][] {
-  const counts = new Map<string, number>();
-  for (const op of s.best.result.history) counts.set(op.client, (counts.get(op.client) ?? 0) + 1);
-  return [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+/** The clients with operations in the best run, by id. */
+function clientsOf(s: ShrinkState): string[] {
+  return [...new Set(s.best.result.history.map((op) => op.client))].sort();
 }
 
 /** `client`'s operations in the best run, in the order it issued them (operation n at index n). */
@@ -139,7 +137,8 @@ export function withoutOperation(scenario: Scenario, client: string, j: number, 
     else if (n > j + 1) delays[String(n - 1)] = ms;
   }
   const here = (old[j] ?? 0) + wait;
-  if (here > 0) delays[String(j)] = Math.ceil(here * 1000) / 1000;
+  // Both parts are whole µs (the wait rounded up): rounding to the nearest µs only undoes the sum's float error.
+  if (here > 0) delays[String(j)] = Math.round(here * 1000) / 1000;
   const { [client]: _, ...others } = workload.clientDelayMs ?? {};
   const clientDelayMs = Object.keys(delays).length > 0 ? { ...others, [client]: delays } : others;
   const { clientDelayMs: __, ...rest } = workload;

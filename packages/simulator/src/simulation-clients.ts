@@ -9,11 +9,12 @@ export abstract class SimulationClients extends SimulationKen {
     if (this.config.maxRequests !== undefined && this.history.length >= this.config.maxRequests) return;
     if (client.issued >= (this.config.clientRequests?.[client.id] ?? Infinity)) return;
     const n = client.issued++;
-    const label = `workload/${client.id}`;
-    const from = this.choices.count(label);
+    const recording = this.choices.recording;
+    const label = recording ? `workload/${client.id}` : '';
+    const from = recording ? this.choices.count(label) : 0;
     const req = this.config.workload.next(client.rng, client.id, n, client.previous);
     const op: Operation = { id: `${client.id}:${n + 1}`, client: client.id, req, invokeMs: this.now, status: 'pending', attempts: 0 };
-    if (this.choices.recording) this.workloadDraws[op.id] = [from, this.choices.count(label)];
+    if (recording) this.workloadDraws[op.id] = [from, this.choices.count(label)];
     this.history.push(op);
     this.requestClient.set(op.id, client.id);
     client.op = op;

@@ -8,6 +8,7 @@ import { ConfigError } from '../config-error.ts';
 import { closest } from './closest.ts';
 import { errorMessage } from './error-message.ts';
 import { importUserModule } from './user-module.ts';
+import { isObject } from './is-object.ts';
 
 /**
  * Loads `--scenario FILE`: a JSON file, or a module (.ts/.mts/.js/.mjs) whose default
@@ -84,7 +85,6 @@ void _allScenarioKeys;
 void _allWorkloadKeys;
 
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Every way `value` is not shaped like a `Scenario` (empty if it is one). */
 export function scenarioProblems(value: unknown): string[] {
