@@ -6,7 +6,8 @@
  * reads a post whose author had put a value before posting it: from then on the client's
  * gets of that key must return that value or one not causally before it.
  */
-import { eventually, type Operation, type Property } from '@faultline/runtime';
+import type { Operation, Property } from '@faultline/runtime';
+import { causalProperty } from './causal-monitor.ts';
 import { walkCausalPast, type Made, type SessionView } from './causal-past.ts';
 import type { Req, Res } from './messages.ts';
 import type { State } from './state.ts';
@@ -15,10 +16,11 @@ type Op = Operation<Req, Res>;
 
 /** Checks every answered get of the history; the first violation found, or true. */
 export function checkCausalGets(history: readonly Op[]): string | true {
-  return walkCausalPast(history, (op, made, seen) =>
-    op.req.type === 'get' && op.result?.type === 'get-ok' ? checkGet(op, op.req.key, op.result.value, made, seen) : true,
-  );
+  return walkCausalPast(history, checkAnswer);
 }
+
+const checkAnswer = (op: Op, made: ReadonlyMap<string, Made>, seen: SessionView): string | true =>
+  op.req.type === 'get' && op.result?.type === 'get-ok' ? checkGet(op, op.req.key, op.result.value, made, seen) : true;
 
 function checkGet(op: Op, key: string, value: string | null, made: ReadonlyMap<string, Made>, seen: SessionView): string | true {
   for (const update of seen) {
@@ -32,9 +34,9 @@ function checkGet(op: Op, key: string, value: string | null, made: ReadonlyMap<s
   return true;
 }
 
-/** Gets respect the causal past through both data types (see above), once the run is quiescent. */
-export const causalGets: Property<State, Req, Res> = eventually<State, Req, Res>(
+/** Gets respect the causal past through both data types (see above), checked as the run goes on and once more when it is quiescent (`causalProperty`). */
+export const causalGets: Property<State, Req, Res> = causalProperty(
   'causal-gets',
   "a get never returns a value overwritten by a put in the client's causal past, which runs through the lists of posts too",
-  (view) => checkCausalGets(view.history),
+  checkAnswer,
 );

@@ -74,6 +74,78 @@ export interface SessionView {
   [Symbol.iterator](): Iterator<string>;
 }
 
+/** What a walk checks at every answered get and read. */
+export type Answered = (op: Op, made: ReadonlyMap<string, Made>, seen: SessionView) => string | true;
+
+/**
+ * A walk over a history in time order: the updates asked for so far (`made`) and what
+ * each session has seen. An operation's `client` names its session (`restartSessions`).
+ */
+export class CausalWalk {
+  readonly made = new Map<string, Made>();
+  private readonly sessions = new Map<string, Seen>();
+
+  constructor(private readonly answered: Answered) {}
+
+  /** What `session` has seen so far: the past of an update it asks for now. */
+  pastOf(session: string): Past {
+    const seen = this.seenBy(session);
+    return new Past(seen, seen.list.length);
+  }
+
+  /** Update `op` (a put or a post) asked for, depending on `past` (none: it may have been applied anywhere); inconclusive if its value or text is not unique. */
+  invoke(op: Op, past: Past = NOTHING): string | true {
+    const req = op.req;
+    if (req.type !== 'put' && req.type !== 'post') return true;
+    const update = req.type === 'put' ? req.value : req.text;
+    if (this.made.has(update)) return `inconclusive: ${update} is written or posted twice (the check needs unique values and texts)`;
+    this.made.set(update, { op, kind: req.type, about: req.type === 'put' ? req.key : req.user, past });
+    return true;
+  }
+
+  /** An update asked for earlier now known answered (`op`, as answered), with what it depends on. */
+  settle(op: Op, past: Past): void {
+    const req = op.req;
+    const update = req.type === 'put' ? req.value : req.type === 'post' ? req.text : undefined;
+    const m = update === undefined ? undefined : this.made.get(update);
+    if (m !== undefined && m.op.id === op.id) this.made.set(update!, { ...m, op, past });
+  }
+
+  /** `op` answered: its session sees an update it made; a get or read is checked (the walk's `answered`) and its session sees what it returned. */
+  answer(op: Op): string | true {
+    const req = op.req;
+    const seen = this.seenBy(op.client);
+    if (req.type === 'put' || req.type === 'post') {
+      seen.add(req.type === 'put' ? req.value : req.text);
+      return true;
+    }
+    const verdict = this.answered(op, this.made, seen);
+    if (verdict !== true) return verdict;
+    if (op.result?.type === 'read-ok') for (const p of op.result.posts) this.sees(seen, p.value);
+    if (op.result?.type === 'get-ok' && op.result.value !== null) this.sees(seen, op.result.value);
+    return true;
+  }
+
+  private seenBy(session: string): Seen {
+    let seen = this.sessions.get(session);
+    if (seen === undefined) this.sessions.set(session, (seen = new Seen()));
+    return seen;
+  }
+
+  // A value or text nobody wrote is not taken in: the properties that read it say so.
+  private sees(seen: Seen, update: string): void {
+    const m = this.made.get(update);
+    if (m === undefined || seen.has(update)) return;
+    for (const q of m.past) seen.add(q);
+    seen.add(update);
+  }
+}
+
+/** The order of a walk: invocations before completions at the same moment, then history order. */
+export function byTime(a: { t: number; done: boolean }, b: { t: number; done: boolean }): number {
+  return a.t - b.t || Number(a.done) - Number(b.done);
+}
+
 /**
  * Walks the history in time order (invocations before completions at the same moment, then
  * history order) and calls `answered` with every answered get and read, what the history's
@@ -81,43 +153,17 @@ export interface SessionView {
  * session had seen before its answer; the first verdict that is not true ends the walk.
  * Returns an inconclusive verdict if an update's value or text is not unique.
  */
-export function walkCausalPast(
-  history: History<Req, Res>,
-  answered: (op: Op, made: ReadonlyMap<string, Made>, seen: SessionView) => string | true,
-): string | true {
+export function walkCausalPast(history: History<Req, Res>, answered: Answered): string | true {
   const events: { t: number; done: boolean; op: Op }[] = [];
   for (const op of restartSessions(history, restartsSession)) {
     if (op.req.type === 'put' || op.req.type === 'post') events.push({ t: op.invokeMs, done: false, op });
     if (op.status === 'ok' && op.completeMs !== undefined) events.push({ t: op.completeMs, done: true, op });
   }
-  events.sort((a, b) => a.t - b.t || Number(a.done) - Number(b.done));
-  const made = new Map<string, Made>();
-  const sessions = new Map<string, Seen>();
-  const seenBy = (client: string) => sessions.get(client) ?? sessions.set(client, new Seen()).get(client)!;
-  // A value or text nobody wrote is not taken in: the properties that read it say so.
-  const sees = (seen: Seen, update: string) => {
-    const m = made.get(update);
-    if (m === undefined || seen.has(update)) return;
-    for (const q of m.past) seen.add(q);
-    seen.add(update);
-  };
+  events.sort(byTime);
+  const walk = new CausalWalk(answered);
   for (const { done, op } of events) {
-    const req = op.req;
-    if (req.type === 'put' || req.type === 'post') {
-      const update = req.type === 'put' ? req.value : req.text;
-      if (!done) {
-        if (made.has(update)) return `inconclusive: ${update} is written or posted twice (the check needs unique values and texts)`;
-        const seen = seenBy(op.client);
-        const past = op.status === 'ok' ? new Past(seen, seen.list.length) : NOTHING;
-        made.set(update, { op, kind: req.type, about: req.type === 'put' ? req.key : req.user, past });
-      } else seenBy(op.client).add(update);
-      continue;
-    }
-    const seen = seenBy(op.client);
-    const verdict = answered(op, made, seen);
+    const verdict = done ? walk.answer(op) : walk.invoke(op, op.status === 'ok' ? walk.pastOf(op.client) : undefined);
     if (verdict !== true) return verdict;
-    if (op.result?.type === 'read-ok') for (const p of op.result.posts) sees(seen, p.value);
-    if (op.result?.type === 'get-ok' && op.result.value !== null) sees(seen, op.result.value);
   }
   return true;
 }

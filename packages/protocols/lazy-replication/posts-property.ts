@@ -17,7 +17,8 @@
  * A post whose client had no answer (timed out) may have been applied anywhere, stale or
  * not: nothing is taken to depend on it beyond its own text.
  */
-import { eventually, type Operation, type Property } from '@faultline/runtime';
+import type { Operation, Property } from '@faultline/runtime';
+import { causalProperty } from './causal-monitor.ts';
 import { walkCausalPast, type Made, type SessionView } from './causal-past.ts';
 import type { Req, Res, Slot } from './messages.ts';
 import type { State } from './state.ts';
@@ -30,10 +31,11 @@ const nodeOf = (origin: string) => origin.slice(0, origin.lastIndexOf('.'));
 
 /** Checks every answered read of the history; the first violation found, or true. */
 export function checkPosts(history: readonly Op[]): string | true {
-  return walkCausalPast(history, (op, made, seen) =>
-    op.req.type === 'read' && op.result?.type === 'read-ok' ? checkRead(op, op.req.user, op.result.posts, made, seen) : true,
-  );
+  return walkCausalPast(history, checkAnswer);
 }
+
+const checkAnswer = (op: Op, made: ReadonlyMap<string, Made>, seen: SessionView): string | true =>
+  op.req.type === 'read' && op.result?.type === 'read-ok' ? checkRead(op, op.req.user, op.result.posts, made, seen) : true;
 
 function checkRead(op: Op, user: string, list: readonly Slot[], made: ReadonlyMap<string, Made>, seen: SessionView): string | true {
   const at = `${op.client} ${op.id} read @${user} from ${op.node ?? '?'}`;
@@ -82,9 +84,9 @@ function backEndOrder(at: string, list: readonly Slot[], made: ReadonlyMap<strin
   return true;
 }
 
-/** The order rule of the lists of posts (see above), once the run is quiescent. */
-export const postsOrdered: Property<State, Req, Res> = eventually<State, Req, Res>(
+/** The order rule of the lists of posts (see above), checked as the run goes on and once more when it is quiescent (`causalProperty`). */
+export const postsOrdered: Property<State, Req, Res> = causalProperty(
   'posts-ordered',
   "a read returns the user's posts ordered by vector timestamp and causal order, one back end's posts in the order it accepted them, with every post the client had made or seen",
-  (view) => checkPosts(view.history),
+  checkAnswer,
 );

@@ -57,6 +57,13 @@ export class Choices {
     return this.drawn.get(label)?.length ?? 0;
   }
 
+  /** The labels recorded so far that `keep` accepts, with how many values each holds. */
+  countsWhere(keep: (label: string) => boolean): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [label, values] of this.drawn) if (keep(label)) out.set(label, values.length);
+    return out;
+  }
+
   /** A new event begins (resets the rejection-loop guard). */
   tick(): void {
     this.defaults = 0;

@@ -1,4 +1,5 @@
 import type { NodeSpec } from '@faultline/runtime';
+import type { ChoiceSequence } from './choices.ts';
 import type { FaultEvent } from './fault-plan.ts';
 import type { Scenario, SimOptions } from './scenario.ts';
 import { withStream } from './shrink-choices.ts';
@@ -15,7 +16,7 @@ import type { ShrinkState } from './shrink-state.ts';
  *   lower, so the next operation takes its place. `capClients` cuts only from the end,
  *   and `deleteSpans` alone keeps the count, so the run draws one more at the end.
  * - `skipLaterOperations`: each operation of a client but its last left out, exactly the
- *   draws its request made deleted, the next operation in its place; where that fails no
+ *   draws it made deleted (its request's, its messages'), the next operation in its place; where that fails no
  *   more (the next operation, now earlier, comes before what it needed: a view formed, a
  *   leader elected), the same cut with the next operation delayed by the time between the
  *   two (`workload.clientDelayMs`), so it keeps its time: the run loses the operation and
@@ -69,30 +70,71 @@ export function skipFirstOperations(s: ShrinkState): void {
   }
 }
 
-/** Operations per client `skipLaterOperations` tries each time it runs: up to two runs each, so a long run's hundreds of operations do not take a wall budget's whole share. */
+/** Places per client `skipLaterOperations` tries each time it runs: up to six runs each, so a long run's hundreds of operations do not take a wall budget's whole share. */
 const MAX_SKIPPED_OPS = 8;
 
 /**
- * Each operation of each client but its last left out in turn (the first
- * `MAX_SKIPPED_OPS` of them): exactly the draws its request made
- * (`SimResult.workloadDraws`) deleted, with the client's cap one lower, the next
- * operation in its place, else at its own time (see `skipOperation`). The client's start
- * draw is never deleted, so the next operation's time is kept exactly.
+ * The longest block of consecutive operations `skipLaterOperations` leaves out at once. A
+ * protocol may see a client's request number (lazy replication's front ends send reads to
+ * the replicas in turn by it): a run one operation shorter sends every later read
+ * elsewhere, where one as many operations shorter as there are replicas (three) does not.
+ */
+const MAX_BLOCK = 3;
+
+type Spans = { readonly [label: string]: readonly (readonly [number, number])[] };
+
+/**
+ * Each operation of each client but its last left out in turn (at the first
+ * `MAX_SKIPPED_OPS` places), else it and the next, else three (`MAX_BLOCK`): exactly the
+ * draws they made deleted (`SimResult.operationDraws`: their requests', their messages'
+ * latencies, drops and duplicates on the client's links, what the turns that took their
+ * requests drew), with the client's cap lowered as many, the next operation in their
+ * place, else at its own time (see `skipBlock`). The client's start draw is never
+ * deleted, so the next operation's time is kept exactly; and its messages keep their own
+ * latencies.
  */
 export function skipLaterOperations(s: ShrinkState): void {
   for (const client of clientsOf(s)) {
-    const label = `workload/${client}`;
     for (let j = 0, tried = 0; tried < MAX_SKIPPED_OPS && !s.exhausted; tried++) {
       // Counted again after every kept cut: a smaller failing run may issue fewer than its cap.
-      const left = operationsOf(s, client).length;
-      if (j >= left - 1) break;
-      const span = s.best.result.workloadDraws?.[`${client}:${j + 1}`];
-      const values = s.best.choices[label] ?? [];
-      if (span === undefined || span[1] > values.length) break;
-      // A request that drew nothing: deleting its draws would cut the client's last operation instead.
-      if (span[0] === span[1] || !skipOperation(s, client, j, left, [...values.slice(0, span[0]), ...values.slice(span[1])])) j++;
+      const mine = operationsOf(s, client);
+      if (j >= mine.length - 1) break;
+      let kept = false;
+      for (let len = 1; len <= MAX_BLOCK && j + len < mine.length && !kept && !s.exhausted; len++) {
+        const rest = withoutOperations(s, client, mine.slice(j, j + len).map((op) => op.id));
+        if (rest === undefined) break;
+        kept = skipBlock(s, client, j, len, rest);
+      }
+      if (!kept) j++;
     }
   }
+}
+
+/**
+ * The best's choices without the draws of `client`'s operations `ids`; undefined when one
+ * has no record of them, or its request drew nothing (deleting its draws would cut the
+ * client's last operation instead), or a span runs past its stream's end.
+ */
+function withoutOperations(s: ShrinkState, client: string, ids: readonly string[]): ChoiceSequence | undefined {
+  const all: Record<string, (readonly [number, number])[]> = {};
+  for (const id of ids) {
+    const spans: Spans | undefined = s.best.result.operationDraws?.[id];
+    const request = spans?.[`workload/${client}`]?.[0];
+    if (spans === undefined || request === undefined || request[0] === request[1]) return undefined;
+    for (const [label, list] of Object.entries(spans)) (all[label] ??= []).push(...list);
+  }
+  return withoutSpans(s.best.choices, all);
+}
+
+/** `choices` with the spans of `spans` (per stream, apart) deleted; undefined when a span runs past its stream's end (it is not the run's). */
+function withoutSpans(choices: ChoiceSequence, spans: Spans): ChoiceSequence | undefined {
+  let out = choices;
+  for (const [label, list] of Object.entries(spans)) {
+    const values = out[label] ?? [];
+    if (list.some(([, to]) => to > values.length)) return undefined;
+    out = withStream(out, label, values.filter((_, i) => !list.some(([from, to]) => i >= from && i < to)));
+  }
+  return out;
 }
 
 /** The clients with operations in the best run, by id. */
@@ -106,35 +148,34 @@ function operationsOf(s: ShrinkState, client: string) {
 }
 
 /**
- * Tries the best run without `client`'s operation `j` (of `left`), its stream replaced by
- * `values`: first with the next operation taking its place and time, then, if that does
- * not fail the same way, with the next operation issued when it was (its delay grown by
- * the time between the two, rounded up to the µs), so that it still comes after what it
- * waited for.
+ * Tries the best run without `client`'s operations `j` to `j + len - 1`, replaying `rest`
+ * (the best's choices without their draws): first with the next operation taking their
+ * place and time, then, if that does not fail the same way, with the next operation issued
+ * when it was (its delay grown by the time between the two, rounded up to the µs), so that
+ * it still comes after what it waited for.
  */
-function skipOperation(s: ShrinkState, client: string, j: number, left: number, values: readonly number[]): boolean {
-  const rest = withStream(s.best.choices, `workload/${client}`, values);
-  const capped = withCap(s.best.scenario, client, left - 1);
-  if (s.attempt(withoutOperation(capped, client, j, 0), rest)) return true;
+function skipBlock(s: ShrinkState, client: string, j: number, len: number, rest: ChoiceSequence): boolean {
   const mine = operationsOf(s, client);
-  const gap = mine[j + 1] === undefined ? 0 : Math.ceil((mine[j + 1]!.invokeMs - mine[j]!.invokeMs) * 1000) / 1000;
-  return gap > 0 && !s.exhausted && s.attempt(withoutOperation(capped, client, j, gap), rest);
+  const capped = withCap(s.best.scenario, client, mine.length - len);
+  if (s.attempt(withoutOperation(capped, client, j, 0, len), rest)) return true;
+  const gap = Math.ceil((mine[j + len]!.invokeMs - mine[j]!.invokeMs) * 1000) / 1000;
+  return gap > 0 && !s.exhausted && s.attempt(withoutOperation(capped, client, j, gap, len), rest);
 }
 
 /**
- * `scenario`'s client delays (`workload.clientDelayMs`) once `client`'s operation `j` is
- * left out: the later operations' delays move down one place, and the operation that
- * takes its place gets its delay plus `wait` ms. A client left with no delay is left
- * out, and so is the field when no client has one.
+ * `scenario`'s client delays (`workload.clientDelayMs`) once `client`'s operations `j` to
+ * `j + len - 1` are left out: the later operations' delays move down `len` places, and the
+ * operation that takes their place gets the first one's delay plus `wait` ms. A client left
+ * with no delay is left out, and so is the field when no client has one.
  */
-export function withoutOperation(scenario: Scenario, client: string, j: number, wait: number): Scenario {
+export function withoutOperation(scenario: Scenario, client: string, j: number, wait: number, len = 1): Scenario {
   const workload = scenario.workload ?? {};
   const old = workload.clientDelayMs?.[client] ?? {};
   const delays: Record<string, number> = {};
   for (const [k, ms] of Object.entries(old)) {
     const n = Number(k);
     if (n < j) delays[k] = ms;
-    else if (n > j + 1) delays[String(n - 1)] = ms;
+    else if (n > j + len) delays[String(n - len)] = ms;
   }
   const here = (old[j] ?? 0) + wait;
   // Both parts are whole µs (the wait rounded up): rounding to the nearest µs only undoes the sum's float error.

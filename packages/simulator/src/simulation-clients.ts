@@ -14,7 +14,7 @@ export abstract class SimulationClients extends SimulationKen {
     const from = recording ? this.choices.count(label) : 0;
     const req = this.config.workload.next(client.rng, client.id, n, client.previous);
     const op: Operation = { id: `${client.id}:${n + 1}`, client: client.id, req, invokeMs: this.now, status: 'pending', attempts: 0 };
-    if (recording) this.workloadDraws[op.id] = [from, this.choices.count(label)];
+    if (recording) this.recordDraws(client, op.id, label, from);
     this.history.push(op);
     this.requestClient.set(op.id, client.id);
     client.op = op;
@@ -22,6 +22,36 @@ export abstract class SimulationClients extends SimulationKen {
     this.dirty = true;
     if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'invoke', client: client.id, id: op.id, req });
     this.sendAttempt(client);
+  }
+
+  /**
+   * `SimResult.operationDraws` of operation `id`, just invoked: its request's span of the
+   * workload stream, and the spans of the client's links its previous operation drew, which
+   * end here.
+   */
+  private recordDraws(client: SimClient, id: RequestId, label: string, from: number): void {
+    this.operationDraws[id] = { [label]: [[from, this.choices.count(label)]] };
+    const links = this.choices.countsWhere((l) => l.startsWith(`network/${client.id}>`) || (l.startsWith('network/') && l.endsWith(`>${client.id}`)));
+    const previous = client.previous === undefined ? undefined : this.operationDraws[client.previous.id];
+    if (previous !== undefined && client.linksAt !== undefined)
+      for (const [l, to] of links) {
+        const at = client.linksAt.get(l) ?? 0;
+        if (to > at) previous[l] = [[at, to]];
+      }
+    client.linksAt = links;
+  }
+
+  /** Runs `turn`, request `id`'s arrival at `node`, noting what the node's disk and its `ctx.random()` drew in it as the operation's. */
+  protected requestTurn(id: RequestId, node: NodeId, turn: () => void): void {
+    const labels = [`disk/${node}`, `node/${node}`];
+    const before = labels.map((l) => this.choices.count(l));
+    turn();
+    const draws = this.operationDraws[id];
+    if (draws === undefined) return;
+    labels.forEach((l, i) => {
+      const to = this.choices.count(l);
+      if (to > before[i]!) (draws[l] ??= []).push([before[i]!, to]);
+    });
   }
 
   protected sendAttempt(client: SimClient): void {

@@ -44,8 +44,8 @@ export abstract class SimulationState {
   protected readonly clientList: SimClient[] = [];
   protected readonly requestClient = new Map<RequestId, ClientId>();
   protected readonly history: Operation[] = [];
-  /** Per operation id, the span [from, to) of its client's `workload/<client>` stream that its request drew (recorded runs only). */
-  protected readonly workloadDraws: Record<string, readonly [number, number]> = {};
+  /** Per operation id, the spans of its client's own streams it drew (recorded runs only): see `SimResult.operationDraws`. */
+  protected readonly operationDraws: Record<string, Record<string, [number, number][]>> = {};
   protected readonly network: Network;
   /** Where every random draw of the run comes from (recorded or replayed, when asked). */
   protected readonly choices: Choices;
@@ -135,7 +135,7 @@ export abstract class SimulationState {
       const initial = c.nodes.filter((n) => n.startMs === 0).map((n) => n.id);
       const target = c.workload.target?.(id, i, initial) ?? initial[i % initial.length]!;
       if (!this.nodes.has(target)) throw new Error(`workload.target chose unknown node ${target}`);
-      const client: SimClient = { id, index: i, rng: choices.stream(`workload/${id}`, 'workload'), issued: 0, target, op: undefined, previous: undefined, attempt: 0, redirects: 0 };
+      const client: SimClient = { id, index: i, rng: choices.stream(`workload/${id}`, 'workload'), issued: 0, target, op: undefined, previous: undefined, attempt: 0, redirects: 0, linksAt: undefined };
       this.clients.set(id, client);
       this.clientList.push(client);
     }

@@ -34,11 +34,16 @@ export interface SimResult {
   /** Every choice the run drew, when it replayed a sequence or was asked to record one. */
   readonly choices: ChoiceSequence | undefined;
   /**
-   * When the run recorded or replayed its choices: per operation id, the span [from, to) of its
-   * client's `workload/<client>` stream that its request drew (the shrinker deletes exactly one
-   * operation's draws with it).
+   * When the run recorded or replayed its choices: per operation id, by stream label, the
+   * spans [from, to) that the operation drew, in order: of `workload/<client>`, what its
+   * request drew; of each network link to or from the client, what was drawn from the
+   * operation's invocation to the client's next one (its attempts, duplicates and replies:
+   * a client has one operation in flight; the client's last operation has none); of
+   * `disk/<node>` and `node/<node>`, what the turns that took its request drew (an fsync
+   * begun, `ctx.random()`). The shrinker deletes one operation's draws with them, so the
+   * next one keeps its own.
    */
-  readonly workloadDraws: { readonly [opId: string]: readonly [number, number] } | undefined;
+  readonly operationDraws: { readonly [opId: string]: { readonly [label: string]: readonly (readonly [number, number])[] } } | undefined;
 }
 
 export interface KenReport {
@@ -122,6 +127,8 @@ export interface SimClient {
   previous: Operation | undefined;
   attempt: number;
   redirects: number;
+  /** In a recorded run, how many values each network link of the client held when its current operation was invoked. */
+  linksAt: Map<string, number> | undefined;
 }
 
 /** Redirects a client follows for one operation before it waits for a timeout instead. */

@@ -67,7 +67,7 @@ export class Simulation extends SimulationClients {
       stats: this.stats,
       ken: this.config.ken === undefined ? undefined : this.nodeList.map((n) => kenReport(n.ken!)),
       choices: this.choices.sequence(),
-      workloadDraws: this.choices.recording ? this.workloadDraws : undefined,
+      operationDraws: this.choices.recording ? this.operationDraws : undefined,
     };
   }
 
@@ -138,6 +138,17 @@ export class Simulation extends SimulationClients {
     }
   }
 
+  /** A request's arrival at its node. */
+  private request(ev: Extract<Ev, { k: 'request' }>): void {
+    const node = this.nodes.get(ev.node)!;
+    if (!node.view.up) return this.dropOnArrival(ev.client, ev.node, ev.m);
+    if (this.waits(node)) return void node.deferred.push(ev);
+    if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'request', node: node.id, client: ev.client, id: ev.id, m: ev.m });
+    const k = node.ken;
+    if (k !== undefined) return this.kenTurn(node, 'request', () => k.node.request(ev.id, ev.client, ev.req));
+    return this.turn(node, { kind: 'request', requestId: ev.id, client: ev.client, req: ev.req });
+  }
+
   protected checkProperties(props: readonly Property[]): void {
     const view = this.view;
     for (const p of props) {
@@ -182,15 +193,8 @@ export class Simulation extends SimulationClients {
         if (k !== undefined) return this.kenTurn(node, 'timer', () => k.node.timer(ev.tag));
         return this.turn(node, { kind: 'timer', tag: ev.tag });
       }
-      case 'request': {
-        const node = this.nodes.get(ev.node)!;
-        if (!node.view.up) return this.dropOnArrival(ev.client, ev.node, ev.m);
-        if (this.waits(node)) return void node.deferred.push(ev);
-        if (this.tracing) this.emit({ i: this.index, t: this.now, k: 'request', node: node.id, client: ev.client, id: ev.id, m: ev.m });
-        const k = node.ken;
-        if (k !== undefined) return this.kenTurn(node, 'request', () => k.node.request(ev.id, ev.client, ev.req));
-        return this.turn(node, { kind: 'request', requestId: ev.id, client: ev.client, req: ev.req });
-      }
+      case 'request':
+        return this.choices.recording ? this.requestTurn(ev.id, ev.node, () => this.request(ev)) : this.request(ev);
       case 'response':
         return this.clientResponse(ev);
       case 'client-timeout':

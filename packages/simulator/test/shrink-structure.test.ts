@@ -59,15 +59,28 @@ describe('workload.clientDelayMs', () => {
     expect(run([1])).toThrow(/must map client ids/);
   });
 
-  it("records the span of its client's stream each operation's request drew, the spans in order", () => {
+  it("records the spans of its client's streams each operation drew, in order: its request's, its links' until the next operation, its nodes' turns", () => {
     const r = simulate({ protocol: amnesia(), seed: 1, recordChoices: true, trace: 'none' });
     for (const c of ['c1', 'c2']) {
-      const spans = r.history.filter((o) => o.client === c).map((o) => r.workloadDraws![o.id]!);
-      expect(spans.length).toBeGreaterThan(1);
-      for (let k = 1; k < spans.length; k++) expect(spans[k]![0]).toBeGreaterThanOrEqual(spans[k - 1]![1]);
-      expect(spans.at(-1)![1]).toBeLessThanOrEqual(r.choices![`workload/${c}`]!.length);
+      const mine = r.history.filter((o) => o.client === c);
+      expect(mine.length).toBeGreaterThan(1);
+      const spans = mine.map((o) => r.operationDraws![o.id]!);
+      const requests = spans.map((d) => d[`workload/${c}`]![0]!);
+      for (let k = 1; k < requests.length; k++) expect(requests[k]![0]).toBeGreaterThanOrEqual(requests[k - 1]![1]);
+      expect(requests.at(-1)![1]).toBeLessThanOrEqual(r.choices![`workload/${c}`]!.length);
+      // Each link of the client: the operations' spans follow one another without a gap, from its first draw.
+      const links = Object.keys(r.choices!).filter((l) => l.startsWith(`network/${c}>`) || l.endsWith(`>${c}`));
+      expect(links.length).toBeGreaterThan(0);
+      for (const l of links) {
+        const on = spans.flatMap((d) => d[l] ?? []);
+        expect(on[0]![0]).toBe(0);
+        for (let k = 1; k < on.length; k++) expect(on[k]![0]).toBe(on[k - 1]![1]);
+      }
+      // Only the client's own streams, and the nodes' disks and random draws.
+      for (const d of spans) for (const l of Object.keys(d)) expect(l === `workload/${c}` || links.includes(l) || /^(disk|node)\/n\d+$/.test(l)).toBe(true);
+      expect(Object.keys(spans.at(-1)!)).toEqual([`workload/${c}`]);
     }
-    expect(simulate({ protocol: amnesia(), seed: 1, trace: 'none' }).workloadDraws).toBeUndefined();
+    expect(simulate({ protocol: amnesia(), seed: 1, trace: 'none' }).operationDraws).toBeUndefined();
   });
 
   it("moves the later delays down one place when an operation is left out, and gives its place the wait", () => {
@@ -103,7 +116,9 @@ describe('capClients and dropLateJoiners', () => {
 });
 
 describe('skipLaterOperations', () => {
-  it("deletes exactly an operation's draws, never the start draw, with its cap one lower: first in the next one's place, then at the next one's own time", () => {
+  const draws = (spans: Record<string, [number, number]>) => Object.fromEntries(Object.entries(spans).map(([id, span]) => [id, { 'workload/c1': [span] }]));
+
+  it("deletes exactly an operation's draws, never the start draw, with its cap one lower: first in the next one's place, then at the next one's own time; then two and three at once", () => {
     const tried: { cap: number | undefined; delays: unknown; stream: readonly number[] }[] = [];
     const op = (n: number, invokeMs: number) => ({ id: `c1:${n}`, client: 'c1', invokeMs });
     const s = {
@@ -111,17 +126,17 @@ describe('skipLaterOperations', () => {
       best: {
         scenario: {},
         choices: { 'workload/c1': [0, 1, 2, 3, 4, 5] },
-        result: { history: [op(1, 0), op(2, 20), op(3, 300), op(4, 330)], workloadDraws: { 'c1:1': [1, 2], 'c1:2': [2, 4], 'c1:3': [4, 5], 'c1:4': [5, 6] } },
+        result: { history: [op(1, 0), op(2, 20), op(3, 300), op(4, 330)], operationDraws: draws({ 'c1:1': [1, 2], 'c1:2': [2, 4], 'c1:3': [4, 5], 'c1:4': [5, 6] }) },
       },
       attempt(scenario: { workload?: { clientRequests?: { c1?: number }; clientDelayMs?: unknown } }, choices: { 'workload/c1': readonly number[] }) {
         tried.push({ cap: scenario.workload?.clientRequests?.c1, delays: scenario.workload?.clientDelayMs, stream: choices['workload/c1'] });
         // Operation 2 only waits: left out, the run still fails if operation 3 keeps its time.
-        const kept = tried.length === 4;
+        const kept = JSON.stringify(choices['workload/c1']) === '[0,1,4,5]' && JSON.stringify(scenario.workload?.clientDelayMs) === '{"c1":{"1":280}}';
         if (kept)
           s.best = {
             scenario,
             choices,
-            result: { history: [op(1, 0), op(2, 300), op(3, 330)], workloadDraws: { 'c1:1': [1, 2], 'c1:2': [2, 3], 'c1:3': [3, 4] } },
+            result: { history: [op(1, 0), op(2, 300), op(3, 330)], operationDraws: draws({ 'c1:1': [1, 2], 'c1:2': [2, 3], 'c1:3': [3, 4] }) },
           } as never;
         return kept;
       },
@@ -130,6 +145,10 @@ describe('skipLaterOperations', () => {
     expect(tried).toEqual([
       { cap: 3, delays: undefined, stream: [0, 2, 3, 4, 5] },
       { cap: 3, delays: { c1: { 0: 20 } }, stream: [0, 2, 3, 4, 5] },
+      { cap: 2, delays: undefined, stream: [0, 4, 5] },
+      { cap: 2, delays: { c1: { 0: 300 } }, stream: [0, 4, 5] },
+      { cap: 1, delays: undefined, stream: [0, 5] },
+      { cap: 1, delays: { c1: { 0: 330 } }, stream: [0, 5] },
       { cap: 3, delays: undefined, stream: [0, 1, 4, 5] },
       { cap: 3, delays: { c1: { 1: 280 } }, stream: [0, 1, 4, 5] },
       { cap: 2, delays: { c1: { 1: 280 } }, stream: [0, 1, 5] },
@@ -138,18 +157,35 @@ describe('skipLaterOperations', () => {
     expect(s.best.choices['workload/c1']).toEqual([0, 1, 4, 5]);
   });
 
+  it("deletes an operation's draws on its links and its nodes' streams too, and nothing else", () => {
+    const history = [1, 2, 3].map((n) => ({ id: `c1:${n}`, client: 'c1', invokeMs: 10 * n }));
+    const operationDraws = {
+      'c1:1': { 'workload/c1': [[1, 2]], 'network/c1>n1': [[0, 1]], 'network/n1>c1': [[0, 2]] },
+      'c1:2': { 'workload/c1': [[2, 3]], 'network/c1>n1': [[1, 3]], 'network/n1>c1': [[2, 3]], 'disk/n1': [[1, 2], [3, 4]] },
+      'c1:3': { 'workload/c1': [[3, 4]] },
+    };
+    const choices = { 'workload/c1': [0, 1, 2, 3], 'network/c1>n1': [10, 11, 12, 13], 'network/n1>c1': [20, 21, 22], 'disk/n1': [30, 31, 32, 33, 34], 'network/n1>n2': [40] };
+    const seen: Record<string, readonly number[]>[] = [];
+    const s = { exhausted: false, best: { scenario: {}, choices, result: { history, operationDraws } }, attempt: (_: unknown, c: Record<string, readonly number[]>) => (seen.push(c), false) };
+    skipLaterOperations(s as unknown as ShrinkState);
+    expect(seen[0]).toEqual({ 'workload/c1': [0, 2, 3], 'network/c1>n1': [11, 12, 13], 'network/n1>c1': [22], 'disk/n1': [30, 31, 32, 33, 34], 'network/n1>n2': [40] });
+    // Operation 2: its request, its links' draws up to operation 3, and what its turns drew of n1's disk.
+    const second = seen.find((c) => JSON.stringify(c['workload/c1']) === '[0,1,3]');
+    expect(second).toEqual({ 'workload/c1': [0, 1, 3], 'network/c1>n1': [10, 13], 'network/n1>c1': [20, 21], 'disk/n1': [30, 32, 34], 'network/n1>n2': [40] });
+  });
+
   /** A stand-in state whose candidates all pass: `runs()` counts them. */
-  function counting(history: { id: string; client: string; invokeMs: number }[], workloadDraws: Record<string, number[]>, stream: number[]) {
+  function counting(history: { id: string; client: string; invokeMs: number }[], spans: Record<string, [number, number]>, stream: number[]) {
     let runs = 0;
-    const s = { exhausted: false, best: { scenario: {}, choices: { 'workload/c1': stream }, result: { history, workloadDraws } }, attempt: () => (runs++, false) };
+    const s = { exhausted: false, best: { scenario: {}, choices: { 'workload/c1': stream }, result: { history, operationDraws: draws(spans) } }, attempt: () => (runs++, false) };
     return { s: s as unknown as ShrinkState, runs: () => runs };
   }
 
-  it('tries at most 8 operations of a client each time it runs', () => {
+  it('tries at most 8 places of a client each time it runs, each with blocks of one, two and three operations', () => {
     const history = Array.from({ length: 20 }, (_, k) => ({ id: `c1:${k + 1}`, client: 'c1', invokeMs: 10 * k }));
-    const { s, runs } = counting(history, Object.fromEntries(history.map((o, k) => [o.id, [k + 1, k + 2]])), Array.from({ length: 21 }, (_, k) => k));
+    const { s, runs } = counting(history, Object.fromEntries(history.map((o, k) => [o.id, [k + 1, k + 2] as [number, number]])), Array.from({ length: 21 }, (_, k) => k));
     skipLaterOperations(s);
-    expect(runs()).toBe(16);
+    expect(runs()).toBe(8 * 3 * 2);
   });
 
   it('skips an operation whose request drew nothing (deleting no draws would cut the last operation instead)', () => {

@@ -1,0 +1,102 @@
+/**
+ * The history checks of `causal-past.ts` as `always` properties: checked while the run goes
+ * on, so a run stops at the answer that breaks one (and its shrunk counterexample ends
+ * there) instead of running its quiet time out first; and the whole walk once more when
+ * the run is quiescent, as before.
+ *
+ * While the run goes on, each check walks on from where the last one stopped: the
+ * invocations and answers of the history before the view's moment (those at the moment
+ * itself wait, so that every event of one moment is walked in the final walk's order). An
+ * update answered later than a read is taken to depend on nothing when the read is
+ * checked (it had not been answered yet); the final walk knows better. So the check as it
+ * goes is weaker than the final one, never stronger: every constraint it sees, the final
+ * walk sees too (the past of an update only grows once it is known to have been answered).
+ * A violation found on the way is one the whole history has.
+ *
+ * Its memory is keyed on the run's history array, as a property's memory must be
+ * (docs/exploration.md, "Properties with memory").
+ */
+import { always, type History, type Operation, type Property, type SystemView } from '@faultline/runtime';
+import { byTime, CausalWalk, walkCausalPast, type Answered, type Past } from './causal-past.ts';
+import { restartsSession, type Req, type Res } from './messages.ts';
+import type { State } from './state.ts';
+
+type Op = Operation<Req, Res>;
+
+/** An always property that walks the causal past of the history with `answered` (see above). */
+export function causalProperty(name: string, description: string, answered: Answered): Property<State, Req, Res> {
+  const runs = new WeakMap<History<Req, Res>, OngoingWalk>();
+  return always<State, Req, Res>(name, description, (view) => {
+    if (view.phase === 'quiescent') return walkCausalPast(view.history, answered);
+    let walk = runs.get(view.history);
+    if (walk === undefined) runs.set(view.history, (walk = new OngoingWalk(answered)));
+    return walk.step(view);
+  });
+}
+
+/** The walk of one run so far. */
+class OngoingWalk {
+  private readonly walk: CausalWalk;
+  /** Operations of the history walked so far (their invocations). */
+  private invoked = 0;
+  /** Indices of invoked operations whose answer is not walked yet, with an update's past as it was when it was asked for. */
+  private readonly open = new Map<number, Past | undefined>();
+  /** Per client, its session number and its last answered operation (as `restartSessions` counts them). */
+  private readonly epochs = new Map<string, number>();
+  private readonly last = new Map<string, Op>();
+  private verdict: string | true = true;
+
+  constructor(answered: Answered) {
+    this.walk = new CausalWalk(answered);
+  }
+
+  step(view: SystemView<State, Req, Res>): string | true {
+    if (this.verdict !== true) return this.verdict;
+    const history = view.history;
+    const events: { t: number; done: boolean; i: number }[] = [];
+    // An operation's answer is walked once the view is past it; given up, it is forgotten.
+    const answered = (i: number) => {
+      const op = history[i]!;
+      if (op.status === 'pending' || op.completeMs === undefined || op.completeMs >= view.nowMs) return;
+      if (op.status === 'ok') events.push({ t: op.completeMs, done: true, i });
+      else this.open.delete(i);
+    };
+    for (const i of this.open.keys()) answered(i);
+    for (; this.invoked < history.length && history[this.invoked]!.invokeMs < view.nowMs; this.invoked++) {
+      events.push({ t: history[this.invoked]!.invokeMs, done: false, i: this.invoked });
+      this.open.set(this.invoked, undefined);
+      answered(this.invoked);
+    }
+    events.sort((a, b) => byTime(a, b) || a.i - b.i);
+    for (const e of events) {
+      this.verdict = e.done ? this.answer(history[e.i]!, e.i) : this.invoke(history[e.i]!, e.i);
+      if (this.verdict !== true) return this.verdict;
+    }
+    return true;
+  }
+
+  private session(op: Op): Op {
+    const n = this.epochs.get(op.client);
+    return n === undefined ? op : { ...op, client: `${op.client}~${n}` };
+  }
+
+  private invoke(op: Op, i: number): string | true {
+    if (op.req.type !== 'put' && op.req.type !== 'post') return true;
+    const mine = this.session(op);
+    this.open.set(i, this.walk.pastOf(mine.client));
+    return this.walk.invoke(mine);
+  }
+
+  private answer(op: Op, i: number): string | true {
+    const past = this.open.get(i);
+    this.open.delete(i);
+    // An answer that starts a session afresh starts it with itself (`restartSessions`): an update it answers then depended on nothing the old session saw.
+    const restarts = restartsSession(op, this.last.get(op.client));
+    if (restarts) this.epochs.set(op.client, (this.epochs.get(op.client) ?? 0) + 1);
+    this.last.set(op.client, op);
+    const mine = this.session(op);
+    // The new session has seen nothing yet.
+    if (past !== undefined) this.walk.settle(mine, restarts ? this.walk.pastOf(mine.client) : past);
+    return this.walk.answer(mine);
+  }
+}
