@@ -1,7 +1,7 @@
 import type { SimOptions } from './scenario.ts';
 import { deleteSpans, dropGroups, dropStreams, lowerValues, raiseValues, sortStreams, truncateAll, truncateStreams, zeroSpans } from './shrink-choices.ts';
 import { compressTime, quietNetwork } from './shrink-compress.ts';
-import { earlierPlan, earlierUnits, fewerClients, fewerRequests, freshDraws, removeFaults, shorterQuiet, shorterRun, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
+import { earlierPlan, earlierUnits, fewerClients, fewerRequests, freshDraws, removeFaults, shorterQuiet, shorterRun, shorterUnits, shrinkNodes, simplerOptions } from './shrink-scenario.ts';
 import { sliceCut } from './shrink-slice.ts';
 import type { Candidate, ShrinkState } from './shrink-state.ts';
 import { capClients, dropLateJoiners, skipFirstOperations, skipLaterOperations } from './shrink-structure.ts';
@@ -73,6 +73,7 @@ export function seededScenario(s: ShrinkState, options: PassOptions): void {
  */
 export const FINE_PASSES: readonly Pass[] = [
   { name: 'earlierUnits', run: earlierUnits, scenario: true },
+  { name: 'shorterUnits', run: shorterUnits, scenario: true },
   { name: 'dropStreams', run: dropStreams },
   { name: 'truncateStreams', run: truncateStreams },
   { name: 'deleteSpans', run: deleteSpans },

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, shrink, simulate } from '../src/index.ts';
+import { ConfigError, shrink, simulate, type FaultEvent } from '../src/index.ts';
+import { shorterUnits } from '../src/shrink-scenario.ts';
+import type { ShrinkState } from '../src/shrink-state.ts';
 import { BEAT_NODES, beats } from './fixtures/beats.ts';
 
 const violation = { property: 'quiet-after' };
@@ -59,5 +61,39 @@ describe('the shrinker on declared cluster shapes and options', () => {
     expect(r.shrunk.events).toBeLessThan(r.original.events / 5);
     const replayed = simulate({ protocol: beats({ shrinkOptions: true }), seed: 1, scenario: r.schedule.scenario, choices: r.schedule.choices, trace: 'hash' });
     expect(replayed.traceHash).toBe(r.traceHash);
+  });
+});
+
+describe('shorterUnits', () => {
+  it("moves each unit's end toward its start, by as much as still fails, and leaves the rest of the plan alone", () => {
+    const plan: FaultEvent[] = [
+      { atMs: 100, kind: 'crash', node: 'n2' },
+      { atMs: 300, kind: 'partition', groups: [['n1'], ['n3']] },
+      { atMs: 1000, kind: 'restart', node: 'n2' },
+      { atMs: 1200, kind: 'heal' },
+      { atMs: 1500, kind: 'skew', node: 'n1', offsetMs: 5, driftPpm: 0 },
+    ];
+    type Stub = { exhausted: boolean; best: { scenario: { faultPlan: readonly FaultEvent[] } }; tryScenario(scenario: { faultPlan: readonly FaultEvent[] }): boolean };
+    const at = (p: readonly FaultEvent[], kind: FaultEvent['kind']) => p.find((f) => f.kind === kind)!.atMs;
+    // It fails while n2 is down for at least 200 ms and the cut lasts at least 50 ms.
+    const s: Stub = {
+      exhausted: false,
+      best: { scenario: { faultPlan: plan } },
+      tryScenario(scenario) {
+        const p = scenario.faultPlan;
+        const ok = at(p, 'restart') - at(p, 'crash') >= 200 && at(p, 'heal') - at(p, 'partition') >= 50;
+        if (ok) s.best = { scenario };
+        return ok;
+      },
+    };
+    shorterUnits(s as unknown as ShrinkState);
+    const p = s.best.scenario.faultPlan;
+    expect(at(p, 'crash')).toBe(100);
+    expect(at(p, 'restart')).toBeGreaterThanOrEqual(300);
+    expect(at(p, 'restart')).toBeLessThan(320);
+    expect(at(p, 'partition')).toBe(300);
+    expect(at(p, 'heal')).toBeGreaterThanOrEqual(350);
+    expect(at(p, 'heal')).toBeLessThan(370);
+    expect(at(p, 'skew')).toBe(1500);
   });
 });
