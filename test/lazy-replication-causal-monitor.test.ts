@@ -64,19 +64,38 @@ describe('posts-ordered as the run goes on', () => {
 describe('on simulated runs', () => {
   // The old form of the two checks, at quiescence only, beside the new ones: every run the new ones stop is one whose whole history the walk fails.
   const atEnd = [eventually('posts-at-end', '', (v) => checkPosts(v.history as Op[])), eventually('gets-at-end', '', (v) => checkCausalGets(v.history as Op[]))];
+  // With no think time a client asks for its next operation at the moment its last is answered: ties of the walk's order.
   for (const bug of ['posts-by-back-end', 'answer-before-caught-up'] as const)
-    it(`stops only runs whose whole history fails the walk (${bug})`, () => {
-      let stopped = 0;
-      for (let seed = 1; seed <= 12; seed++) {
-        const r = simulate({ protocol: lazyReplication, bug, seed, scenario: { durationMs: 4_000 }, trace: 'none' });
-        const p = r.violation?.property;
-        if (p !== postsOrdered.name && p !== causalGets.name) continue;
-        stopped++;
-        // Rerun without the two checks so that it goes to the end, and walk its whole history.
-        const whole = simulate({ protocol: { ...lazyReplication, properties: [...lazyReplication.properties.filter((q) => q !== postsOrdered && q !== causalGets), ...atEnd] }, bug, seed, scenario: { durationMs: 4_000 }, trace: 'none' });
-        const walk = p === postsOrdered.name ? checkPosts(whole.history as Op[]) : checkCausalGets(whole.history as Op[]);
-        expect(walk, `seed ${seed}: ${r.violation!.message}`).not.toBe(true);
-      }
-      expect(stopped).toBeGreaterThan(0);
-    });
+    for (const thinkMs of [20, 0])
+      it(`stops only runs whose whole history fails the walk (${bug}, think time ${thinkMs} ms)`, () => {
+        const scenario = { durationMs: 4_000, workload: { thinkMs } };
+        let stopped = 0;
+        for (let seed = 1; seed <= 12; seed++) {
+          const r = simulate({ protocol: lazyReplication, bug, seed, scenario, trace: 'none' });
+          const p = r.violation?.property;
+          if (p !== postsOrdered.name && p !== causalGets.name) continue;
+          stopped++;
+          // Rerun without the two checks so that it goes to the end, and walk its whole history.
+          const whole = simulate({ protocol: { ...lazyReplication, properties: [...lazyReplication.properties.filter((q) => q !== postsOrdered && q !== causalGets), ...atEnd] }, bug, seed, scenario, trace: 'none' });
+          const walk = p === postsOrdered.name ? checkPosts(whole.history as Op[]) : checkCausalGets(whole.history as Op[]);
+          expect(walk, `seed ${seed}: ${r.violation!.message}`).not.toBe(true);
+        }
+        expect(stopped).toBeGreaterThan(0);
+      });
+});
+
+describe('sessions as the run goes on', () => {
+  it('puts an update asked for at the moment a stale answer starts a new session in the new session, as the whole walk does', () => {
+    // c1's stale read answered at 10 starts a new session, and its post q is asked for at 10:
+    // q depends on nothing c1 saw before (p), so c3's read of q without p is fine.
+    const stale = op('c1', { type: 'read', user: 'bob', seq: 1 }, { type: 'read-ok', posts: [], stale: ['n2'] } as Res, 6, 10);
+    const h = [posted('c2', 'p', 0, 2), read('c1', ['p'], 3, 5), stale, posted('c1', 'q', 10, 12), read('c3', ['q'], 13, 15)];
+    expect(checkPosts(h)).toBe(true);
+    expect(verdicts(h, [11, 16, 20])).toEqual([true, true, true]);
+    // Without the stale answer q depends on p, and both walks say so.
+    const other = op('c1', { type: 'read', user: 'bob', seq: 1 }, { type: 'read-ok', posts: [] }, 6, 10);
+    const fresh = [posted('c2', 'p', 0, 2), read('c1', ['p'], 3, 5), other, posted('c1', 'q', 10, 12), read('c3', ['q'], 13, 15)];
+    expect(checkPosts(fresh)).toMatch(/got q without p, which it depends on/);
+    expect(verdicts(fresh, [11, 16])[1]).toMatch(/got q without p, which it depends on/);
+  });
 });

@@ -11,7 +11,10 @@
  * checked (it had not been answered yet); the final walk knows better. So the check as it
  * goes is weaker than the final one, never stronger: every constraint it sees, the final
  * walk sees too (the past of an update only grows once it is known to have been answered).
- * A violation found on the way is one the whole history has.
+ * A violation found on the way is one the whole history has. Sessions are counted as
+ * `restartSessions` counts them, in history order: an operation is in the session its
+ * client's earlier answers leave it in, one answered at the very moment it is asked for
+ * included (with no think time, a stale answer and the next request share a moment).
  *
  * Its memory is keyed on the run's history array, as a property's memory must be
  * (docs/exploration.md, "Properties with memory").
@@ -41,9 +44,16 @@ class OngoingWalk {
   private invoked = 0;
   /** Indices of invoked operations whose answer is not walked yet, with an update's past as it was when it was asked for. */
   private readonly open = new Map<number, Past | undefined>();
-  /** Per client, its session number and its last answered operation (as `restartSessions` counts them). */
+  /**
+   * Sessions as `restartSessions` counts them, in history order: per client, how far the
+   * history has been read for it, its session number and its last answered operation; and
+   * per answered operation read but not yet walked, its session and whether its answer
+   * started that session.
+   */
+  private readonly read = new Map<string, number>();
   private readonly epochs = new Map<string, number>();
   private readonly last = new Map<string, Op>();
+  private readonly sessions = new Map<number, { readonly client: string; readonly starts: boolean }>();
   private verdict: string | true = true;
 
   constructor(answered: Answered) {
@@ -69,34 +79,57 @@ class OngoingWalk {
     }
     events.sort((a, b) => byTime(a, b) || a.i - b.i);
     for (const e of events) {
-      this.verdict = e.done ? this.answer(history[e.i]!, e.i) : this.invoke(history[e.i]!, e.i);
+      this.verdict = e.done ? this.answer(history, e.i) : this.invoke(history, e.i);
       if (this.verdict !== true) return this.verdict;
     }
     return true;
   }
 
-  private session(op: Op): Op {
-    const n = this.epochs.get(op.client);
-    return n === undefined ? op : { ...op, client: `${op.client}~${n}` };
+  /**
+   * Reads `client`'s operations of `history` before index `until` that it has not read yet,
+   * in history order, as `restartSessions` does: an answer that starts a session afresh
+   * starts it with itself. A client has one operation in flight, so every operation before
+   * its newest has an answer or none for good.
+   */
+  private readUpTo(history: History<Req, Res>, client: string, until: number): void {
+    let k = this.read.get(client) ?? 0;
+    for (; k < until; k++) {
+      const op = history[k]!;
+      if (op.client === client && op.status === 'pending') break; // read again once it has its answer
+      if (op.client !== client || op.status !== 'ok') continue;
+      const starts = restartsSession(op, this.last.get(client));
+      if (starts) this.epochs.set(client, (this.epochs.get(client) ?? 0) + 1);
+      this.last.set(client, op);
+      this.sessions.set(k, { client: this.sessionOf(client), starts });
+    }
+    this.read.set(client, k);
   }
 
-  private invoke(op: Op, i: number): string | true {
+  private sessionOf(client: string): string {
+    const n = this.epochs.get(client);
+    return n === undefined ? client : `${client}~${n}`;
+  }
+
+  private invoke(history: History<Req, Res>, i: number): string | true {
+    const op = history[i]!;
+    // Its session is the one its client's earlier answers leave it in (one answered at this very moment included).
+    this.readUpTo(history, op.client, i);
     if (op.req.type !== 'put' && op.req.type !== 'post') return true;
-    const mine = this.session(op);
-    this.open.set(i, this.walk.pastOf(mine.client));
-    return this.walk.invoke(mine);
+    const client = this.sessionOf(op.client);
+    this.open.set(i, this.walk.pastOf(client));
+    return this.walk.invoke(client === op.client ? op : { ...op, client });
   }
 
-  private answer(op: Op, i: number): string | true {
+  private answer(history: History<Req, Res>, i: number): string | true {
+    const op = history[i]!;
     const past = this.open.get(i);
     this.open.delete(i);
-    // An answer that starts a session afresh starts it with itself (`restartSessions`): an update it answers then depended on nothing the old session saw.
-    const restarts = restartsSession(op, this.last.get(op.client));
-    if (restarts) this.epochs.set(op.client, (this.epochs.get(op.client) ?? 0) + 1);
-    this.last.set(op.client, op);
-    const mine = this.session(op);
-    // The new session has seen nothing yet.
-    if (past !== undefined) this.walk.settle(mine, restarts ? this.walk.pastOf(mine.client) : past);
+    this.readUpTo(history, op.client, i + 1);
+    const session = this.sessions.get(i)!;
+    this.sessions.delete(i);
+    const mine = session.client === op.client ? op : { ...op, client: session.client };
+    // An update whose answer started its session depended on nothing the old one saw.
+    if (past !== undefined) this.walk.settle(mine, session.starts ? undefined : past);
     return this.walk.answer(mine);
   }
 }

@@ -103,8 +103,8 @@ export class CausalWalk {
     return true;
   }
 
-  /** An update asked for earlier now known answered (`op`, as answered), with what it depends on. */
-  settle(op: Op, past: Past): void {
+  /** An update asked for earlier now known answered (`op`, as answered), with what it depends on (none: it may have been applied anywhere). */
+  settle(op: Op, past: Past = NOTHING): void {
     const req = op.req;
     const update = req.type === 'put' ? req.value : req.type === 'post' ? req.text : undefined;
     const m = update === undefined ? undefined : this.made.get(update);

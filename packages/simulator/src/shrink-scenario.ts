@@ -128,10 +128,20 @@ export function shorterUnits(s: ShrinkState): void {
     const p = plan(s);
     const unit = faultUnits(p)[u]!;
     if (unit.length < 2) continue;
+    // The end is found again in each candidate's plan, as the nth event of its kind and node:
+    // a kept shift sorts the plan again, and the end may pass other events on its way.
+    const kind = sameKind(p[unit[1]!]!);
+    const nth = p.slice(0, unit[1]).filter(kind).length;
+    const end = () => plan(s).findIndex((f, i, all) => kind(f) && all.slice(0, i).filter(kind).length === nth);
     const length = p[unit[1]!]!.atMs - p[unit[0]!]!.atMs;
-    // The end keeps at least 1 ms after its start: a sorted plan keeps each unit's order.
-    if (length > 1) bisectDown(s, Math.floor(length - 1), (d) => shift(s, new Set([unit[1]!]), d));
+    // The end keeps at least 1 ms after its start, so it never passes it.
+    if (length > 1) bisectDown(s, Math.floor(length - 1), (d) => shift(s, new Set([end()]), d));
   }
+}
+
+/** Whether an event is of `e`'s kind and, for a node's event, of its node. */
+function sameKind(e: FaultEvent): (f: FaultEvent) => boolean {
+  return (f) => f.kind === e.kind && ('node' in f ? f.node : undefined) === ('node' in e ? e.node : undefined);
 }
 
 /** Shifts by as much of `max` as still fails, greedily: the whole of it, else halves (each kept shift moves the best on). */

@@ -65,35 +65,36 @@ describe('the shrinker on declared cluster shapes and options', () => {
 });
 
 describe('shorterUnits', () => {
-  it("moves each unit's end toward its start, by as much as still fails, and leaves the rest of the plan alone", () => {
-    const plan: FaultEvent[] = [
-      { atMs: 100, kind: 'crash', node: 'n2' },
-      { atMs: 300, kind: 'partition', groups: [['n1'], ['n3']] },
-      { atMs: 1000, kind: 'restart', node: 'n2' },
-      { atMs: 1200, kind: 'heal' },
-      { atMs: 1500, kind: 'skew', node: 'n1', offsetMs: 5, driftPpm: 0 },
-    ];
-    type Stub = { exhausted: boolean; best: { scenario: { faultPlan: readonly FaultEvent[] } }; tryScenario(scenario: { faultPlan: readonly FaultEvent[] }): boolean };
-    const at = (p: readonly FaultEvent[], kind: FaultEvent['kind']) => p.find((f) => f.kind === kind)!.atMs;
-    // It fails while n2 is down for at least 200 ms and the cut lasts at least 50 ms.
-    const s: Stub = {
-      exhausted: false,
-      best: { scenario: { faultPlan: plan } },
-      tryScenario(scenario) {
-        const p = scenario.faultPlan;
-        const ok = at(p, 'restart') - at(p, 'crash') >= 200 && at(p, 'heal') - at(p, 'partition') >= 50;
-        if (ok) s.best = { scenario };
-        return ok;
-      },
-    };
-    shorterUnits(s as unknown as ShrinkState);
-    const p = s.best.scenario.faultPlan;
-    expect(at(p, 'crash')).toBe(100);
-    expect(at(p, 'restart')).toBeGreaterThanOrEqual(300);
-    expect(at(p, 'restart')).toBeLessThan(320);
-    expect(at(p, 'partition')).toBe(300);
-    expect(at(p, 'heal')).toBeGreaterThanOrEqual(350);
-    expect(at(p, 'heal')).toBeLessThan(370);
-    expect(at(p, 'skew')).toBe(1500);
-  });
+  for (const downMs of [200, 150])
+    it(`moves each unit's end toward its start, by as much as still fails, and leaves the rest of the plan alone (the end passing another event: ${downMs === 150})`, () => {
+      const plan: FaultEvent[] = [
+        { atMs: 100, kind: 'crash', node: 'n2' },
+        { atMs: 300, kind: 'partition', groups: [['n1'], ['n3']] },
+        { atMs: 1000, kind: 'restart', node: 'n2' },
+        { atMs: 1200, kind: 'heal' },
+        { atMs: 1500, kind: 'skew', node: 'n1', offsetMs: 5, driftPpm: 0 },
+      ];
+      type Stub = { exhausted: boolean; best: { scenario: { faultPlan: readonly FaultEvent[] } }; tryScenario(scenario: { faultPlan: readonly FaultEvent[] }): boolean };
+      const at = (p: readonly FaultEvent[], kind: FaultEvent['kind']) => p.find((f) => f.kind === kind)!.atMs;
+      // It fails while n2 is down for at least `downMs` and the cut lasts at least 50 ms.
+      const s: Stub = {
+        exhausted: false,
+        best: { scenario: { faultPlan: plan } },
+        tryScenario(scenario) {
+          const p = scenario.faultPlan;
+          const ok = at(p, 'restart') - at(p, 'crash') >= downMs && at(p, 'heal') - at(p, 'partition') >= 50;
+          if (ok) s.best = { scenario };
+          return ok;
+        },
+      };
+      shorterUnits(s as unknown as ShrinkState);
+      const p = s.best.scenario.faultPlan;
+      expect(at(p, 'crash')).toBe(100);
+      expect(at(p, 'restart')).toBeGreaterThanOrEqual(100 + downMs);
+      expect(at(p, 'restart')).toBeLessThan(120 + downMs);
+      expect(at(p, 'partition')).toBe(300);
+      expect(at(p, 'heal')).toBeGreaterThanOrEqual(350);
+      expect(at(p, 'heal')).toBeLessThan(370);
+      expect(at(p, 'skew')).toBe(1500);
+    });
 });
