@@ -206,7 +206,7 @@ export function simplerOptions(s: ShrinkState, options: Options): void {
 }
 
 /** Seeds a `freshDraws` pass tries, each time it runs. */
-const FRESH_SEEDS = 6;
+const FRESH_SEEDS = 40;
 
 /**
  * Random restarts near the best run: its scenario (its plan, clients, requests, nodes),
