@@ -110,9 +110,10 @@ const checkedAtEnd = (s: ShrinkState, options: Options) => options.protocol.prop
 export function earlierUnits(s: ShrinkState): void {
   for (let u = 0; u < faultUnits(plan(s)).length && !s.exhausted; u++) {
     const p = plan(s);
-    const unit = faultUnits(p)[u]!;
-    const start = p[unit[0]!]!.atMs;
-    if (start > 0) bisectDown(s, Math.floor(start), (d) => shift(s, new Set(unit), d));
+    const indices = faultUnits(p)[u]!;
+    const unit = indices.map((i) => follow(p[i]!));
+    const start = p[indices[0]!]!.atMs;
+    if (start > 0) bisectDown(s, Math.floor(start), (d) => shift(s, new Set(unit.map((e) => e.at(plan(s)))), d), (d) => unit.forEach((e) => e.moved(d)));
   }
 }
 
@@ -128,28 +129,39 @@ export function shorterUnits(s: ShrinkState): void {
     const p = plan(s);
     const unit = faultUnits(p)[u]!;
     if (unit.length < 2) continue;
-    // The end is found again in each candidate's plan, as the nth event of its kind and node:
-    // a kept shift sorts the plan again, and the end may pass other events on its way.
-    const kind = sameKind(p[unit[1]!]!);
-    const nth = p.slice(0, unit[1]).filter(kind).length;
-    const end = () => plan(s).findIndex((f, i, all) => kind(f) && all.slice(0, i).filter(kind).length === nth);
+    const end = follow(p[unit[1]!]!);
     const length = p[unit[1]!]!.atMs - p[unit[0]!]!.atMs;
     // The end keeps at least 1 ms after its start, so it never passes it.
-    if (length > 1) bisectDown(s, Math.floor(length - 1), (d) => shift(s, new Set([end()]), d));
+    if (length > 1) bisectDown(s, Math.floor(length - 1), (d) => shift(s, new Set([end.at(plan(s))]), d), (d) => end.moved(d));
   }
 }
 
-/** Whether an event is of `e`'s kind and, for a node's event, of its node. */
-function sameKind(e: FaultEvent): (f: FaultEvent) => boolean {
-  return (f) => f.kind === e.kind && ('node' in f ? f.node : undefined) === ('node' in e ? e.node : undefined);
+/**
+ * A fault event followed through the shifts a pass keeps: a kept shift sorts the plan
+ * again, and the event may pass others on its way (its own node's too), so it is found
+ * again in each candidate's plan by its kind, its node and the time the kept shifts have
+ * moved it to.
+ */
+function follow(e: FaultEvent): { at: (p: readonly FaultEvent[]) => number; moved: (d: number) => void } {
+  let atMs = e.atMs;
+  const node = 'node' in e ? e.node : undefined;
+  return {
+    at: (p) => p.findIndex((f) => f.kind === e.kind && ('node' in f ? f.node : undefined) === node && f.atMs === atMs),
+    moved: (d) => {
+      atMs = Math.max(0, round(atMs - d));
+    },
+  };
 }
 
-/** Shifts by as much of `max` as still fails, greedily: the whole of it, else halves (each kept shift moves the best on). */
-function bisectDown(s: ShrinkState, max: number, make: (d: number) => Scenario): void {
+/** Shifts by as much of `max` as still fails, greedily: the whole of it, else halves (each kept shift moves the best on, and is told to `kept`). */
+function bisectDown(s: ShrinkState, max: number, make: (d: number) => Scenario, kept?: (d: number) => void): void {
   let left = max;
   for (let d = max; d >= 1 && left >= 1 && !s.exhausted; ) {
-    if (s.tryScenario(make(Math.min(d, left)))) left -= Math.min(d, left);
-    else d = Math.floor(d / 2);
+    const step = Math.min(d, left);
+    if (s.tryScenario(make(step))) {
+      left -= step;
+      kept?.(step);
+    } else d = Math.floor(d / 2);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, shrink, simulate, type FaultEvent } from '../src/index.ts';
-import { shorterUnits } from '../src/shrink-scenario.ts';
+import { earlierUnits, shorterUnits } from '../src/shrink-scenario.ts';
 import type { ShrinkState } from '../src/shrink-state.ts';
 import { BEAT_NODES, beats } from './fixtures/beats.ts';
 
@@ -97,4 +97,35 @@ describe('shorterUnits', () => {
       expect(at(p, 'heal')).toBeLessThan(370);
       expect(at(p, 'skew')).toBe(1500);
     });
+});
+
+describe('earlierUnits', () => {
+  it('moves each unit earlier whole, by as much as still fails, when it passes another unit on its way', () => {
+    const plan: FaultEvent[] = [
+      { atMs: 500, kind: 'partition', groups: [['n1'], ['n3']] },
+      { atMs: 600, kind: 'heal' },
+      { atMs: 1000, kind: 'crash', node: 'n2' },
+      { atMs: 1100, kind: 'restart', node: 'n2' },
+    ];
+    type Stub = { exhausted: boolean; best: { scenario: { faultPlan: readonly FaultEvent[] } }; tryScenario(scenario: { faultPlan: readonly FaultEvent[] }): boolean };
+    const at = (p: readonly FaultEvent[], kind: FaultEvent['kind']) => p.find((f) => f.kind === kind)!.atMs;
+    // It fails while n2 is down for 100 ms from 120 ms on or later, and the cut lasts 100 ms from 450 ms on or later.
+    const s: Stub = {
+      exhausted: false,
+      best: { scenario: { faultPlan: plan } },
+      tryScenario(scenario) {
+        const p = scenario.faultPlan;
+        const ok = at(p, 'restart') - at(p, 'crash') === 100 && at(p, 'crash') >= 120 && at(p, 'heal') - at(p, 'partition') === 100 && at(p, 'partition') >= 450;
+        if (ok) s.best = { scenario };
+        return ok;
+      },
+    };
+    earlierUnits(s as unknown as ShrinkState);
+    const p = s.best.scenario.faultPlan;
+    expect(at(p, 'partition')).toBeGreaterThanOrEqual(450);
+    expect(at(p, 'partition')).toBeLessThan(460);
+    expect(at(p, 'crash')).toBeGreaterThanOrEqual(120);
+    expect(at(p, 'crash')).toBeLessThan(130);
+    expect(at(p, 'restart') - at(p, 'crash')).toBe(100);
+  });
 });
