@@ -64,6 +64,21 @@ describe('the shrinker on declared cluster shapes and options', () => {
   });
 });
 
+/** A stand-in shrink state over a fault plan: a candidate plan is kept when `fails` says it still fails. */
+function planState(plan: readonly FaultEvent[], fails: (p: readonly FaultEvent[]) => boolean) {
+  const s = {
+    exhausted: false,
+    best: { scenario: { faultPlan: plan } },
+    tryScenario(scenario: { faultPlan: readonly FaultEvent[] }) {
+      const ok = fails(scenario.faultPlan);
+      if (ok) s.best = { scenario };
+      return ok;
+    },
+  };
+  return s;
+}
+const at = (p: readonly FaultEvent[], kind: FaultEvent['kind']) => p.find((f) => f.kind === kind)!.atMs;
+
 describe('shorterUnits', () => {
   for (const downMs of [200, 150])
     it(`moves each unit's end toward its start, by as much as still fails, and leaves the rest of the plan alone (the end passing another event: ${downMs === 150})`, () => {
@@ -74,19 +89,8 @@ describe('shorterUnits', () => {
         { atMs: 1200, kind: 'heal' },
         { atMs: 1500, kind: 'skew', node: 'n1', offsetMs: 5, driftPpm: 0 },
       ];
-      type Stub = { exhausted: boolean; best: { scenario: { faultPlan: readonly FaultEvent[] } }; tryScenario(scenario: { faultPlan: readonly FaultEvent[] }): boolean };
-      const at = (p: readonly FaultEvent[], kind: FaultEvent['kind']) => p.find((f) => f.kind === kind)!.atMs;
       // It fails while n2 is down for at least `downMs` and the cut lasts at least 50 ms.
-      const s: Stub = {
-        exhausted: false,
-        best: { scenario: { faultPlan: plan } },
-        tryScenario(scenario) {
-          const p = scenario.faultPlan;
-          const ok = at(p, 'restart') - at(p, 'crash') >= downMs && at(p, 'heal') - at(p, 'partition') >= 50;
-          if (ok) s.best = { scenario };
-          return ok;
-        },
-      };
+      const s = planState(plan, (p) => at(p, 'restart') - at(p, 'crash') >= downMs && at(p, 'heal') - at(p, 'partition') >= 50);
       shorterUnits(s as unknown as ShrinkState);
       const p = s.best.scenario.faultPlan;
       expect(at(p, 'crash')).toBe(100);
@@ -107,19 +111,8 @@ describe('earlierUnits', () => {
       { atMs: 1000, kind: 'crash', node: 'n2' },
       { atMs: 1100, kind: 'restart', node: 'n2' },
     ];
-    type Stub = { exhausted: boolean; best: { scenario: { faultPlan: readonly FaultEvent[] } }; tryScenario(scenario: { faultPlan: readonly FaultEvent[] }): boolean };
-    const at = (p: readonly FaultEvent[], kind: FaultEvent['kind']) => p.find((f) => f.kind === kind)!.atMs;
     // It fails while n2 is down for 100 ms from 120 ms on or later, and the cut lasts 100 ms from 450 ms on or later.
-    const s: Stub = {
-      exhausted: false,
-      best: { scenario: { faultPlan: plan } },
-      tryScenario(scenario) {
-        const p = scenario.faultPlan;
-        const ok = at(p, 'restart') - at(p, 'crash') === 100 && at(p, 'crash') >= 120 && at(p, 'heal') - at(p, 'partition') === 100 && at(p, 'partition') >= 450;
-        if (ok) s.best = { scenario };
-        return ok;
-      },
-    };
+    const s = planState(plan, (p) => at(p, 'restart') - at(p, 'crash') === 100 && at(p, 'crash') >= 120 && at(p, 'heal') - at(p, 'partition') === 100 && at(p, 'partition') >= 450);
     earlierUnits(s as unknown as ShrinkState);
     const p = s.best.scenario.faultPlan;
     expect(at(p, 'partition')).toBeGreaterThanOrEqual(450);
