@@ -44,15 +44,9 @@ class OngoingWalk {
   private invoked = 0;
   /** Indices of invoked operations whose answer is not walked yet, with an update's past as it was when it was asked for. */
   private readonly open = new Map<number, Past | undefined>();
-  /**
-   * Sessions as `restartSessions` counts them, in history order: per client, how far the
-   * history has been read for it, its session number and its last answered operation; and
-   * per answered operation read but not yet walked, its session and whether its answer
-   * started that session.
-   */
-  private readonly read = new Map<string, number>();
-  private readonly epochs = new Map<string, number>();
-  private readonly last = new Map<string, Op>();
+  /** Per client, sessions as `restartSessions` counts them, in history order: how far the history has been read for it, its session number, its last answered operation. */
+  private readonly clients = new Map<string, { read: number; epoch: number | undefined; last: Op | undefined }>();
+  /** Per answered operation read but not yet walked: its session, and whether its answer started that session. */
   private readonly sessions = new Map<number, { readonly client: string; readonly starts: boolean }>();
   private verdict: string | true = true;
 
@@ -92,31 +86,32 @@ class OngoingWalk {
    * its newest has an answer or none for good.
    */
   private readUpTo(history: History<Req, Res>, client: string, until: number): void {
-    let k = this.read.get(client) ?? 0;
-    for (; k < until; k++) {
-      const op = history[k]!;
+    let c = this.clients.get(client);
+    if (c === undefined) this.clients.set(client, (c = { read: 0, epoch: undefined, last: undefined }));
+    for (; c.read < until; c.read++) {
+      const op = history[c.read]!;
       if (op.client === client && op.status === 'pending') break; // read again once it has its answer
       if (op.client !== client || op.status !== 'ok') continue;
-      const starts = restartsSession(op, this.last.get(client));
-      if (starts) this.epochs.set(client, (this.epochs.get(client) ?? 0) + 1);
-      this.last.set(client, op);
-      this.sessions.set(k, { client: this.sessionOf(client), starts });
+      const starts = restartsSession(op, c.last);
+      if (starts) c.epoch = (c.epoch ?? 0) + 1;
+      c.last = op;
+      this.sessions.set(c.read, { client: this.sessionOf(client), starts });
     }
-    this.read.set(client, k);
   }
 
   private sessionOf(client: string): string {
-    const n = this.epochs.get(client);
+    const n = this.clients.get(client)?.epoch;
     return n === undefined ? client : `${client}~${n}`;
   }
 
   private invoke(history: History<Req, Res>, i: number): string | true {
     const op = history[i]!;
+    if (op.req.type !== 'put' && op.req.type !== 'post') return true;
     // Its session is the one its client's earlier answers leave it in (one answered at this very moment included).
     this.readUpTo(history, op.client, i);
-    if (op.req.type !== 'put' && op.req.type !== 'post') return true;
     const client = this.sessionOf(op.client);
-    this.open.set(i, this.walk.pastOf(client));
+    // An update given up before this step is not waited for.
+    if (this.open.has(i)) this.open.set(i, this.walk.pastOf(client));
     return this.walk.invoke(client === op.client ? op : { ...op, client });
   }
 

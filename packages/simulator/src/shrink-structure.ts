@@ -15,11 +15,12 @@ import type { ShrinkState } from './shrink-state.ts';
  *   its workload stream deleted (an operation's think time and request) with its cap one
  *   lower, so the next operation takes its place. `capClients` cuts only from the end,
  *   and `deleteSpans` alone keeps the count, so the run draws one more at the end.
- * - `skipLaterOperations`: each operation of a client but its last left out, exactly the
- *   draws it made deleted (its request's, its messages'), the next operation in its place; where that fails no
- *   more (the next operation, now earlier, comes before what it needed: a view formed, a
- *   leader elected), the same cut with the next operation delayed by the time between the
- *   two (`workload.clientDelayMs`), so it keeps its time: the run loses the operation and
+ * - `skipLaterOperations`: each operation of a client but its last left out (else it and
+ *   the next, else three), exactly the draws it made deleted (its request's, its
+ *   messages', its turns'), the next operation in its place; where that fails no more (the
+ *   next operation, now earlier, comes before what it needed: a view formed, a leader
+ *   elected), the same cut with the next operation delayed by the time between the two
+ *   (`workload.clientDelayMs`), so it keeps its time: the run loses the operation and
  *   waits instead, which costs the events of the nodes' own timers only.
  * - `dropLateJoiners`: a node of an explicit node list that joins late (`joinAtMs`) left
  *   out, with the faults that name it; a protocol cannot rely on a node that joins later,

@@ -29,14 +29,16 @@ export abstract class SimulationClients extends SimulationKen {
    * workload stream, and the spans of the client's links its previous operation drew, which
    * end here.
    */
-  private recordDraws(client: SimClient, id: RequestId, label: string, from: number): void {
-    this.operationDraws[id] = { [label]: [[from, this.choices.count(label)]] };
-    const links = this.choices.countsWhere((l) => l.startsWith(`network/${client.id}>`) || (l.startsWith('network/') && l.endsWith(`>${client.id}`)));
+  private recordDraws(client: SimClient, id: RequestId, label: string, drawnFrom: number): void {
+    this.operationDraws[id] = { [label]: [[drawnFrom, this.choices.count(label)]] };
+    const from = `network/${client.id}>`;
+    const to = `>${client.id}`;
+    const links = this.choices.countsWhere((l) => l.startsWith(from) || (l.startsWith('network/') && l.endsWith(to)));
     const previous = client.previous === undefined ? undefined : this.operationDraws[client.previous.id];
     if (previous !== undefined && client.linksAt !== undefined)
-      for (const [l, to] of links) {
+      for (const [l, count] of links) {
         const at = client.linksAt.get(l) ?? 0;
-        if (to > at) previous[l] = [[at, to]];
+        if (count > at) previous[l] = [[at, count]];
       }
     client.linksAt = links;
   }
